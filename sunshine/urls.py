@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("sunshine.api.urls")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/", include("sunshine.funds.urls")),
+    path("dashboard/", include("sunshine.dashboard.urls")),
+    path("", include("sunshine.portal.urls")),
+]

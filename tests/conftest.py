@@ -1,0 +1,109 @@
+"""Shared fixtures: the Taizhou regions, once per test database, and the personas.
+
+Personas and what they may see:
+- ``operator_a``: operator of the 椒江区 government; all of 椒江区 (331002).
+- ``operator_b``: operator of the 黄岩区 government; all of 黄岩区 (331003).
+- ``township_operator``: operator of 海门街道 (331002001) in 椒江区; that township only.
+- ``inspector_a``: discipline inspector of the 椒江区 commission; reads 椒江区, edits nothing.
+- ``city_admin``: administrator of the city; everything.
+- a citizen is the anonymous ``client``.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from sunshine.organisation import actions as org_actions
+from sunshine.organisation.models import Assignment, Region, Role, Unit, UnitKind
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# refuses to run there unless told that the thread is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_regions", verbosity=0)
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or os.environ.get("SUNSHINE_REQUIRE_BROWSER") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"browser tests need Debian's chromium at {CHROMIUM}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        ],
+    }
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def make_staff(django_user_model, username: str, role: str, unit: Unit):
+    user = django_user_model.objects.create_user(username=username, password="x-Pass-9271")
+    Assignment.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def unit_a(db):
+    return org_actions.create_unit(None, name="椒江区人民政府", kind=UnitKind.GOVERNMENT,
+                                   region=region("331002"))
+
+
+@pytest.fixture
+def unit_b(db):
+    return org_actions.create_unit(None, name="黄岩区人民政府", kind=UnitKind.GOVERNMENT,
+                                   region=region("331003"))
+
+
+@pytest.fixture
+def township_unit(db, unit_a):
+    return org_actions.create_unit(None, name="海门街道办事处", kind=UnitKind.GOVERNMENT,
+                                   region=region("331002001"), parent=unit_a)
+
+
+@pytest.fixture
+def operator_a(django_user_model, unit_a):
+    return make_staff(django_user_model, "operator_a", Role.OPERATOR, unit_a)
+
+
+@pytest.fixture
+def operator_b(django_user_model, unit_b):
+    return make_staff(django_user_model, "operator_b", Role.OPERATOR, unit_b)
+
+
+@pytest.fixture
+def township_operator(django_user_model, township_unit):
+    return make_staff(django_user_model, "township_operator", Role.OPERATOR, township_unit)
+
+
+@pytest.fixture
+def inspector_a(django_user_model):
+    commission = org_actions.create_unit(None, name="椒江区纪委监委", kind=UnitKind.COMMISSION,
+                                         region=region("331002"))
+    return make_staff(django_user_model, "inspector_a", Role.INSPECTOR, commission)
+
+
+@pytest.fixture
+def city_admin(django_user_model):
+    city_unit = org_actions.create_unit(None, name="台州市人民政府", kind=UnitKind.GOVERNMENT,
+                                        region=region("331000"))
+    return make_staff(django_user_model, "city_admin", Role.ADMINISTRATOR, city_unit)
