@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationConfig(AppConfig):
     name = "sunshine.organisation"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from sunshine import checks  # noqa: F401

@@ -1,0 +1,33 @@
+"""System checks for settings that must change before production."""
+
+from django.conf import settings
+from django.core import checks
+
+DEV_FIELD_KEY = "dev1:000102030405060708090a0b0c0d0e0f"
+DEV_HASH_KEY = "dev-only-hash-key-7d1e5b3a9c2f4e6d"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_production_keys(app_configs, **kwargs):
+    errors = []
+    if DEV_FIELD_KEY in settings.SUNSHINE_FIELD_KEYS:
+        errors.append(checks.Error(
+            "SUNSHINE_FIELD_KEYS still contains the public development key.",
+            hint="Set SUNSHINE_FIELD_KEYS to key_id:32-hex-digit keys from a key store; "
+                 "keep dev1 only after the new key, until old rows are re-encrypted.",
+            id="sunshine.E001",
+        ))
+    if settings.SUNSHINE_HASH_KEY == DEV_HASH_KEY:
+        errors.append(checks.Error(
+            "SUNSHINE_HASH_KEY is the public development key.",
+            hint="Set SUNSHINE_HASH_KEY to a long random secret; changing it later "
+                 "invalidates stored look-up hashes.",
+            id="sunshine.E002",
+        ))
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        errors.append(checks.Warning(
+            "The production profile runs on SQLite.",
+            hint="Set DATABASE_URL to a PostgreSQL database for more than one app server.",
+            id="sunshine.W001",
+        ))
+    return errors

@@ -1,0 +1,38 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from sunshine.rules.defaults import DEFAULTS
+from sunshine.rules.models import Setting
+from sunshine.rules.values import get_setting
+from tests.conftest import region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_applies_without_versions():
+    assert get_setting("funds.low_arrival_rate") == DEFAULTS["funds.low_arrival_rate"].value
+
+
+def test_county_version_wins_for_its_villages():
+    Setting.objects.create(key="funds.low_arrival_rate", value="0.5",
+                           effective_from=datetime.date(2024, 1, 1))
+    Setting.objects.create(key="funds.low_arrival_rate", county=region("331002"), value="0.7",
+                           effective_from=datetime.date(2024, 1, 1))
+
+    assert get_setting("funds.low_arrival_rate", region=region("331002001003")) == Decimal("0.7")
+    assert get_setting("funds.low_arrival_rate", region=region("331003001")) == Decimal("0.5")
+
+
+def test_version_applies_only_from_its_date():
+    Setting.objects.create(key="assets.disclosure_days", value=3,
+                           effective_from=datetime.date(2025, 7, 1))
+
+    assert get_setting("assets.disclosure_days", on=datetime.date(2025, 6, 30)) == 5
+    assert get_setting("assets.disclosure_days", on=datetime.date(2025, 7, 1)) == 3
+
+
+def test_unknown_key_raises():
+    with pytest.raises(KeyError):
+        get_setting("no.such.setting")
