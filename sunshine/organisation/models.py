@@ -43,6 +43,8 @@ class Region(models.Model):
 
     objects = RegionQuerySet.as_manager()
 
+    scope_region = "self"
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")
@@ -90,6 +92,8 @@ class Unit(models.Model):
 
     objects = UnitQuerySet.as_manager()
 
+    scope_region = "region"
+
     class Meta:
         ordering = ["region_id", "name"]
         verbose_name = _("unit")
@@ -120,6 +124,9 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="person",
         verbose_name=_("user"),
     )
+
+    scope_region = "unit__region"
+    scope_unit = "unit"
 
     class Meta:
         ordering = ["unit_id", "name"]
@@ -164,6 +171,9 @@ class Assignment(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="assignments", verbose_name=_("unit"))
 
+    scope_region = "unit__region"
+    scope_unit = "unit"
+
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
@@ -185,6 +195,11 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    # A token is in scope where any of its user's assignments is, so the
+    # join can repeat a row: filter with .distinct().
+    scope_region = "user__assignments__unit__region"
+    scope_unit = "user__assignments__unit"
 
     class Meta:
         verbose_name = _("API token")

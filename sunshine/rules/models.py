@@ -19,6 +19,9 @@ class Setting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Rows without a county apply to every county; scoping alone hides them.
+    scope_region = "county"
+
     class Meta:
         ordering = ["key", "county_id", "-effective_from"]
         verbose_name = _("versioned setting")
