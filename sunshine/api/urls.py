@@ -1,2 +1,5 @@
+from django.urls import path
 
-urlpatterns: list = []
+from sunshine.api.api import api
+
+urlpatterns = [path("", api.urls)]

@@ -1,3 +1,11 @@
+from django.urls import path
+
+from sunshine.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("large-type/", views.large_type, name="large_type"),
+    # A path converter, because ledger project codes may contain "/".
+    path("projects/<path:code>/", views.project, name="project"),
+]

@@ -1,0 +1,229 @@
+"""The JSON API under /api/v1/: public fund figures, and scoped data with a token.
+
+Without a token the API shows public projects only. With a token it shows
+every project inside the token user's scope, public or not, and nothing
+outside it: a project outside the scope answers 404, the same as an unknown
+code, so the API does not reveal which private projects exist elsewhere.
+
+Errors are JSON objects ``{"detail": "..."}`` in the request language,
+chosen by ``?lang=zh-hans|en`` or else by the Accept-Language header.
+"""
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.renderers import JSONRenderer
+
+from sunshine.api.auth import InvalidToken, OptionalBearer
+from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
+from sunshine.funds.models import Project
+from sunshine.organisation.scoping import scoped
+from sunshine.portal.disclosure import REGION_CHAIN, timeline_page
+
+logger = logging.getLogger(__name__)
+
+# Anonymous answers may sit in shared caches for a minute; token answers in none.
+PUBLIC_MAX_AGE = 60
+MAX_QUERY_LENGTH = 100
+READ_METHODS = ["GET"]
+WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
+
+DESCRIPTION = """
+Public figures of village and township projects in Taizhou, and scoped data for
+integrations.
+
+* **Tokens** are optional: send `Authorization: Bearer <token>` (create one with
+  `sunshine create_token USERNAME`). Without a token only public projects are
+  visible. With one, every project inside the user's region and unit scope, public
+  or not; a project outside the scope returns 404 like an unknown code. A malformed
+  or invalid token returns 401.
+* **Amounts** are decimal strings with two places (`"1200.50"`) in the project's
+  `currency`. **Rates** are decimal strings with four places (`"0.6250"`), or null
+  when the divisor is zero.
+* **Language**: `?lang=zh-hans` or `?lang=en`, else the Accept-Language header.
+* **Errors** are `{"detail": "..."}` with status 400, 401, 404 or 405.
+"""
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Write Chinese text as UTF-8 instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class MethodNotAllowed(Exception):
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(", ".join(allowed))
+        self.allowed = allowed
+
+
+api = NinjaAPI(
+    title="Sunshine API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api-v1",
+    renderer=Utf8JSONRenderer(),
+    auth=OptionalBearer(),
+)
+
+
+def visible_projects(request: HttpRequest) -> QuerySet:
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        return Project.public_objects.select_related(REGION_CHAIN)
+    return scoped(Project.all_objects.select_related(REGION_CHAIN), user)
+
+
+def get_project(request: HttpRequest, code: str) -> Project:
+    project = visible_projects(request).filter(code=code).first()
+    if project is None:
+        raise HttpError(404, _(
+            "No project with code “%(code)s” is visible to you; check the code, "
+            "or find it with /api/v1/projects/?q=…"
+        ) % {"code": code})
+    return project
+
+
+@api.get("/projects/", response=list[ProjectSummary], url_name="projects")
+@paginate(PageNumberPagination)
+def list_projects(
+    request: HttpRequest,
+    q: str = Query(
+        "", max_length=MAX_QUERY_LENGTH,
+        description="Project name (substring), project code, or village name or code.",
+    ),
+):
+    """List projects matching a search, ordered by code."""
+    return visible_projects(request).search(q)
+
+
+@api.get("/projects/{path:code}/timeline/", response={200: TimelineOut, 404: ErrorOut},
+         url_name="project_timeline")
+def project_timeline(request: HttpRequest, code: str, page: int = Query(1, ge=1)):
+    """Money in and out of a project, newest first."""
+    timeline = timeline_page(get_project(request, code), page)
+    return {
+        "items": timeline.entries,
+        "page": timeline.page,
+        "page_size": timeline.page_size,
+        "next_page": timeline.page + 1 if timeline.has_next else None,
+    }
+
+
+@api.get("/projects/{path:code}/", response={200: ProjectDetail, 404: ErrorOut},
+         url_name="project")
+def project_detail(request: HttpRequest, code: str):
+    """A project's figures, status and plain-language advice."""
+    return get_project(request, code)
+
+
+# Write methods on the read-only paths get a JSON 405 instead of ninja's plain-text one.
+@api.api_operation(WRITE_METHODS, "/projects/", include_in_schema=False, auth=None)
+def reject_write_projects(request: HttpRequest):
+    raise MethodNotAllowed(READ_METHODS)
+
+
+@api.api_operation(WRITE_METHODS, "/projects/{path:code}/timeline/", include_in_schema=False,
+                   auth=None)
+def reject_write_timeline(request: HttpRequest, code: str):
+    raise MethodNotAllowed(READ_METHODS)
+
+
+@api.api_operation(WRITE_METHODS, "/projects/{path:code}/", include_in_schema=False, auth=None)
+def reject_write_project(request: HttpRequest, code: str):
+    raise MethodNotAllowed(READ_METHODS)
+
+
+@api.exception_handler(InvalidToken)
+def invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
+
+
+@api.exception_handler(MethodNotAllowed)
+def method_not_allowed(request: HttpRequest, exc: MethodNotAllowed) -> HttpResponse:
+    message = _("Method %(method)s is not allowed here; this API is read-only, use %(allowed)s.") % {
+        "method": request.method, "allowed": ", ".join(exc.allowed)}
+    response = api.create_response(request, {"detail": message}, status=405)
+    response["Allow"] = ", ".join(exc.allowed)
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Answer 400 naming each bad parameter and its value, with pydantic's errors attached."""
+    problems = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        name = ".".join(location[1:]) or "request"
+        value = request.GET.get(name, "") if location[:1] == ["query"] else error.get("input", "")
+        problems.append(_("“%(value)s” is not a valid value for %(name)s (%(reason)s)") % {
+            "value": value, "name": name, "reason": error.get("msg", "")})
+    detail = _("Invalid request: %(problems)s. See /api/v1/docs for the accepted values.") % {
+        "problems": "; ".join(problems)}
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=400)
+
+
+def language_and_caching(run: Callable) -> Callable:
+    """Wrap every operation: apply ``?lang=`` and set the cache headers of the answer."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = requested_language(request)
+        if language is None:
+            message = _("Unknown language “%(lang)s”; use one of %(choices)s.") % {
+                "lang": request.GET["lang"], "choices": ", ".join(language_codes())}
+            response = api.create_response(request, {"detail": message}, status=400)
+        else:
+            with translation.override(language):
+                response = run(request, *args, **kwargs)
+            response["Content-Language"] = language
+        set_cache_headers(request, response)
+        return response
+
+    return wrapper
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def requested_language(request: HttpRequest) -> str | None:
+    """Return the language of ``?lang=``, the active one without it, or None if unknown."""
+    requested = request.GET.get("lang")
+    if requested is None:
+        return translation.get_language()
+    try:
+        return translation.get_supported_language_variant(requested.strip().lower())
+    except LookupError:
+        return None
+
+
+def set_cache_headers(request: HttpRequest, response: HttpResponse) -> None:
+    patch_vary_headers(response, ("Authorization", "Accept-Language"))
+    if response.status_code == 200 and "Authorization" not in request.headers:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+
+
+api.add_decorator(language_and_caching, mode="view")

@@ -1,0 +1,152 @@
+"""What the public may see of a project: its place and the timeline of its money.
+
+Used by the portal pages and by the JSON API. Names of private persons never
+leave the database here: the timeline query returns an empty payee for them,
+and the templates and the API show a fixed label in its place.
+"""
+
+import datetime
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from sunshine.funds.models import Allocation, Disbursement, FundSource, Project
+from sunshine.organisation.models import Level, Region
+
+TIMELINE_PAGE_SIZE = 20
+
+# Enough parents for a village's township and county, so that the page, the
+# location line and get_setting's county lookup read no further rows.
+REGION_CHAIN = "region__parent__parent"
+
+
+class EntryKind(enum.StrEnum):
+    ALLOCATED = "allocated"
+    ARRIVED = "arrived"
+    PAID = "paid"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One movement of money: allocated to, arrived at or paid out of a project.
+
+    ``party`` is the fund source for money in and the payee for money out;
+    it is empty for a payee who is a private person (``payee_hidden``).
+    """
+
+    kind: EntryKind
+    date: datetime.date | None
+    amount: Decimal
+    currency: str
+    party: str
+    note: str
+    payee_hidden: bool
+
+    @property
+    def money_in(self) -> bool:
+        return self.kind != EntryKind.PAID
+
+    @property
+    def kind_label(self) -> str:
+        labels = {
+            EntryKind.ALLOCATED: pgettext("money movement", "allocated"),
+            EntryKind.ARRIVED: pgettext("money movement", "arrived"),
+            EntryKind.PAID: pgettext("money movement", "paid"),
+        }
+        return labels[self.kind]
+
+    @property
+    def party_label(self) -> str:
+        if self.payee_hidden:
+            return hidden_person_label()
+        if self.money_in:
+            return str(FundSource(self.party).label) if self.party in FundSource.values else self.party
+        return self.party
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    page: int
+    page_size: int
+    has_next: bool
+
+
+def hidden_person_label() -> str:
+    return _("private person (name withheld)")
+
+
+def public_project_queryset():
+    return Project.public_objects.select_related(REGION_CHAIN)
+
+
+def location_names(region: Region) -> list[str]:
+    """Return the names from the county down to the region, e.g. 椒江区, 海门街道, 某村."""
+    names: list[str] = []
+    node: Region | None = region
+    while node is not None and node.level != Level.CITY:
+        names.insert(0, node.name)
+        node = node.parent
+    return names
+
+
+def private_payee_condition() -> Q:
+    """Match disbursements whose payee is a private person.
+
+    A payee flagged as a person, or one with neither a credit code nor a
+    supplier record, counts as private, as the Disbursement model documents.
+    """
+    return Q(payee_is_person=True) | Q(payee_credit_code="", supplier__isnull=True)
+
+
+def timeline_page(project: Project, page: int = 1,
+                  page_size: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
+    """Return one page of the project's money movements, newest first, in one query.
+
+    Entries without a date come after all dated ones.
+    """
+    offset = (max(page, 1) - 1) * page_size
+    rows = list(_timeline_rows(project).order_by(
+        F("day").desc(nulls_last=True), "kind", "-row_id",
+    )[offset:offset + page_size + 1])
+    entries = [_entry(row) for row in rows[:page_size]]
+    return TimelinePage(entries, page, page_size, has_next=len(rows) > page_size)
+
+
+def _timeline_rows(project: Project):
+    columns = ("kind", "day", "money", "currency", "party", "note", "hidden", "row_id")
+    # Model ordering is cleared: SQLite rejects ORDER BY inside a UNION member.
+    allocations = Allocation.objects.filter(project=project).order_by()
+    allocated = allocations.filter(approved_amount__gt=0).annotate(
+        kind=Value(EntryKind.ALLOCATED.value, output_field=CharField()),
+        day=F("approved_on"), money=F("approved_amount"), party=F("source"),
+        note=F("document_no"), hidden=Value(False, output_field=BooleanField()), row_id=F("id"),
+    ).values_list(*columns)
+    arrived = allocations.filter(arrived_amount__gt=0).annotate(
+        kind=Value(EntryKind.ARRIVED.value, output_field=CharField()),
+        day=F("arrived_on"), money=F("arrived_amount"), party=F("source"),
+        note=F("document_no"), hidden=Value(False, output_field=BooleanField()), row_id=F("id"),
+    ).values_list(*columns)
+
+    private = private_payee_condition()
+    paid = Disbursement.objects.filter(project=project).order_by().annotate(
+        kind=Value(EntryKind.PAID.value, output_field=CharField()),
+        day=F("paid_on"), money=F("amount"),
+        party=Case(When(private, then=Value("")), default=F("payee_name"),
+                   output_field=CharField()),
+        note=F("purpose"),
+        hidden=Case(When(private, then=Value(True)), default=Value(False),
+                    output_field=BooleanField()),
+        row_id=F("id"),
+    ).values_list(*columns)
+    return allocated.union(arrived, paid, all=True)
+
+
+def _entry(row: tuple) -> TimelineEntry:
+    kind, day, money, currency, party, note, hidden, _row_id = row
+    return TimelineEntry(EntryKind(kind), day, money, currency, party or "", note or "",
+                         bool(hidden))
