@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sunshine.audit",
     "sunshine.rules",
     "sunshine.funds",
+    "sunshine.petitions",
     "sunshine.portal",
     "sunshine.api",
     "sunshine.dashboard",

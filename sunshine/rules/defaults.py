@@ -52,3 +52,135 @@ DEFAULTS: dict[str, Default] = {
         _("Platform default."),
     ),
 }
+
+# Citizen reports and petitions. A period is {"count": n, "unit": "days"} for
+# calendar days or {"count": n, "unit": "workdays"} for working days on the
+# official holiday calendar (sunshine.petitions.workdays).
+PETITION_DEFAULTS: dict[str, Default] = {
+    "petitions.transfer_days": Default(
+        {"count": 15, "unit": "days"},
+        _("Period after registration within which the petition office transfers or assigns a petition to the unit competent to handle it."),
+        _("Petition Work Regulation (2022) art. 22: within 15 days of registration."),
+    ),
+    "petitions.accept_notice_days": Default(
+        {"count": 15, "unit": "days"},
+        _("Period after receipt within which the handling unit tells the reporter in writing whether the petition is accepted."),
+        _("Petition Work Regulation (2022) art. 23 paras. 2 and 3: written notice within 15 days of receipt."),
+    ),
+    "petitions.referral_objection_days": Default(
+        {"count": 5, "unit": "workdays"},
+        _("Period after receiving a transferred or assigned petition within which the unit may object that it is not competent."),
+        _("Petition Work Regulation (2022) art. 23 para. 3: objection with reasons within 5 working days of receipt."),
+    ),
+    "petitions.handle_days": Default(
+        {"count": 60, "unit": "days"},
+        _("Period after acceptance within which a request or suggestion is handled and answered in writing."),
+        _("Petition Work Regulation (2022) art. 34: within 60 days of acceptance (set there for requests under art. 31 item 6; the platform applies it to suggestions too)."),
+    ),
+    "petitions.accusation_handle_days": Default(
+        {"count": 60, "unit": "days"},
+        _("Period after acceptance within which a report (accusation) is handled."),
+        _("Platform default: the discipline-inspection rules for reports set no overall handling period, so this follows Petition Work Regulation art. 34; confirm with the county commission."),
+    ),
+    "petitions.extension_max_days": Default(
+        {"count": 30, "unit": "days"},
+        _("Longest extension of the handling period, approved by the unit's leader and explained to the reporter."),
+        _("Petition Work Regulation (2022) art. 34: extension of at most 30 days, with the reason told to the reporter."),
+    ),
+    "petitions.extension_max_count": Default(
+        1,
+        _("Number of extensions one petition may receive."),
+        _("Petition Work Regulation (2022) art. 34 allows one extension."),
+    ),
+    "petitions.review_request_days": Default(
+        {"count": 30, "unit": "days"},
+        _("Period after the reporter receives the written reply within which a review may be requested."),
+        _("Petition Work Regulation (2022) art. 35: within 30 days of receiving the written reply."),
+    ),
+    "petitions.review_decision_days": Default(
+        {"count": 30, "unit": "days"},
+        _("Period after receiving a review request within which the reviewing body answers in writing."),
+        _("Petition Work Regulation (2022) art. 35: review opinion within 30 days of receiving the request."),
+    ),
+    "petitions.re_review_request_days": Default(
+        {"count": 30, "unit": "days"},
+        _("Period after the reporter receives the review opinion within which a re-review may be requested."),
+        _("Petition Work Regulation (2022) art. 36: within 30 days of receiving the review opinion."),
+    ),
+    "petitions.re_review_decision_days": Default(
+        {"count": 30, "unit": "days"},
+        _("Period after receiving a re-review request within which the re-reviewing body answers in writing."),
+        _("Petition Work Regulation (2022) art. 36: re-review opinion within 30 days; hearing time is not counted."),
+    ),
+    "petitions.accusation_accept_days": Default(
+        {"count": 5, "unit": "workdays"},
+        _("Period after receipt within which a report (accusation) is accepted or transferred."),
+        _("Rules of discipline inspection and supervision organs on handling reports (2020) art. 16: within 5 working days of receipt."),
+    ),
+    "petitions.accusation_notice_days": Default(
+        {"count": 15, "unit": "workdays"},
+        _("Period after receipt within which a real-name reporter is told whether the report was accepted."),
+        _("Rules of discipline inspection and supervision organs on handling reports (2020), real-name reports: within 15 working days of receipt."),
+    ),
+    "petitions.accusation_feedback_days": Default(
+        {"count": 15, "unit": "workdays"},
+        _("Period after a report (accusation) is closed within which a real-name reporter is told the result."),
+        _("Rules of discipline inspection and supervision organs on handling reports (2020), real-name reports: within 15 working days of closing."),
+    ),
+    "petitions.zhejiang_accept_warning_days": Default(
+        {"count": 5, "unit": "workdays"},
+        _("Internal target, not a legal deadline: decide on acceptance within this period; later decisions are flagged."),
+        _("Zhejiang Petition Regulation (2016) art. 20: decision within 5 working days; kept as a warning line because the national regulation of 2022 sets 15 days."),
+    ),
+    "petitions.zhejiang_handle_warning_days": Default(
+        {"count": 30, "unit": "days"},
+        _("Internal target, not a legal deadline: handle an accepted petition within this period; later replies are flagged."),
+        _("Zhejiang Petition Regulation (2016) art. 23: generally within 30 days; kept as a warning line because the national regulation of 2022 sets 60 days."),
+    ),
+    "petitions.end_on_holiday_moves": Default(
+        True,
+        _("Whether a calendar-day period that ends on a rest day or public holiday ends on the next working day instead."),
+        _("Civil Code art. 203: when the last day of a period is a statutory holiday, the day after the holiday is the last day."),
+    ),
+    "petitions.due_soon_days": Default(
+        3,
+        _("Calendar days before a deadline from which the petition is shown as due soon."),
+        _("Platform default."),
+    ),
+    "petitions.repeat_window_days": Default(
+        90,
+        _("Days within which a new petition from the same phone number about the same category and target is linked as a repeat."),
+        _("Platform default; Petition Work Regulation (2022) art. 19 para. 3 on the same matter."),
+    ),
+    "petitions.tracking_max_failures_per_ip": Default(
+        20,
+        _("Failed tracking look-ups from one client address before further look-ups from it are refused for the lockout period."),
+        _("Platform default."),
+    ),
+    "petitions.tracking_max_failures_per_code": Default(
+        5,
+        _("Failed look-ups of one tracking code before further look-ups of it are refused for the lockout period."),
+        _("Platform default."),
+    ),
+    "petitions.tracking_lockout_minutes": Default(
+        15,
+        _("Minutes that failed tracking look-ups are counted and a lockout lasts."),
+        _("Platform default."),
+    ),
+}
+DEFAULTS.update(PETITION_DEFAULTS)
+
+# OCDS import and export.
+OCDS_DEFAULTS: dict[str, Default] = {
+    "ocds.default_region": Default(
+        "331000",
+        _("Region code given to projects imported from OCDS when the import names none, because OCDS data carries no Chinese region."),
+        _("Platform default: the city of Taizhou, so staff can move each project to its county or village."),
+    ),
+    "ocds.ocid_prefix": Default(
+        "ocds-sunshine",
+        _("Prefix of the OCDS ocid written for projects that were not imported from OCDS."),
+        _("Platform default; OCDS asks publishers to register their own prefix with the Open Contracting Partnership and use it instead."),
+    ),
+}
+DEFAULTS.update(OCDS_DEFAULTS)

@@ -1,0 +1,478 @@
+"""Citizen reports and petitions (信访举报): the petition, its log and its workflow records.
+
+Rows change only through ``sunshine.petitions.actions``, which appends an
+audit entry for every write. Staff read petitions through
+``sunshine.petitions.visibility.visible_petitions``, never through the
+managers here directly, because that filter applies the region scope and
+the firewall that hides a report from the people it accuses.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sunshine.audit.models import AuditedModel
+from sunshine.lib import crypto
+from sunshine.organisation.models import Level, UnitKind
+
+
+class Kind(models.TextChoices):
+    """The three kinds of the Petition Work Regulation (2022), arts. 29-31."""
+
+    SUGGESTION = "suggestion", _("suggestion")
+    ACCUSATION = "accusation", _("report (accusation)")
+    REQUEST = "request", _("request")
+
+
+class Channel(models.TextChoices):
+    """How a petition arrived; the regulation's art. 17 names network, letter, phone, fax and visit."""
+
+    WEB = "web", _("website")
+    MOBILE = "mobile", _("mobile page")
+    WALK_IN = "walk_in", _("walk-in visit")
+    PHONE = "phone", _("phone")
+    LETTER = "letter", _("letter")
+    FAX = "fax", _("fax")
+    LIAISON = "liaison", _("liaison")
+    SUPERVISION_DAY = "supervision_day", _("supervision day")
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("received")
+    HANDLING = "handling", _("accepted and being handled")
+    REPLIED = "replied", _("replied")
+    REVIEW = "review", _("under review")
+    REVIEWED = "reviewed", _("review decided")
+    RE_REVIEW = "re_review", _("under re-review")
+    CLOSED = "closed", _("closed")
+    NOT_ACCEPTED = "not_accepted", _("not accepted")
+    REFERRED = "referred", _("referred elsewhere")
+
+
+# States in which the petition can still change. Closed, not accepted and
+# referred petitions are finished, although a closed report may still owe
+# the reporter feedback (see ``Petition.due_on``).
+FINISHED_STATES = (State.CLOSED, State.NOT_ACCEPTED, State.REFERRED)
+
+
+class CategoryQuerySet(models.QuerySet):
+    def active(self) -> "CategoryQuerySet":
+        return self.filter(is_active=True)
+
+
+class PublicCategoryManager(models.Manager.from_queryset(CategoryQuerySet)):  # type: ignore[misc]
+    def get_queryset(self):
+        return super().get_queryset().filter(is_public=True, is_active=True)
+
+
+class Category(AuditedModel):
+    """A subject a petition is filed under, and where petitions of it are routed.
+
+    Routing looks for a unit of ``route_unit_kind`` in the ancestor of the
+    petition's region at ``route_level``, then further up the region tree.
+    """
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    default_kind = models.CharField(_("default kind"), max_length=12, choices=Kind.choices,
+                                    default=Kind.REQUEST)
+    is_public = models.BooleanField(
+        _("offered to the public"), default=False,
+        help_text=_("Listed on the public report form and the Open311 service list."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    route_unit_kind = models.CharField(_("route to unit kind"), max_length=20,
+                                       choices=UnitKind.choices, blank=True)
+    route_level = models.CharField(_("route to region level"), max_length=10,
+                                   choices=Level.choices, blank=True)
+
+    objects = CategoryQuerySet.as_manager()
+    public_objects = PublicCategoryManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("petition category")
+        verbose_name_plural = _("petition categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PetitionQuerySet(models.QuerySet):
+    def in_region(self, region) -> "PetitionQuerySet":
+        return self.filter(region__path__startswith=region.path)
+
+    def backlog(self) -> "PetitionQuerySet":
+        """Petitions still waiting for staff: not finished, or closed with feedback owed."""
+        return self.filter(~Q(state__in=FINISHED_STATES) | Q(due_on__isnull=False))
+
+    def overdue(self, today: datetime.date | None = None) -> "PetitionQuerySet":
+        """Petitions with at least one open deadline before ``today``."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(due_on__lt=today) | Q(notice_due__lt=today) | Q(assign_due__lt=today)
+        )
+
+    def due_between(self, first: datetime.date, last: datetime.date) -> "PetitionQuerySet":
+        return self.filter(
+            Q(due_on__range=(first, last)) | Q(notice_due__range=(first, last))
+            | Q(assign_due__range=(first, last))
+        )
+
+    def due_for_handling(self, today: datetime.date | None = None) -> "PetitionQuerySet":
+        """Accepted petitions whose handling period has ended or which were handled."""
+        today = today or timezone.localdate()
+        return self.filter(handle_due__isnull=False).filter(
+            Q(handle_due__lt=today) | Q(handled_on__isnull=False)
+        )
+
+    def handled_in_time(self) -> "PetitionQuerySet":
+        return self.filter(handled_on__isnull=False, handled_on__lte=models.F("handle_due"))
+
+
+class Petition(AuditedModel):
+    """One petition or report, with its reporter kept encrypted.
+
+    The reporter's name and phone are SM4-GCM ciphertexts bound to the
+    tracking code, so a ciphertext copied to another row does not decrypt.
+    ``reporter_phone_hash`` (HMAC-SM3) finds earlier petitions of the same
+    reporter. No ID number is collected (Personal Information Protection
+    Law art. 6: the minimum needed).
+
+    Date columns ending in ``_due`` are open deadlines: an action sets one
+    when an obligation starts and clears it when the obligation is met, so
+    a petition is overdue exactly when one of them is before today.
+    """
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True,
+                                     editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(Category, models.PROTECT, related_name="petitions",
+                                 verbose_name=_("category"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    region = models.ForeignKey("organisation.Region", models.PROTECT, related_name="petitions",
+                               verbose_name=_("region"))
+    target_unit = models.ForeignKey(
+        "organisation.Unit", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("unit concerned"),
+    )
+    target_person = models.ForeignKey(
+        "organisation.Person", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("person concerned"),
+    )
+    target_project = models.ForeignKey(
+        "funds.Project", models.PROTECT, null=True, blank=True, related_name="petitions",
+        verbose_name=_("project concerned"),
+    )
+    title = models.CharField(_("subject"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    location_text = models.CharField(_("location"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    reporter_name_encrypted = models.TextField(blank=True, editable=False)
+    reporter_phone_encrypted = models.TextField(blank=True, editable=False)
+    reporter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True,
+                                           editable=False)
+
+    state = models.CharField(_("state"), max_length=20, choices=State.choices,
+                             default=State.RECEIVED)
+    assigned_unit = models.ForeignKey(
+        "organisation.Unit", models.PROTECT, null=True, blank=True,
+        related_name="assigned_petitions", verbose_name=_("handling unit"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("handler"),
+    )
+    repeat_of = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="repeats",
+        verbose_name=_("repeat of"),
+    )
+    is_final = models.BooleanField(
+        _("closed after re-review"), default=False,
+        help_text=_("The same matter is not accepted again (Petition Work Regulation art. 36)."),
+    )
+
+    received_on = models.DateField(_("received on"))
+    registered_at = models.DateTimeField(_("registered at"))
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    handled_on = models.DateField(_("handled on"), null=True, blank=True)
+
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    due_rule = models.CharField(_("deadline rule"), max_length=60, blank=True)
+    warning_on = models.DateField(_("internal target date"), null=True, blank=True)
+    assign_due = models.DateField(_("assign by"), null=True, blank=True)
+    notice_due = models.DateField(_("notify acceptance by"), null=True, blank=True)
+    handle_due = models.DateField(_("handling deadline"), null=True, blank=True)
+    objection_until = models.DateField(_("referral objection possible until"), null=True,
+                                       blank=True)
+    review_until = models.DateField(_("review may be requested until"), null=True, blank=True)
+
+    all_objects = PetitionQuerySet.as_manager()
+
+    scope_region = "region"
+    scope_unit = "assigned_unit"
+
+    class Meta:
+        ordering = ["-registered_at"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        indexes = [
+            models.Index(fields=["region", "state"], name="petition_region_state_idx"),
+            models.Index(fields=["assigned_unit", "state"], name="petition_unit_state_idx"),
+            models.Index(fields=["due_on"], name="petition_due_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def is_accusation(self) -> bool:
+        return self.kind == Kind.ACCUSATION
+
+    @property
+    def is_real_name(self) -> bool:
+        """A real-name report gives a name and a phone to verify it by (commission rules)."""
+        return not self.is_anonymous and bool(self.reporter_name_encrypted) and bool(
+            self.reporter_phone_encrypted
+        )
+
+    def _context(self, field: str) -> str:
+        return f"petition:{self.tracking_code}:{field}"
+
+    def set_reporter(self, name: str, phone: str) -> None:
+        """Store the reporter encrypted; the tracking code must be set first."""
+        self.reporter_name_encrypted = crypto.encrypt(name, context=self._context("name")) if name else ""
+        self.reporter_phone_encrypted = (
+            crypto.encrypt(phone, context=self._context("phone")) if phone else ""
+        )
+        self.reporter_phone_hash = crypto.keyed_hash(phone) if phone else ""
+
+    def decrypt_reporter(self) -> dict[str, str]:
+        """Return the plain reporter fields; only ``visibility.reveal_reporter`` may call this."""
+        name = self.reporter_name_encrypted
+        phone = self.reporter_phone_encrypted
+        return {
+            "name": crypto.decrypt(name, context=self._context("name")) if name else "",
+            "phone": crypto.decrypt(phone, context=self._context("phone")) if phone else "",
+        }
+
+
+class EventAction(models.TextChoices):
+    REGISTER = "register", _("registered")
+    ASSIGN = "assign", _("assigned")
+    TRANSFER = "transfer", _("transferred")
+    OBJECT = "object", _("objection to referral")
+    ACCEPT = "accept", _("accepted")
+    NOT_ACCEPT = "not_accept", _("not accepted")
+    REFER = "refer", _("referred elsewhere")
+    NOTIFY = "notify", _("reporter notified")
+    REQUEST_EXTENSION = "request_extension", _("extension requested")
+    APPROVE_EXTENSION = "approve_extension", _("extension approved")
+    REJECT_EXTENSION = "reject_extension", _("extension rejected")
+    REPLY = "reply", _("replied")
+    RATE = "rate", _("rated by the reporter")
+    REQUEST_REVIEW = "request_review", _("review requested")
+    DECIDE_REVIEW = "decide_review", _("review decided")
+    REQUEST_RE_REVIEW = "request_re_review", _("re-review requested")
+    DECIDE_RE_REVIEW = "decide_re_review", _("re-review decided")
+    CLOSE = "close", _("closed")
+    ESCALATE = "escalate", _("escalated")
+    LINK_REPEAT = "link_repeat", _("linked as a repeat")
+
+
+class PetitionEvent(AuditedModel):
+    """One step in a petition's history; rows are only ever appended.
+
+    ``deadlines`` lists what the step started, as computed on ``on`` with
+    the settings in force then: ``[{"rule": key, "due": "YYYY-MM-DD",
+    "legal": bool}]``, where ``legal`` is false for internal targets.
+    """
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="events",
+                                 verbose_name=_("petition"))
+    action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    by_reporter = models.BooleanField(_("by the reporter"), default=False)
+    at = models.DateTimeField(_("time"))
+    on = models.DateField(_("counted from"))
+    from_state = models.CharField(_("from state"), max_length=20, choices=State.choices,
+                                  blank=True)
+    to_state = models.CharField(_("to state"), max_length=20, choices=State.choices, blank=True)
+    unit = models.ForeignKey("organisation.Unit", models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("unit"))
+    reason = models.TextField(_("reason or text"), blank=True)
+    deadlines = models.JSONField(_("deadlines"), default=list, blank=True)
+    is_public = models.BooleanField(_("shown to the reporter"), default=False)
+    # Ids of the users an escalation is addressed to (unit leaders, inspectors).
+    notified = models.JSONField(_("notified users"), default=list, blank=True)
+
+    scope_region = "petition__region"
+    scope_unit = "petition__assigned_unit"
+
+    class Meta:
+        ordering = ["petition_id", "at", "id"]
+        verbose_name = _("petition event")
+        verbose_name_plural = _("petition events")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.action} {self.on}"
+
+
+class Outcome(models.TextChoices):
+    """Conclusions of a written opinion (Petition Work Regulation art. 32)."""
+
+    SUPPORT = "support", _("supported")
+    EXPLAIN = "explain", _("explained")
+    REJECT = "reject", _("not supported")
+
+
+class Stage(models.TextChoices):
+    REPLY = "reply", _("reply")
+    REVIEW = "review", _("review opinion")
+    RE_REVIEW = "re_review", _("re-review opinion")
+    FEEDBACK = "feedback", _("feedback on the result")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    PARTLY = "partly", _("partly satisfied")
+    DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+
+class Reply(AuditedModel):
+    """A written answer to the reporter: reply, review or re-review opinion, or feedback."""
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="replies",
+                                 verbose_name=_("petition"))
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    text = models.TextField(_("text"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    unit = models.ForeignKey("organisation.Unit", models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("unit"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    delivered_on = models.DateField(_("delivered on"))
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    scope_region = "petition__region"
+    scope_unit = "petition__assigned_unit"
+
+    class Meta:
+        ordering = ["petition_id", "delivered_on", "id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.stage}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class ExtensionRequest(AuditedModel):
+    """A request to extend the handling period; the reason is shown to the reporter."""
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="extensions",
+                                 verbose_name=_("petition"))
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(_("status"), max_length=10, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    previous_due = models.DateField(_("deadline before"), null=True, blank=True)
+    new_due = models.DateField(_("deadline after"), null=True, blank=True)
+
+    scope_region = "petition__region"
+    scope_unit = "petition__assigned_unit"
+
+    class Meta:
+        ordering = ["petition_id", "requested_at"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} +{self.days}"
+
+
+class ReviewLevel(models.TextChoices):
+    REVIEW = "review", _("review")
+    RE_REVIEW = "re_review", _("re-review")
+
+
+class ReviewRequest(AuditedModel):
+    """A reporter's request for review (复查) or re-review (复核) of a written answer."""
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="review_requests",
+                                 verbose_name=_("petition"))
+    level = models.CharField(_("level"), max_length=10, choices=ReviewLevel.choices)
+    reason = models.TextField(_("reason"))
+    requested_on = models.DateField(_("requested on"))
+    reviewing_unit = models.ForeignKey(
+        "organisation.Unit", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewing unit"),
+    )
+    due_on = models.DateField(_("decision due"))
+    decision = models.OneToOneField(Reply, models.PROTECT, null=True, blank=True,
+                                    related_name="review_request", verbose_name=_("decision"))
+
+    scope_region = "petition__region"
+    scope_unit = "petition__assigned_unit"
+
+    class Meta:
+        ordering = ["petition_id", "requested_on"]
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.level}"
+
+
+class WorkdayOverride(AuditedModel):
+    """A day whose working status an administrator set from the State Council's holiday notice.
+
+    An override wins over the chinese-calendar package and is the only
+    source for years that package does not cover.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=100, blank=True,
+                            help_text=_("For example “Spring Festival” or “make-up working day”."))
+    source = models.CharField(
+        _("source"), max_length=300,
+        help_text=_("The notice this day comes from, with its document number."),
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

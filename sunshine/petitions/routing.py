@@ -1,0 +1,54 @@
+"""Finding the unit that handles a petition, and the units a report accuses."""
+
+from sunshine.organisation.models import Level, Region, Unit
+
+# From the top of the region tree down.
+LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+
+
+def accused_units(petition) -> list[Unit]:
+    """Return the units a report accuses: its target unit, the target person's unit
+    and the target project's owner unit. Other kinds accuse no one."""
+    if not petition.is_accusation:
+        return []
+    units = [petition.target_unit]
+    if petition.target_person is not None:
+        units.append(petition.target_person.unit)
+    if petition.target_project is not None:
+        units.append(petition.target_project.owner_unit)
+    return [unit for unit in units if unit is not None]
+
+
+def is_accused_unit(petition, unit: Unit) -> bool:
+    """Return whether ``unit`` is an accused unit or lies inside one."""
+    return any(unit.path.startswith(accused.path) for accused in accused_units(petition))
+
+
+def _start_region(region: Region, level: str) -> Region:
+    """Return the ancestor of ``region`` at ``level``, or ``region`` when it is already above it."""
+    if not level or LEVEL_ORDER.index(region.level) <= LEVEL_ORDER.index(level):
+        return region
+    node = region
+    while node.parent is not None and node.level != level:
+        node = node.parent
+    return node
+
+
+def route(petition) -> Unit | None:
+    """Return the unit the petition's category routes it to, or None when no unit matches.
+
+    Starts at the petition region's ancestor at the category's level and
+    moves up the region tree until a unit of the category's kind exists.
+    Units that the petition accuses are skipped.
+    """
+    category = petition.category
+    if not category.route_unit_kind:
+        return None
+    node: Region | None = _start_region(petition.region, category.route_level)
+    while node is not None:
+        candidates = Unit.objects.filter(region=node, kind=category.route_unit_kind).order_by("pk")
+        for unit in candidates:
+            if not is_accused_unit(petition, unit):
+                return unit
+        node = node.parent
+    return None

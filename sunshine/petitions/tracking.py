@@ -1,0 +1,123 @@
+"""Tracking codes and secrets with which a reporter follows a petition without an account.
+
+A tracking code is 12 characters from a 31-letter alphabet without the
+look-alikes 0/O, 1/I/L (about 59 bits), drawn with ``secrets``; the secret
+is 10 more (about 50 bits). Only a keyed hash (HMAC-SM3) of code and secret
+is stored. ``lookup`` returns the same answer for an unknown code and for a
+wrong secret, and counts failures per client address and per code in the
+cache; past the thresholds (versioned settings) every look-up from that
+address or of that code is refused until the lockout ends, even with the
+right secret.
+"""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from sunshine.lib import crypto
+from sunshine.petitions.models import Petition
+from sunshine.rules.values import get_setting
+
+logger = logging.getLogger(__name__)
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+SECRET_LENGTH = 10
+MAX_FAILURES_PER_IP = "petitions.tracking_max_failures_per_ip"
+MAX_FAILURES_PER_CODE = "petitions.tracking_max_failures_per_code"
+LOCKOUT_MINUTES = "petitions.tracking_lockout_minutes"
+# Compared against when the code is unknown, so that case takes as long as a wrong secret.
+_UNKNOWN_CODE_HASH = "0" * 64
+
+
+class TrackingLocked(Exception):
+    """Raised when too many look-ups failed from one address or for one code."""
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+        super().__init__(
+            _("Too many failed look-ups. Try again in %(minutes)s minutes, or ask the office "
+              "that registered your petition.") % {"minutes": minutes}
+        )
+
+
+def random_text(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def new_code() -> str:
+    """Return a tracking code that no petition uses yet."""
+    while True:
+        code = random_text(CODE_LENGTH)
+        if not Petition.all_objects.filter(tracking_code=code).exists():
+            return code
+
+
+def new_secret() -> str:
+    return random_text(SECRET_LENGTH)
+
+
+def normalize(text: str) -> str:
+    """Return a code or secret without spaces or dashes, in capitals, as printed on receipts."""
+    return "".join(ch for ch in str(text).upper() if ch not in " -\t")
+
+
+def secret_hash(code: str, secret: str) -> str:
+    return crypto.keyed_hash(f"petition-tracking:{normalize(code)}:{normalize(secret)}")
+
+
+def format_code(code: str) -> str:
+    """Return the code in groups of four for printing, e.g. ``ABCD-EFGH-JKMN``."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def _counter_keys(code: str, client_ip: str) -> tuple[str, str]:
+    # Keyed hashes keep client addresses and codes out of the cache's key space.
+    return (f"petitions:track:ip:{crypto.keyed_hash(client_ip)[:32]}",
+            f"petitions:track:code:{crypto.keyed_hash(code)[:32]}")
+
+
+def _count(key: str) -> int:
+    return int(cache.get(key, 0))
+
+
+def _record_failure(keys: tuple[str, str], timeout: int) -> None:
+    for key in keys:
+        cache.add(key, 0, timeout)
+        try:
+            cache.incr(key)
+        except ValueError:
+            # The counter expired between add and incr; start it again.
+            cache.set(key, 1, timeout)
+
+
+def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
+    """Return the petition for a tracking code and secret, or None when either is wrong.
+
+    Raises TrackingLocked when the client address or the code has too many
+    recent failures.
+    """
+    code = normalize(code)
+    keys = _counter_keys(code, client_ip)
+    minutes = get_setting(LOCKOUT_MINUTES)
+    if (_count(keys[0]) >= get_setting(MAX_FAILURES_PER_IP)
+            or _count(keys[1]) >= get_setting(MAX_FAILURES_PER_CODE)):
+        logger.warning("tracking look-up refused during lockout: code key %s", keys[1][-12:])
+        raise TrackingLocked(minutes)
+
+    petition = Petition.all_objects.filter(tracking_code=code).first()
+    stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
+    if crypto.constant_time_equal(stored, secret_hash(code, secret)) and petition is not None:
+        return petition
+
+    _record_failure(keys, minutes * 60)
+    logger.info("tracking look-up failed: code key %s, known code %s",
+                keys[1][-12:], petition is not None)
+    return None
+
+
+def public_events(petition: Petition):
+    """Return the steps the reporter sees when following the petition."""
+    return petition.events.filter(is_public=True).order_by("at", "id")

@@ -1,0 +1,186 @@
+"""Who may see a petition, act on it, and read the reporter's identity.
+
+Every list, detail page, search, export, API endpoint and admin page loads
+petitions through ``visible_petitions`` or ``get_visible_petition``.
+
+Rules:
+- Suggestions and requests follow the ordinary scope (``scope_for``): the
+  region subtree of the user's units, plus petitions assigned to a unit in
+  the user's unit subtree.
+- A report (检举控告) is seen only by discipline inspectors whose region
+  covers it, by staff of the unit handling it, and by superusers; limiting
+  who knows follows the commission rules on reports (2020) art. 15.
+- The firewall: a report is never visible to the person it accuses, nor to
+  anyone assigned to the accused unit or a unit inside it, leaders
+  included (Petition Work Regulation art. 30 para. 3, commission rules
+  art. 47). A report accuses its target unit, the unit of its target
+  person, and the owner unit and responsible person of its target project.
+  The firewall also applies to superusers.
+- The reporter's name and phone are revealed only to an inspector whose
+  region covers the petition and who handles it (the designated handler,
+  or an inspector of the handling unit). Every reveal is audited.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from sunshine.audit import chain
+from sunshine.organisation.models import Assignment, Person, Role
+from sunshine.organisation.scoping import Scope, scope_for
+from sunshine.petitions.models import Kind, Petition
+
+LEADER_ROLES = (Role.LEADER, Role.ADMINISTRATOR)
+HANDLING_ROLES = (Role.OPERATOR, Role.LEADER, Role.ADMINISTRATOR, Role.INSPECTOR)
+
+
+def _active(user: Any) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def units_of(user: Any, roles=None) -> list:
+    assignments = Assignment.objects.filter(user=user).select_related("unit", "unit__region")
+    if roles is not None:
+        assignments = assignments.filter(role__in=roles)
+    return [a.unit for a in assignments]
+
+
+def inspector_scope(user: Any) -> Scope:
+    """Return the region scope of the user's discipline-inspector assignments."""
+    units = units_of(user, roles=[Role.INSPECTOR])
+    return Scope(region_paths=tuple(sorted({u.region.path for u in units})))
+
+
+def _containing_unit_ids(user: Any) -> set[int]:
+    """Return the ids of the user's units and of every unit above them."""
+    units = units_of(user)
+    person = Person.objects.filter(user=user).select_related("unit").first()
+    if person is not None:
+        units.append(person.unit)
+    return {int(part) for unit in units for part in unit.path.strip("/").split("/") if part}
+
+
+def firewall_condition(user: Any) -> Q:
+    """Return the condition matching reports that accuse ``user`` or a unit they belong to."""
+    unit_ids = _containing_unit_ids(user)
+    accused = (
+        Q(target_unit_id__in=unit_ids)
+        | Q(target_person__unit_id__in=unit_ids)
+        | Q(target_project__owner_unit_id__in=unit_ids)
+        | Q(target_person__user=user)
+        | Q(target_project__responsible_person__user=user)
+    )
+    return Q(kind=Kind.ACCUSATION) & accused
+
+
+def _unit_paths_condition(paths) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(assigned_unit__path__startswith=path)
+    return condition
+
+
+def visible_petitions(user: Any) -> QuerySet:
+    """Return the petitions ``user`` may see, with the report firewall applied."""
+    petitions = Petition.all_objects.all()
+    if not _active(user):
+        return petitions.none()
+
+    general = scope_for(user)
+    if user.is_superuser:
+        reports = Q()
+    else:
+        own_units = _unit_paths_condition({u.path for u in units_of(user, HANDLING_ROLES)})
+        reports = inspector_scope(user).condition(Petition) | own_units
+    others = Q() if general.everything else general.condition(Petition)
+
+    allowed = (Q(kind=Kind.ACCUSATION) & reports) | (~Q(kind=Kind.ACCUSATION) & others)
+    return petitions.filter(allowed).exclude(firewall_condition(user))
+
+
+def is_firewalled(user: Any, petition: Petition) -> bool:
+    if not _active(user):
+        return False
+    condition = firewall_condition(user)
+    return Petition.all_objects.filter(pk=petition.pk).filter(condition).exists()
+
+
+def get_visible_petition(user: Any, **lookup) -> Petition:
+    """Load one petition for a staff user.
+
+    Raises Http404 when it does not exist or when it is a report accusing
+    the user (so its existence is not confirmed to them), and
+    PermissionDenied when it lies outside the user's scope.
+    """
+    try:
+        petition = Petition.all_objects.get(**lookup)
+    except ObjectDoesNotExist:
+        raise Http404(_("No petition matches this address.")) from None
+    if is_firewalled(user, petition):
+        raise Http404(_("No petition matches this address."))
+    if not visible_petitions(user).filter(pk=petition.pk).exists():
+        raise PermissionDenied(_("This petition belongs to a region or unit outside your scope."))
+    return petition
+
+
+def can_handle(user: Any, petition: Petition) -> bool:
+    """Return whether ``user`` may take workflow steps on the petition."""
+    if not _active(user) or is_firewalled(user, petition):
+        return False
+    if user.is_superuser:
+        return True
+    if petition.is_accusation:
+        if inspector_scope(user).contains(petition):
+            return True
+        return in_unit_subtree(petition, units_of(user, HANDLING_ROLES))
+    return scope_for(user, write=True).contains(petition)
+
+
+def can_approve(user: Any, petition: Petition) -> bool:
+    """Return whether ``user`` leads the handling unit or a unit above it (art. 34 approval)."""
+    if not _active(user) or is_firewalled(user, petition):
+        return False
+    if user.is_superuser:
+        return True
+    return in_unit_subtree(petition, units_of(user, LEADER_ROLES))
+
+
+def in_unit_subtree(petition: Petition, units) -> bool:
+    unit = petition.assigned_unit
+    return unit is not None and any(unit.path.startswith(u.path) for u in units)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not act on this petition."))
+
+
+def can_reveal_reporter(user: Any, petition: Petition) -> bool:
+    """Return whether ``user`` is an inspector in scope who handles the petition."""
+    if not _active(user) or is_firewalled(user, petition):
+        return False
+    if not inspector_scope(user).contains(petition):
+        return False
+    if petition.handler_id == user.pk:
+        return True
+    inspector_units = {u.pk for u in units_of(user, roles=[Role.INSPECTOR])}
+    return petition.assigned_unit_id in inspector_units
+
+
+def reveal_reporter(user: Any, petition: Petition) -> dict[str, str]:
+    """Return the reporter's name and phone, recording the view in the audit chain.
+
+    Raises PermissionDenied for anyone but a handling inspector in scope.
+    """
+    if not can_reveal_reporter(user, petition):
+        raise PermissionDenied(
+            _("Only the discipline inspector handling this petition may see who filed it.")
+        )
+    with transaction.atomic():
+        chain.append(user, "view_personal", object_type="petitions.petition",
+                     object_id=str(petition.pk), changes={"field": "reporter"})
+    return petition.decrypt_reporter()
