@@ -19,9 +19,9 @@ from sunshine.organisation.models import Level, Region
 
 TIMELINE_PAGE_SIZE = 20
 
-# Enough parents for a village's township and county, so that the page, the
-# location line and get_setting's county lookup read no further rows.
-REGION_CHAIN = "region__parent__parent"
+# A village's township, county and city, so that the location line and
+# get_setting's county lookup read no further rows.
+REGION_CHAIN = "region__parent__parent__parent"
 
 
 class EntryKind(enum.StrEnum):

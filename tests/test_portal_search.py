@@ -1,0 +1,124 @@
+"""The public search page at /: name substring, code, village; public projects only."""
+
+import pytest
+from django.urls import reverse
+
+from sunshine.rules.models import Setting
+from tests.portal_data import VILLAGE, build_projects
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def projects(operator_a, unit_a, unit_b):
+    return build_projects(operator_a, unit_a, unit_b)
+
+
+def search(client, text: str, **headers):
+    return client.get(reverse("portal:search"), {"q": text}, **headers)
+
+
+def test_it_finds_by_chinese_substring(client, projects):
+    response = search(client, "老旧小区")
+
+    assert response.status_code == 200
+    assert "城隍浦社区老旧小区改造" in response.content.decode()
+
+
+def test_it_finds_by_code(client, projects):
+    response = search(client, "hy-2025-001")
+
+    assert list(row.project.code for row in response.context["rows"]) == ["HY-2025-001"]
+
+
+def test_it_finds_by_village_name(client, projects):
+    response = search(client, "城隍浦")
+
+    assert [row.project.code for row in response.context["rows"]] == ["JJ-2025-001"]
+
+
+def test_it_finds_by_village_code(client, projects):
+    response = search(client, VILLAGE)
+
+    assert [row.project.code for row in response.context["rows"]] == ["JJ-2025-001"]
+
+
+def test_it_never_lists_private_projects(client, projects):
+    for text in ["内部", "JJ-2025-099", "HY-2025-002", "城隍浦", ""]:
+        response = search(client, text)
+        page = response.content.decode()
+
+        codes = {row.project.code for row in response.context["rows"]}
+        assert codes <= {"JJ-2025-001", "HY-2025-001"}, text
+        assert "城隍浦社区内部核算项目" not in page, text
+        assert "锦川社区内部项目" not in page, text
+
+
+def test_it_shows_location_and_figures(client, projects):
+    page = search(client, "老旧小区").content.decode()
+
+    assert "椒江区 · 海门街道 · 城隍浦社区" in page
+    assert "¥1,500,000.00" in page
+    assert "¥301,200.50" in page
+    assert "在建" in page
+
+
+def test_empty_search_lists_public_projects(client, projects):
+    response = search(client, "")
+
+    assert [row.project.code for row in response.context["rows"]] == ["HY-2025-001", "JJ-2025-001"]
+
+
+def test_it_says_when_nothing_matches(client, projects):
+    page = search(client, "不存在的项目").content.decode()
+
+    assert "没有找到相符的公开项目" in page
+
+
+def test_result_limit_comes_from_versioned_setting(client, projects):
+    Setting.objects.create(key="portal.max_search_results", value=1, effective_from="2000-01-01")
+
+    response = search(client, "")
+
+    assert len(response.context["rows"]) == 1
+    assert response.context["truncated"] is True
+    assert "只显示前 1 个项目" in response.content.decode()
+
+
+def test_it_rejects_too_long_query(client, projects):
+    response = search(client, "路" * 101)
+
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert "101" in response.content.decode()
+
+
+def test_it_rejects_post(client):
+    response = client.post(reverse("portal:search"), {"q": "路"})
+
+    assert response.status_code == 405
+
+
+def test_page_has_label_landmarks_and_language(client, projects):
+    page = search(client, "").content.decode()
+
+    assert '<html lang="zh-hans">' in page
+    assert '<label for="id_q">项目名称、项目编号或村名</label>' in page
+    assert '<main id="main">' in page
+    assert 'role="search"' in page
+
+
+def test_it_is_english_on_request(client, projects):
+    page = search(client, "老旧小区", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="en">' in page
+    assert "Project name, project code or village" in page
+    assert "1 project found" in page
+
+
+def test_it_sets_private_cache_headers(client, projects):
+    response = search(client, "路")
+
+    assert response["Cache-Control"] == "private, max-age=60"
+    assert "Accept-Language" in response["Vary"]
+    assert "Cookie" in response["Vary"]
