@@ -28,7 +28,7 @@ def test_it_finds_by_chinese_substring(client, projects):
 def test_it_finds_by_code(client, projects):
     response = search(client, "hy-2025-001")
 
-    assert list(row.project.code for row in response.context["rows"]) == ["HY-2025-001"]
+    assert [row.project.code for row in response.context["rows"]] == ["HY-2025-001"]
 
 
 def test_it_finds_by_village_name(client, projects):
