@@ -400,3 +400,6 @@ class AssetDisposal(AuditedModel):
 
     def __str__(self) -> str:
         return self.asset_name
+
+
+from sunshine.funds.models_ledger import ImportJob, ImportStatus  # noqa: E402, F401
