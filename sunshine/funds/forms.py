@@ -9,7 +9,7 @@ every edit form carries the row ``version`` that the action compares.
 import datetime
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from sunshine.funds.models import (
     DisposalMethod,
     FundSource,
     Project,
+    ProjectQuerySet,
     ProjectStatus,
     Supplier,
 )
@@ -39,20 +40,24 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
 
 def label(model: type[Model], name: str) -> Any:
-    return model._meta.get_field(name).verbose_name
+    return getattr(model._meta.get_field(name), "verbose_name", name)
 
 
-class AmountField(forms.CharField):
+def limit_choices(form: forms.Form, name: str, queryset: QuerySet) -> None:
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+
+
+class AmountField(forms.Field):
     """An amount in yuan, typed as 1200.50, 1,200.50 元 or 12.5万元; never negative."""
 
     def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
         self.positive = positive
-        kwargs.setdefault("max_length", 40)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal",
+                                                           "maxlength": 40}))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value).strip() if value is not None else ""
         if text in self.empty_values:
             return None
         try:
@@ -141,6 +146,8 @@ class ScopedChoiceField(forms.ModelChoiceField):
         )
 
     def find_anywhere(self, value: Any) -> Model | None:
+        if self.queryset is None:
+            return None
         try:
             return self.queryset.model._base_manager.filter(pk=value).first()
         except (ValueError, TypeError, ValidationError):
@@ -224,10 +231,10 @@ class ProjectForm(EditForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, versioned=project is not None, **kwargs)
         self.project = project
-        self.fields["region"].queryset = regions_in_scope(user)
-        self.fields["owner_unit"].queryset = units_in_scope(user)
-        self.fields["responsible_person"].queryset = scoped(
-            Person.objects.select_related("unit"), user, write=True)
+        limit_choices(self, "region", regions_in_scope(user))
+        limit_choices(self, "owner_unit", units_in_scope(user))
+        limit_choices(self, "responsible_person", scoped(
+            Person.objects.select_related("unit"), user, write=True))
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -247,7 +254,8 @@ class ProjectForm(EditForm):
         return 0 if progress is None else progress
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", ValidationError(
@@ -273,7 +281,8 @@ class AllocationForm(EditForm):
         return self.cleaned_data.get("arrived_amount") or Decimal("0.00")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         approved, arrived = data.get("approved_amount"), data.get("arrived_amount")
         if approved is not None and arrived is not None and arrived > approved:
             self.add_error("arrived_amount", ValidationError(
@@ -400,14 +409,15 @@ class DisposalForm(EditForm):
     def __init__(self, user: Any, *args: Any, disposal: AssetDisposal | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, versioned=disposal is not None, **kwargs)
-        self.fields["region"].queryset = regions_in_scope(user, Level.VILLAGE)
-        self.fields["unit"].queryset = units_in_scope(user)
+        limit_choices(self, "region", regions_in_scope(user, Level.VILLAGE))
+        limit_choices(self, "unit", units_in_scope(user))
 
     def clean_buyer_credit_code(self) -> str:
         return optional_credit_code(self.cleaned_data.get("buyer_credit_code", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("buyer_is_person") and data.get("buyer_credit_code"):
             self.add_error("buyer_credit_code", ValidationError(
                 _("A private person has no credit code; clear the code or untick "
@@ -443,7 +453,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_in_scope(user)
+        limit_choices(self, "unit", units_in_scope(user))
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone", ""))
@@ -486,18 +496,18 @@ class ProjectFilterForm(forms.Form):
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         regions = scoped(Region.objects.current(), user)
-        self.fields["county"].queryset = regions.filter(level=Level.COUNTY)
+        limit_choices(self, "county", regions.filter(level=Level.COUNTY))
         townships = regions.filter(level=Level.TOWNSHIP)
         county_code = self.data.get("county") if self.is_bound else None
         if county_code:
             townships = townships.filter(parent_id=county_code)
-        self.fields["township"].queryset = townships
+        limit_choices(self, "township", townships)
         for name in ("county", "township"):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "The region you chose is not in the list; choose one of the listed regions"
             )
 
-    def apply(self, projects: QuerySet) -> QuerySet:
+    def apply(self, projects: ProjectQuerySet) -> ProjectQuerySet:
         data = self.cleaned_data
         projects = projects.search(data.get("q") or "")
         for name in ("township", "county"):

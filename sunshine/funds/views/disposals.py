@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -100,7 +101,7 @@ def disposal_list(request: HttpRequest) -> HttpResponse:
     rules, today = RuleCache(), timezone.localdate()
     for disposal in page.object_list:
         disposal.check = check_disclosure(disposal, rules, today)
-    context = {"page": page, "q": text, "can_write": can_write(request.user)}
+    context = {"page": page, "q": text, "query": urlencode({"q": text}) if text else "", "can_write": can_write(request.user)}
     return render(request, "funds/disposal_list.html", context)
 
 

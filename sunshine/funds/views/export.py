@@ -5,7 +5,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -86,7 +86,7 @@ def csv_lines(projects: Any) -> Iterator[str]:
 
 @require_safe
 @staff_only()
-def project_export(request: HttpRequest) -> HttpResponse:
+def project_export(request: HttpRequest) -> HttpResponseBase:
     form, projects = filtered_projects(request)
     if form.is_bound and form.errors:
         return HttpResponse(
@@ -94,8 +94,8 @@ def project_export(request: HttpRequest) -> HttpResponse:
             status=400, content_type="text/plain; charset=utf-8",
         )
     projects = with_flags(projects.select_related("responsible_person")).order_by("code")
-    filename = "projects-%s.csv" % timezone.localdate().strftime("%Y%m%d")
+    filename = f"projects-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(csv_lines(projects), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     logger.info("project CSV export by user %s", request.user.pk)
     return response

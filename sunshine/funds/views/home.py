@@ -1,5 +1,7 @@
 """The staff home page: what the signed-in user may do, by role and region."""
 
+from typing import Any, cast
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -11,7 +13,7 @@ from sunshine.organisation.models import Assignment
 @require_safe
 @staff_only()
 def home(request: HttpRequest) -> HttpResponse:
-    assignments = Assignment.objects.filter(user=request.user).select_related("unit__region")
+    assignments = Assignment.objects.filter(user=cast(Any, request.user)).select_related("unit__region")
     context = {
         "assignments": assignments,
         "can_write": can_write(request.user),

@@ -30,7 +30,7 @@ def detail_url(project_id: int) -> str:
     return reverse("funds:project_detail", args=[project_id])
 
 
-def initial_of(row: AuditedModel, form_class: type) -> dict[str, Any]:
+def initial_of(row: AuditedModel, form_class: Any) -> dict[str, Any]:
     names = [name for name in form_class.base_fields if name != "version"]
     return {**{name: getattr(row, name) for name in names}, "version": row.version}
 

@@ -1,6 +1,7 @@
 """Cadres: list, create, detail, and the audited reveal of a full ID number."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -51,7 +52,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if text:
         people = people.filter(Q(name__icontains=text) | Q(unit__name__icontains=text)
                                | Q(post__icontains=text))
-    context = {"page": paginate(request, people), "q": text, "can_write": can_write(request.user)}
+    context = {"page": paginate(request, people), "q": text, "query": urlencode({"q": text}) if text else "", "can_write": can_write(request.user)}
     return render(request, "funds/person_list.html", context)
 
 

@@ -1,5 +1,6 @@
 """Project list, detail, create and edit pages of the staff site."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -33,7 +34,7 @@ from sunshine.funds.views.access import (
 from sunshine.organisation.scoping import get_scoped, scoped
 
 HISTORY_LIMIT = 100
-CHILD_TYPES = {
+CHILD_TYPES: dict[str, Any] = {
     "funds.allocation": Allocation,
     "funds.disbursement": Disbursement,
     "funds.procurement": Procurement,
@@ -47,7 +48,8 @@ def filtered_projects(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet
     An invalid filter leaves the list unfiltered; the form carries the errors.
     """
     form = ProjectFilterForm(request.user, request.GET or None)
-    projects = scoped(Project.all_objects.select_related("region", "owner_unit"), request.user)
+    projects: Any = scoped(Project.all_objects.select_related("region", "owner_unit"),
+                           request.user)
     if form.is_bound and form.is_valid():
         projects = form.apply(projects)
     return form, projects
@@ -78,7 +80,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @staff_only()
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_scoped(project_details(), request.user, pk=pk)
+    project: Any = get_scoped(project_details(), request.user, pk=pk)
     context = {
         "project": project,
         "history": project_history(project),
@@ -103,7 +105,15 @@ def project_details() -> QuerySet:
     )
 
 
-def project_history(project: Project) -> list[AuditEntry]:
+@dataclass
+class HistoryRow:
+    """An audit entry with its changes as (field, before, after) or (field, value) tuples."""
+
+    entry: AuditEntry
+    fields: list[tuple]
+
+
+def project_history(project: Project) -> list[HistoryRow]:
     """Return the newest audit entries of the project and of the money rows under it.
 
     Update entries of child rows name only the changed fields, so they are
@@ -112,22 +122,22 @@ def project_history(project: Project) -> list[AuditEntry]:
     """
     condition = Q(object_type="funds.project", object_id=str(project.pk))
     for object_type, model in CHILD_TYPES.items():
-        ids = [str(pk) for pk in model.objects.filter(project=project).values_list("pk", flat=True)]
+        children = model._default_manager.filter(project=project)
+        ids = [str(pk) for pk in children.values_list("pk", flat=True)]
         condition |= Q(object_type=object_type, object_id__in=ids)
         condition |= Q(object_type=object_type, changes__project_id=project.pk)
     entries = AuditEntry.objects.filter(condition).order_by("-id")[:HISTORY_LIMIT]
     return [describe(entry) for entry in entries]
 
 
-def describe(entry: AuditEntry) -> AuditEntry:
-    """Attach ``fields``: (name, before, after) for updates, (name, value) otherwise."""
+def describe(entry: AuditEntry) -> HistoryRow:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     if entry.action == "update":
-        entry.fields = [(name, *pair) for name, pair in changes.items()
-                        if isinstance(pair, list) and len(pair) == 2]
+        fields = [(name, *pair) for name, pair in changes.items()
+                  if isinstance(pair, list) and len(pair) == 2]
     else:
-        entry.fields = [(name, value) for name, value in changes.items()]
-    return entry
+        fields = [(name, value) for name, value in changes.items()]
+    return HistoryRow(entry, fields)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -5,6 +5,7 @@ so any staff user reads them and any user with a write scope edits them.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -36,7 +37,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     if text:
         suppliers = suppliers.filter(
             Q(name__icontains=text) | Q(credit_code__iexact=text) | Q(identifier=text))
-    context = {"page": paginate(request, suppliers), "q": text,
+    context = {"page": paginate(request, suppliers), "q": text, "query": urlencode({"q": text}) if text else "",
                "can_write": can_write(request.user)}
     return render(request, "funds/supplier_list.html", context)
 

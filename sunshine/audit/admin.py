@@ -1,0 +1,72 @@
+"""Read-only admin of the audit log.
+
+Entries are never added, changed or deleted here, not even by superusers:
+the chain is written only by ``sunshine.audit.chain.append``.
+"""
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import HttpRequest
+
+from sunshine.audit.models import AuditEntry
+from sunshine.organisation.admin_scoping import ScopedReadOnlyAdmin
+from sunshine.organisation.scoping import scope_for
+
+# Apps whose entries a county or township user may read. Entries of other
+# apps can carry protected data (a petition's reporter, for one) and stay
+# with the users who see every region.
+SCOPED_APPS = ("organisation", "funds", "rules")
+
+
+def scoped_entries(queryset: QuerySet, user: Any) -> QuerySet:
+    """Keep entries about rows the user may read, and the user's own entries.
+
+    An entry about a row that has since been deleted, about no row at all
+    (a region load), or from an app outside ``SCOPED_APPS`` is shown only to
+    users who see every region.
+    """
+    scope = scope_for(user)
+    if scope.everything:
+        return queryset
+    if scope.empty:
+        return queryset.none()
+    condition = Q(actor_id=user.pk)
+    for app_label in SCOPED_APPS:
+        condition |= entries_about(apps.get_app_config(app_label).get_models(), scope)
+    return queryset.filter(condition)
+
+
+def entries_about(models: Any, scope: Any) -> Q:
+    """Match entries whose object is a row of ``models`` inside ``scope``."""
+    condition = Q(pk__in=[])
+    for model in models:
+        if not hasattr(model, "scope_region"):
+            continue
+        ids = scope.filter(model._base_manager.all()).annotate(
+            key=Cast("pk", CharField())).values("key")
+        condition |= Q(object_type=model._meta.label_lower, object_id__in=ids)
+    return condition
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ScopedReadOnlyAdmin):
+    list_display = ["id", "at", "actor_label", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_label"]
+    date_hierarchy = "at"
+    fields = readonly_fields = (
+        "id", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "changes",
+        "row_count", "row_digest", "superseded", "prev_hash", "chain_hash",
+    )
+
+    def scope_queryset(self, queryset: QuerySet, user: Any, *, write: bool = False) -> QuerySet:
+        if write:
+            return queryset.none()
+        return scoped_entries(queryset, user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

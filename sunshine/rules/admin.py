@@ -1,0 +1,129 @@
+"""Admin pages for versioned settings.
+
+A setting is never edited in place: a new value is a new version from a
+date on, so the value that applied to a past decision stays on record.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sunshine.organisation.admin_scoping import ScopedModelAdmin
+from sunshine.organisation.models import Level
+from sunshine.organisation.scoping import scope_for
+from sunshine.rules.defaults import DEFAULTS
+from sunshine.rules.models import Setting
+
+
+def key_choices() -> list[tuple[str, str]]:
+    return [(key, f"{key}: {default.description}") for key, default in sorted(DEFAULTS.items())]
+
+
+def coerce_value(key: str, value: Any) -> Any:
+    """Return ``value`` in the JSON form ``get_setting`` converts back to the default's type.
+
+    Raises ValidationError naming the value and the type the key expects.
+    """
+    default = DEFAULTS[key].value
+    if isinstance(default, bool) or not isinstance(default, int | Decimal):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise forms.ValidationError(
+            _("Value “%(value)s” is not a number; %(key)s takes a number such as %(example)s"),
+            code="invalid", params={"value": value, "key": key, "example": default},
+        )
+    if isinstance(default, int):
+        if number != number.to_integral_value():
+            raise forms.ValidationError(
+                _("Value “%(value)s” is not a whole number; %(key)s takes a whole number such "
+                  "as %(example)s"),
+                code="invalid", params={"value": value, "key": key, "example": default},
+            )
+        return int(number)
+    return str(number)
+
+
+class SettingForm(forms.ModelForm):
+    key = forms.ChoiceField(label=gettext_lazy("key"), choices=key_choices)
+
+    class Meta:
+        model = Setting
+        fields = ["key", "county", "value", "effective_from", "source"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.user = kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        key = data.get("key")
+        if key in DEFAULTS and "value" in data:
+            try:
+                data["value"] = coerce_value(key, data["value"])
+            except forms.ValidationError as error:
+                self.add_error("value", error)
+        if data.get("county") is None and not scope_for(self.user, write=True).everything:
+            self.add_error("county", forms.ValidationError(
+                _("A value for every county can be set only by a city administrator; "
+                  "choose your county"),
+                code="county_required",
+            ))
+        return data
+
+
+@admin.register(Setting)
+class SettingAdmin(ScopedModelAdmin):
+    form = SettingForm
+    list_display = ["key", "county", "value", "effective_from", "source", "created_by"]
+    list_filter = ["key"]
+    search_fields = ["key", "source"]
+    date_hierarchy = "effective_from"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class BoundSettingForm(form_class):  # type: ignore[valid-type,misc]
+            def __init__(self, *args: Any, **inner: Any) -> None:
+                super().__init__(*args, user=request.user, **inner)
+
+        return BoundSettingForm
+
+    def scope_queryset(self, queryset: QuerySet, user: Any, *, write: bool = False) -> QuerySet:
+        """Show the user's counties' versions and, for reading, the all-county versions."""
+        scope = scope_for(user, write=write)
+        if scope.everything:
+            return queryset
+        if scope.empty:
+            return queryset.none()
+        mine = scope.filter(queryset)
+        if write:
+            return mine
+        return queryset.filter(Q(pk__in=mine.values("pk")) | Q(county__isnull=True))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "county":
+            field.queryset = field.queryset.filter(level=Level.COUNTY)
+        return field
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Setting, form: Any, change: bool) -> None:
+        obj.created_by = cast(Any, request.user)
+        super().save_model(request, obj, form, change)
