@@ -126,15 +126,16 @@ def object_to_referral(actor: Any, petition: Petition, *, reason: str) -> Petiti
     reason = required_text(reason, _("The reason for the objection"))
     with transaction.atomic():
         petition = locked(petition)
-        units = visibility.units_of(actor, visibility.HANDLING_ROLES)
+        # Only the unit that received the referral objects to it, not a unit above it.
+        own_units = {u.pk for u in visibility.units_of(actor, visibility.HANDLING_ROLES)}
         visibility.require(visibility.can_handle(actor, petition)
-                           and visibility.in_unit_subtree(petition, units))
+                           and petition.assigned_unit_id in own_units)
         expect_state(petition, _("object to the referral"), State.RECEIVED)
         if petition.objection_until is None or today() > petition.objection_until:
             raise ValidationError(
-                _("The period for objecting to this referral ended on %(date)s (5 working days "
-                  "after receipt, Petition Work Regulation art. 23); accept the petition or ask "
-                  "the registering office to transfer it.")
+                _("The period for objecting to this referral ended on %(date)s (Petition Work "
+                  "Regulation art. 23 para. 3); accept the petition or ask the registering "
+                  "office to transfer it.")
                 % {"date": petition.objection_until.isoformat() if petition.objection_until else "-"},
                 code="window_closed",
             )

@@ -35,16 +35,17 @@ from sunshine.petitions.models import (
 logger = logging.getLogger(__name__)
 
 # For each level: the state it may be requested in, the state while it runs,
-# the decision period, the reporter's window for the next level (None after
+# the reporter's window to request it, the decision period, the reporter's window for the next level (None after
 # a re-review), the event actions and the reply stage.
 LEVELS = {
     ReviewLevel.REVIEW: {
-        "from": State.REPLIED, "during": State.REVIEW, "decision": deadlines.REVIEW_DECISION,
+        "from": State.REPLIED, "during": State.REVIEW, "window": deadlines.REVIEW_REQUEST,
+        "decision": deadlines.REVIEW_DECISION,
         "next_window": deadlines.RE_REVIEW_REQUEST, "request": EventAction.REQUEST_REVIEW,
         "decide": EventAction.DECIDE_REVIEW, "stage": Stage.REVIEW, "article": "35",
     },
     ReviewLevel.RE_REVIEW: {
-        "from": State.REVIEWED, "during": State.RE_REVIEW,
+        "from": State.REVIEWED, "during": State.RE_REVIEW, "window": deadlines.RE_REVIEW_REQUEST,
         "decision": deadlines.RE_REVIEW_DECISION, "next_window": None,
         "request": EventAction.REQUEST_RE_REVIEW, "decide": EventAction.DECIDE_RE_REVIEW,
         "stage": Stage.RE_REVIEW, "article": "36",
@@ -56,14 +57,15 @@ def _check_window(petition: Petition, level: str, requested_on: datetime.date) -
     if petition.review_until is not None and requested_on <= petition.review_until:
         return
     latest = petition.replies.order_by("-delivered_on", "-id").first()
-    delivered = latest.delivered_on.isoformat() if latest else "-"
+    delivered = latest.delivered_on if latest else requested_on
+    length = deadlines.period(LEVELS[level]["window"], region=petition.region, on=delivered)
     until = petition.review_until.isoformat() if petition.review_until else "-"
     raise ValidationError(
-        _("The period for requesting a %(level)s ended on %(date)s, 30 days after the written "
-          "answer was delivered on %(delivered)s (Petition Work Regulation art. %(article)s); "
-          "this request cannot be accepted.")
-        % {"level": ReviewLevel(level).label, "date": until, "delivered": delivered,
-           "article": LEVELS[level]["article"]},
+        _("The period for requesting a %(level)s ended on %(date)s, %(days)s days after the "
+          "written answer was delivered on %(delivered)s (Petition Work Regulation "
+          "art. %(article)s); this request cannot be accepted.")
+        % {"level": ReviewLevel(level).label, "date": until, "days": length.count,
+           "delivered": delivered.isoformat(), "article": LEVELS[level]["article"]},
         code="window_closed",
     )
 
