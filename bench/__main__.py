@@ -1,0 +1,134 @@
+"""Run the benchmarks and print their figures: ``python -m bench [options]``.
+
+With no options it runs everything at full size: the ledger import of a
+100,000-row workbook on PostgreSQL and SQLite, then the project page and
+API under 32 connections over 200,000 projects and 2,000,000
+disbursements. ``--quick`` runs the same steps on small sizes. Every figure
+that has a target is a ratio to a baseline measured in the same run, or an
+absolute limit (latency, memory). Results are also written as JSON under
+``bench/out/``.
+"""
+
+import argparse
+import datetime
+import json
+import sys
+from dataclasses import asdict
+
+from bench import ledger, machine, report, server, web
+from bench.databases import OUT_DIR
+
+QUICK = {"rows": 2000, "projects": 2000, "disbursements": 20000, "duration": 3, "rounds": 1,
+         "codes": 1000}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["ledger", "http"], action="append",
+                        help="run only this benchmark (repeatable); default: all")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes for a check that the harness works: " + ", ".join(
+                            f"{k}={v}" for k, v in QUICK.items()))
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measurements per figure; the table shows the median (default 3)")
+
+    group = parser.add_argument_group("ledger import")
+    group.add_argument("--rows", type=int, default=100_000,
+                       help="payment rows in the workbook (default 100000)")
+    group.add_argument("--backends", default="postgresql,sqlite",
+                       help="comma-separated: postgresql, sqlite (default both)")
+
+    group = parser.add_argument_group("project page and API")
+    group.add_argument("--projects", type=int, default=200_000, help="projects (default 200000)")
+    group.add_argument("--disbursements", type=int, default=2_000_000,
+                       help="disbursements spread over the projects (default 2000000)")
+    group.add_argument("--duration", type=float, default=10,
+                       help="seconds of load per target and round (default 10)")
+    group.add_argument("--connections", type=int, default=32, help="concurrent connections")
+    group.add_argument("--threads", type=int, default=2, help="wrk threads")
+    group.add_argument("--max-requests", type=int, default=1_000_000,
+                       help="cap on requests per load run, on top of the duration")
+    group.add_argument("--codes", type=int, default=20_000,
+                       help="distinct project codes the requests rotate over (default 20000)")
+    group.add_argument("--page-path", default=web.WebOptions.page_path,
+                       help="project page path; {code} is replaced (default %(default)s)")
+    group.add_argument("--api-path", default=web.WebOptions.api_path,
+                       help="project API path; {code} is replaced (default %(default)s)")
+    group.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
+                       help="load generator; auto uses wrk when installed")
+    group.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    group.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
+                       help="gunicorn worker class (default sync)")
+    group.add_argument("--worker-threads", type=int, default=1,
+                       help="threads per gthread worker (default 1)")
+    group.add_argument("--redis-url", default="redis://127.0.0.1:6379/15",
+                       help="cache for the server; empty for local memory. Flushed before the run.")
+    group.add_argument("--database", default=web.DATABASE,
+                       help="PostgreSQL database of the dataset, named sunshine_bench* "
+                            "(default %(default)s); it is dropped and reloaded when its sizes "
+                            "differ from the requested ones")
+    group.add_argument("--no-verify", action="store_true",
+                       help="skip verify_audit after loading the dataset")
+
+    args = parser.parse_args(argv)
+    if args.quick:
+        for key, value in QUICK.items():
+            setattr(args, key, value)
+        if args.database == web.DATABASE:
+            args.database = web.DATABASE + "_quick"
+    return args
+
+
+def server_config(args: argparse.Namespace) -> server.ServerConfig:
+    redis_url = args.redis_url
+    if redis_url and not server.redis_available(redis_url):
+        print(f"no Redis at {redis_url} or no redis client package; "
+              "the server uses the local-memory cache", flush=True)
+        redis_url = ""
+    return server.ServerConfig(workers=args.workers, worker_class=args.worker_class,
+                               threads=args.worker_threads, redis_url=redis_url)
+
+
+def web_options(args: argparse.Namespace) -> web.WebOptions:
+    return web.WebOptions(
+        projects=args.projects, disbursements=args.disbursements, duration=args.duration,
+        rounds=args.rounds, connections=args.connections, threads=args.threads,
+        codes=args.codes, max_requests=args.max_requests, page_path=args.page_path,
+        api_path=args.api_path, client=args.client, server_config=server_config(args),
+        database=args.database, verify=not args.no_verify,
+    )
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    selected = args.only or ["ledger", "http"]
+    started = datetime.datetime.now().astimezone()
+    about = machine.describe()
+    for key, value in about.items():
+        print(f"{key}: {value}")
+
+    figures: list[report.Figure] = []
+    if "ledger" in selected:
+        options = ledger.LedgerOptions(rows=args.rows, rounds=args.rounds,
+                                       backends=tuple(args.backends.split(",")))
+        figures += ledger.run(options)
+    if "http" in selected:
+        figures += web.run(web_options(args))
+
+    print()
+    print(report.table(figures))
+    save(started, about, vars(args), figures)
+    return 0
+
+
+def save(started, about, arguments, figures) -> None:
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    path = OUT_DIR / f"results-{started:%Y%m%d-%H%M%S}.json"
+    record = {"started": started.isoformat(), "machine": about, "arguments": arguments,
+              "figures": [asdict(f) for f in figures]}
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nresults written to {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
