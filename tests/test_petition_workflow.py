@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
@@ -159,6 +160,7 @@ def test_full_request_workflow(clock, category, operator_a, township_operator, t
     assert petition.due_on is None
 
     assert verify() == []
+    call_command("verify_audit")
 
 
 def test_events_store_computed_deadlines(handling):
