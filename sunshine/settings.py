@@ -134,6 +134,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SUNSHINE_STATIC_ROOT", DATA_DIR / "static"))
+# The shared stylesheet lives in sunshine/static/, which is not an app folder.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("SUNSHINE_MEDIA_ROOT", DATA_DIR / "media"))
 
 SESSION_COOKIE_HTTPONLY = True
