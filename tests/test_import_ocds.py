@@ -449,3 +449,48 @@ def test_library_accepts_region_and_privacy(tmp_path):
     assert (project.region_id, project.is_public, project.source) == ("331002001", False, "ocds")
     assert project.status == ProjectStatus.PLANNED
     assert report.projects.created == 1
+
+
+def test_reimport_moves_projects_to_given_region():
+    run(str(TAIWAN))
+
+    run(str(TAIWAN), "--region", "331002", "--private")
+
+    assert set(Project.all_objects.values_list("region_id", "is_public", "version")) == {
+        ("331002", False, 2)}
+    assert verify() == []
+
+
+def test_updated_award_suppliers_relink(tmp_path):
+    def award_release(supplier: dict, date: str) -> dict:
+        return release(date=date, awards=[{"id": "a1", "suppliers": [supplier]}])
+
+    first = {"name": "甲建设公司", "identifier": {"scheme": "XX-TEST", "id": "1"}}
+    second = {"name": "乙建设公司", "identifier": {"scheme": "XX-TEST", "id": "2"}}
+    path = write(tmp_path, "award.json", award_release(first, "2020-01-01T00:00:00Z"))
+    import_files(None, [path])
+
+    write(tmp_path, "award.json", award_release(second, "2020-02-01T00:00:00Z"))
+    report = import_files(None, [path])
+
+    award = Award.objects.get()
+    assert [s.name for s in award.suppliers.all()] == ["乙建设公司"]
+    assert award.version == 2
+    assert report.rows["award"].updated == 1
+    links = AuditEntry.objects.filter(object_type="funds.award_suppliers").last()
+    assert len(links.changes["added"]) == 1
+    assert len(links.changes["removed"]) == 1
+    assert verify() == []
+
+
+def test_named_payee_becomes_supplier(tmp_path):
+    transaction = {"id": "t1", "date": "2021-06-01", "value": {"amount": 80, "currency": "CNY"},
+                   "payee": {"name": "台州某设备有限公司"}}
+    data = release(contracts=[{"id": "c1", "implementation": {"transactions": [transaction]}}])
+
+    import_files(None, [write(tmp_path, "payee.json", data)])
+
+    payment = Disbursement.objects.get()
+    assert payment.payee_name == "台州某设备有限公司"
+    assert payment.supplier.name == "台州某设备有限公司"
+    assert payment.payee_is_person is False

@@ -82,7 +82,11 @@ def map_sources(sources: list[FoundRelease], report: OcdsReport) -> list[Process
     processes = []
     for ocid, group in groups.items():
         context = Context(group[-1].location)
-        process = map_release(compile_releases([s.release for s in group]), ocid, context)
+        # The mapper reads a null like a missing field, so a lone release needs
+        # no compiling, which would copy all of it.
+        compiled = group[0].release if len(group) == 1 else compile_releases(
+            [s.release for s in group])
+        process = map_release(compiled, ocid, context)
         # With several releases, a bad value is reported where it was written
         # rather than in the compiled result, so each release is checked alone.
         separate = check_each(group, ocid) if len(group) > 1 else []

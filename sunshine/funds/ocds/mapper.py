@@ -28,6 +28,7 @@ from sunshine.funds.models import (
     Project,
     ProjectStatus,
 )
+from sunshine.funds.ocds.export import LEDGER_PAYMENT_PREFIX
 from sunshine.funds.ocds.parties import Organisation, Organisations, OrgKey, as_dict, as_list
 from sunshine.funds.ocds.values import CURRENCY, Context, width
 
@@ -297,10 +298,10 @@ class ReleaseMapper:
         if not isinstance(payee, dict):
             receiver = as_dict(transaction.get("receiverOrganization"))
             payee = {"name": receiver.get("legalName"), "identifier": receiver} if receiver else None
-        # A payee named by text alone stays text on the payment, because without a
-        # party id or an identifier it cannot be distinguished from a private person.
-        identified = isinstance(payee, dict) and bool(payee.get("id") or payee.get("identifier"))
-        supplier = self.organisations.resolve(payee, f"{path}.payee") if identified else None
+        # A payment exported from our own ledger is matched to its row by id, so
+        # its payee, written as text only, is not added as a supplier.
+        from_ledger = str(transaction.get("id", "")).startswith(LEDGER_PAYMENT_PREFIX)
+        supplier = None if from_ledger else self.organisations.resolve(payee, f"{path}.payee")
         payee_name = self.context.text(self.organisations.name_of(payee),
                                        width(Disbursement, "payee_name"))
 
