@@ -12,10 +12,9 @@ chosen by ``?lang=zh-hans|en`` or else by the Accept-Language header.
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -27,7 +26,7 @@ from ninja.renderers import JSONRenderer
 
 from sunshine.api.auth import InvalidToken, OptionalBearer
 from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
-from sunshine.funds.models import Project
+from sunshine.funds.models import Project, ProjectQuerySet
 from sunshine.organisation.scoping import scoped
 from sunshine.portal.disclosure import REGION_CHAIN, timeline_page
 
@@ -80,11 +79,11 @@ api = NinjaAPI(
 )
 
 
-def visible_projects(request: HttpRequest) -> QuerySet:
+def visible_projects(request: HttpRequest) -> ProjectQuerySet:
     user = request.auth  # type: ignore[attr-defined]
     if not user.is_authenticated:
         return Project.public_objects.select_related(REGION_CHAIN)
-    return scoped(Project.all_objects.select_related(REGION_CHAIN), user)
+    return cast(ProjectQuerySet, scoped(Project.all_objects.select_related(REGION_CHAIN), user))
 
 
 def get_project(request: HttpRequest, code: str) -> Project:
