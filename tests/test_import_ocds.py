@@ -494,3 +494,17 @@ def test_named_payee_becomes_supplier(tmp_path):
     assert payment.payee_name == "台州某设备有限公司"
     assert payment.supplier.name == "台州某设备有限公司"
     assert payment.payee_is_person is False
+
+
+def test_command_records_given_user(city_admin):
+    run(str(TAIWAN), "--user", "city_admin")
+
+    actors = set(AuditEntry.objects.filter(action="import").values_list("actor_label", flat=True))
+    assert actors == {"city_admin"}
+
+
+def test_command_rejects_unknown_user():
+    with pytest.raises(CommandError, match="nobody"):
+        run(str(TAIWAN), "--user", "nobody")
+
+    assert Project.all_objects.count() == 0

@@ -7,8 +7,9 @@ record (``compiledRelease``, ``versionedRelease``, or ``ocid`` with
 any of these, or JSON Lines where each line is any of these.
 
 A record contributes its ``compiledRelease`` when it has one, otherwise its
-embedded releases; linked releases (only ``url``, ``date``, ``tag``) cannot
-be followed offline and are counted instead.
+embedded releases. A record with neither is counted as not imported: linked
+releases (only ``url``, ``date``, ``tag``) are not downloaded, and
+``versionedRelease`` is not read.
 """
 
 import json

@@ -15,7 +15,7 @@ UNMAPPED_LABELS = {
     "release_without_ocid": gettext_lazy("releases without an ocid"),
     "record_without_releases": gettext_lazy(
         "records with neither a compiled release nor embedded releases (linked releases "
-        "are not downloaded)"),
+        "are not downloaded, versioned releases are not read)"),
     "documents": gettext_lazy("documents"),
     "milestones": gettext_lazy("milestones"),
     "amendments": gettext_lazy("amendments"),
