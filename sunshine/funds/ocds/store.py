@@ -58,8 +58,9 @@ class Store:
         self.procurements: dict[str, Procurement] = {}
 
     def save(self, processes: list[Process]) -> None:
+        stored_projects = self.stored_projects(processes)
         self.save_suppliers(processes)
-        self.save_projects(processes)
+        self.save_projects(processes, stored_projects)
         self.save_procurements(processes)
         self.save_bids(processes)
         awards = self.save_awards(processes)
@@ -99,12 +100,13 @@ class Store:
         for row in fetch(Supplier.objects.all(), "identifier", numbers):
             found.setdefault(("id", row.scheme, row.identifier), row)
         names = [key[1] for key in keys if key[0] == "name"]
-        nameless = Supplier.objects.filter(identifier="", credit_code__isnull=True)
-        for row in fetch(nameless, "name", names):
+        unidentified = Supplier.objects.filter(identifier="", credit_code__isnull=True)
+        for row in fetch(unidentified, "name", names):
             found.setdefault(("name", row.name), row)
         return found
 
-    def save_projects(self, processes: list[Process]) -> None:
+    def stored_projects(self, processes: list[Process]) -> dict[str, Project]:
+        """Load the projects the import will update; raise if one was not imported from OCDS."""
         existing = {row.code: row for row in fetch(Project.all_objects.all(), "code",
                                                    [p.ocid for p in processes])}
         foreign = [code for code, row in existing.items() if row.source != Source.OCDS]
@@ -113,7 +115,9 @@ class Store:
                 _("project code “%(code)s” already belongs to a project that was not imported "
                   "from OCDS; rename that project or leave this process out of the files")
                 % {"code": code} for code in foreign])
+        return existing
 
+    def save_projects(self, processes: list[Process], existing: dict[str, Project]) -> None:
         plan = Plan(Project)
         for process in processes:
             stored = existing.get(process.ocid)
