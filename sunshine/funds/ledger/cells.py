@@ -1,0 +1,183 @@
+"""Reading single cell values: text, amounts, dates, progress and labels.
+
+calamine returns numbers as float, date cells as ``datetime.date`` or
+``datetime.datetime``, and a number in a cell without a date format as a
+float serial day count. Each reader returns the stored value or raises
+CellError with a message in the active language.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from sunshine.funds.ledger.schema import FUND_SOURCE_LABELS, STATUS_LABELS, YES_NO_LABELS
+from sunshine.lib.identifiers import normalize_credit_code
+from sunshine.lib.money import (
+    CENT,
+    FEN_PER_YUAN,
+    YUAN_PER_WAN,
+    MoneyError,
+    parse_amount,
+    to_fen,
+)
+
+# Excel's day 0 for serial dates in the 1900 date system; serials below 61
+# fall before Excel's phantom 1900-02-29 and count one day differently.
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+FIRST_SERIAL = 61
+LAST_SERIAL = 2_958_465  # 9999-12-31
+PROGRESS_MAX = 100
+# Floats from 0 up to this many yuan take read_amount's fast path; the rest,
+# including NaN and infinity, go through parse_amount and its messages.
+FAST_PATH_LIMIT = 1e15
+
+DATE_TEXT = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+class CellError(ValueError):
+    """Raised with the reason a cell value cannot be used."""
+
+
+def read_text(value: object) -> str:
+    """Return the cell as text; whole numbers lose the ".0" calamine gives them."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
+
+
+def read_amount(value: object, *, in_wan: bool) -> int:
+    """Return a non-negative amount in integer fen.
+
+    Floats are read to Excel's 15 significant digits, so a cell that Excel
+    shows as 0.3 is 0.3 even when a formula stored 0.30000000000000004.
+    """
+    if type(value) is float:
+        # Fast path for the common case; anything unusual goes through
+        # parse_amount below for its messages.
+        text = format(value, ".15g")
+        if 0 <= value < FAST_PATH_LIMIT:
+            amount = Decimal(text) * YUAN_PER_WAN if in_wan else Decimal(text)
+            if amount == amount.quantize(CENT):
+                return int(amount * FEN_PER_YUAN)
+    elif isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
+        raise CellError(_("“%(value)s” is not a number; enter digits such as 1200.50")
+                        % {"value": value})
+    else:
+        text = str(value)
+    try:
+        amount = parse_amount(text, unit_wan=in_wan)
+    except MoneyError as error:
+        raise CellError(str(error)) from None
+    if amount < 0:
+        raise CellError(_("“%(value)s” is negative; amounts must be zero or more")
+                        % {"value": text})
+    return to_fen(amount)
+
+
+def read_date(value: object) -> datetime.date:
+    if type(value) is datetime.date:
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _date_from_number(value)
+    if isinstance(value, str):
+        return _date_from_text(value.strip())
+    raise CellError(_("“%(value)s” is not a date; enter it as 2024-03-05") % {"value": value})
+
+
+def _date_from_number(value: float) -> datetime.date:
+    if float(value).is_integer() and 19000101 <= value <= 29991231:
+        return _date_from_text(str(int(value)))
+    if not FIRST_SERIAL <= value <= LAST_SERIAL:
+        raise CellError(_("“%(value)s” is not a date; enter it as 2024-03-05")
+                        % {"value": format(value, ".15g")})
+    return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+
+
+def _date_from_text(text: str) -> datetime.date:
+    match = DATE_TEXT.fullmatch(text) or COMPACT_DATE.fullmatch(text)
+    if match is None:
+        raise CellError(_("“%(value)s” is not a date; enter it as 2024-03-05, 2024/3/5 or "
+                          "2024年3月5日") % {"value": text})
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise CellError(_("“%(value)s” is not a real calendar date; check the month and day")
+                        % {"value": text}) from None
+
+
+def read_progress(value: object) -> int:
+    """Return physical progress as a whole percent from 0 to 100."""
+    text = read_text(value).rstrip("%％").strip()
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        number = None
+    if isinstance(value, bool) or number is None or not number.is_finite():
+        raise CellError(_("“%(value)s” is not a percentage; enter a whole number from 0 to 100")
+                        % {"value": read_text(value)})
+    if number != number.to_integral_value() or not 0 <= number <= PROGRESS_MAX:
+        raise CellError(_("“%(value)s” is outside 0–100 or not whole; enter a whole number from "
+                          "0 to 100") % {"value": read_text(value)})
+    return int(number)
+
+
+def read_status(value: object) -> str:
+    return _read_label(value, STATUS_LABELS)
+
+
+def read_fund_source(value: object) -> str:
+    return _read_label(value, FUND_SOURCE_LABELS)
+
+
+def read_yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return _read_label(value, YES_NO_LABELS)
+
+
+def _read_label(value: object, labels: dict):
+    text = read_text(value)
+    if text in labels:
+        return labels[text]
+    raise CellError(_("“%(value)s” is not one of the allowed values: %(allowed)s")
+                    % {"value": text, "allowed": "、".join(labels)})
+
+
+class CreditCodeReader:
+    """Validates unified social credit codes, remembering each distinct code.
+
+    A 100,000-row payment sheet repeats a few hundred payees, so the cache
+    saves most of the checksum work.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, str | CellError] = {}
+
+    def __call__(self, value: object) -> str:
+        result = self.known.get(value) if type(value) is str else None
+        if result is None:
+            text = read_text(value)
+            try:
+                result = normalize_credit_code(text)
+            except ValidationError as error:
+                result = CellError(error.messages[0])
+            if type(value) is str:
+                self.known[value] = result
+        if isinstance(result, CellError):
+            raise result
+        return result

@@ -1,0 +1,152 @@
+"""Importing a ledger workbook: check everything, then write everything or nothing.
+
+The workbook is the full ledger of each project in its 项目 sheet: the
+project is created or updated, and its allocations and disbursements are
+made equal to the rows of the 资金到位 and 资金支付 sheets (none when a
+sheet has no rows for it). A project that only the 资金到位 or 资金支付
+sheet names must already exist; the rows of that sheet become its full list
+of that kind, and its other kind of rows stay as they are.
+"""
+
+import logging
+import os
+import time
+from collections import defaultdict
+from contextlib import nullcontext
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+
+from sunshine.funds.actions import refresh_totals
+from sunshine.funds.ledger.errors import IssueList, LedgerError, LedgerIssue
+from sunshine.funds.ledger.lookups import Lookups
+from sunshine.funds.ledger.payments import build_payments, keep_stored_flags, report_over_payments
+from sunshine.funds.ledger.projects import sync_projects, sync_suppliers
+from sunshine.funds.ledger.reader import open_workbook
+from sunshine.funds.ledger.report import LedgerReport
+from sunshine.funds.ledger.sync import ChildTable, plan_children, write_children
+from sunshine.funds.ledger.validate import AllocationRow, CheckedLedger, Progress, check_workbook
+from sunshine.funds.models import CNY, Allocation, Disbursement, Project
+from sunshine.lib.money import to_fen
+from sunshine.organisation.scoping import Scope, scope_for
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["LedgerError", "LedgerIssue", "LedgerReport", "import_workbook"]
+
+QUERY_CHUNK = 1000
+
+ALLOCATIONS = ChildTable(
+    Allocation,
+    ("project_id", "source", "approved_amount", "approved_on", "arrived_amount", "arrived_on",
+     "currency"),
+    rounds=(
+        lambda m: m[:6],
+        lambda m: (m[1], m[3]),
+        lambda m: m[1],
+    ),
+)
+DISBURSEMENTS = ChildTable(
+    Disbursement,
+    ("project_id", "paid_on", "amount", "payee_name", "payee_credit_code", "voucher_no", "purpose",
+     "payee_is_person", "supplier_id", "exceeds_arrived", "currency"),
+    rounds=(
+        lambda m: m[:7],
+        lambda m: m[5] or None,
+        lambda m: (m[1], m[3]),
+    ),
+)
+
+
+def import_workbook(actor: Any, path: str | os.PathLike, *, progress: Progress | None = None,
+                    language: str | None = None) -> LedgerReport:
+    """Check and import a ledger workbook on behalf of ``actor``.
+
+    ``actor`` None is the system, which may change every project; a user is
+    held to ``scope_for(user, write=True)``. ``progress(done, total)`` is
+    called every few thousand rows while rows are checked. Raises
+    LedgerError listing the problems, in ``language`` or the active
+    language, when any row is rejected; then nothing was written.
+    """
+    started = time.monotonic()
+    with translation.override(language) if language else nullcontext():
+        issues = IssueList()
+        sheets = open_workbook(path, issues)
+        lookups = Lookups(scope=Scope(everything=True) if actor is None else scope_for(actor, write=True))
+        ledger = check_workbook(sheets, lookups, issues, progress)
+        if issues:
+            logger.info("ledger import rejected: %s problems", len(issues.items) + issues.more)
+        issues.raise_if_any()
+
+        with transaction.atomic():
+            report = write_ledger(actor, ledger)
+    report.seconds = time.monotonic() - started
+    logger.info("ledger import by user %s: %s rows, %s audit entries, %.1f s",
+                getattr(actor, "pk", None), report.rows, report.audit_entries, report.seconds)
+    return report
+
+
+def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
+    """Write a checked ledger inside the caller's transaction."""
+    report = LedgerReport(rows=ledger.total_rows)
+    report.projects, ids = sync_projects(actor, ledger.projects, ledger.owner_units)
+    ids.update((code, project.pk) for code, project in ledger.lookups.projects.items())
+    listed = {row.code for row in ledger.projects}
+
+    allocation_codes = listed | set(ledger.allocations)
+    allocations = {ids[code]: [_allocation(ids[code], row) for row in ledger.allocations.get(code, ())]
+                   for code in allocation_codes}
+    plan = plan_children(ALLOCATIONS, allocations, ALLOCATIONS.load(allocations))
+    report.allocations = write_children(actor, ALLOCATIONS, plan)
+
+    report.suppliers_created, suppliers = sync_suppliers(actor, _payees(ledger))
+    disbursement_codes = listed | set(ledger.disbursements)
+    project_ids = [ids[code] for code in disbursement_codes]
+    stored = DISBURSEMENTS.load(project_ids)
+    arrived = _arrived_totals(allocations, [ids[c] for c in disbursement_codes - allocation_codes])
+    payments = {}
+    for code in disbursement_codes:
+        pk = ids[code]
+        lines = build_payments(pk, code, ledger.disbursements.get(code, []), arrived[pk], suppliers)
+        if pk not in plan.changed_projects:
+            keep_stored_flags(lines, stored.get(pk, []))
+        report_over_payments(lines, report)
+        payments[pk] = lines.managed
+    report.disbursements = write_children(actor, DISBURSEMENTS,
+                                          plan_children(DISBURSEMENTS, payments, stored))
+
+    report.audit_entries = sum(counts.changed for counts in (
+        report.projects, report.allocations, report.disbursements)) + bool(report.suppliers_created)
+    touched = sorted({ids[code] for code in allocation_codes | disbursement_codes})
+    for start in range(0, len(touched), QUERY_CHUNK):
+        refresh_totals(touched[start:start + QUERY_CHUNK])
+    return report
+
+
+def _allocation(project_id: int, row: AllocationRow) -> tuple:
+    return (project_id, row.source, row.approved_amount, row.approved_on,
+            row.arrived_amount or 0, row.arrived_on, CNY)
+
+
+def _payees(ledger: CheckedLedger) -> dict[str, str]:
+    """Return each credit code in the 资金支付 sheet with the first payee name written with it."""
+    payees: dict[str, str] = {}
+    for rows in ledger.disbursements.values():
+        for row in rows:
+            if row.payee_credit_code:
+                payees.setdefault(row.payee_credit_code, row.payee_name)
+    return payees
+
+
+def _arrived_totals(allocations: dict[int, list[tuple]], other_ids: list[int]
+                    ) -> dict[int, int]:
+    """Return arrived fen per project: from the sheet, or as stored for projects it leaves alone."""
+    totals: dict[int, int] = defaultdict(int)
+    for project_id, rows in allocations.items():
+        totals[project_id] = sum(row[4] for row in rows)
+    for start in range(0, len(other_ids), QUERY_CHUNK):
+        stored = Project.all_objects.filter(pk__in=other_ids[start:start + QUERY_CHUNK])
+        for pk, arrived in stored.values_list("pk", "arrived_total"):
+            totals[pk] = to_fen(arrived)
+    return totals

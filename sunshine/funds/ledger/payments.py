@@ -1,0 +1,69 @@
+"""Payment rows of the 资金支付 sheet and the over-payment flag.
+
+A payment is flagged (``exceeds_arrived``) when, counting the project's
+payments in date order, it takes the paid total past the total that has
+arrived. The flag is recomputed for every payment of a project whose
+allocations or payments change in this import. A project whose fund rows
+all match the workbook keeps the flags it has, because they may have been
+set one payment at a time when the payments were entered, in an order the
+workbook cannot show; re-importing an export must change nothing.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sunshine.funds.ledger.report import LedgerReport
+from sunshine.funds.ledger.sync import StoredRow
+from sunshine.funds.ledger.validate import DisbursementRow
+from sunshine.funds.models import CNY
+
+IDENTITY = slice(0, 7)
+FLAG = 9
+
+
+@dataclass
+class PaymentLines:
+    """One project's payments in date order: managed tuples and what the report needs."""
+
+    code: str
+    arrived: int
+    managed: list[tuple]
+    rows: list[int]
+    paid_totals: list[int]
+
+
+def build_payments(project_id: int, code: str, rows: list[DisbursementRow], arrived: int,
+                   suppliers: dict[str, int]) -> PaymentLines:
+    """Return the project's payments as ``DISBURSEMENTS`` managed tuples, flags computed."""
+    lines = PaymentLines(code, arrived, [], [], [])
+    paid = 0
+    for row in sorted(rows, key=lambda r: (r.paid_on, r.row)):
+        paid += row.amount
+        credit_code = row.payee_credit_code
+        lines.managed.append((
+            project_id, row.paid_on, row.amount, row.payee_name, credit_code, row.voucher_no,
+            row.purpose, not credit_code, suppliers.get(credit_code), paid > arrived, CNY,
+        ))
+        lines.rows.append(row.row)
+        lines.paid_totals.append(paid)
+    return lines
+
+
+def keep_stored_flags(lines: PaymentLines, stored: list[StoredRow]) -> None:
+    """Copy the stored flags onto the payments when the rows are the same as stored.
+
+    Rows with equal ledger columns take the stored flags in id order, the
+    order in which ``sync.pair_rows`` pairs them.
+    """
+    if Counter(m[IDENTITY] for m in lines.managed) != Counter(s.managed[IDENTITY] for s in stored):
+        return
+    flags: dict[tuple, list[bool]] = defaultdict(list)
+    for row in sorted(stored, key=lambda s: s.pk, reverse=True):
+        flags[row.managed[IDENTITY]].append(row.managed[FLAG])
+    lines.managed = [(*m[:FLAG], flags[m[IDENTITY]].pop(), *m[FLAG + 1:]) for m in lines.managed]
+
+
+def report_over_payments(lines: PaymentLines, report: LedgerReport) -> None:
+    for managed, row, paid in zip(lines.managed, lines.rows, lines.paid_totals, strict=True):
+        if managed[FLAG]:
+            report.add_over_payment(row, lines.code, managed[1], managed[2], paid, lines.arrived)

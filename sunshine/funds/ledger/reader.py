@@ -1,0 +1,131 @@
+"""Opening a ledger workbook with python-calamine and mapping its headers.
+
+calamine's ``iter_rows`` starts at the sheet's first row (index 0 is Excel
+row 1) even when the data starts lower, so a row's Excel number is its index
+plus one. Columns start at the first used column; headers are matched by
+name, so that offset does not matter.
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from sunshine.funds.ledger.errors import IssueList
+from sunshine.funds.ledger.schema import SHEETS, WAN_YUAN, YUAN, Kind, SheetSpec, normalize_header
+
+# Unit names inside an amount header's brackets that the importer accepts.
+AMOUNT_UNITS = {YUAN: False, WAN_YUAN: True}
+
+
+@dataclass
+class SheetData:
+    """A sheet whose headers matched, positioned at its first data row."""
+
+    spec: SheetSpec
+    header_row: int
+    positions: dict[str, int]
+    in_wan: set[str] = field(default_factory=set)
+    total_rows: int = 0
+    rows: Iterator[list] = field(default_factory=lambda: iter(()))
+
+
+def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, SheetData]:
+    """Return the three ledger sheets, keyed by sheet name, ready to iterate.
+
+    Adds an issue for an unreadable file, a missing sheet or a missing or
+    duplicated header; a sheet with such a problem is left out of the result.
+    """
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError):
+        issues.add("", None, "", os.path.basename(str(path)), _(
+            "The file is not a readable Excel workbook; save it in Excel as "
+            "“Excel Workbook (*.xlsx)” and upload it again."
+        ))
+        return {}
+
+    names = {name.strip(): name for name in workbook.sheet_names}
+    found: dict[str, SheetData] = {}
+    for spec in SHEETS:
+        if spec.name not in names:
+            issues.add(spec.name, None, "", "", _(
+                "The sheet “%(sheet)s” is missing; the workbook needs the sheets 项目, "
+                "资金到位 and 资金支付 (download the template to see them)."
+            ) % {"sheet": spec.name})
+            continue
+        sheet = workbook.get_sheet_by_name(names[spec.name])
+        data = _map_headers(spec, sheet, issues)
+        if data is not None:
+            found[spec.name] = data
+    return found
+
+
+def _map_headers(spec: SheetSpec, sheet, issues: IssueList) -> SheetData | None:
+    rows = sheet.iter_rows()
+    header_row, header = _first_non_empty(rows)
+    last_row = sheet.end[0] + 1 if sheet.end else 0
+
+    positions: dict[str, int] = {}
+    in_wan: set[str] = set()
+    problems_before = len(issues.items) + issues.more
+    reported: set[str] = set()
+    for position, cell in enumerate(header):
+        text = normalize_header(cell)
+        if not text:
+            continue
+        column, wan = _match_column(spec, text, header_row, issues)
+        if column is None:
+            continue
+        if wan is None:
+            reported.add(column.key)
+        elif column.key in positions:
+            issues.add(spec.name, header_row, text, text, _(
+                "The header “%(header)s” appears twice; delete one of the two columns."
+            ) % {"header": text})
+        else:
+            positions[column.key] = position
+            if wan:
+                in_wan.add(column.key)
+
+    for column in spec.columns:
+        if column.key not in positions and column.key not in reported:
+            issues.add(spec.name, header_row, column.template_header, "", _(
+                "The header “%(header)s” is missing; add it to row %(row)s of the sheet "
+                "(columns may be in any order)."
+            ) % {"header": column.template_header, "row": header_row})
+    if len(issues.items) + issues.more > problems_before:
+        return None
+    return SheetData(spec, header_row, positions, in_wan, max(last_row - header_row, 0), rows)
+
+
+def _first_non_empty(rows: Iterator[list]) -> tuple[int, list]:
+    for index, row in enumerate(rows):
+        if any(cell != "" and cell is not None for cell in row):
+            return index + 1, row
+    return 1, []
+
+
+def _match_column(spec: SheetSpec, text: str, row: int, issues: IssueList):
+    """Return the column a header names and whether its amounts are in 万元.
+
+    The flag is None when the header names an amount column with a unit
+    other than 元 or 万元; that problem is added to ``issues``.
+    """
+    for column in spec.columns:
+        if column.kind != Kind.AMOUNT:
+            if text == column.header:
+                return column, False
+            continue
+        if not text.startswith(column.header + "("):
+            continue
+        unit = text[len(column.header) + 1:].rstrip(")")
+        if text.endswith(")") and unit in AMOUNT_UNITS:
+            return column, AMOUNT_UNITS[unit]
+        issues.add(spec.name, row, text, text, _(
+            "The header “%(header)s” has an unknown unit; write %(yuan)s or %(wan)s."
+        ) % {"header": text, "yuan": f"{column.header}(元)", "wan": f"{column.header}(万元)"})
+        return column, None
+    return None, False

@@ -1,0 +1,329 @@
+"""Checking every row of a ledger workbook before anything is written.
+
+Cells are read first, sheet by sheet, in one loop per sheet with no
+queries. Then the rows are checked against the database through
+``Lookups``: regions, owner units, project codes and the user's scope.
+Every problem is collected, up to the cap in ``errors.MAX_ISSUES``.
+"""
+
+import datetime
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, NamedTuple
+
+from django.utils.translation import gettext as _
+
+from sunshine.funds.ledger import cells
+from sunshine.funds.ledger.errors import IssueList
+from sunshine.funds.ledger.lookups import Lookups
+from sunshine.funds.ledger.reader import SheetData
+from sunshine.funds.ledger.schema import (
+    ALLOCATIONS,
+    DISBURSEMENTS,
+    PROJECT_SHEET,
+    PROJECTS,
+    Column,
+    Kind,
+)
+from sunshine.funds.models import CNY
+
+PROGRESS_EVERY = 5000
+TICK_ROWS = 1000
+CODE_HEADER = "项目编号"
+
+Progress = Callable[[int, int], None]
+
+
+class ProjectRow(NamedTuple):
+    row: int
+    code: str
+    name: str
+    category: str
+    region: str
+    owner_unit: str
+    responsible_name: str
+    budget: int | None
+    planned_start: datetime.date | None
+    planned_end: datetime.date | None
+    progress: int
+    status: str
+    is_public: bool
+
+
+class AllocationRow(NamedTuple):
+    row: int
+    project: str
+    source: str
+    approved_amount: int
+    approved_on: datetime.date | None
+    arrived_amount: int | None
+    arrived_on: datetime.date | None
+
+
+class DisbursementRow(NamedTuple):
+    row: int
+    project: str
+    paid_on: datetime.date
+    amount: int
+    payee_name: str
+    payee_credit_code: str
+    voucher_no: str
+    purpose: str
+
+
+@dataclass
+class CheckedLedger:
+    """The rows of a workbook that passed every check, amounts in fen."""
+
+    projects: list[ProjectRow]
+    owner_units: dict[str, int | None]
+    allocations: dict[str, list[AllocationRow]]
+    disbursements: dict[str, list[DisbursementRow]]
+    lookups: Lookups
+    total_rows: int = 0
+    sheets_present: set[str] = field(default_factory=set)
+
+
+class Ticker:
+    """Calls ``progress(done, total)`` every few thousand rows and once at the end."""
+
+    def __init__(self, total: int, progress: Progress | None):
+        self.total = total
+        self.done = 0
+        self.reported = -1
+        self.progress = progress
+
+    def advance(self, count: int) -> None:
+        before = self.done
+        self.done += count
+        if self.done // PROGRESS_EVERY != before // PROGRESS_EVERY:
+            self._report(min(self.done, self.total))
+
+    def finish(self) -> None:
+        self._report(self.total)
+
+    def _report(self, done: int) -> None:
+        if self.progress is not None and done != self.reported:
+            self.reported = done
+            self.progress(done, self.total)
+
+
+def check_workbook(sheets: dict[str, SheetData], lookups: Lookups, issues: IssueList,
+                   progress: Progress | None = None) -> CheckedLedger:
+    """Read and check every row; the caller raises if ``issues`` is not empty."""
+    ticker = Ticker(sum(s.total_rows for s in sheets.values()), progress)
+    listed: set[str] = set()
+    projects = parse_sheet(sheets.get(PROJECTS), ProjectRow, issues, ticker, listed)
+    allocations = parse_sheet(sheets.get(ALLOCATIONS), AllocationRow, issues, ticker)
+    disbursements = parse_sheet(sheets.get(DISBURSEMENTS), DisbursementRow, issues, ticker)
+
+    codes = listed | {r.project for r in allocations} | {r.project for r in disbursements}
+    lookups.load(codes)
+    owner_units = check_projects(projects, lookups, issues)
+    # Without a readable 项目 sheet every code would look unknown; its own
+    # problem is reported already.
+    known = listed if PROJECTS in sheets else listed | codes
+    allocations_by_project = check_references(ALLOCATIONS, allocations, known, lookups, issues)
+    disbursements_by_project = check_references(DISBURSEMENTS, disbursements, known, lookups,
+                                                issues)
+    ticker.finish()
+    return CheckedLedger(projects, owner_units, allocations_by_project, disbursements_by_project,
+                         lookups, ticker.total, set(sheets))
+
+
+def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ticker: Ticker,
+                listed_codes: set[str] | None = None) -> list:
+    """Read each non-empty row into ``record_type``; rows with a bad cell are left out.
+
+    ``listed_codes`` collects the first column's text of every row, good or
+    bad, so a later sheet does not report a project whose own row failed.
+    """
+    if sheet is None:
+        return []
+    name = sheet.spec.name
+    readers = [(sheet.positions[c.key], c, _reader_for(c, sheet)) for c in sheet.spec.columns]
+    records = []
+    row_number = sheet.header_row
+    unreported = 0
+    for row in sheet.rows:
+        row_number += 1
+        unreported += 1
+        if unreported == TICK_ROWS:
+            ticker.advance(unreported)
+            unreported = 0
+        # any() is a fast first test; a row of zeros and blanks is still read.
+        if not any(row) and all(cell == "" or cell is None for cell in row):
+            continue
+        values: list[Any] = [row_number]
+        append = values.append
+        failed = False
+        for position, column, reader in readers:
+            raw = row[position] if position < len(row) else None
+            if raw == "" or raw is None or (type(raw) is str and raw.isspace()):
+                if column.required:
+                    failed = True
+                    issues.add(name, row_number, column.template_header, raw,
+                               _("This cell is required; fill it in."))
+                append(_default(column))
+                continue
+            try:
+                append(reader(raw))
+            except cells.CellError as error:
+                failed = True
+                issues.add(name, row_number, _header(column, sheet), raw, str(error))
+                append(None)
+        if listed_codes is not None and values[1]:
+            listed_codes.add(values[1])
+        if not failed:
+            records.append(record_type(*values))
+    ticker.advance(unreported)
+    return records
+
+
+def _reader_for(column: Column, sheet: SheetData) -> Callable[[Any], Any]:
+    if column.kind == Kind.TEXT:
+        return _text_reader(column.max_length)
+    if column.kind == Kind.AMOUNT:
+        return partial(cells.read_amount, in_wan=column.key in sheet.in_wan)
+    return {
+        Kind.DATE: cells.read_date,
+        Kind.PROGRESS: cells.read_progress,
+        Kind.STATUS: cells.read_status,
+        Kind.FUND_SOURCE: cells.read_fund_source,
+        Kind.YES_NO: cells.read_yes_no,
+        Kind.CREDIT_CODE: cells.CreditCodeReader(),
+    }[column.kind]
+
+
+def _text_reader(max_length: int | None) -> Callable[[Any], str]:
+    limit = max_length or sys.maxsize
+
+    def read(value: Any) -> str:
+        text = value.strip() if type(value) is str else cells.read_text(value)
+        if len(text) > limit:
+            raise cells.CellError(_("The text has %(length)s characters; shorten it to at most "
+                                    "%(max)s.") % {"length": len(text), "max": limit})
+        return text
+
+    return read
+
+
+def _default(column: Column) -> Any:
+    if column.kind in (Kind.TEXT, Kind.CREDIT_CODE):
+        return ""
+    if column.kind == Kind.PROGRESS:
+        return 0
+    return None
+
+
+def _header(column: Column, sheet: SheetData) -> str:
+    if column.kind == Kind.AMOUNT and column.key in sheet.in_wan:
+        return f"{column.header}(万元)"
+    return column.template_header
+
+
+def check_projects(rows: list[ProjectRow], lookups: Lookups, issues: IssueList
+                   ) -> dict[str, int | None]:
+    """Check codes, regions, owner units, dates and scope; return each code's owner unit id."""
+    first_row: dict[str, int] = {}
+    owner_units: dict[str, int | None] = {}
+    for row in rows:
+        if row.code in first_row:
+            issues.add(PROJECTS, row.row, _col(PROJECT_SHEET, "code"), row.code, _(
+                "The project code “%(code)s” already appears in row %(first)s; each project "
+                "takes one row."
+            ) % {"code": row.code, "first": first_row[row.code]})
+            continue
+        first_row[row.code] = row.row
+        if row.planned_start and row.planned_end and row.planned_end < row.planned_start:
+            issues.add(PROJECTS, row.row, _col(PROJECT_SHEET, "planned_end"), row.planned_end, _(
+                "The planned completion date is before the planned start date %(start)s."
+            ) % {"start": row.planned_start.isoformat()})
+        unit = _check_region_and_unit(row, lookups, issues)
+        if unit is not False:
+            owner_units[row.code] = unit
+    return owner_units
+
+
+def _check_region_and_unit(row: ProjectRow, lookups: Lookups, issues: IssueList):
+    """Return the owner unit id (None when blank), or False after adding an issue."""
+    region = lookups.regions.get(row.region)
+    if region is None:
+        issues.add(PROJECTS, row.row, _col(PROJECT_SHEET, "region"), row.region, _(
+            "The region code “%(code)s” does not exist; use the statistical code of a Taizhou "
+            "county, township or village, such as 331002001."
+        ) % {"code": row.region})
+        return False
+
+    unit_id, unit_path = None, ""
+    if row.owner_unit:
+        units = lookups.find_units(row.owner_unit, region)
+        if len(units) != 1:
+            issues.add(PROJECTS, row.row, _col(PROJECT_SHEET, "owner_unit"), row.owner_unit, (_(
+                "No unit called “%(name)s” exists in %(county)s; use the unit's full name as "
+                "the system lists it."
+            ) if not units else _(
+                "Several units called “%(name)s” exist in %(county)s; ask an administrator to "
+                "give them distinct names."
+            )) % {"name": row.owner_unit, "county": lookups.regions[region.unit_root].name})
+            return False
+        unit_id, unit_path = units[0].pk, units[0].path
+
+    existing = lookups.projects.get(row.code)
+    if existing is not None and not _check_existing(PROJECTS, row.row, existing, issues):
+        return False
+    if not lookups.may_write(region.path, unit_path):
+        issues.add(PROJECTS, row.row, _col(PROJECT_SHEET, "region"), row.region, _(
+            "You may not add or change projects in %(region)s (%(code)s): it is outside the "
+            "regions and units you are assigned to."
+        ) % {"region": region.name, "code": region.code})
+        return False
+    return unit_id
+
+
+def _check_existing(sheet: str, row: int, existing, issues: IssueList) -> bool:
+    if not existing.writable:
+        issues.add(sheet, row, CODE_HEADER, existing.code, _(
+            "The project “%(code)s” belongs to a region or unit outside your scope; you may "
+            "not change it."
+        ) % {"code": existing.code})
+        return False
+    if existing.currency != CNY:
+        issues.add(sheet, row, CODE_HEADER, existing.code, _(
+            "The project “%(code)s” keeps its amounts in %(currency)s; the ledger accepts yuan "
+            "only, so edit this project on its own page."
+        ) % {"code": existing.code, "currency": existing.currency})
+        return False
+    return True
+
+
+def check_references(sheet: str, rows: list, listed: set[str], lookups: Lookups,
+                     issues: IssueList) -> dict[str, list]:
+    """Group rows by project code, checking codes that the 项目 sheet does not list."""
+    grouped: dict[str, list] = defaultdict(list)
+    checked: dict[str, bool] = {}
+    for row in rows:
+        code = row.project
+        if code not in listed:
+            existing = lookups.projects.get(code)
+            if existing is None:
+                issues.add(sheet, row.row, CODE_HEADER, code, _(
+                    "The project “%(code)s” is neither in the 项目 sheet nor in the system; "
+                    "add a row for it to the 项目 sheet."
+                ) % {"code": code})
+                continue
+            if code not in checked:
+                checked[code] = _check_existing(sheet, row.row, existing, IssueList(limit=0))
+            if not checked[code]:
+                _check_existing(sheet, row.row, existing, issues)
+                continue
+        grouped[code].append(row)
+    return dict(grouped)
+
+
+def _col(spec, key: str) -> str:
+    return spec.column(key).template_header
+
