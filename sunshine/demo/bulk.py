@@ -14,8 +14,18 @@ from django.db import models
 
 from sunshine.audit import chain
 from sunshine.audit.models import AuditedModel, AuditEntry
+from sunshine.lib.money import to_yuan
 
 BATCH_SIZE = 500
+
+
+def yuan(fen: int) -> Any:
+    """Return fen as Decimal yuan for a FenField.
+
+    Typed Any because django-stubs types FenField as the BigIntegerField it
+    stores, whose setter does not list Decimal.
+    """
+    return to_yuan(fen)
 
 
 def insert_audited(actor: Any, rows: Sequence[AuditedModel], *, action: str = "demo") -> AuditEntry:

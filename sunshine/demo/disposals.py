@@ -5,10 +5,10 @@ import random
 from typing import Any
 
 from sunshine.demo import bulk, codes, names
+from sunshine.demo.bulk import yuan
 from sunshine.demo.organisation import Organisation, place_name
 from sunshine.demo.schedule import AS_OF, random_day
 from sunshine.funds.models import AssetDisposal, DisposalMethod
-from sunshine.lib.money import to_yuan
 from sunshine.rules.values import get_setting
 
 LATE_PERCENT = 12
@@ -39,7 +39,7 @@ def _disposal(rng: random.Random, township, village) -> AssetDisposal:
     buyer_is_person = method in (DisposalMethod.LEASE, DisposalMethod.TENDER) and rng.random() < 0.5
     row = AssetDisposal(
         region=village.region, unit=village.committee, asset_name=f"{place_name(village.region)}{asset}",
-        method=method, appraised_amount=to_yuan(appraised), price=to_yuan(price),
+        method=method, appraised_amount=yuan(appraised), price=yuan(price),
         decided_on=decided_on, disclosed_on=disclosed_on, disclosure_end=disclosure_end,
         buyer_is_person=buyer_is_person, is_public=rng.random() < 0.9,
     )

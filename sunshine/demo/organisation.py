@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,7 +300,9 @@ def _insert_people(
     return people
 
 
-def _units_with_posts(rng: random.Random, organisation: Organisation):
+def _units_with_posts(
+    rng: random.Random, organisation: Organisation
+) -> Iterator[tuple[Unit, tuple[str, ...], str]]:
     """Yield every demo unit with its posts and the county its cadres come from."""
     any_county = [c.region.code for c in organisation.counties]
     yield organisation.city_government, ("市长", "办公室主任", "办公室科员"), rng.choice(any_county)
@@ -313,8 +316,7 @@ def _units_with_posts(rng: random.Random, organisation: Organisation):
         yield township.government, TOWNSHIP_POSTS[township_kind(township.region)], county_code
         for village in township.villages:
             body = "村委会" if is_rural(village.region) else "居委会"
-            posts = tuple(p.format(body=body) for p in VILLAGE_POSTS)
-            yield village.committee, posts, county_code
+            yield village.committee, tuple(p.format(body=body) for p in VILLAGE_POSTS), county_code
 
 
 def _person(rng: random.Random, unit: Unit, post: str, county_code: str) -> Person:

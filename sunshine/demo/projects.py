@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sunshine.demo import bulk, names
+from sunshine.demo.bulk import yuan
 from sunshine.demo.organisation import Organisation, TownshipUnits, is_rural, place_name
 from sunshine.demo.schedule import AS_OF, LAST_DAY, clamp, days_after, random_day
 from sunshine.demo.suppliers import SupplierPool
@@ -29,7 +30,6 @@ from sunshine.funds.models import (
     ProjectStatus,
     Source,
 )
-from sunshine.lib.money import to_yuan
 from sunshine.rules.values import get_setting
 
 CATEGORY_KEYS = [category[0] for category in names.CATEGORIES]
@@ -145,11 +145,11 @@ class Planner:
         if scenario == "not_started":
             # Approved this autumn, still out to tender, due by the end of the year.
             return random_day(rng, datetime.date(2026, 9, 1), datetime.date(2026, 11, 20)), LAST_DAY
-        years = (2023, 2024, 2025, 2026)
+        years, weights = [2023, 2024, 2025, 2026], [2, 3, 3, 2]
         if scenario in ("late", "over_paid"):
             # Started by 2025, so the planned completion has passed and money has arrived.
-            years = years[:-1]
-        year = rng.choices(years, weights=(2, 3, 3, 2)[: len(years)])[0]
+            years, weights = years[:-1], weights[:-1]
+        year = rng.choices(years, weights=weights)[0]
         start = random_day(rng, datetime.date(year, 2, 1), datetime.date(year, 9, 30))
         low, high = DURATION_DAYS[key]
         return start, min(days_after(rng, start, low, high), LAST_DAY)
@@ -190,7 +190,7 @@ class Planner:
             code=f"{abbreviation}-{start.year}-{self.codes[(abbreviation, start.year)]:04d}",
             name=name, category=label, region=village.region if village else township.region,
             owner_unit=owner, responsible_person=responsible,
-            budget=to_yuan(rng.randint(low // 100, high // 100) * 100 * 100),
+            budget=yuan(rng.randint(low // 100, high // 100) * 100 * 100),
             planned_start=start, planned_end=end, is_public=rng.random() < 0.85,
             source=Source.DEMO,
             description=f"建设地点：{township.county.region.name}{township.region.name}"
@@ -217,6 +217,7 @@ class Planner:
         amounts = [int(total * w / sum(weights)) // 100_000 * 100_000 for w in weights]
         amounts[0] += total - sum(amounts)
 
+        assert project.planned_start is not None
         base = project.planned_start - datetime.timedelta(days=rng.randint(20, 90))
         allocations = []
         for source, amount in zip(sources, amounts, strict=True):
@@ -224,8 +225,8 @@ class Planner:
                 continue
             approved_on = clamp(days_after(rng, base, 0, 60))
             allocations.append(Allocation(
-                source=source, approved_amount=to_yuan(amount), approved_on=approved_on,
-                arrived_amount=Decimal("0.00"), document_no=self._document_no(
+                source=source, approved_amount=yuan(amount), approved_on=approved_on,
+                arrived_amount=yuan(0), document_no=self._document_no(
                     source, approved_on, township),
                 origin=Source.DEMO,
             ))
@@ -260,12 +261,12 @@ class Planner:
             amount = min(int(allocation.approved_amount * 100), target)
             if amount <= 0 or arrived_on > AS_OF:
                 continue
-            allocation.arrived_amount, allocation.arrived_on = to_yuan(amount), arrived_on
+            allocation.arrived_amount, allocation.arrived_on = yuan(amount), arrived_on
             target -= amount
 
     def _document_no(self, source: str, day: datetime.date, township: TownshipUnits) -> str:
         number = self.rng.randint(3, 160)
-        issuers = {
+        issuers: dict[str, str] = {
             FundSource.CENTRAL: "财农",
             FundSource.PROVINCIAL: "浙财农",
             FundSource.CITY: "台财农发",
@@ -282,7 +283,7 @@ class Planner:
         amount = int(project.budget * 100 * Decimal(rng.uniform(0.85, 0.97)))
         return Contract(
             external_id=f"{project.code}-SG", title=f"{project.name}施工合同",
-            supplier=supplier, amount=to_yuan(amount),
+            supplier=supplier, amount=yuan(amount),
             status="terminated" if project.status == ProjectStatus.COMPLETED else "active",
             signed_on=clamp(project.planned_start - datetime.timedelta(days=rng.randint(3, 25))),
             start_on=project.planned_start, end_on=project.planned_end,
@@ -400,7 +401,7 @@ class Payments:
 
     def _add(self, day: datetime.date, amount: int, payee, purpose: str,
              *, is_person: bool = False) -> None:
-        row = Disbursement(paid_on=day, amount=to_yuan(amount), purpose=purpose,
+        row = Disbursement(paid_on=day, amount=yuan(amount), purpose=purpose,
                            voucher_no=f"记-{day:%Y%m}-{self.rng.randint(1, 400):03d}",
                            origin=Source.DEMO)
         if is_person:

@@ -89,7 +89,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts, all with the password %(password)s:")
                           % {"password": DEMO_PASSWORD})
         for account in result.accounts[:DOCUMENTED_ACCOUNTS]:
-            role = Role(account.role).label
+            role = str(Role(account.role).label)
             if account.superuser:
                 role = _("%(role)s and superuser") % {"role": role}
             self.stdout.write(f"  {account.username} · {role} · "
