@@ -22,7 +22,7 @@ from sunshine.organisation.models import (
 
 CITY_CODE = "331000"
 
-# Documented in the README and printed by `sunshine demo`; demo databases only.
+# Printed by `sunshine demo` with the accounts; meant for demo databases only.
 DEMO_PASSWORD = "sunshine-demo-2026"  # noqa: S105
 # The first accounts of the plan are the ones `sunshine demo` prints by name.
 DOCUMENTED_ACCOUNTS = 5

@@ -26,7 +26,8 @@ class Command(BaseCommand):
     help = (
         "Create a demo data set for Taizhou from a seed (the same seed gives the same data): "
         "units, cadres, staff accounts, projects with their money, asset disposals, and the "
-        f"bundled real OCDS samples. Generated data describes the state on {AS_OF:%Y-%m-%d}."
+        f"bundled real OCDS samples. Generated data describes the state on {AS_OF:%Y-%m-%d}. "
+        f"Every demo account has the password {DEMO_PASSWORD}."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -71,13 +72,12 @@ class Command(BaseCommand):
     def _write_counts(self, result: DemoResult) -> None:
         demo = Project.all_objects.filter(source=Source.DEMO)
         by_status = dict(demo.values_list("status").annotate(count=Count("pk")).order_by())
-        statuses = ", ".join(f"{label} {by_status.get(value, 0)}"
-                             for value, label in ProjectStatus.choices)
-        self.stdout.write(_("Projects: %(count)s (%(statuses)s); %(overdue)s overdue today, "
-                            "%(overspent)s paid more than has arrived.")
-                          % {"count": result.projects, "statuses": statuses,
-                             "overdue": demo.overdue().count(),
+        self.stdout.write(_("Projects: %(count)s; %(overdue)s overdue today, %(overspent)s "
+                            "paid more than has arrived.")
+                          % {"count": result.projects, "overdue": demo.overdue().count(),
                              "overspent": demo.overspent().count()})
+        for value, label in ProjectStatus.choices:
+            self.stdout.write(f"  {label}: {by_status.get(value, 0)}")
         self.stdout.write(_("Collective asset disposals: %(count)s.")
                           % {"count": AssetDisposal.objects.count()})
         self.stdout.write(_("OCDS samples imported:"))
