@@ -66,18 +66,19 @@ def data_digest() -> str:
         list(Disbursement.objects.filter(project__source=Source.DEMO).values_list(
             "project__code", "paid_on", "amount", "payee_name", "payee_is_person",
             "payee_credit_code", "purpose", "voucher_no", "exceeds_arrived").order_by(
-            "project__code", "paid_on", "amount")),
+            "project__code", "paid_on", "amount", "purpose", "payee_name", "voucher_no")),
         list(Contract.objects.filter(project__source=Source.DEMO).values_list(
             "external_id", "supplier__credit_code", "amount", "signed_on").order_by("external_id")),
         list(Supplier.objects.exclude(credit_code=None).values_list(
             "credit_code", "name", "legal_representative", "address", "phone").order_by(
             "credit_code")),
         list(Person.objects.values_list(
-            "unit__name", "post", "name", "phone", "id_number_hash").order_by(
-            "unit__name", "post")),
+            "unit__region_id", "unit__name", "post", "name", "phone", "id_number_hash").order_by(
+            "unit__region_id", "unit__name", "post")),
         list(AssetDisposal.objects.values_list(
             "region_id", "asset_name", "method", "appraised_amount", "price", "buyer_name",
-            "decided_on", "disclosed_on").order_by("region_id", "decided_on", "asset_name")),
+            "decided_on", "disclosed_on").order_by("region_id", "decided_on", "asset_name",
+                                                   "price", "buyer_name")),
         sorted(get_user_model().objects.values_list("username", flat=True)),
     ]
     return sm3_hex(json.dumps(parts, default=str, ensure_ascii=False).encode())
