@@ -222,7 +222,7 @@ def test_matter_closed_after_re_review_refused(category, operator_a, township_op
 
     assert error.value.code == "resubmission_refused"
     assert "2026-03-02" in error.value.messages[0]
-    assert "art. 36" in error.value.messages[0]
+    assert "第三十六条" in error.value.messages[0]
     assert Petition.all_objects.count() == count
 
 

@@ -16,7 +16,7 @@ from sunshine.petitions.models import Petition, PetitionEvent, State
 def locked(petition: Petition) -> Petition:
     """Return a fresh copy of the petition, locked until the transaction ends."""
     return (
-        Petition.all_objects.select_for_update()
+        Petition.all_objects.select_for_update(of=("self",))
         .select_related("region", "assigned_unit", "category")
         .get(pk=petition.pk)
     )
@@ -25,7 +25,7 @@ def locked(petition: Petition) -> Petition:
 def expect_state(petition: Petition, step: str, *states: str) -> None:
     if petition.state in states:
         return
-    allowed = "、".join(str(State(s).label) for s in states)
+    allowed = " / ".join(str(State(s).label) for s in states)
     raise ValidationError(
         _("The step “%(step)s” is possible only when the petition is %(allowed)s; "
           "petition %(code)s is %(state)s.")
