@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sunshine.funds import views
+from sunshine.funds import views, views_ledger
 
 app_name = "funds"
 urlpatterns: list = [
@@ -28,4 +28,11 @@ urlpatterns: list = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("ledger/", views_ledger.ledger_home, name="ledger"),
+    path("ledger/upload/", views_ledger.ledger_upload, name="ledger_upload"),
+    path("ledger/template.xlsx", views_ledger.ledger_template, name="ledger_template"),
+    path("ledger/export.xlsx", views_ledger.ledger_export, name="ledger_export"),
+    path("ledger/jobs/<int:pk>/", views_ledger.ledger_job, name="ledger_job"),
+    path("ledger/jobs/<int:pk>/progress/", views_ledger.ledger_job_progress,
+         name="ledger_job_progress"),
 ]

@@ -22,7 +22,7 @@ from sunshine.funds.actions import refresh_totals
 from sunshine.funds.ledger.errors import IssueList, LedgerError, LedgerIssue
 from sunshine.funds.ledger.lookups import Lookups
 from sunshine.funds.ledger.payments import build_payments, keep_stored_flags, report_over_payments
-from sunshine.funds.ledger.projects import sync_projects, sync_suppliers
+from sunshine.funds.ledger.projects import supplier_ids, sync_projects
 from sunshine.funds.ledger.reader import open_workbook
 from sunshine.funds.ledger.report import LedgerReport
 from sunshine.funds.ledger.sync import ChildTable, plan_children, write_children
@@ -41,6 +41,7 @@ ALLOCATIONS = ChildTable(
     Allocation,
     ("project_id", "source", "approved_amount", "approved_on", "arrived_amount", "arrived_on",
      "currency"),
+    identity=6,
     rounds=(
         lambda m: m[:6],
         lambda m: (m[1], m[3]),
@@ -51,11 +52,15 @@ DISBURSEMENTS = ChildTable(
     Disbursement,
     ("project_id", "paid_on", "amount", "payee_name", "payee_credit_code", "voucher_no", "purpose",
      "payee_is_person", "supplier_id", "exceeds_arrived", "currency"),
+    identity=7,
     rounds=(
         lambda m: m[:7],
         lambda m: m[5] or None,
         lambda m: (m[1], m[3]),
     ),
+    # Staff may mark a payee without a credit code as a company, or link a
+    # supplier by hand; an unchanged sheet row leaves both as they are.
+    sticky=("payee_is_person", "supplier_id"),
 )
 
 
@@ -100,7 +105,7 @@ def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
     plan = plan_children(ALLOCATIONS, allocations, ALLOCATIONS.load(allocations))
     report.allocations = write_children(actor, ALLOCATIONS, plan)
 
-    report.suppliers_created, suppliers = sync_suppliers(actor, _payees(ledger))
+    suppliers = supplier_ids(_credit_codes(ledger))
     disbursement_codes = listed | set(ledger.disbursements)
     project_ids = [ids[code] for code in disbursement_codes]
     stored = DISBURSEMENTS.load(project_ids)
@@ -117,7 +122,7 @@ def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
                                           plan_children(DISBURSEMENTS, payments, stored))
 
     report.audit_entries = sum(counts.changed for counts in (
-        report.projects, report.allocations, report.disbursements)) + bool(report.suppliers_created)
+        report.projects, report.allocations, report.disbursements))
     touched = sorted({ids[code] for code in allocation_codes | disbursement_codes})
     for start in range(0, len(touched), QUERY_CHUNK):
         refresh_totals(touched[start:start + QUERY_CHUNK])
@@ -129,14 +134,9 @@ def _allocation(project_id: int, row: AllocationRow) -> tuple:
             row.arrived_amount or 0, row.arrived_on, CNY)
 
 
-def _payees(ledger: CheckedLedger) -> dict[str, str]:
-    """Return each credit code in the 资金支付 sheet with the first payee name written with it."""
-    payees: dict[str, str] = {}
-    for rows in ledger.disbursements.values():
-        for row in rows:
-            if row.payee_credit_code:
-                payees.setdefault(row.payee_credit_code, row.payee_name)
-    return payees
+def _credit_codes(ledger: CheckedLedger) -> set[str]:
+    return {row.payee_credit_code for rows in ledger.disbursements.values() for row in rows
+            if row.payee_credit_code}
 
 
 def _arrived_totals(allocations: dict[int, list[tuple]], other_ids: list[int]

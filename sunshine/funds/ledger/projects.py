@@ -1,8 +1,7 @@
-"""Creating and updating the projects and suppliers a ledger names.
+"""Creating and updating the projects a ledger names, and finding its payees' suppliers.
 
-There are few of these rows per import, so they go through model
-instances and ``bulk_create``/``bulk_update``; each model still gets one
-audit entry per import.
+There are few projects per import, so they go through model instances and
+``bulk_create``/``bulk_update``, with one audit entry for all of them.
 """
 
 from collections.abc import Iterable, Sequence
@@ -114,29 +113,11 @@ def _ids_by_code(codes: list[str]) -> dict[str, int]:
     return ids
 
 
-def sync_suppliers(actor: Any, payees: dict[str, str]) -> tuple[int, dict[str, int]]:
-    """Create a supplier for each credit code not yet known; return the count and all ids.
-
-    ``payees`` maps a credit code to the payee name first written with it,
-    which becomes the new supplier's name.
-    """
-    codes = sorted(payees)
-    known = _supplier_ids(codes)
-    new = [Supplier(name=payees[code], credit_code=code) for code in codes if code not in known]
-    if not new:
-        return 0, known
-    entry = chain.append(actor, AUDIT_ACTION, object_type=chain.object_type_of(Supplier),
-                         changes={"created": len(new)},
-                         row_digests=[chain.row_digest(s) for s in new])
-    for supplier in new:
-        supplier.audit_entry = entry
-    Supplier.objects.bulk_create(new, batch_size=BATCH)
-    return len(new), _supplier_ids(codes)
-
-
-def _supplier_ids(codes: list[str]) -> dict[str, int]:
+def supplier_ids(codes: Iterable[str]) -> dict[str, int]:
+    """Return the id of each stored supplier with one of these credit codes."""
+    ordered = sorted(set(codes))
     ids: dict[str, int] = {}
-    for start in range(0, len(codes), QUERY_CHUNK):
-        chunk = codes[start:start + QUERY_CHUNK]
+    for start in range(0, len(ordered), QUERY_CHUNK):
+        chunk = ordered[start:start + QUERY_CHUNK]
         ids.update(Supplier.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk"))
     return ids

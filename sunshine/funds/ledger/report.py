@@ -31,7 +31,6 @@ class LedgerReport:
     projects: Counts = field(default_factory=Counts)
     allocations: Counts = field(default_factory=Counts)
     disbursements: Counts = field(default_factory=Counts)
-    suppliers_created: int = 0
     over_payments: list[OverPayment] = field(default_factory=list)
     over_payment_count: int = 0
     audit_entries: int = 0
@@ -61,9 +60,6 @@ class LedgerReport:
             _("Disbursements: %(created)s added, %(updated)s updated, %(deleted)s deleted, "
               "%(unchanged)s unchanged.") % asdict(self.disbursements),
         ]
-        if self.suppliers_created:
-            lines.append(_("Suppliers: %(count)s created from payees' credit codes.")
-                         % {"count": self.suppliers_created})
         if not self.changed:
             lines.append(_("Nothing changed: the system already matched this workbook."))
         if self.over_payment_count:

@@ -51,18 +51,24 @@ class StoredRow(NamedTuple):
 class ChildTable:
     """The columns of a child model of Project that a ledger sheet manages.
 
-    ``managed`` names the attributes the ledger sets, identity columns first.
-    Row values are kept in ``chain.digest_fields`` order, database-ready (fen,
-    not yuan), so they feed the audit digest and the bulk writer directly.
+    ``managed`` names the attributes the ledger sets. The first ``identity``
+    of them are the sheet's columns; the rest are derived from them. A
+    derived attribute named in ``sticky`` keeps its stored value on a row
+    whose sheet columns are unchanged, because a person may have set it
+    differently when entering the row. Row values are kept in
+    ``chain.digest_fields`` order, database-ready (fen, not yuan), so they
+    feed the audit digest and the bulk writer directly.
     """
 
-    def __init__(self, model: type[models.Model], managed: Sequence[str],
-                 rounds: Sequence[KeyFunction]):
+    def __init__(self, model: type[models.Model], managed: Sequence[str], *, identity: int,
+                 rounds: Sequence[KeyFunction], sticky: Sequence[str] = ()):
         self.model = model
         self.fields = chain.digest_fields(model)
         attnames = [f.attname for f in self.fields]
         self.managed = tuple(managed)
         self.managed_positions = [attnames.index(name) for name in managed]
+        self.identity = identity
+        self.sticky_positions = [self.managed.index(name) for name in sticky]
         self.version_position = attnames.index("version")
         self.rounds = rounds
         self.date_positions = [i for i, f in enumerate(self.fields)
@@ -123,6 +129,11 @@ class ChildTable:
 
     def changed_row(self, stored: StoredRow, managed: tuple) -> list | None:
         """Return the stored row with the ledger's values, or None when nothing differs."""
+        if self.sticky_positions and stored.managed[:self.identity] == managed[:self.identity]:
+            kept = list(managed)
+            for position in self.sticky_positions:
+                kept[position] = stored.managed[position]
+            managed = tuple(kept)
         if stored.managed == managed:
             return None
         values = list(stored.values)

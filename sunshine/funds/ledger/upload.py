@@ -34,7 +34,11 @@ def too_large_message() -> str:
 class LedgerUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Ledger workbook (.xlsx)"),
-        error_messages={"required": gettext_lazy("Choose an .xlsx file to upload.")},
+        error_messages={
+            "required": gettext_lazy("Choose an .xlsx file to upload."),
+            "empty": gettext_lazy("The chosen file is empty; choose the filled-in ledger "
+                                  "workbook."),
+        },
     )
 
     def clean_file(self) -> UploadedFile:
