@@ -47,7 +47,7 @@ def entries_about(models: Any, scope: Any) -> Q:
         if not hasattr(model, "scope_region"):
             continue
         ids = scope.filter(model._base_manager.all()).annotate(
-            key=Cast("pk", CharField())).values("key")
+            audited_object_id=Cast("pk", CharField())).values("audited_object_id")
         condition |= Q(object_type=model._meta.label_lower, object_id__in=ids)
     return condition
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sunshine.funds.models import (
     AssetDisposal,
@@ -489,8 +489,8 @@ class ProjectFilterForm(forms.Form):
                                choices=[("", "—"), *ProjectStatus.choices])
     flag = forms.ChoiceField(label=gettext_lazy("Flag"), required=False, choices=[
         ("", "—"),
-        (OVERDUE, gettext_lazy("overdue")),
-        (OVERPAID, gettext_lazy("paid more than arrived")),
+        (OVERDUE, pgettext_lazy("project flag", "overdue")),
+        (OVERPAID, pgettext_lazy("project flag", "paid more than arrived")),
     ])
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:

@@ -1,0 +1,358 @@
+"""Staff pages that add, edit and delete a project's allocations and payments."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from sunshine.audit.models import AuditEntry
+from sunshine.audit.verify import verify
+from sunshine.funds import actions
+from sunshine.funds.models import Allocation, Disbursement, Project
+from tests.conftest import region
+
+pytestmark = pytest.mark.django_db
+
+CREDIT_CODE = "91110000600037341L"
+
+
+@pytest.fixture
+def project_a(operator_a, unit_a):
+    return actions.create_project(operator_a, code="JJ-2024-001", name="海门街道道路改造",
+                                  region=region("331002001"), owner_unit=unit_a)
+
+
+@pytest.fixture
+def allocation(operator_a, project_a):
+    return actions.add_allocation(operator_a, project_a, source="county",
+                                  approved_amount=Decimal("500000"),
+                                  arrived_amount=Decimal("300000"),
+                                  approved_on=datetime.date(2024, 3, 1),
+                                  arrived_on=datetime.date(2024, 4, 1))
+
+
+@pytest.fixture
+def payment(operator_a, project_a, allocation):
+    return actions.add_disbursement(operator_a, project_a, paid_on=datetime.date(2024, 5, 1),
+                                    amount=Decimal("120000.55"), payee_name="台州某建设有限公司")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def allocation_data(**changes) -> dict:
+    data = {"source": "county", "approved_amount": "500000", "approved_on": "2024-03-01",
+            "arrived_amount": "300000", "arrived_on": "2024-04-01", "document_no": ""}
+    data.update(changes)
+    return data
+
+
+def payment_data(**changes) -> dict:
+    data = {"paid_on": "2024-05-01", "amount": "120000.55", "payee_name": "台州某建设有限公司",
+            "payee_credit_code": "", "voucher_no": "", "purpose": ""}
+    data.update(changes)
+    return data
+
+
+def totals(project: Project) -> tuple:
+    project.refresh_from_db()
+    return project.allocated_total, project.arrived_total, project.paid_total
+
+
+# allocations
+
+
+def test_allocation_create_updates_totals(operator_a, project_a):
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_create", args=[project_a.pk]),
+        allocation_data(approved_amount="50万元", arrived_amount="1,000.50"),
+    )
+
+    assert response.status_code == 302
+    assert totals(project_a) == (Decimal("500000.00"), Decimal("1000.50"), Decimal("0.00"))
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("approved_amount", "-100", "负数"),
+    ("approved_amount", "十万", "不是数字"),
+    ("approved_amount", "100.005", "两位小数"),
+    ("arrived_amount", "600000", "超过下达金额"),
+    ("arrived_on", "2024-02-01", "早于下达日期"),
+    ("arrived_on", "", "缺少到位日期"),
+    ("approved_on", "2024/02/30", "不是日期"),
+])
+def test_allocation_create_rejects_bad_input(operator_a, project_a, field, value, message):
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_create", args=[project_a.pk]), allocation_data(**{field: value}))
+
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Allocation.objects.filter(project=project_a).exists()
+
+
+def test_allocation_create_on_other_county_is_forbidden(operator_b, project_a):
+    response = logged_in(operator_b).post(
+        reverse("funds:allocation_create", args=[project_a.pk]), allocation_data())
+
+    assert response.status_code == 403
+    assert not Allocation.objects.exists()
+
+
+def test_allocation_create_forbidden_for_inspector(inspector_a, project_a):
+    response = logged_in(inspector_a).get(reverse("funds:allocation_create", args=[project_a.pk]))
+
+    assert response.status_code == 403
+
+
+def test_allocation_create_on_missing_project_is_404(operator_a):
+    response = logged_in(operator_a).get(reverse("funds:allocation_create", args=[999999]))
+
+    assert response.status_code == 404
+
+
+def test_allocation_create_rejects_patch(operator_a, project_a):
+    response = logged_in(operator_a).patch(reverse("funds:allocation_create", args=[project_a.pk]))
+
+    assert response.status_code == 405
+
+
+def test_allocation_edit_saves_and_refreshes_totals(operator_a, project_a, allocation):
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_edit", args=[allocation.pk]),
+        allocation_data(arrived_amount="450000", version=allocation.version),
+    )
+
+    assert response.status_code == 302
+    assert totals(project_a)[1] == Decimal("450000.00")
+
+
+def test_allocation_edit_conflict_keeps_input(operator_a, project_a, allocation):
+    actions.update_allocation(operator_a, allocation, {"arrived_amount": Decimal("400000")},
+                              expected_version=1)
+
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_edit", args=[allocation.pk]),
+        allocation_data(arrived_amount="450000", version=1),
+    )
+
+    assert response.status_code == 409
+    assert 'value="450000"' in response.content.decode()
+    assert totals(project_a)[1] == Decimal("400000.00")
+
+
+def test_allocation_edit_on_other_county_is_forbidden(operator_b, allocation):
+    response = logged_in(operator_b).get(reverse("funds:allocation_edit", args=[allocation.pk]))
+
+    assert response.status_code == 403
+
+
+def test_allocation_edit_of_missing_row_is_404(operator_a):
+    assert logged_in(operator_a).get(reverse("funds:allocation_edit", args=[999999])).status_code == 404
+
+
+def test_allocation_edit_rejects_put(operator_a, allocation):
+    response = logged_in(operator_a).put(reverse("funds:allocation_edit", args=[allocation.pk]))
+
+    assert response.status_code == 405
+
+
+def test_allocation_delete_asks_first(operator_a, allocation):
+    response = logged_in(operator_a).get(reverse("funds:allocation_delete", args=[allocation.pk]))
+
+    assert response.status_code == 200
+    assert Allocation.objects.filter(pk=allocation.pk).exists()
+
+
+def test_allocation_delete_removes_row_and_audits(operator_a, project_a, allocation):
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_delete", args=[allocation.pk]), {"version": allocation.version})
+
+    assert response.status_code == 302
+    assert not Allocation.objects.filter(pk=allocation.pk).exists()
+    assert totals(project_a)[0] == Decimal("0.00")
+    assert AuditEntry.objects.filter(object_type="funds.allocation", action="delete").exists()
+    assert verify() == []
+
+
+def test_allocation_delete_of_changed_row_is_refused(operator_a, allocation):
+    actions.update_allocation(operator_a, allocation, {"document_no": "台财农〔2024〕1号"},
+                              expected_version=1)
+
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_delete", args=[allocation.pk]), {"version": 1})
+
+    assert response.status_code == 409
+    assert Allocation.objects.filter(pk=allocation.pk).exists()
+
+
+def test_allocation_delete_without_version_is_400(operator_a, allocation):
+    response = logged_in(operator_a).post(reverse("funds:allocation_delete", args=[allocation.pk]))
+
+    assert response.status_code == 400
+    assert Allocation.objects.filter(pk=allocation.pk).exists()
+
+
+def test_allocation_delete_on_other_county_is_forbidden(operator_b, allocation):
+    response = logged_in(operator_b).post(
+        reverse("funds:allocation_delete", args=[allocation.pk]), {"version": 1})
+
+    assert response.status_code == 403
+    assert Allocation.objects.filter(pk=allocation.pk).exists()
+
+
+def test_allocation_delete_of_missing_row_is_404(operator_a):
+    response = logged_in(operator_a).post(reverse("funds:allocation_delete", args=[999999]))
+
+    assert response.status_code == 404
+
+
+# disbursements
+
+
+def test_payment_create_links_supplier_by_credit_code(operator_a, project_a, allocation):
+    supplier = actions.create_supplier(operator_a, name="台州某建设有限公司",
+                                       credit_code=CREDIT_CODE)
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_create", args=[project_a.pk]),
+        payment_data(payee_credit_code=CREDIT_CODE.lower()),
+    )
+
+    payment = Disbursement.objects.get()
+    assert response.status_code == 302
+    assert payment.supplier == supplier
+    assert payment.payee_credit_code == CREDIT_CODE
+    assert payment.payee_is_person is False
+    assert totals(project_a)[2] == Decimal("120000.55")
+
+
+def test_payment_without_credit_code_is_a_person(operator_a, project_a, allocation):
+    logged_in(operator_a).post(reverse("funds:disbursement_create", args=[project_a.pk]),
+                               payment_data(payee_name="王小明"))
+
+    assert Disbursement.objects.get().payee_is_person is True
+
+
+def test_payment_over_arrived_funds_is_saved_and_flagged(operator_a, project_a, allocation):
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_create", args=[project_a.pk]), payment_data(amount="400000"),
+        follow=True,
+    )
+
+    assert Disbursement.objects.get().exceeds_arrived is True
+    assert "超过了到位资金" in response.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("amount", "-1", "负数"),
+    ("amount", "0", "为零"),
+    ("amount", "abc", "不是数字"),
+    ("paid_on", "2024-06-02", "晚于今天"),
+    ("payee_credit_code", "91110000600037341X", "校验位"),
+    ("payee_name", "", ""),
+])
+def test_payment_create_rejects_bad_input(operator_a, project_a, field, value, message):
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_create", args=[project_a.pk]), payment_data(**{field: value}))
+
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Disbursement.objects.exists()
+
+
+def test_payment_create_on_other_county_is_forbidden(operator_b, project_a):
+    response = logged_in(operator_b).post(
+        reverse("funds:disbursement_create", args=[project_a.pk]), payment_data())
+
+    assert response.status_code == 403
+    assert not Disbursement.objects.exists()
+
+
+def test_payment_create_on_missing_project_is_404(operator_a):
+    response = logged_in(operator_a).get(reverse("funds:disbursement_create", args=[999999]))
+
+    assert response.status_code == 404
+
+
+def test_payment_create_rejects_delete_method(operator_a, project_a):
+    response = logged_in(operator_a).delete(
+        reverse("funds:disbursement_create", args=[project_a.pk]))
+
+    assert response.status_code == 405
+
+
+def test_payment_edit_saves(operator_a, project_a, payment):
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_edit", args=[payment.pk]),
+        payment_data(amount="100000", purpose="第一期进度款", version=payment.version),
+    )
+
+    payment.refresh_from_db()
+    assert response.status_code == 302
+    assert payment.purpose == "第一期进度款"
+    assert totals(project_a)[2] == Decimal("100000.00")
+
+
+def test_payment_edit_conflict_keeps_input(operator_a, payment):
+    actions.update_disbursement(operator_a, payment, {"purpose": "已由他人修改"},
+                                expected_version=1)
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_edit", args=[payment.pk]),
+        payment_data(purpose="我的修改", version=1),
+    )
+
+    payment.refresh_from_db()
+    assert response.status_code == 409
+    assert 'value="我的修改"' in response.content.decode()
+    assert payment.purpose == "已由他人修改"
+
+
+def test_payment_edit_forbidden_for_inspector(inspector_a, payment):
+    response = logged_in(inspector_a).post(
+        reverse("funds:disbursement_edit", args=[payment.pk]), payment_data(version=1))
+
+    assert response.status_code == 403
+
+
+def test_payment_edit_on_other_county_is_forbidden(operator_b, payment):
+    response = logged_in(operator_b).get(reverse("funds:disbursement_edit", args=[payment.pk]))
+
+    assert response.status_code == 403
+
+
+def test_payment_edit_of_missing_row_is_404(operator_a):
+    response = logged_in(operator_a).get(reverse("funds:disbursement_edit", args=[999999]))
+
+    assert response.status_code == 404
+
+
+def test_payment_delete_removes_row(operator_a, project_a, payment):
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_delete", args=[payment.pk]), {"version": payment.version})
+
+    assert response.status_code == 302
+    assert not Disbursement.objects.exists()
+    assert totals(project_a)[2] == Decimal("0.00")
+    assert verify() == []
+
+
+def test_payment_delete_on_other_county_is_forbidden(operator_b, payment):
+    response = logged_in(operator_b).post(
+        reverse("funds:disbursement_delete", args=[payment.pk]), {"version": 1})
+
+    assert response.status_code == 403
+    assert Disbursement.objects.exists()
+
+
+def test_payment_delete_rejects_put(operator_a, payment):
+    response = logged_in(operator_a).put(reverse("funds:disbursement_delete", args=[payment.pk]))
+
+    assert response.status_code == 405
