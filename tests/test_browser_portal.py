@@ -31,7 +31,7 @@ def restore_regions(django_db_blocker):
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    # Headless Chromium asks for en-US; a citizen's phone in Taizhou asks for Chinese.
+    # Headless Chromium requests en-US pages, while a phone in Taizhou requests Chinese.
     return {**browser_context_args, "locale": "zh-CN", "viewport": PHONE}
 
 

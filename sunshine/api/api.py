@@ -1,9 +1,9 @@
 """The JSON API under /api/v1/: public fund figures, and scoped data with a token.
 
-Without a token the API shows public projects only. With a token it shows
-every project inside the token user's scope, public or not, and nothing
-outside it: a project outside the scope answers 404, the same as an unknown
-code, so the API does not reveal which private projects exist elsewhere.
+Without a token the API returns public projects only. With a token it
+returns every project inside the token user's scope, public or not, and
+nothing outside it. A project outside the scope returns 404, the same as an
+unknown code, so the API does not reveal which private projects exist elsewhere.
 
 Errors are JSON objects ``{"detail": "..."}`` in the request language,
 chosen by ``?lang=zh-hans|en`` or else by the Accept-Language header.
@@ -32,7 +32,7 @@ from sunshine.portal.disclosure import REGION_CHAIN, timeline_page
 
 logger = logging.getLogger(__name__)
 
-# Anonymous answers may sit in shared caches for a minute; token answers in none.
+# Shared caches may keep an anonymous response for a minute and a token response not at all.
 PUBLIC_MAX_AGE = 60
 MAX_QUERY_LENGTH = 100
 READ_METHODS = ["GET"]
@@ -125,7 +125,7 @@ def project_timeline(request: HttpRequest, code: str, page: int = Query(1, ge=1)
 @api.get("/projects/{path:code}/", response={200: ProjectDetail, 404: ErrorOut},
          url_name="project")
 def project_detail(request: HttpRequest, code: str):
-    """A project's figures, status and plain-language advice."""
+    """Return a project's figures, status and plain-language advice."""
     return get_project(request, code)
 
 
@@ -169,7 +169,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Answer 400 naming each bad parameter and its value, with pydantic's errors attached."""
+    """Return 400 naming each invalid parameter and its value, with pydantic's errors attached."""
     problems = []
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ())]
@@ -183,7 +183,7 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def language_and_caching(run: Callable) -> Callable:
-    """Wrap every operation: apply ``?lang=`` and set the cache headers of the answer."""
+    """Wrap every operation: apply ``?lang=`` and set the cache headers of the response."""
 
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -1,7 +1,7 @@
 """Optional bearer tokens for the JSON API.
 
-A request without an ``Authorization`` header is a citizen and sees public
-projects only. A request with ``Authorization: Bearer <token>`` acts as the
+A request without an ``Authorization`` header is a citizen's and gets
+public projects only. A request with ``Authorization: Bearer <token>`` acts as the
 token's user, whose scope comes from ``scope_for``. A header that is present
 but malformed, unknown, revoked or owned by an inactive user is rejected
 with 401: it never falls back to the public view, so a broken integration

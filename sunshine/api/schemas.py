@@ -1,7 +1,7 @@
 """Response shapes of the JSON API.
 
 Amounts are decimal strings with two places ("1200.50") in the project's
-``currency``; rates are decimal strings with four places ("0.6250" means
+``currency``. Rates are decimal strings with four places ("0.6250" means
 62.5 %), or null when the divisor is zero. Strings keep both exact, which a
 JSON number read as a binary float would not.
 """

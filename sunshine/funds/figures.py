@@ -3,7 +3,7 @@
 The portal, the JSON API and the staff pages all read a project's money
 through this module, so a rate or a warning means the same everywhere.
 Figures come from the cached ``*_total`` columns of ``Project`` and cost no
-query; the advice reads its thresholds from the versioned settings
+query. The advice reads its thresholds from the versioned settings
 ``funds.low_arrival_rate``, ``funds.low_spend_rate`` and ``funds.idle_months``.
 """
 

@@ -1,4 +1,4 @@
-"""What the public may see of a project: its place and the timeline of its money.
+"""Public view of a project: its place and the timeline of its money.
 
 Used by the portal pages and by the JSON API. Names of private persons never
 leave the database here: the timeline query returns an empty payee for them,
@@ -34,8 +34,8 @@ class EntryKind(enum.StrEnum):
 class TimelineEntry:
     """One movement of money: allocated to, arrived at or paid out of a project.
 
-    ``party`` is the fund source for money in and the payee for money out;
-    it is empty for a payee who is a private person (``payee_hidden``).
+    ``party`` is the fund source for money in and the payee for money out.
+    It is empty for a payee who is a private person (``payee_hidden``).
     """
 
     kind: EntryKind
