@@ -22,23 +22,23 @@ def due(rule: str, start: datetime.date, code: str = JIAOJIANG) -> datetime.date
 
 
 @pytest.mark.parametrize(("rule", "start", "expected"), [
-    # Petition Work Regulation art. 22 (T1): 15 days from registration.
+    # Petition Work Regulation art. 22: transfer within 15 days of registration.
     (deadlines.TRANSFER, D(2026, 3, 2), D(2026, 3, 17)),
-    # Art. 23 (T2, T3): written notice within 15 days of receipt.
+    # Art. 23 paras. 2 and 3: written notice within 15 days of receipt.
     (deadlines.ACCEPT_NOTICE, D(2026, 3, 2), D(2026, 3, 17)),
-    # Art. 23 para. 3 (T4): objection within 5 working days.
+    # Art. 23 para. 3: objection within 5 working days.
     (deadlines.REFERRAL_OBJECTION, D(2026, 3, 2), D(2026, 3, 9)),
-    # Art. 34 (T5): 60 days from acceptance.
+    # Art. 34: handled within 60 days of acceptance.
     (deadlines.HANDLE, D(2026, 3, 2), D(2026, 5, 6)),
-    # Art. 35 (T6): review request within 30 days, decision within 30 days.
+    # Art. 35: review request within 30 days, decision within 30 days.
     (deadlines.REVIEW_REQUEST, D(2026, 3, 2), D(2026, 4, 1)),
     (deadlines.REVIEW_DECISION, D(2026, 3, 2), D(2026, 4, 1)),
-    # Art. 36 (T7): the same for re-review.
+    # Art. 36: the same for re-review.
     (deadlines.RE_REVIEW_REQUEST, D(2026, 3, 2), D(2026, 4, 1)),
     (deadlines.RE_REVIEW_DECISION, D(2026, 3, 2), D(2026, 4, 1)),
-    # Commission rules (J2): accept or transfer within 5 working days.
+    # Commission rules on reports (2020) art. 16: accept or transfer in 5 working days.
     (deadlines.ACCUSATION_ACCEPT, D(2026, 3, 2), D(2026, 3, 9)),
-    # Commission rules (J6): notice and feedback within 15 working days.
+    # Commission rules on real-name reports: notice and feedback in 15 working days.
     (deadlines.ACCUSATION_NOTICE, D(2026, 3, 2), D(2026, 3, 23)),
     (deadlines.ACCUSATION_FEEDBACK, D(2026, 3, 2), D(2026, 3, 23)),
     # Zhejiang Petition Regulation arts. 20 and 23: internal targets.
@@ -49,9 +49,9 @@ def test_rule_defaults(rule, start, expected):
     assert due(rule, start) == expected
 
 
-def test_2026_03_02_plus_60_days_is_a_working_day():
-    # 1 May 2026 (+60 from 2 March) is Labour Day, so the check above would
-    # hide a wrong count if it did not move; make the chain explicit here.
+def test_handle_period_moves_past_labour_day():
+    # 60 days after 2 March 2026 is 1 May, the first day of the Labour Day
+    # holiday (1-5 May), so the period ends on Wed 6 May.
     assert deadlines.compute(deadlines.HANDLE, D(2026, 3, 2), region=region(JIAOJIANG)).due \
         == D(2026, 5, 6)
     assert D(2026, 3, 2) + datetime.timedelta(days=60) == D(2026, 5, 1)

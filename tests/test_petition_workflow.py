@@ -6,6 +6,7 @@ Dates are checked against chinese-calendar 1.11.0 for 2026.
 """
 
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -542,5 +543,7 @@ def test_processing_rate_querysets(clock, handling, township_operator, category,
     petitions = Petition.all_objects.all()
     assert set(petitions.due_for_handling()) == {handling, late}
     assert list(petitions.handled_in_time()) == [handling]
-    assert late in petitions.backlog()
+    assert list(petitions.backlog()) == [late]
     assert list(petitions.overdue()) == [late]
+    assert petitions.processing_rate() == Decimal("0.5000")
+    assert petitions.filter(pk=late.pk).processing_rate(D(2026, 3, 1)) is None

@@ -62,14 +62,14 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = PetitionEvent
-    fields = ["at", "action", "actor", "by_reporter", "from_state", "to_state", "unit", "reason",
-              "deadlines", "is_public"]
+    fields = ("at", "action", "actor", "by_reporter", "from_state", "to_state", "unit", "reason",
+              "deadlines", "is_public")
     readonly_fields = fields
 
 
 class ReplyInline(ReadOnlyInline):
     model = Reply
-    fields = ["stage", "delivered_on", "outcome", "text", "rating", "rated_at"]
+    fields = ("stage", "delivered_on", "outcome", "text", "rating", "rated_at")
     readonly_fields = fields
 
 

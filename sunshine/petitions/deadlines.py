@@ -77,8 +77,8 @@ class Deadline:
 
     def as_json(self) -> dict:
         # PostgreSQL's jsonb returns object keys shortest first, then in byte
-        # order, and the audit row digest hashes the keys in the order the row
-        # is read back; writing them in that order keeps the digest equal on
+        # order. The audit row digest hashes keys in the order they are read
+        # back, so writing them in jsonb's order gives the same digest on
         # SQLite, which keeps the written order.
         return {"due": self.due.isoformat(), "rule": self.rule, "legal": self.legal}
 

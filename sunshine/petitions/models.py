@@ -8,6 +8,7 @@ the firewall that hides a report from the people it accuses.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.audit.models import AuditedModel
 from sunshine.lib import crypto
+from sunshine.lib.money import ratio
 from sunshine.organisation.models import Level, UnitKind
 
 
@@ -53,10 +55,12 @@ class State(models.TextChoices):
     REFERRED = "referred", _("referred elsewhere")
 
 
-# States in which the petition can still change. Closed, not accepted and
-# referred petitions are finished, although a closed report may still owe
-# the reporter feedback (see ``Petition.due_on``).
+# Closed, not accepted and referred petitions are finished, although a
+# closed report may still owe the reporter feedback (see ``Petition.due_on``).
 FINISHED_STATES = (State.CLOSED, State.NOT_ACCEPTED, State.REFERRED)
+# States in which staff owe the next step. In ``replied`` and ``reviewed``
+# the petition waits for the reporter to rate it or ask for a review.
+STAFF_STATES = (State.RECEIVED, State.HANDLING, State.REVIEW, State.RE_REVIEW)
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -107,8 +111,8 @@ class PetitionQuerySet(models.QuerySet):
         return self.filter(region__path__startswith=region.path)
 
     def backlog(self) -> "PetitionQuerySet":
-        """Petitions still waiting for staff: not finished, or closed with feedback owed."""
-        return self.filter(~Q(state__in=FINISHED_STATES) | Q(due_on__isnull=False))
+        """Petitions waiting for a step by staff, including closed reports that owe feedback."""
+        return self.filter(Q(state__in=STAFF_STATES) | Q(due_on__isnull=False))
 
     def overdue(self, today: datetime.date | None = None) -> "PetitionQuerySet":
         """Petitions with at least one open deadline before ``today``."""
@@ -132,6 +136,14 @@ class PetitionQuerySet(models.QuerySet):
 
     def handled_in_time(self) -> "PetitionQuerySet":
         return self.filter(handled_on__isnull=False, handled_on__lte=models.F("handle_due"))
+
+    def processing_rate(self, today: datetime.date | None = None) -> Decimal | None:
+        """Return handled within the deadline ÷ due for handling, open overdue ones included.
+
+        None when no petition is due yet.
+        """
+        due = self.due_for_handling(today)
+        return ratio(Decimal(due.handled_in_time().count()), Decimal(due.count()))
 
 
 class Petition(AuditedModel):

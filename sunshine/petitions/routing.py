@@ -3,7 +3,7 @@
 from sunshine.organisation.models import Level, Region, Unit
 
 # From the top of the region tree down.
-LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+LEVEL_ORDER: list[str] = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
 
 
 def accused_units(petition) -> list[Unit]:

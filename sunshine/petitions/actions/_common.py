@@ -65,7 +65,7 @@ def record(
 ) -> tuple[Petition, PetitionEvent]:
     """Apply ``changes`` to the locked petition and append the event that explains them.
 
-    Both writes are audited; the caller holds the transaction.
+    Both writes are audited inside the transaction that the caller opened.
     """
     from_state = petition.state
     if changes:

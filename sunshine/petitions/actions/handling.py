@@ -30,15 +30,15 @@ logger = logging.getLogger(__name__)
 
 
 def _check_extension_limits(petition: Petition, days: int) -> None:
-    """Apply Petition Work Regulation art. 34: one extension of at most 30 days."""
+    """Apply Petition Work Regulation art. 34: by default one extension of at most 30 days."""
     day, region = today(), petition.region
-    most = deadlines.period(deadlines.EXTENSION_MAX, region=region, on=day).count
+    max_days = deadlines.period(deadlines.EXTENSION_MAX, region=region, on=day).count
     allowed = get_setting(deadlines.EXTENSION_MAX_COUNT, region=region, on=day)
-    if not 1 <= days <= most:
+    if not 1 <= days <= max_days:
         raise ValidationError(
             _("An extension of %(days)s days is not allowed; the handling period may be "
               "extended by 1 to %(most)s days (Petition Work Regulation art. 34).")
-            % {"days": days, "most": most},
+            % {"days": days, "most": max_days},
             code="extension_too_long",
         )
     granted = petition.extensions.filter(status=ExtensionStatus.APPROVED).count()
@@ -93,6 +93,7 @@ def approve_extension(actor: Any, extension: ExtensionRequest, *, note: str = ""
         petition, extension = _decide_extension(actor, extension)
         expect_state(petition, _("approve an extension"), State.HANDLING)
         _check_extension_limits(petition, extension.days)
+        assert petition.handle_due is not None  # set on acceptance
         new_due = deadlines.extend(petition.handle_due, extension.days, region=petition.region)
         update_row(actor, extension, {
             "status": ExtensionStatus.APPROVED, "decided_by_id": actor.pk,
@@ -130,7 +131,7 @@ def _check_delivery(petition: Petition, delivered_on: datetime.date) -> None:
 
 
 def check_outcome(petition: Petition, outcome: str) -> None:
-    """A written opinion on a request states one of three outcomes (art. 32)."""
+    """Validate the outcome: a written opinion on a request states one of three (art. 32)."""
     if outcome and outcome not in Outcome.values:
         raise ValidationError(_("Outcome “%(value)s” is invalid.") % {"value": outcome},
                               code="invalid_outcome")

@@ -57,8 +57,8 @@ def _same_matter(phone_hash: str, category, region, targets: dict[str, Any]) -> 
     return condition
 
 
-def _refuse_final_matter(matter: Q) -> None:
-    """Refuse a matter that was closed after re-review (Petition Work Regulation art. 36 para. 3)."""
+def _reject_final_matter(matter: Q) -> None:
+    """Reject a matter that was closed after re-review (Petition Work Regulation art. 36 para. 3)."""
     final = Petition.all_objects.filter(matter, is_final=True).order_by("closed_at").first()
     if final is None:
         return
@@ -165,7 +165,7 @@ def register(
         earlier = None
         if phone:
             matter = _same_matter(crypto.keyed_hash(phone), category, region, targets)
-            _refuse_final_matter(matter)
+            _reject_final_matter(matter)
             earlier = _earlier_petition(matter, region=region, received_on=received_on)
 
         code, secret = tracking.new_code(), tracking.new_secret()

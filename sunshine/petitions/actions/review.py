@@ -10,6 +10,7 @@ accepted again (see ``intake.register``).
 
 import datetime
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,22 +35,40 @@ from sunshine.petitions.models import (
 
 logger = logging.getLogger(__name__)
 
-# For each level: the state it may be requested in, the state while it runs,
-# the reporter's window to request it, the decision period, the reporter's window for the next level (None after
-# a re-review), the event actions and the reply stage.
+
+@dataclass(frozen=True)
+class LevelSpec:
+    """The states, periods, event actions and reply stage of one review level.
+
+    ``window`` is the reporter's period to request this level and
+    ``next_window`` the period for the next one (None after a re-review).
+    ``article`` is the article of the Petition Work Regulation that sets them.
+    """
+
+    requested_in: str
+    during: str
+    window: str
+    decision: str
+    next_window: str | None
+    request: str
+    decide: str
+    stage: str
+    article: str
+
+
 LEVELS = {
-    ReviewLevel.REVIEW: {
-        "from": State.REPLIED, "during": State.REVIEW, "window": deadlines.REVIEW_REQUEST,
-        "decision": deadlines.REVIEW_DECISION,
-        "next_window": deadlines.RE_REVIEW_REQUEST, "request": EventAction.REQUEST_REVIEW,
-        "decide": EventAction.DECIDE_REVIEW, "stage": Stage.REVIEW, "article": "35",
-    },
-    ReviewLevel.RE_REVIEW: {
-        "from": State.REVIEWED, "during": State.RE_REVIEW, "window": deadlines.RE_REVIEW_REQUEST,
-        "decision": deadlines.RE_REVIEW_DECISION, "next_window": None,
-        "request": EventAction.REQUEST_RE_REVIEW, "decide": EventAction.DECIDE_RE_REVIEW,
-        "stage": Stage.RE_REVIEW, "article": "36",
-    },
+    ReviewLevel.REVIEW: LevelSpec(
+        requested_in=State.REPLIED, during=State.REVIEW, window=deadlines.REVIEW_REQUEST,
+        decision=deadlines.REVIEW_DECISION, next_window=deadlines.RE_REVIEW_REQUEST,
+        request=EventAction.REQUEST_REVIEW, decide=EventAction.DECIDE_REVIEW,
+        stage=Stage.REVIEW, article="35",
+    ),
+    ReviewLevel.RE_REVIEW: LevelSpec(
+        requested_in=State.REVIEWED, during=State.RE_REVIEW, window=deadlines.RE_REVIEW_REQUEST,
+        decision=deadlines.RE_REVIEW_DECISION, next_window=None,
+        request=EventAction.REQUEST_RE_REVIEW, decide=EventAction.DECIDE_RE_REVIEW,
+        stage=Stage.RE_REVIEW, article="36",
+    ),
 }
 
 
@@ -58,14 +77,14 @@ def _check_window(petition: Petition, level: str, requested_on: datetime.date) -
         return
     latest = petition.replies.order_by("-delivered_on", "-id").first()
     delivered = latest.delivered_on if latest else requested_on
-    length = deadlines.period(LEVELS[level]["window"], region=petition.region, on=delivered)
+    length = deadlines.period(LEVELS[ReviewLevel(level)].window, region=petition.region, on=delivered)
     until = petition.review_until.isoformat() if petition.review_until else "-"
     raise ValidationError(
         _("The period for requesting a %(level)s ended on %(date)s, %(days)s days after the "
           "written answer was delivered on %(delivered)s (Petition Work Regulation "
           "art. %(article)s); this request cannot be accepted.")
         % {"level": ReviewLevel(level).label, "date": until, "days": length.count,
-           "delivered": delivered.isoformat(), "article": LEVELS[level]["article"]},
+           "delivered": delivered.isoformat(), "article": LEVELS[ReviewLevel(level)].article},
         code="window_closed",
     )
 
@@ -103,16 +122,16 @@ def request_review(petition: Petition, *, reason: str, level: str = ReviewLevel.
                 % {"code": petition.tracking_code, "kind": petition.get_kind_display()},
                 code="not_reviewable",
             )
-        expect_state(petition, str(ReviewLevel(level).label), spec["from"])
+        expect_state(petition, str(ReviewLevel(level).label), spec.requested_in)
         _check_window(petition, level, requested_on)
-        decision = deadlines.compute(spec["decision"], requested_on, region=petition.region)
+        decision = deadlines.compute(spec.decision, requested_on, region=petition.region)
         review = create_row(actor, ReviewRequest(
             petition=petition, level=level, reason=reason, requested_on=requested_on,
             reviewing_unit=_reviewing_unit(petition, level), due_on=decision.due,
         ))
-        changes = {"state": spec["during"], "due_on": decision.due, "due_rule": decision.rule,
+        changes = {"state": spec.during, "due_on": decision.due, "due_rule": decision.rule,
                    "review_until": None}
-        record(actor, petition, spec["request"], changes, on=requested_on, reason=reason,
+        record(actor, petition, spec.request, changes, on=requested_on, reason=reason,
                unit_id=review.reviewing_unit_id, deadlines=[decision], public=True,
                by_reporter=actor is None)
     logger.info("petition %s: %s requested", petition.pk, level)
@@ -129,28 +148,28 @@ def decide_review(actor: Any, petition: Petition, *, text: str, outcome: str,
     with transaction.atomic():
         petition = locked(petition)
         visibility.require(visibility.can_handle(actor, petition))
-        expect_state(petition, str(ReviewLevel(level).label), spec["during"])
+        expect_state(petition, str(ReviewLevel(level).label), spec.during)
         check_outcome(petition, outcome)
         review = petition.review_requests.select_for_update().filter(
             level=level, decision__isnull=True).latest("id")
         opinion = create_row(actor, Reply(
-            petition=petition, stage=spec["stage"], text=text, outcome=outcome,
+            petition=petition, stage=spec.stage, text=text, outcome=outcome,
             unit=review.reviewing_unit, author=actor, delivered_on=delivered_on,
         ))
         update_row(actor, review, {"decision_id": opinion.pk}, expected_version=review.version)
         changes, found = _decision_changes(petition, spec, delivered_on)
-        record(actor, petition, spec["decide"], changes, deadlines=found, public=True)
+        record(actor, petition, spec.decide, changes, deadlines=found, public=True)
     logger.info("petition %s: %s decided", petition.pk, level)
     return opinion
 
 
-def _decision_changes(petition: Petition, spec: dict, delivered_on: datetime.date) -> tuple[dict, list]:
+def _decision_changes(petition: Petition, spec: LevelSpec, delivered_on: datetime.date) -> tuple[dict, list]:
     changes: dict[str, Any] = {"due_on": None, "due_rule": ""}
-    if spec["next_window"] is None:
+    if spec.next_window is None:
         changes.update(state=State.CLOSED, is_final=True, closed_at=timezone.now(),
                        review_until=None)
         return changes, []
-    window = deadlines.compute(spec["next_window"], delivered_on, region=petition.region)
+    window = deadlines.compute(spec.next_window, delivered_on, region=petition.region)
     changes.update(state=State.REVIEWED, review_until=window.due)
     return changes, [window]
 
