@@ -13,6 +13,8 @@ from tests.test_kpis import make_project
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+# The machine is shared and the chart library is 1.1 MB: allow more than the default 5 s.
+LOAD_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -46,8 +48,8 @@ def test_chart_is_drawn_over_the_table(page: Page, live_server, session_cookie):
 
     page.goto(live_server.url + "/dashboard/")
 
-    expect(page.locator("#dashboard-chart")).to_be_visible()
-    expect(page.locator("#dashboard-chart svg")).to_have_count(1)
+    expect(page.locator("#dashboard-chart")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator("#dashboard-chart svg")).to_have_count(1, timeout=LOAD_TIMEOUT_MS)
     expect(page.locator("table.breakdown")).to_contain_text("椒江区")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
@@ -62,7 +64,7 @@ def test_tables_work_without_javascript(browser: Browser, live_server, session_c
     page = context.new_page()
 
     page.goto(live_server.url + "/dashboard/")
-    page.get_by_role("link", name="椒江区", exact=True).first.click()
+    page.get_by_role("link", name="椒江区", exact=True).first.click(timeout=LOAD_TIMEOUT_MS)
 
     expect(page.locator("#dashboard-chart")).to_be_hidden()
     expect(page.locator("table.breakdown")).to_contain_text("海门街道")
