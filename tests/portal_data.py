@@ -53,7 +53,7 @@ def build_projects(actor, unit_a, unit_b) -> dict:
                              payee_credit_code="91110000600037341L", purpose="工程进度款")
     actions.add_disbursement(actor, public, paid_on=datetime.date(2025, 3, 2),
                              amount=Decimal("1200.00"), payee_name=PRIVATE_PAYEE,
-                             payee_is_person=True, purpose="劳务费")
+                             payee_is_person=True, purpose=f"{PRIVATE_PAYEE}劳务费")
 
     private = actions.create_project(actor, code="JJ-2025-099", name="城隍浦社区内部核算项目",
                                      region=region(VILLAGE), owner_unit=unit_a,

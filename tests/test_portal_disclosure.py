@@ -62,6 +62,26 @@ def test_it_withholds_private_payee_name(project):
     assert "王小明" not in entry.party_label
 
 
+def test_it_masks_private_payee_name_in_purpose(operator_a, project):
+    actions.add_disbursement(operator_a, project, paid_on=datetime.date(2025, 4, 2),
+                             amount=Decimal("300.00"), payee_name="王小明", payee_is_person=True,
+                             purpose="支付王小明误工补贴")
+
+    entry = timeline_page(project).entries[0]
+
+    assert entry.note == "支付***误工补贴"
+
+
+def test_company_payee_purpose_is_unchanged(operator_a, project):
+    actions.add_disbursement(operator_a, project, paid_on=datetime.date(2025, 4, 3),
+                             amount=Decimal("300.00"), payee_name="某某建材有限公司",
+                             payee_credit_code="91110000600037341L", purpose="某某建材有限公司货款")
+
+    entry = timeline_page(project).entries[0]
+
+    assert entry.note == "某某建材有限公司货款"
+
+
 def test_payee_without_credit_code_or_supplier_counts_as_private(operator_a, project):
     actions.add_disbursement(operator_a, project, paid_on=datetime.date(2025, 4, 1),
                              amount=Decimal("100.00"), payee_name="李四")

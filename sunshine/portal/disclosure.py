@@ -1,8 +1,9 @@
 """Public view of a project: its place and the timeline of its money.
 
-Used by the portal pages and by the JSON API. Names of private persons never
-leave the database here: the timeline query returns an empty payee for them,
-and the templates and the API show a fixed label in its place.
+Used by the portal pages and by the JSON API. Names of private payees never
+leave the database here: the timeline query returns an empty payee for them
+and masks their name inside the payment's purpose, and the templates and the
+API show a fixed label in place of the payee.
 """
 
 import datetime
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
+from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -18,6 +20,8 @@ from sunshine.funds.models import Allocation, Disbursement, FundSource, Project
 from sunshine.organisation.models import Level, Region
 
 TIMELINE_PAGE_SIZE = 20
+# Replaces a private payee's name where staff typed it into a payment's purpose.
+NAME_MASK = "***"
 
 # A village's township, county and city, so that the location line and
 # get_setting's county lookup read no further rows.
@@ -138,7 +142,8 @@ def _timeline_rows(project: Project):
         day=F("paid_on"), money=F("amount"),
         party=Case(When(private, then=Value("")), default=F("payee_name"),
                    output_field=CharField()),
-        note=F("purpose"),
+        note=Case(When(private, then=Replace(F("purpose"), F("payee_name"), Value(NAME_MASK))),
+                  default=F("purpose"), output_field=CharField()),
         hidden=Case(When(private, then=Value(True)), default=Value(False),
                     output_field=BooleanField()),
         row_id=F("id"),
