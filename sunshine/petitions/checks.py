@@ -31,8 +31,9 @@ def check_holiday_calendar(app_configs, databases=None, **kwargs):
             f"No official holiday calendar for {year}: working-day deadlines in {year} "
             f"count Monday to Friday and ignore public holidays and make-up working days.",
             hint=f"Enter the State Council notice on the {year} holiday arrangements as "
-                 f"working-day overrides (admin: Citizen reports and petitions > Working-day "
-                 f"overrides), one row per holiday and per make-up working day.",
+                 f"working-day overrides, one row per holiday and per make-up working day: "
+                 f"`sunshine load_workdays FILE.csv --source NOTICE` or the admin page "
+                 f"Citizen reports and petitions > Working-day overrides.",
             id="petitions.W001",
         )
         for year in uncovered_years(timezone.localdate())

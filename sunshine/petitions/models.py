@@ -31,7 +31,7 @@ class Kind(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    """How a petition arrived; the regulation's art. 17 names network, letter, phone, fax and visit."""
+    """Channel a petition arrived by; the regulation's art. 17 names network, letter, phone, fax and visit."""
 
     WEB = "web", _("website")
     MOBILE = "mobile", _("mobile page")

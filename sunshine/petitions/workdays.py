@@ -21,9 +21,10 @@ from sunshine.petitions.models import WorkdayOverride
 logger = logging.getLogger(__name__)
 
 ONE_DAY = datetime.timedelta(days=1)
-# Longest run of consecutive days off in recent notices is 9 (Spring
-# Festival 2026), so a window of twice the working days plus this many
-# calendar days always contains the answer of add_workdays.
+# The longest run of days off in chinese-calendar 1.11.0 (2004-2026) is 10
+# days (Spring Festival 2020, extended). A window of twice the working days
+# plus this many calendar days therefore holds the result of add_workdays in
+# one query; a day past the window is looked up on its own.
 SPARE_DAYS = 30
 
 _warned_years: set[int] = set()

@@ -240,11 +240,11 @@ def notify_reporter(actor: Any, petition: Petition, *, text: str) -> Petition:
 
 def _escalation_recipients(petition: Petition) -> list[int]:
     """Return the ids of the handling unit's leaders and the inspectors whose region covers it."""
+    region_codes = [code for code in petition.region.path.split("/") if code]
     leaders = Assignment.objects.filter(role=Role.LEADER, unit=petition.assigned_unit_id)
-    inspectors = Assignment.objects.filter(role=Role.INSPECTOR).select_related("unit__region")
+    inspectors = Assignment.objects.filter(role=Role.INSPECTOR, unit__region__in=region_codes)
     users = {a.user for a in leaders.select_related("user")}
-    users |= {a.user for a in inspectors.select_related("user")
-              if petition.region.path.startswith(a.unit.region.path)}
+    users |= {a.user for a in inspectors.select_related("user")}
     allowed = [u for u in users if not visibility.is_firewalled(u, petition)]
     return sorted(u.pk for u in allowed)
 
