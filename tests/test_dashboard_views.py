@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from sunshine.funds.models import Project
+from sunshine.organisation.models import Assignment, Role
 from tests.test_kpis import funds_dataset  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,13 @@ def test_echarts_is_vendored_with_its_licence():
     assert "Apache License" in (folder / "LICENSE").read_text()
     assert "Apache ECharts" in (folder / "NOTICE").read_text()
     assert "6.1.0" in (folder / "README.md").read_text()
+
+
+def test_user_of_two_counties_chooses_one(client, operator_a, unit_b):
+    Assignment.objects.create(user=operator_a, role=Role.INSPECTOR, unit=unit_b)
+
+    page = text_of(get(client, operator_a, INDEX))
+
+    assert f'href="{JIAOJIANG}"' in page
+    assert 'href="/dashboard/region/331003/"' in page
+    assert "请选择一个" in page
