@@ -128,6 +128,13 @@ def test_invalid_setting_names_the_key():
         due(deadlines.HANDLE, D(2026, 3, 2))
 
 
+def test_setting_with_bare_number_is_rejected():
+    Setting.objects.create(key=deadlines.HANDLE, value=45, effective_from=D(2026, 1, 1))
+
+    with pytest.raises(ImproperlyConfigured, match="petitions.handle_days"):
+        due(deadlines.HANDLE, D(2026, 3, 2))
+
+
 def test_setting_without_unit_is_rejected():
     Setting.objects.create(key=deadlines.HANDLE, value={"count": 60},
                            effective_from=D(2026, 1, 1))

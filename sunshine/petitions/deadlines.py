@@ -85,14 +85,18 @@ class Deadline:
 
 def period(rule: str, *, region, on: datetime.date) -> Period:
     """Return the period of ``rule`` in force on ``on`` for the region's county."""
-    value = get_setting(rule, region=region, on=on)
+    expected = 'expected {"count": <days>, "unit": "days"} or {"count": <days>, "unit": "workdays"}'
+    try:
+        # get_setting converts a stored version to a dict, which fails for a bare number.
+        value = get_setting(rule, region=region, on=on)
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(
+            f"the version of setting {rule} in force on {on} is not an object; {expected}"
+        ) from None
     try:
         count, unit = int(value["count"]), value["unit"]
     except (TypeError, KeyError, ValueError):
-        raise ImproperlyConfigured(
-            f"setting {rule} is {value!r}; expected {{\"count\": <days>, \"unit\": \"days\"}} "
-            f"or {{\"count\": <days>, \"unit\": \"workdays\"}}"
-        ) from None
+        raise ImproperlyConfigured(f"setting {rule} is {value!r}; {expected}") from None
     if unit not in (DAYS, WORKDAYS) or count < 0:
         raise ImproperlyConfigured(
             f"setting {rule} is {value!r}; the unit must be \"days\" or \"workdays\" "
