@@ -433,3 +433,48 @@ def test_setting_versions_are_not_edited_in_place(staff_a):
     setting.refresh_from_db()
     assert response.status_code == 403
     assert setting.value == 5
+
+
+# every page renders
+
+
+@pytest.mark.parametrize("model", [
+    "organisation_region", "organisation_unit", "organisation_person", "organisation_assignment",
+    "organisation_apitoken", "funds_project", "funds_supplier", "rules_setting",
+    "audit_auditentry", "auth_user",
+])
+def test_admin_pages_render_for_superuser(django_user_model, operator_a, unit_a, project_a,
+                                          model):
+    root = django_user_model.objects.create_superuser("root", password="x-Pass-9271")
+    org_actions.create_person(None, name="张三", unit=unit_a, id_number="11010519491231002X")
+    issue_token(None, operator_a)
+    actions.create_supplier(operator_a, name="台州某建设有限公司", credit_code=CREDIT_CODE)
+    Setting.objects.create(key="assets.disclosure_days", value=5,
+                           effective_from=datetime.date(2024, 1, 1))
+    client = logged_in(root)
+
+    changelist = client.get(reverse(f"admin:{model}_changelist"))
+    first = changelist.context["cl"].result_list[0]
+    change = client.get(reverse(f"admin:{model}_change", args=[first.pk]))
+    add = client.get(reverse(f"admin:{model}_add"))
+
+    assert changelist.status_code == 200
+    assert change.status_code == 200
+    assert add.status_code in (200, 403)
+
+
+def test_admin_view_only_pages_render_for_county_staff(staff_a, unit_a, project_a):
+    setting = Setting.objects.create(key="assets.disclosure_days", county=region("331002"),
+                                     value=5, effective_from=datetime.date(2024, 1, 1))
+    client = logged_in(staff_a)
+
+    pages = [
+        reverse("admin:rules_setting_change", args=[setting.pk]),
+        reverse("admin:rules_setting_add"),
+        reverse("admin:funds_project_change", args=[project_a.pk]),
+        reverse("admin:organisation_unit_change", args=[unit_a.pk]),
+        reverse("admin:organisation_region_change", args=["331002"]),
+        reverse("admin:organisation_person_add"),
+    ]
+
+    assert [client.get(url).status_code for url in pages] == [200] * len(pages)

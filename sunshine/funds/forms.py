@@ -1,7 +1,7 @@
 """Forms of the staff pages: projects, allocations, disbursements, suppliers,
 collective asset disposals and people.
 
-Each field error names the value that was entered and says how to fix it.
+Each field error names the value that was entered and how to fix it.
 Region, unit and person choices are limited to the user's write scope, and
 every edit form carries the row ``version`` that the action compares.
 """
@@ -127,7 +127,7 @@ class PercentField(forms.IntegerField):
 
 
 class ScopedChoiceField(forms.ModelChoiceField):
-    """A choice among rows the user may edit; the error says why a value was rejected."""
+    """A choice among rows the user may edit, with an error naming why a value was rejected."""
 
     def to_python(self, value: Any) -> Model | None:
         try:

@@ -151,13 +151,16 @@ class ApiTokenAdmin(ScopedModelAdmin):
         return False
 
     def audit_snapshot(self, obj: Any) -> dict[str, Any]:
-        # The digest stays out of the log: with it, a leaked log could be
-        # matched against guessed tokens.
+        # The log records which token was revoked; the digest adds nothing to that.
         return {"prefix": obj.prefix, "user": obj.user_id}
 
 
 class ScopedUserAdmin(ScopedModelAdmin, UserAdmin):
-    """User accounts are not tied to a region, so only whole-city users manage them."""
+    """User accounts are not tied to a region, so only whole-city users manage them.
+
+    NOTE: the separate password form (user_change_password) saves without
+    an audit entry; only saves through the change form are audited.
+    """
 
     whole_city_only = True
 

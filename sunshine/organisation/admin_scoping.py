@@ -75,7 +75,8 @@ class ScopedAdminMixin:
         return queryset.distinct() if self.scope_distinct else queryset
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return self.scope_queryset(super().get_queryset(request), request.user)  # type: ignore[misc]
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        return self.scope_queryset(queryset, request.user)
 
     def in_scope(self, request: HttpRequest, obj: models.Model | None, *,
                  write: bool = False) -> bool:
@@ -88,7 +89,8 @@ class ScopedAdminMixin:
         return self.scope_queryset(rows, request.user, write=write).exists()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return super().has_module_permission(request) and self.in_scope(request, None)  # type: ignore[misc]
+        allowed = super().has_module_permission(request)  # type: ignore[misc]
+        return allowed and self.in_scope(request, None)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return (super().has_view_permission(request, obj)  # type: ignore[misc]

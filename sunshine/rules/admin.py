@@ -1,7 +1,8 @@
 """Admin pages for versioned settings.
 
-A setting is never edited in place: a new value is a new version from a
-date on, so the value that applied to a past decision stays on record.
+The admin never edits or deletes a setting in place. A new value is a new
+version from a date on, so the value that applied to a past decision stays
+on record.
 """
 
 from decimal import Decimal, InvalidOperation

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -53,6 +54,16 @@ def can_write(user: Any) -> bool:
 def posted(request: HttpRequest) -> Any:
     """Return the POST data to bind a form to, or None on GET so the form starts unbound."""
     return request.POST if request.method == "POST" else None
+
+
+def search_context(request: HttpRequest, queryset: QuerySet, text: str) -> dict[str, Any]:
+    """Return the page, the search text and the query string that pagination links repeat."""
+    return {
+        "page": paginate(request, queryset),
+        "q": text,
+        "query": urlencode({"q": text}) if text else "",
+        "can_write": can_write(request.user),
+    }
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:

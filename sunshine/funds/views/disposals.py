@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +16,10 @@ from sunshine.funds import actions
 from sunshine.funds.forms import DisposalForm
 from sunshine.funds.models import AssetDisposal
 from sunshine.funds.views.access import (
-    can_write,
-    paginate,
     posted,
     render_form,
     save_form,
+    search_context,
     staff_only,
 )
 from sunshine.organisation.scoping import get_scoped, scoped
@@ -32,7 +30,7 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 
 @dataclass(frozen=True)
 class DisclosureCheck:
-    """How one disposal meets the disclosure rules in force on its decision date."""
+    """Result of the disclosure rules in force on a disposal's decision date."""
 
     deadline: datetime.date
     late: bool
@@ -67,8 +65,11 @@ def check_disclosure(disposal: AssetDisposal, rules: RuleCache,
                      today: datetime.date) -> DisclosureCheck:
     """Apply ``assets.disclosure_days`` and ``assets.objection_days`` to one disposal.
 
-    The objection period counts from the day after disclosure to its end
-    date, as the Civil Code (art. 201) counts periods in days.
+    Periods in days start on the day after the event (Civil Code art. 201),
+    so the deadline is decided_on + N and the objection period is
+    disclosure_end - disclosed_on.
+    NOTE: a deadline on a public holiday is not moved to the next day as
+    Civil Code art. 203 would move it, so a few flags may come a day early.
     """
     days = rules.get("assets.disclosure_days", disposal.region, disposal.decided_on)
     minimum = rules.get("assets.objection_days", disposal.region, disposal.decided_on)
@@ -97,11 +98,10 @@ def disposal_list(request: HttpRequest) -> HttpResponse:
     if text:
         disposals = disposals.filter(Q(asset_name__icontains=text) | Q(buyer_name__icontains=text)
                                      | Q(region__name__icontains=text) | Q(region_id=text))
-    page = paginate(request, disposals)
+    context = search_context(request, disposals, text)
     rules, today = RuleCache(), timezone.localdate()
-    for disposal in page.object_list:
+    for disposal in context["page"].object_list:
         disposal.check = check_disclosure(disposal, rules, today)
-    context = {"page": page, "q": text, "query": urlencode({"q": text}) if text else "", "can_write": can_write(request.user)}
     return render(request, "funds/disposal_list.html", context)
 
 

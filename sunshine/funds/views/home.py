@@ -13,7 +13,8 @@ from sunshine.organisation.models import Assignment
 @require_safe
 @staff_only()
 def home(request: HttpRequest) -> HttpResponse:
-    assignments = Assignment.objects.filter(user=cast(Any, request.user)).select_related("unit__region")
+    user = cast(Any, request.user)
+    assignments = Assignment.objects.filter(user=user).select_related("unit__region")
     context = {
         "assignments": assignments,
         "can_write": can_write(request.user),

@@ -121,7 +121,8 @@ def disbursement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return confirm_delete(request, payment, actions.delete_disbursement)
 
 
-def confirm_delete(request: HttpRequest, row: Any, delete: Callable[[Any, Any], None]) -> HttpResponse:
+def confirm_delete(request: HttpRequest, row: Any,
+                   delete: Callable[[Any, Any], None]) -> HttpResponse:
     """Show the confirmation on GET; delete on POST unless the row changed since it was shown."""
     form = DeleteForm(posted(request), initial={"version": row.version})
     context = {"form": form, "row": row, "project": row.project,

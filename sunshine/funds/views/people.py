@@ -1,7 +1,6 @@
 """Cadres: list, create, detail, and the audited reveal of a full ID number."""
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -13,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sunshine.funds.forms import PersonForm
-from sunshine.funds.views.access import can_write, paginate, posted, render_form, staff_only
+from sunshine.funds.views.access import posted, render_form, search_context, staff_only
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Level, Person, Role
 from sunshine.organisation.scoping import Scope, get_scoped, scoped
@@ -52,7 +51,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if text:
         people = people.filter(Q(name__icontains=text) | Q(unit__name__icontains=text)
                                | Q(post__icontains=text))
-    context = {"page": paginate(request, people), "q": text, "query": urlencode({"q": text}) if text else "", "can_write": can_write(request.user)}
+    context = search_context(request, people, text)
     return render(request, "funds/person_list.html", context)
 
 

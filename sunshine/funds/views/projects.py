@@ -117,8 +117,9 @@ def project_history(project: Project) -> list[HistoryRow]:
     """Return the newest audit entries of the project and of the money rows under it.
 
     Update entries of child rows name only the changed fields, so they are
-    found through the child ids that exist now; create and delete entries
-    carry ``project_id`` in their snapshot, which also finds deleted rows.
+    found through the ids of the children that exist now. Create and delete
+    entries carry ``project_id`` in their snapshot, which finds deleted
+    children too.
     """
     condition = Q(object_type="funds.project", object_id=str(project.pk))
     for object_type, model in CHILD_TYPES.items():

@@ -5,7 +5,6 @@ so any staff user reads them and any user with a write scope edits them.
 """
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -18,11 +17,10 @@ from sunshine.funds import actions
 from sunshine.funds.forms import SupplierForm
 from sunshine.funds.models import Supplier
 from sunshine.funds.views.access import (
-    can_write,
-    paginate,
     posted,
     render_form,
     save_form,
+    search_context,
     staff_only,
 )
 
@@ -37,8 +35,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     if text:
         suppliers = suppliers.filter(
             Q(name__icontains=text) | Q(credit_code__iexact=text) | Q(identifier=text))
-    context = {"page": paginate(request, suppliers), "q": text, "query": urlencode({"q": text}) if text else "",
-               "can_write": can_write(request.user)}
+    context = search_context(request, suppliers, text)
     return render(request, "funds/supplier_list.html", context)
 
 
