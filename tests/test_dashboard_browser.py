@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
@@ -19,10 +20,15 @@ LOAD_TIMEOUT_MS = 20_000
 
 @pytest.fixture(scope="module", autouse=True)
 def restore_regions(django_db_blocker):
-    """Reload the regions after the module: a live_server test empties every table at its end."""
+    """Reload the regions after the module: a live_server test empties every table at its end.
+
+    The connection is closed afterwards, because PostgreSQL would otherwise
+    still count it as a session on the test database when the run drops it.
+    """
     yield
     with django_db_blocker.unblock():
         call_command("load_regions", verbosity=0)
+        connections.close_all()
 
 
 @pytest.fixture
