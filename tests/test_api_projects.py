@@ -1,9 +1,11 @@
 """GET /api/v1/projects/, /projects/{code}/ and /projects/{code}/timeline/ without a token."""
 
 import json
+from decimal import Decimal
 
 import pytest
 
+from sunshine.funds import actions
 from tests.portal_data import SECRETS, SUPPLIER, VILLAGE, build_projects
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +175,29 @@ def test_errors_are_not_cached(client, projects):
     response = client.get(f"{API}/projects/NOPE/")
 
     assert "no-store" in response["Cache-Control"]
+
+
+def test_list_reads_two_queries(client, projects, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        response = client.get(f"{API}/projects/")
+
+    assert response.json()["count"] == 2
+
+
+def test_detail_reads_few_queries(client, projects, django_assert_max_num_queries):
+    # One for the project with its regions, the rest for the advice thresholds.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"{API}/projects/JJ-2025-001/")
+
+    assert response.status_code == 200
+
+
+def test_foreign_currency_is_kept(client, operator_a, projects):
+    actions.create_project(operator_a, code="UA-2021-01-01-000001", name="Road repair, Kyiv",
+                           region=projects["public"].region, currency="UAH",
+                           budget=Decimal("125000.00"), is_public=True)
+
+    body = client.get(f"{API}/projects/UA-2021-01-01-000001/").json()
+
+    assert body["currency"] == "UAH"
+    assert body["budget"] == "125000.00"

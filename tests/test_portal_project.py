@@ -161,3 +161,14 @@ def test_project_code_with_slash(client, operator_a, projects):
 
     assert response.status_code == 200
     assert "带斜杠编号的项目" in response.content.decode()
+
+
+def test_foreign_currency_is_shown_with_its_code(client, operator_a, projects):
+    actions.create_project(operator_a, code="UA-2021-01-01-000001", name="Road repair, Kyiv",
+                           region=projects["public"].region, currency="UAH",
+                           budget=Decimal("125000.00"), is_public=True)
+
+    page = project_page(client, "UA-2021-01-01-000001").content.decode()
+
+    assert figure(page, "budget") == "125,000.00 UAH"
+    assert figure(page, "paid") == "0.00 UAH"
