@@ -316,6 +316,10 @@ class Payments:
 
         remaining = self._design_fee(remaining, last_day)
         if self.plan.contract is not None:
+            # Design is contracted separately; works are paid only once their
+            # contract is signed, or the data would show payments before contract.
+            assert self.plan.contract.signed_on is not None
+            self.first_day = max(self.first_day, self.plan.contract.signed_on)
             remaining = self._supervision_fees(remaining, last_day)
             remaining = self._labour(remaining, last_day)
             self._instalments(remaining, last_day)
