@@ -380,9 +380,13 @@ class Payments:
 
     def _instalments(self, remaining: int, last_day: datetime.date) -> None:
         rng, project = self.rng, self.project
-        if remaining <= 0 or self.plan.contract is None:
+        contract = self.plan.contract
+        if remaining <= 0 or contract is None:
             return
-        assert self.first_day is not None
+        assert self.first_day is not None and contract.amount is not None
+        if self.plan.scenario != "over_paid":
+            # Only the over-paid scenario pays the contractor beyond the contract.
+            remaining = min(remaining, int(contract.amount * 100))
         count = rng.randint(3, 5) if project.status == ProjectStatus.COMPLETED else \
             1 + project.progress // 30
         labels = ["预付款"] + [f"第{n}期进度款" for n in range(1, count)]
@@ -393,7 +397,7 @@ class Payments:
         amounts[-1] += remaining - sum(amounts)
         days = sorted(random_day(rng, self.first_day, last_day) for _ in labels)
         for label, amount, day in zip(labels, amounts, days, strict=True):
-            self._add(day, amount, self.plan.contract.supplier, f"{project.name} {label}")
+            self._add(day, amount, contract.supplier, f"{project.name} {label}")
 
     def _pay_supplier(self, trade: str, amount: int, day: datetime.date, purpose: str,
                       supplier=None) -> int:
