@@ -13,6 +13,7 @@ import argparse
 import datetime
 import json
 import sys
+import traceback
 from dataclasses import asdict
 
 from bench import ledger, machine, report, server, web
@@ -108,17 +109,30 @@ def main(argv: list[str]) -> int:
         print(f"{key}: {value}")
 
     figures: list[report.Figure] = []
+    failed = []
     if "ledger" in selected:
         options = ledger.LedgerOptions(rows=args.rows, rounds=args.rounds,
                                        backends=tuple(args.backends.split(",")))
-        figures += ledger.run(options)
+        figures += run_one("ledger", ledger.run, options, failed)
     if "http" in selected:
-        figures += web.run(web_options(args))
+        figures += run_one("http", web.run, web_options(args), failed)
 
     print()
     print(report.table(figures))
     save(started, about, vars(args), figures)
-    return 0
+    for name in failed:
+        print(f"the {name} benchmark failed; its error is printed above", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_one(name: str, benchmark, options, failed: list[str]) -> list[report.Figure]:
+    """Run one benchmark; on failure print the error and go on with the next one."""
+    try:
+        return benchmark(options)
+    except Exception:  # noqa: BLE001 - a failed benchmark must not hide the others' figures
+        traceback.print_exc()
+        failed.append(name)
+        return []
 
 
 def save(started, about, arguments, figures) -> None:

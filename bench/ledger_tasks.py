@@ -80,8 +80,11 @@ def prepare_baseline_table() -> None:
             cursor.execute(copied)
 
 
-def read_payments(path: Path) -> list[tuple]:
-    """Read the payment sheet and convert its rows the way any importer must."""
+def read_payments(path: Path, *, iso_dates: bool = False) -> list[tuple]:
+    """Read the payment sheet and convert its rows the way any importer must.
+
+    ``iso_dates`` writes dates as ISO text, which is how Django stores them in SQLite.
+    """
     from sunshine.funds.ledger import schema
 
     book = CalamineWorkbook.from_path(str(path))
@@ -97,6 +100,8 @@ def read_payments(path: Path) -> list[tuple]:
         paid_on = cells[at["paid_on"]]
         if isinstance(paid_on, datetime.datetime):
             paid_on = paid_on.date()
+        if iso_dates:
+            paid_on = paid_on.isoformat()
         credit_code = cells[at["payee_credit_code"]] or ""
         rows.append((None, 1, project_ids[cells[at["project"]]], paid_on,
                      round(float(cells[at["amount"]]) * 100), "CNY", cells[at["payee_name"]],
@@ -110,16 +115,17 @@ def run_baseline(path: Path) -> dict[str, Any]:
     columns = ", ".join(BASELINE_COLUMNS)
     started, cpu_started = time.perf_counter(), time.process_time()
 
-    rows = read_payments(path)
+    rows = read_payments(path, iso_dates=connection.vendor == "sqlite")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {BASELINE_TABLE} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * len(BASELINE_COLUMNS))
-            cursor.executemany(f"INSERT INTO {BASELINE_TABLE} ({columns}) VALUES ({placeholders})",
-                               rows)
+            # The driver's own executemany, as the fastest plain insert there is.
+            placeholders = ", ".join(["?"] * len(BASELINE_COLUMNS))
+            connection.connection.executemany(
+                f"INSERT INTO {BASELINE_TABLE} ({columns}) VALUES ({placeholders})", rows)
 
     return {"seconds": time.perf_counter() - started,
             "cpu_seconds": time.process_time() - cpu_started, "rows": len(rows)}

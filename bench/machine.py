@@ -40,4 +40,6 @@ def describe() -> dict[str, str]:
         "python": platform.python_version(),
         "postgresql": postgres,
         "sqlite": databases.sqlite_version(),
+        # Other work on a shared machine shows here; the ratios absorb some of it.
+        "load average at start (1, 5, 15 min)": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
