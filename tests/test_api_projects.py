@@ -36,6 +36,11 @@ def test_it_searches_by_code_and_village(client, projects):
     assert codes(client.get(f"{API}/projects/", {"q": VILLAGE})) == ["JJ-2025-001"]
 
 
+def test_it_searches_by_township_and_county(client, projects):
+    assert codes(client.get(f"{API}/projects/", {"q": "海门街道"})) == ["JJ-2025-001"]
+    assert codes(client.get(f"{API}/projects/", {"q": "黄岩"})) == ["HY-2025-001"]
+
+
 def test_it_lists_public_projects_only(client, projects):
     response = client.get(f"{API}/projects/")
 

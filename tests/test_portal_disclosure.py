@@ -115,3 +115,4 @@ def test_undated_entries_come_last(operator_a, project):
 def test_location_names_from_county_down():
     assert location_names(region("331002001")) == ["椒江区", "海门街道"]
     assert location_names(region("331002")) == ["椒江区"]
+    assert location_names(region("331000")) == ["台州市"]

@@ -51,7 +51,7 @@ def test_it_shows_dash_for_rates_without_divisor(client, projects):
 def test_it_shows_status_and_advice(client, projects):
     page = project_page(client, "JJ-2025-001").content.decode()
 
-    assert '<span id="project-status">在建</span>' in page
+    assert '状态：<span id="project-status">在建</span>' in page
     assert 'data-code="on_track"' in page
     assert "未发现问题" in page
 
@@ -73,8 +73,8 @@ def test_it_lists_money_in_and_out(client, projects):
     assert "资金下达" in page
     assert "资金到位" in page
     assert "资金支付" in page
-    assert "来源: 省级" in page or "来源: 省" in page
-    assert f"收款方: {SUPPLIER}" in page
+    assert "来源：省级" in page
+    assert f"收款方：{SUPPLIER}" in page
     assert "−¥300,000.50" in page
     assert "+¥800,000.00" in page
     assert "浙财建〔2025〕12号" in page

@@ -44,7 +44,7 @@ def test_it_finds_by_village_code(client, projects):
 
 
 def test_it_never_lists_private_projects(client, projects):
-    for text in ["内部", "JJ-2025-099", "HY-2025-002", "城隍浦", ""]:
+    for text in ["内部", "JJ-2025-099", "HY-2025-002", "城隍浦", "社区", "椒江区"]:
         response = search(client, text)
         page = response.content.decode()
 
@@ -63,10 +63,26 @@ def test_it_shows_location_and_figures(client, projects):
     assert "在建" in page
 
 
-def test_empty_search_lists_public_projects(client, projects):
-    response = search(client, "")
+def test_it_finds_by_township_name(client, projects):
+    response = search(client, "海门街道")
 
-    assert [row.project.code for row in response.context["rows"]] == ["HY-2025-001", "JJ-2025-001"]
+    assert [row.project.code for row in response.context["rows"]] == ["JJ-2025-001"]
+
+
+def test_it_finds_by_county_name(client, projects):
+    response = search(client, "黄岩区")
+
+    assert [row.project.code for row in response.context["rows"]] == ["HY-2025-001"]
+
+
+def test_empty_search_offers_counties(client, projects):
+    response = search(client, "")
+    page = response.content.decode()
+
+    assert "rows" not in response.context
+    assert "按县（市、区）查看" in page
+    assert '<a href="?q=%E6%A4%92%E6%B1%9F%E5%8C%BA">椒江区</a>' in page
+    assert page.count('<li><a href="?q=') == 9
 
 
 def test_it_says_when_nothing_matches(client, projects):
@@ -78,7 +94,7 @@ def test_it_says_when_nothing_matches(client, projects):
 def test_result_limit_comes_from_versioned_setting(client, projects):
     Setting.objects.create(key="portal.max_search_results", value=1, effective_from="2000-01-01")
 
-    response = search(client, "")
+    response = search(client, "社区")
 
     assert len(response.context["rows"]) == 1
     assert response.context["truncated"] is True

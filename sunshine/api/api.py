@@ -28,7 +28,7 @@ from sunshine.api.auth import InvalidToken, OptionalBearer
 from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
 from sunshine.funds.models import Project, ProjectQuerySet
 from sunshine.organisation.scoping import scoped
-from sunshine.portal.disclosure import REGION_CHAIN, timeline_page
+from sunshine.portal.disclosure import REGION_CHAIN, search_projects, timeline_page
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +102,12 @@ def list_projects(
     request: HttpRequest,
     q: str = Query(
         "", max_length=MAX_QUERY_LENGTH,
-        description="Project name (substring), project code, or village name or code.",
+        description="Project name (substring), project code, village name or code, or the "
+                    "name of a county or township.",
     ),
 ):
     """List projects matching a search, ordered by code."""
-    return visible_projects(request).search(q)
+    return search_projects(visible_projects(request), q)
 
 
 @api.get("/projects/{path:code}/timeline/", response={200: TimelineOut, 404: ErrorOut},

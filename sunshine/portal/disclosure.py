@@ -16,10 +16,12 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sunshine.funds.models import Allocation, Disbursement, FundSource, Project
+from sunshine.funds.models import Allocation, Disbursement, FundSource, Project, ProjectQuerySet
 from sunshine.organisation.models import Level, Region
 
 TIMELINE_PAGE_SIZE = 20
+# Counties and townships a search text may match; Taizhou has 9 and 136.
+MAX_PLACES = 50
 # Replaces a private payee's name where staff typed it into a payment's purpose.
 NAME_MASK = "***"
 
@@ -84,18 +86,39 @@ def hidden_person_label() -> str:
     return _("private person (name withheld)")
 
 
-def public_project_queryset():
+def public_project_queryset() -> ProjectQuerySet:
     return Project.public_objects.select_related(REGION_CHAIN)
 
 
+def search_projects(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
+    """Match ``ProjectQuerySet.search`` (name, code, village) or a county or township by name.
+
+    Citizens often type their township or county, which the plain search
+    does not look at, because it reads only the project's own region.
+    """
+    text = text.strip()
+    if not text:
+        return projects
+    paths = Region.objects.filter(
+        level__in=[Level.COUNTY, Level.TOWNSHIP], name__icontains=text
+    ).values_list("path", flat=True)[:MAX_PLACES]
+    within = Q(pk__in=[])
+    for path in paths:
+        within |= Q(region__path__startswith=path)
+    return projects.search(text) | projects.filter(within)
+
+
 def location_names(region: Region) -> list[str]:
-    """Return the names from the county down to the region, e.g. 椒江区, 海门街道, 某村."""
+    """Return the names from the county down to the region, e.g. 椒江区, 海门街道, 某村.
+
+    The city is left out, unless the project belongs to the city itself.
+    """
     names: list[str] = []
     node: Region | None = region
     while node is not None and node.level != Level.CITY:
         names.insert(0, node.name)
         node = node.parent
-    return names
+    return names or [region.name]
 
 
 def private_payee_condition() -> Q:

@@ -15,7 +15,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from sunshine.funds.figures import Figures, advice_for, figures_of, is_overdue
 from sunshine.funds.models import Project
-from sunshine.portal.disclosure import location_names, public_project_queryset, timeline_page
+from sunshine.organisation.models import Level, Region
+from sunshine.portal.disclosure import (
+    location_names,
+    public_project_queryset,
+    search_projects,
+    timeline_page,
+)
 from sunshine.rules.values import get_setting
 
 # Browsers may reuse a page for a minute. The pages carry a CSRF token for
@@ -50,8 +56,12 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/search.html", {"form": form}, status=400)
 
     query = form.cleaned_data["q"].strip()
+    if not query:
+        counties = Region.objects.filter(level=Level.COUNTY).order_by("code")
+        return render(request, "portal/search.html", {"form": form, "counties": counties})
+
     limit = get_setting("portal.max_search_results")
-    found = list(public_project_queryset().search(query)[:limit + 1])
+    found = list(search_projects(public_project_queryset(), query)[:limit + 1])
     rows = [
         ResultRow(project, figures_of(project), location_names(project.region), is_overdue(project))
         for project in found[:limit]
