@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 
 from sunshine.audit.actions import ConflictError
 from sunshine.audit.verify import verify
@@ -31,6 +32,13 @@ def raw_sql(sql: str, params=()) -> None:
         cursor.execute(sql, params)
 
 
+def test_chinese_report_names_the_entry(project):
+    raw_sql("UPDATE audit_auditentry SET actor_label = 'someone' WHERE id = 2")
+
+    with pytest.raises(CommandError, match="第 2 条"):
+        call_command("verify_audit")
+
+
 def test_intact_chain_verifies(project):
     assert verify() == []
     call_command("verify_audit")
@@ -42,7 +50,7 @@ def test_it_detects_altered_entry(project):
     problems = verify()
 
     assert problems[0].entry_id == 2
-    with pytest.raises(CommandError, match="#2"):
+    with translation.override("en"), pytest.raises(CommandError, match="entry #2"):
         call_command("verify_audit")
 
 
@@ -76,7 +84,10 @@ def test_it_detects_row_inserted_outside_actions(project):
         [project.pk],
     )
 
-    assert any("no audit entry" in p.message for p in verify())
+    with translation.override("en"):
+        problems = verify()
+
+    assert any("funds.disbursement" in p.message and p.entry_id is None for p in problems)
 
 
 def test_updates_keep_earlier_entries_verifiable(project, operator_a):
@@ -89,7 +100,7 @@ def test_updates_keep_earlier_entries_verifiable(project, operator_a):
 def test_stale_edit_is_rejected(project, operator_a):
     actions.update_project(operator_a, project, {"progress": 40}, expected_version=1)
 
-    with pytest.raises(ConflictError, match="version 1"):
+    with translation.override("en"), pytest.raises(ConflictError, match="your version 1"):
         actions.update_project(operator_a, project, {"progress": 60}, expected_version=1)
     assert Project.all_objects.get(pk=project.pk).progress == 40
 

@@ -46,7 +46,10 @@ def digest_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def digest_values(values: Iterable[Any]) -> str:
-    text = json.dumps([canonical(v) for v in values], ensure_ascii=False, separators=(",", ":"))
+    # Keys are sorted because PostgreSQL jsonb returns object keys in its own order.
+    text = json.dumps(
+        [canonical(v) for v in values], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return sm3_hex(text.encode())
 
 
