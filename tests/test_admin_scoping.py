@@ -199,7 +199,7 @@ def test_audit_entry_of_other_county_is_unreachable(staff_b, project_a):
     assert response.status_code == 302
 
 
-def test_audit_entries_cannot_be_changed_or_deleted_by_superuser(django_user_model, project_a):
+def test_audit_entries_are_read_only_for_superuser(django_user_model, project_a):
     root = django_user_model.objects.create_superuser("root", password="x-Pass-9271")
     entry = AuditEntry.objects.first()
     client = logged_in(root)

@@ -104,7 +104,7 @@ def test_list_flags_price_below_appraisal(operator_a):
     assert checks_by_asset(operator_a)["低价"].below_appraisal is True
 
 
-def test_list_uses_county_setting_in_force_on_decision_date(operator_a):
+def test_list_uses_county_setting_on_decision_date(operator_a):
     Setting.objects.create(key="assets.disclosure_days", county=region("331002"), value=10,
                            effective_from=datetime.date(2024, 1, 1))
     Setting.objects.create(key="assets.objection_days", county=region("331002"), value=20,

@@ -302,8 +302,8 @@ def test_edit_saves_change(operator_a, project_a):
     assert project_a.version == 2
 
 
-def test_edit_by_two_users_keeps_first_and_rejects_second(operator_a, django_user_model,
-                                                          unit_a, project_a):
+def test_concurrent_edit_rejects_second_save(operator_a, django_user_model,
+                                            unit_a, project_a):
     colleague = django_user_model.objects.create_user("colleague_a", password="x-Pass-9271")
     colleague.assignments.create(role="operator", unit=unit_a)
     project_a.refresh_from_db()
