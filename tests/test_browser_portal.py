@@ -64,7 +64,7 @@ def fits_width(page: Page) -> bool:
 def test_citizen_finds_project_and_reads_figures(page: Page, live_server, projects):
     page.goto(live_server.url + "/")
 
-    page.get_by_label("项目名称、项目编号或村名").press_sequentially("老旧小区")
+    page.get_by_label("项目名称、项目编号、村或乡镇（街道）名").press_sequentially("老旧小区")
     page.get_by_role("button", name="搜索").click()
     expect(page.get_by_role("heading", name="找到 1 个项目")).to_be_visible()
     page.get_by_role("link", name="城隍浦社区老旧小区改造").click()

@@ -119,7 +119,7 @@ def test_page_has_label_landmarks_and_language(client, projects):
     page = search(client, "").content.decode()
 
     assert '<html lang="zh-hans">' in page
-    assert '<label for="id_q">项目名称、项目编号或村名</label>' in page
+    assert '<label for="id_q">项目名称、项目编号、村或乡镇（街道）名</label>' in page
     assert '<main id="main">' in page
     assert 'role="search"' in page
 
@@ -128,7 +128,7 @@ def test_it_is_english_on_request(client, projects):
     page = search(client, "老旧小区", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert '<html lang="en">' in page
-    assert "Project name, project code or village" in page
+    assert "Project name, project code, village or township" in page
     assert "1 project found" in page
 
 

@@ -31,9 +31,10 @@ LARGE_TYPE_COOKIE = "sunshine_large_type"
 LARGE_TYPE_COOKIE_AGE = datetime.timedelta(days=365)
 MAX_QUERY_LENGTH = 100
 
+
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label=gettext_lazy("Project name, project code or village"),
+        label=gettext_lazy("Project name, project code, village or township"),
         max_length=MAX_QUERY_LENGTH,
         required=False,
     )
