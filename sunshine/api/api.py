@@ -113,7 +113,7 @@ def list_projects(
 @api.get("/projects/{path:code}/timeline/", response={200: TimelineOut, 404: ErrorOut},
          url_name="project_timeline")
 def project_timeline(request: HttpRequest, code: str, page: int = Query(1, ge=1)):
-    """Money in and out of a project, newest first."""
+    """Return one page of the money in and out of a project, newest first."""
     timeline = timeline_page(get_project(request, code), page)
     return {
         "items": timeline.entries,
