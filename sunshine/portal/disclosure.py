@@ -160,13 +160,15 @@ def _timeline_rows(project: Project):
     ).values_list(*columns)
 
     private = private_payee_condition()
+    # Django's Replace takes any expression as the text to find; the stubs ask for a Value.
+    masked_purpose = Replace(F("purpose"), F("payee_name"), Value(NAME_MASK))  # type: ignore[arg-type]
     paid = Disbursement.objects.filter(project=project).order_by().annotate(
         kind=Value(EntryKind.PAID.value, output_field=CharField()),
         day=F("paid_on"), money=F("amount"),
         party=Case(When(private, then=Value("")), default=F("payee_name"),
                    output_field=CharField()),
-        note=Case(When(private, then=Replace(F("purpose"), F("payee_name"), Value(NAME_MASK))),
-                  default=F("purpose"), output_field=CharField()),
+        note=Case(When(private, then=masked_purpose), default=F("purpose"),
+                  output_field=CharField()),
         hidden=Case(When(private, then=Value(True)), default=Value(False),
                     output_field=BooleanField()),
         row_id=F("id"),
