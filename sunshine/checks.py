@@ -9,7 +9,7 @@ DEV_HASH_KEY = "dev-only-hash-key-7d1e5b3a9c2f4e6d"
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_production_keys(app_configs, **kwargs):
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if DEV_FIELD_KEY in settings.SUNSHINE_FIELD_KEYS:
         errors.append(checks.Error(
             "SUNSHINE_FIELD_KEYS still contains the public development key.",

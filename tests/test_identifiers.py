@@ -49,9 +49,10 @@ def id_numbers(draw) -> str:
 
 @st.composite
 def credit_codes(draw) -> str:
-    # Positions 1-8 (registration authority, category, division code) are
-    # digits in the codes python-stdnum accepts; see the xfail test below.
-    head = draw(st.from_regex(r"[0-9]{8}", fullmatch=True))
+    # Positions 1-2 are the registration authority and category, which GB 32100
+    # allows to be letters; positions 3-8 are the division code, always digits.
+    head = "".join(draw(st.lists(st.sampled_from(CODE_ALPHABET), min_size=2, max_size=2)))
+    head += draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
     body = "".join(draw(st.lists(st.sampled_from(CODE_ALPHABET), min_size=9, max_size=9)))
     first17 = head + body
     return first17 + credit_check_character(first17)
@@ -165,9 +166,6 @@ def test_credit_code_error_names_the_value(code):
     assert broken in error.value.messages[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "python-stdnum 2.2 requires digits in positions 1-8, but GB 32100-2015 table 1 also "
-    "assigns letters to the registration authority (Y: other authorities)"))
 def test_credit_code_with_letter_authority_passes():
     first17 = "Y1331002MA2AB1234"
 

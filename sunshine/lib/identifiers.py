@@ -46,27 +46,45 @@ def normalize_id_number(value: str) -> str:
     return number
 
 
+# GB 32100-2015: 18 characters from this 31-character alphabet.
+CREDIT_CODE_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+CREDIT_CODE_LENGTH = 18
+
+
 def normalize_credit_code(value: str) -> str:
-    """Validate a unified social credit code and return it in upper case."""
-    try:
-        return uscc.validate(str(value))
-    except stdnum_errors.InvalidLength:
+    """Validate a unified social credit code and return it in upper case.
+
+    python-stdnum 2.2 insists on digits in the first eight positions, but
+    GB 32100 gives letters to some registration authorities (A, N, Y), so the
+    format is checked here and only the check character comes from stdnum.
+    """
+    code = clean(str(value), " -").strip().upper()
+    if len(code) != CREDIT_CODE_LENGTH:
         raise ValidationError(
             _("Credit code “%(value)s” must have 18 characters") % {"value": value}
-        ) from None
-    except stdnum_errors.InvalidChecksum:
+        )
+    if set(code) <= CREDIT_CODE_ALPHABET and not code[2:8].isdigit():
         raise ValidationError(
-            _("Credit code “%(value)s” has a wrong check character; check the last character")
+            _(
+                "Credit code “%(value)s” must have the digits of a region code in "
+                "positions 3 to 8"
+            )
             % {"value": value}
-        ) from None
-    except stdnum_errors.ValidationError:
+        )
+    if not set(code) <= CREDIT_CODE_ALPHABET:
         raise ValidationError(
             _(
                 "Credit code “%(value)s” contains characters that are not allowed; "
                 "it uses digits and capital letters except I, O, Z, S and V"
             )
             % {"value": value}
-        ) from None
+        )
+    if uscc.calc_check_digit(code) != code[-1]:
+        raise ValidationError(
+            _("Credit code “%(value)s” has a wrong check character; check the last character")
+            % {"value": value}
+        )
+    return code
 
 
 def mask_id_number(number: str) -> str:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 FEN_PER_YUAN = 100
 YUAN_PER_WAN = 10_000
 CENT = Decimal("0.01")
+# The largest amount a BIGINT column of fen holds, rounded down to whole yuan.
+MAX_YUAN = Decimal(2**63 - 1) // FEN_PER_YUAN
 
 
 class MoneyError(ValueError):
@@ -54,6 +56,11 @@ def parse_amount(value: object, *, unit_wan: bool = False) -> Decimal:
         ) from None
     if not amount.is_finite():
         raise MoneyError(_("“%(value)s” is not a finite number") % {"value": value})
+    if abs(amount) > MAX_YUAN / (YUAN_PER_WAN if unit_wan else 1):
+        raise MoneyError(
+            _("“%(value)s” is too large for an amount; check the digits and the unit")
+            % {"value": value}
+        )
     if unit_wan:
         amount *= YUAN_PER_WAN
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
