@@ -14,9 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
+from sunshine.audit import chain
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.funds import actions
+from sunshine.funds.ledger.digests import row_digests
 from sunshine.funds.ledger.importer import LedgerError, import_workbook
 from sunshine.funds.models import Allocation, Disbursement, Project, ProjectStatus, Supplier
 from sunshine.organisation.actions import create_person
@@ -523,6 +525,14 @@ def test_it_imports_thousands_of_rows_in_bulk(tmp_path, unit_a, django_assert_ma
         Decimal(n) + Decimal("0.01") for n in range(7, 4000, 20))
     assert verify() == []
     assert import_workbook(None, path).audit_entries == 0
+
+
+def test_bulk_digests_match_the_audit_chain():
+    row = (2, 17, "2024-03-05", 12000055, "CNY", 'A "quoted" \\ name\n台州', True, "", None,
+           "记-1", "", False, "ledger", "")
+    with_date = (*row[:2], datetime.date(2024, 3, 5), *row[3:])
+
+    assert row_digests([row]) == [chain.digest_values(with_date)]
 
 
 def test_command_imports_and_prints_a_summary(ledger):

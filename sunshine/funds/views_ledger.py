@@ -47,11 +47,15 @@ def _render_home(request: HttpRequest, form: LedgerUploadForm, *, status: int = 
         "form": form,
         "upload_error": upload_error,
         "can_write": can_write(request.user),
-        "jobs": ImportJob.objects.filter(user=request.user)[:RECENT_JOBS],
+        "jobs": _recent_jobs(request.user),
         "regions": _export_regions(request.user),
         "upload_limit": upload_limit(),
     }
     return render(request, "funds/ledger/home.html", context, status=status)
+
+
+def _recent_jobs(user: Any) -> list[ImportJob]:
+    return list(ImportJob.objects.filter(user=user)[:RECENT_JOBS])
 
 
 def _export_regions(user: Any) -> list[Region]:
@@ -148,7 +152,7 @@ def ledger_template(request: HttpRequest) -> FileResponse:
 @require_safe
 @staff_only()
 def ledger_export(request: HttpRequest) -> FileResponse:
-    projects = scoped(Project.all_objects.all(), request.user)
+    projects = Project.all_objects.all()
     code = request.GET.get("region", "").strip()
     if code:
         region = get_object_or_404(Region, code=code)
@@ -157,8 +161,9 @@ def ledger_export(request: HttpRequest) -> FileResponse:
             raise PermissionDenied(_("%(region)s is outside the regions you may read.")
                                    % {"region": region.name})
         projects = projects.in_region(region)
+    visible = scoped(projects, request.user)
     logger.info("ledger export by user %s, region %s", request.user.pk, code or "all")
-    return _xlsx_response(lambda target: export_projects(request.user, target, projects),
+    return _xlsx_response(lambda target: export_projects(request.user, target, visible),
                           _("project-ledger"))
 
 

@@ -30,9 +30,10 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 FIRST_SERIAL = 61
 LAST_SERIAL = 2_958_465  # 9999-12-31
 PROGRESS_MAX = 100
-# Floats from 0 up to this many yuan take read_amount's fast path; the rest,
+# Floats from 0 up to this many yuan take read_amount's fast paths; the rest,
 # including NaN and infinity, go through parse_amount and its messages.
-FAST_PATH_LIMIT = 1e15
+# Below it, fen fit a double's 53-bit mantissa with room to spare.
+FAST_PATH_LIMIT = 1e13
 
 DATE_TEXT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
@@ -63,19 +64,22 @@ def read_amount(value: object, *, in_wan: bool) -> int:
     Floats are read to Excel's 15 significant digits, so a cell that Excel
     shows as 0.3 is 0.3 even when a formula stored 0.30000000000000004.
     """
-    if type(value) is float:
-        # Fast path for the common case; anything unusual goes through
-        # parse_amount below for its messages.
-        text = format(value, ".15g")
-        if 0 <= value < FAST_PATH_LIMIT:
-            amount = Decimal(text) * YUAN_PER_WAN if in_wan else Decimal(text)
-            if amount == amount.quantize(CENT):
-                return int(amount * FEN_PER_YUAN)
-    elif isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
+    if type(value) is float and 0 <= value < FAST_PATH_LIMIT:
+        if not in_wan:
+            # The float is the one Excel stores for a typed amount with at
+            # most two decimals exactly when fen / 100 gives it back.
+            fen = round(value * FEN_PER_YUAN)
+            if fen / FEN_PER_YUAN == value:
+                return fen
+        amount = Decimal(format(value, ".15g"))
+        if in_wan:
+            amount *= YUAN_PER_WAN
+        if amount == amount.quantize(CENT):
+            return int(amount * FEN_PER_YUAN)
+    if isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
         raise CellError(_("“%(value)s” is not a number; enter digits such as 1200.50")
                         % {"value": value})
-    else:
-        text = str(value)
+    text = format(value, ".15g") if isinstance(value, float) else str(value)
     try:
         amount = parse_amount(text, unit_wan=in_wan)
     except MoneyError as error:

@@ -8,11 +8,13 @@ sheet names must already exist; the rows of that sheet become its full list
 of that kind, and its other kind of rows stay as they are.
 """
 
+import gc
 import logging
 import os
 import time
 from collections import defaultdict
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +23,12 @@ from django.utils import translation
 from sunshine.funds.actions import refresh_totals
 from sunshine.funds.ledger.errors import IssueList, LedgerError, LedgerIssue
 from sunshine.funds.ledger.lookups import Lookups
-from sunshine.funds.ledger.payments import build_payments, keep_stored_flags, report_over_payments
+from sunshine.funds.ledger.payments import (
+    build_payments,
+    iso_date,
+    keep_stored_flags,
+    report_over_payments,
+)
 from sunshine.funds.ledger.projects import supplier_ids, sync_projects
 from sunshine.funds.ledger.reader import open_workbook
 from sunshine.funds.ledger.report import LedgerReport
@@ -75,7 +82,7 @@ def import_workbook(actor: Any, path: str | os.PathLike, *, progress: Progress |
     language, when any row is rejected; then nothing was written.
     """
     started = time.monotonic()
-    with translation.override(language) if language else nullcontext():
+    with translation.override(language) if language else nullcontext(), _collector_paused():
         issues = IssueList()
         sheets = open_workbook(path, issues)
         lookups = Lookups(scope=Scope(everything=True) if actor is None else scope_for(actor, write=True))
@@ -90,6 +97,24 @@ def import_workbook(actor: Any, path: str | os.PathLike, *, progress: Progress |
     logger.info("ledger import by user %s: %s rows, %s audit entries, %.1f s",
                 getattr(actor, "pk", None), report.rows, report.audit_entries, report.seconds)
     return report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the import.
+
+    A 100,000-row import keeps about a million objects alive, and each
+    full collection walks all of them: measured here, collections took a
+    seventh of the import's CPU time. The rows form no reference cycles, so
+    nothing waits for collection in the meantime.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
@@ -130,8 +155,8 @@ def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
 
 
 def _allocation(project_id: int, row: AllocationRow) -> tuple:
-    return (project_id, row.source, row.approved_amount, row.approved_on,
-            row.arrived_amount or 0, row.arrived_on, CNY)
+    return (project_id, row.source, row.approved_amount, iso_date(row.approved_on),
+            row.arrived_amount or 0, iso_date(row.arrived_on), CNY)
 
 
 def _credit_codes(ledger: CheckedLedger) -> set[str]:

@@ -9,6 +9,7 @@ set one payment at a time when the payments were entered, in an order the
 workbook cannot show; re-importing an export must change nothing.
 """
 
+import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -34,14 +35,17 @@ class PaymentLines:
 
 def build_payments(project_id: int, code: str, rows: list[DisbursementRow], arrived: int,
                    suppliers: dict[str, int]) -> PaymentLines:
-    """Return the project's payments as ``DISBURSEMENTS`` managed tuples, flags computed."""
+    """Return the project's payments as ``DISBURSEMENTS`` managed tuples, flags computed.
+
+    Dates are ISO text, the form ``sync.ChildTable`` rows keep.
+    """
     lines = PaymentLines(code, arrived, [], [], [])
     paid = 0
     for row in sorted(rows, key=lambda r: (r.paid_on, r.row)):
         paid += row.amount
         credit_code = row.payee_credit_code
         lines.managed.append((
-            project_id, row.paid_on, row.amount, row.payee_name, credit_code, row.voucher_no,
+            project_id, row.paid_on.isoformat(), row.amount, row.payee_name, credit_code, row.voucher_no,
             row.purpose, not credit_code, suppliers.get(credit_code), paid > arrived, CNY,
         ))
         lines.rows.append(row.row)
@@ -66,4 +70,10 @@ def keep_stored_flags(lines: PaymentLines, stored: list[StoredRow]) -> None:
 def report_over_payments(lines: PaymentLines, report: LedgerReport) -> None:
     for managed, row, paid in zip(lines.managed, lines.rows, lines.paid_totals, strict=True):
         if managed[FLAG]:
-            report.add_over_payment(row, lines.code, managed[1], managed[2], paid, lines.arrived)
+            report.add_over_payment(row, lines.code, datetime.date.fromisoformat(managed[1]),
+                                    managed[2], paid, lines.arrived)
+
+
+def iso_date(value: datetime.date | None) -> str | None:
+    """Return a date in the ISO text form that ``sync.ChildTable`` rows keep."""
+    return None if value is None else value.isoformat()

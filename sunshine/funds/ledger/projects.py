@@ -119,5 +119,8 @@ def supplier_ids(codes: Iterable[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for start in range(0, len(ordered), QUERY_CHUNK):
         chunk = ordered[start:start + QUERY_CHUNK]
-        ids.update(Supplier.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk"))
+        for code, pk in Supplier.objects.filter(credit_code__in=chunk).values_list(
+            "credit_code", "pk"
+        ):
+            ids[code or ""] = pk
     return ids

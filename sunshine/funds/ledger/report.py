@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from sunshine.funds.ledger.errors import MAX_ISSUES
 from sunshine.funds.ledger.sync import Counts
-from sunshine.lib.money import to_yuan
+from sunshine.lib.money import FEN_PER_YUAN
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class LedgerReport:
                          paid_total: int, arrived_total: int) -> None:
         self.over_payment_count += 1
         if len(self.over_payments) < MAX_ISSUES:
-            self.over_payments.append(OverPayment(row, project, paid_on, to_yuan(amount),
-                                                  to_yuan(paid_total), to_yuan(arrived_total)))
+            self.over_payments.append(OverPayment(row, project, paid_on, _yuan(amount),
+                                                  _yuan(paid_total), _yuan(arrived_total)))
 
     def summary_lines(self) -> list[str]:
         """Return the result in plain sentences, in the active language."""
@@ -90,6 +90,17 @@ class LedgerReport:
                         Decimal(item["arrived_total"]))
             for item in data.get("over_payments", [])
         ]
-        counts = {name: Counts(**data[name]) for name in ("projects", "allocations", "disbursements")}
-        plain = {k: v for k, v in data.items() if k not in counts and k != "over_payments"}
-        return cls(**plain, **counts, over_payments=over_payments)
+        return cls(
+            rows=data["rows"],
+            projects=Counts(**data["projects"]),
+            allocations=Counts(**data["allocations"]),
+            disbursements=Counts(**data["disbursements"]),
+            over_payments=over_payments,
+            over_payment_count=data["over_payment_count"],
+            audit_entries=data["audit_entries"],
+            seconds=data["seconds"],
+        )
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen) / FEN_PER_YUAN

@@ -144,7 +144,11 @@ def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ti
     if sheet is None:
         return []
     name = sheet.spec.name
-    readers = [(sheet.positions[c.key], c, _reader_for(c, sheet)) for c in sheet.spec.columns]
+    # A text cell within its length limit is taken as it is, without a
+    # reader call; other kinds have limit -1 and always go to their reader.
+    readers = [(sheet.positions[c.key], c, _reader_for(c, sheet), _text_limit(c))
+               for c in sheet.spec.columns]
+    width = max(sheet.positions.values()) + 1
     records = []
     row_number = sheet.header_row
     unreported = 0
@@ -157,12 +161,19 @@ def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ti
         # any() is a fast first test; a row of zeros and blanks is still read.
         if not any(row) and all(cell == "" or cell is None for cell in row):
             continue
+        if len(row) < width:
+            row = [*row, *[""] * (width - len(row))]
         values: list[Any] = [row_number]
         append = values.append
         failed = False
-        for position, column, reader in readers:
-            raw = row[position] if position < len(row) else None
-            if raw == "" or raw is None or (type(raw) is str and raw.isspace()):
+        for position, column, reader, limit in readers:
+            raw = row[position]
+            if type(raw) is str:
+                raw = raw.strip()
+                if raw and len(raw) <= limit:
+                    append(raw)
+                    continue
+            if raw == "" or raw is None:
                 if column.required:
                     failed = True
                     issues.add(name, row_number, column.template_header, raw,
@@ -183,19 +194,26 @@ def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ti
     return records
 
 
+def _text_limit(column: Column) -> int:
+    if column.kind != Kind.TEXT:
+        return -1
+    return column.max_length or sys.maxsize
+
+
 def _reader_for(column: Column, sheet: SheetData) -> Callable[[Any], Any]:
     if column.kind == Kind.TEXT:
         return _text_reader(column.max_length)
     if column.kind == Kind.AMOUNT:
         return partial(cells.read_amount, in_wan=column.key in sheet.in_wan)
-    return {
+    readers: dict[str, Callable[[Any], Any]] = {
         Kind.DATE: cells.read_date,
         Kind.PROGRESS: cells.read_progress,
         Kind.STATUS: cells.read_status,
         Kind.FUND_SOURCE: cells.read_fund_source,
         Kind.YES_NO: cells.read_yes_no,
         Kind.CREDIT_CODE: cells.CreditCodeReader(),
-    }[column.kind]
+    }
+    return readers[column.kind]
 
 
 def _text_reader(max_length: int | None) -> Callable[[Any], str]:

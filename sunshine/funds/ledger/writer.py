@@ -37,7 +37,7 @@ from sunshine.funds.ledger.schema import (
     Kind,
     SheetSpec,
 )
-from sunshine.funds.models import CNY, Allocation, Disbursement, Project
+from sunshine.funds.models import CNY, Allocation, Disbursement, FundSource, Project
 
 LAST_ROW = 1_048_576  # the last row of an .xlsx sheet
 AMOUNT_FORMAT = "#,##0.00"
@@ -126,9 +126,19 @@ def _column_format(column: Column) -> str:
     return "General"
 
 
+def _labels(column: Column) -> list[str] | None:
+    """Return the labels a drop-down column allows, or None for a free column."""
+    if column.kind == Kind.STATUS:
+        return list(STATUS_LABELS)
+    if column.kind == Kind.FUND_SOURCE:
+        return list(FUND_SOURCE_LABELS)
+    if column.kind == Kind.YES_NO:
+        return list(YES_NO_LABELS)
+    return None
+
+
 def _validation(column: Column) -> DataValidation | None:
-    labels = {Kind.STATUS: STATUS_LABELS, Kind.FUND_SOURCE: FUND_SOURCE_LABELS,
-              Kind.YES_NO: YES_NO_LABELS}.get(column.kind)
+    labels = _labels(column)
     if labels is not None:
         return DataValidation(type="list", formula1='"{}"'.format(",".join(labels)),
                               allow_blank=not column.required, showErrorMessage=True,
@@ -181,7 +191,8 @@ def _allocation_rows(projects: QuerySet) -> Iterator[list]:
             .values_list("project__code", "source", "approved_amount", "approved_on",
                          "arrived_amount", "arrived_on"))
     for code, source, approved, approved_on, arrived, arrived_on in rows.iterator(BATCH):
-        yield [code, FUND_SOURCE_BY_VALUE[source], approved, approved_on, arrived, arrived_on]
+        yield [code, FUND_SOURCE_BY_VALUE[FundSource(source)], approved, approved_on, arrived,
+               arrived_on]
 
 
 def _disbursement_rows(projects: QuerySet) -> Iterator[list]:
@@ -241,8 +252,7 @@ def _general_notes() -> list[str]:
 
 
 def _column_note(column: Column) -> str:
-    labels = {Kind.STATUS: STATUS_LABELS, Kind.FUND_SOURCE: FUND_SOURCE_LABELS,
-              Kind.YES_NO: YES_NO_LABELS}.get(column.kind)
+    labels = _labels(column)
     parts = []
     if column.help:
         text = str(column.help)

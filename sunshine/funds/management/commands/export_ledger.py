@@ -9,7 +9,7 @@ from sunshine.funds.ledger.writer import export_projects
 from sunshine.funds.management.commands.import_ledger import find_user
 from sunshine.funds.models import Project
 from sunshine.organisation.models import Region
-from sunshine.organisation.scoping import scoped
+from sunshine.organisation.scoping import scope_for
 
 
 class Command(BaseCommand):
@@ -33,16 +33,15 @@ class Command(BaseCommand):
         with translation.override(options["language"]):
             actor = find_user(options["user"])
             projects = Project.all_objects.all()
-            if actor is not None:
-                projects = scoped(projects, actor)
             if options["region"]:
                 region = Region.objects.filter(code=options["region"]).first()
                 if region is None:
                     raise CommandError(_("The region code “%(code)s” does not exist.")
                                        % {"code": options["region"]})
                 projects = projects.in_region(region)
+            visible = projects if actor is None else scope_for(actor).filter(projects)
 
-            counts = export_projects(actor, options["file"], projects)
+            counts = export_projects(actor, options["file"], visible)
             self.stdout.write(_(
                 "%(projects)s projects, %(allocations)s fund allocations and %(disbursements)s "
                 "disbursements written to %(file)s."
