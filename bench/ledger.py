@@ -68,9 +68,9 @@ class Backend:
 
 
 def measure(options: LedgerOptions) -> list[Runs]:
-    made = run_child("make-workbook", {"rows": options.rows},
-                     Backend("sqlite").template_url(), timeout=900)
-    path = Path(made["path"])
+    generated = run_child("make-workbook", {"rows": options.rows},
+                          Backend("sqlite").template_url(), timeout=900)
+    path = Path(generated["path"])
     print(f"workbook {path.name}: {path.stat().st_size / 1e6:.1f} MB", flush=True)
     all_runs = []
     for vendor in options.backends:

@@ -15,10 +15,6 @@ class Figure:
     note: str = ""
 
 
-def at_most(limit: float, value: float) -> bool:
-    return value <= limit
-
-
 def format_value(value: float, unit: str) -> str:
     if unit == "ratio":
         return f"{value:.2f}"
@@ -31,7 +27,9 @@ def table(figures: list[Figure]) -> str:
     header = ("benchmark", "measure", "value", "target", "met", "note")
     rows = [header]
     for f in figures:
-        met = "" if f.met is None else ("yes" if f.met else "NO")
+        met = ""
+        if f.met is not None:
+            met = "yes" if f.met else "NO"
         rows.append((f.benchmark, f.measure, format_value(f.value, f.unit), f.target, met, f.note))
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(header))]
     lines = []

@@ -52,7 +52,7 @@ def server_env(database_url: str, config: ServerConfig) -> dict[str, str]:
 
 @contextmanager
 def running(database_url: str, config: ServerConfig, *, start_timeout: float = 60) -> Iterator[int]:
-    """Start gunicorn, wait until it answers, yield its port, then stop it."""
+    """Start gunicorn, wait until it responds, yield its port, then stop it."""
     port = free_port()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     log_path = OUT_DIR / "gunicorn.log"
@@ -85,7 +85,7 @@ def wait_until_ready(port: int, process: subprocess.Popen, timeout: float, log: 
         if get_status(port, "/bench/minimal/") == 200:
             return
         time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout:.0f} s; see {log}")
+    raise RuntimeError(f"gunicorn did not respond on port {port} within {timeout:.0f} s; see {log}")
 
 
 def get_status(port: int, path: str) -> int | None:
@@ -103,7 +103,7 @@ def get_status(port: int, path: str) -> int | None:
 
 
 def redis_available(url: str) -> bool:
-    """Return whether the redis client package is installed and the server answers PING."""
+    """Return whether the redis client package is installed and the server responds to PING."""
     try:
         import redis  # type: ignore[import-not-found]
     except ImportError:

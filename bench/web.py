@@ -5,7 +5,6 @@ each ratio compares figures taken minutes apart on the same machine. The
 dataset lives in its own PostgreSQL database (``sunshine_bench``).
 """
 
-import logging
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +12,6 @@ from pathlib import Path
 from bench import databases, loadgen, server
 from bench.report import Figure
 from bench.runner import run_child
-
-logger = logging.getLogger("bench")
 
 DATABASE = "sunshine_bench"
 MINIMAL_PATH = "/bench/minimal/"
@@ -48,7 +45,7 @@ class Target:
 
 
 def ensure_dataset(options: WebOptions) -> str:
-    """Reuse the benchmark database when it holds the requested sizes, else reload it."""
+    """Reuse the benchmark database when it contains the requested sizes, else reload it."""
     url = databases.postgres_url(options.database)
     wanted = {"projects": options.projects, "disbursements": options.disbursements}
     if databases.postgres_exists(options.database):
@@ -86,7 +83,7 @@ def write_codes(url: str, limit: int) -> Path:
 
 
 def available_targets(port: int, options: WebOptions, sample_code: str) -> list[Target]:
-    """Return the targets that answer 200 now; a missing page or API is skipped with a notice."""
+    """Return the targets that return 200 now, and print a notice for each one skipped."""
     targets = [Target("minimal view", MINIMAL_PATH),
                Target("project page", options.page_path, 0.50),
                Target("project API", options.api_path, 0.70)]
