@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -366,6 +367,22 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("dissatisfied")
 
 
+MIN_SCORE, MAX_SCORE = 1, 5
+
+
+def rating_for_score(score: int) -> str:
+    """Return the three-level rating of a 1-5 score: 4-5 satisfied, 3 partly, 1-2 dissatisfied.
+
+    Reporters rate on five levels; figures count the three levels, which
+    are the categories hotline satisfaction surveys usually report.
+    """
+    if score >= 4:
+        return Rating.SATISFIED
+    if score == 3:
+        return Rating.PARTLY
+    return Rating.DISSATISFIED
+
+
 class Reply(AuditedModel):
     """A written answer to the reporter: reply, review or re-review opinion, or feedback."""
 
@@ -380,6 +397,11 @@ class Reply(AuditedModel):
                                verbose_name=_("author"))
     delivered_on = models.DateField(_("delivered on"))
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True,
+        validators=[MinValueValidator(MIN_SCORE), MaxValueValidator(MAX_SCORE)],
+        help_text=_("The reporter's rating from 1 (very dissatisfied) to 5 (very satisfied)."),
+    )
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
@@ -393,6 +415,36 @@ class Reply(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.stage}"
+
+
+class Evidence(AuditedModel):
+    """A photo or document attached to a petition as evidence.
+
+    The file lies in the default storage under ``stored_name``, a random
+    name with the extension of the detected type; the type was checked
+    from the file's first bytes, never from its name. Only staff who may
+    see the petition can download it.
+    """
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="evidence",
+                                 verbose_name=_("petition"))
+    stored_name = models.CharField(max_length=200, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("file type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    digest = models.CharField(_("SM3 digest"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    scope_region = "petition__region"
+    scope_unit = "petition__assigned_unit"
+
+    class Meta:
+        ordering = ["petition_id", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.original_name or self.stored_name}"
 
 
 class ExtensionStatus(models.TextChoices):
