@@ -31,6 +31,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_regions", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def restore_after_flush(request, django_db_blocker):
+    """Reload the regions after a transactional test, whose end empties every table.
+
+    The in-process cache of versioned settings is dropped too, because a
+    flush deletes setting rows without sending signals.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from sunshine.rules.values import settings_changed
+
+    with django_db_blocker.unblock():
+        call_command("load_regions", verbosity=0)
+        settings_changed()
+
+
 def pytest_collection_modifyitems(config, items):
     if shutil.which(CHROMIUM) or os.environ.get("SUNSHINE_REQUIRE_BROWSER") == "1":
         return

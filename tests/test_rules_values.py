@@ -36,3 +36,24 @@ def test_version_applies_only_from_its_date():
 def test_unknown_key_raises():
     with pytest.raises(KeyError):
         get_setting("no.such.setting")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_values_follow_a_new_version():
+    assert get_setting("portal.max_search_results") == 50
+
+    Setting.objects.create(key="portal.max_search_results", value=20,
+                           effective_from=datetime.date(2020, 1, 1))
+
+    assert get_setting("portal.max_search_results") == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_values_forget_a_deleted_version():
+    version = Setting.objects.create(key="portal.max_search_results", value=20,
+                                     effective_from=datetime.date(2020, 1, 1))
+    assert get_setting("portal.max_search_results") == 20
+
+    version.delete()
+
+    assert get_setting("portal.max_search_results") == 50

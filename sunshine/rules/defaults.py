@@ -170,6 +170,57 @@ PETITION_DEFAULTS: dict[str, Default] = {
 }
 DEFAULTS.update(PETITION_DEFAULTS)
 
+# The public report form, the tracking page, the staff pages and Open311.
+PETITION_WEB_DEFAULTS: dict[str, Default] = {
+    "petitions.evidence_max_bytes": Default(
+        10 * 1024 * 1024,
+        _("Largest evidence file, in bytes, that a reporter or staff member may attach to a petition."),
+        _("Platform default: a phone photo is 2 to 8 MB."),
+    ),
+    "petitions.evidence_max_files": Default(
+        5,
+        _("Most evidence files attached to a petition in one submission."),
+        _("Platform default."),
+    ),
+    "petitions.intake_max_per_ip": Default(
+        10,
+        _("Reports accepted from one client address within the intake window; later ones are refused until the window ends."),
+        _("Platform default against automated submissions."),
+    ),
+    "petitions.intake_window_minutes": Default(
+        60,
+        _("Minutes over which reports from one client address are counted."),
+        _("Platform default."),
+    ),
+    # TODO: no job deletes or anonymises reporter fields yet; add it with the
+    # scheduled jobs and then state the period as enforced.
+    "petitions.reporter_data_retention_years": Default(
+        5,
+        _("Years after a petition is closed that the reporter's name and phone are kept before they are deleted or anonymised; shown in the privacy notice."),
+        _("Platform default to be confirmed against the archive period of petition files; Personal Information Protection Law art. 19 asks for the shortest period the purpose needs."),
+    ),
+    "petitions.reply_templates": Default(
+        [
+            {"title": "支持", "outcome": "support",
+             "text": "您反映的问题经调查核实属实。我们已责成有关单位限期整改，整改结果将另行告知。感谢您对我们工作的监督。"},
+            {"title": "解释说明", "outcome": "explain",
+             "text": "您反映的问题经调查核实，情况如下：\n\n有关做法符合现行规定，现予解释说明。如对本答复不服，可在收到本答复后的法定期限内向上一级机关申请复查。"},
+            {"title": "不予支持", "outcome": "reject",
+             "text": "您反映的问题经调查核实，情况如下：\n\n依据有关规定，您的请求不予支持。如对本答复不服，可在收到本答复后的法定期限内向上一级机关申请复查。"},
+            {"title": "建议采纳", "outcome": "",
+             "text": "感谢您提出的建议。经研究，我们将在今后的工作中予以参考采纳。"},
+        ],
+        _("Reply templates offered on the staff reply form: a list of {\"title\", \"outcome\", \"text\"}; outcome is support, explain, reject or empty."),
+        _("Platform default; a request's written reply states one of the three conclusions of Petition Work Regulation (2022) art. 32."),
+    ),
+    "petitions.open311_coordinate_decimals": Default(
+        3,
+        _("Decimal places of latitude and longitude published through Open311; 3 places locate a point to about 100 m, so a reporter's home is not pinpointed."),
+        _("Platform default under Personal Information Protection Law art. 6 (minimum necessary)."),
+    ),
+}
+DEFAULTS.update(PETITION_WEB_DEFAULTS)
+
 # OCDS import and export.
 OCDS_DEFAULTS: dict[str, Default] = {
     "ocds.default_region": Default(
@@ -184,3 +235,43 @@ OCDS_DEFAULTS: dict[str, Default] = {
     ),
 }
 DEFAULTS.update(OCDS_DEFAULTS)
+
+# Petition figures, supervision days and reporter reward points.
+PETITION_OPS_DEFAULTS: dict[str, Default] = {
+    "petitions.backlog_age_buckets": Default(
+        [15, 30, 60],
+        _("Upper ends, in days since receipt, of the age groups the petition backlog is counted in; the last group holds everything older."),
+        _("Platform default: the 15-day notice period and the 30- and 60-day handling periods of the Zhejiang (2016) and national (2022) petition regulations."),
+    ),
+    "petitions.rating_points": Default(
+        {"satisfied": 5, "partly": 3, "dissatisfied": 1},
+        _("Score on the 1-5 scale that an answer rated only on three levels (without a 1-5 score) counts as in the average rating."),
+        _("Platform default: the top, middle and bottom of the reporter's 1-5 scale."),
+    ),
+    "petitions.figures_period_months": Default(
+        12,
+        _("Months up to today that petition figures cover when no period is chosen."),
+        _("Platform default."),
+    ),
+    "supervision.registrations_per_phone": Default(
+        1,
+        _("Registrations one phone number may make for one supervision day."),
+        _("Platform default, so that places go to as many citizens as possible."),
+    ),
+    "supervision.default_capacity": Default(
+        30,
+        _("Registration places offered for a new supervision day unless the planner enters another number."),
+        _("Platform default."),
+    ),
+    "rewards.points_accusation": Default(
+        {"true": 20, "partly_true": 10},
+        _("Reward points for a report (accusation) verified as true or partly true."),
+        _("Platform default; rewards for reports verified as true follow the county commission's reward rules, and the reporter's identity stays confidential (commission rules on reports (2020) art. 47)."),
+    ),
+    "rewards.points_other": Default(
+        {"true": 10, "partly_true": 5},
+        _("Reward points for a suggestion or request whose facts were verified as true or partly true."),
+        _("Platform default."),
+    ),
+}
+DEFAULTS.update(PETITION_OPS_DEFAULTS)

@@ -1,11 +1,41 @@
+"""Reading the versioned setting in force for a county on a date.
+
+The setting table is small and read on hot public pages, so each process
+keeps all rows in memory. A write bumps a generation number in the shared
+cache and each process re-reads the table when it sees a new generation,
+checking at most once per ``REFRESH_SECONDS``. Inside a transaction the
+table is read directly, so a caller never sees a stale or uncommitted copy.
+"""
+
 import datetime
+import threading
+import time
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from sunshine.rules.defaults import DEFAULTS
 from sunshine.rules.models import Setting
+
+GENERATION_KEY = "sunshine:rules:generation"
+REFRESH_SECONDS = 1.0
+
+Versions = dict[tuple[str, str | None], list[tuple[datetime.date, Any]]]
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"versions": None, "generation": None, "checked_at": 0.0}
+
+
+def county_code_of(region) -> str | None:
+    """Return the county code from a region's path, without a query."""
+    if region is None:
+        return None
+    parts = region.path.strip("/").split("/")
+    return parts[1] if len(parts) > 1 else None
 
 
 def get_setting(key: str, *, region=None, on: datetime.date | None = None) -> Any:
@@ -16,15 +46,56 @@ def get_setting(key: str, *, region=None, on: datetime.date | None = None) -> An
     """
     default = DEFAULTS[key]
     on = on or timezone.localdate()
-    county = region.county() if region is not None else None
-    versions = Setting.objects.filter(key=key, effective_from__lte=on)
-    chosen = None
-    if county is not None:
-        chosen = versions.filter(county=county).order_by("-effective_from").first()
-    if chosen is None:
-        chosen = versions.filter(county__isnull=True).order_by("-effective_from").first()
-    if chosen is None:
+    versions = _versions()
+    county = county_code_of(region)
+    value = _in_force(versions.get((key, county), []), on) if county else None
+    if value is None:
+        value = _in_force(versions.get((key, None), []), on)
+    if value is None:
         return default.value
     if isinstance(default.value, Decimal):
-        return Decimal(str(chosen.value))
-    return type(default.value)(chosen.value)
+        return Decimal(str(value))
+    return type(default.value)(value)
+
+
+def settings_changed() -> None:
+    """Tell every process to re-read the setting table."""
+    with _lock:
+        _state["versions"] = None
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def _in_force(versions: list[tuple[datetime.date, Any]], on: datetime.date) -> Any:
+    for effective_from, value in versions:
+        if effective_from <= on:
+            return value
+    return None
+
+
+def _load() -> Versions:
+    versions: Versions = defaultdict(list)
+    rows = Setting.objects.order_by("-effective_from").values_list(
+        "key", "county_id", "effective_from", "value"
+    )
+    for key, county, effective_from, value in rows:
+        versions[(key, county)].append((effective_from, value))
+    return dict(versions)
+
+
+def _versions() -> Versions:
+    if connection.in_atomic_block:
+        return _load()
+    now = time.monotonic()
+    with _lock:
+        if _state["versions"] is not None and now - _state["checked_at"] < REFRESH_SECONDS:
+            return _state["versions"]
+    generation = cache.get(GENERATION_KEY, 0)
+    with _lock:
+        if _state["versions"] is None or generation != _state["generation"]:
+            _state["versions"] = _load()
+            _state["generation"] = generation
+        _state["checked_at"] = now
+        return _state["versions"]
