@@ -113,7 +113,7 @@ class PetitionQuerySet(models.QuerySet):
 
     def backlog(self) -> "PetitionQuerySet":
         """Petitions waiting for a step by staff, including closed reports that owe feedback."""
-        return self.filter(Q(state__in=STAFF_STATES) | Q(due_on__isnull=False))
+        return self.filter(BACKLOG)
 
     def overdue(self, today: datetime.date | None = None) -> "PetitionQuerySet":
         """Petitions with at least one open deadline before ``today``."""
@@ -128,23 +128,53 @@ class PetitionQuerySet(models.QuerySet):
             | Q(assign_due__range=(first, last))
         )
 
-    def due_for_handling(self, today: datetime.date | None = None) -> "PetitionQuerySet":
-        """Accepted petitions whose handling period has ended or which were handled."""
-        today = today or timezone.localdate()
-        return self.filter(handle_due__isnull=False).filter(
-            Q(handle_due__lt=today) | Q(handled_on__isnull=False)
-        )
+    def due_for_handling(self, today: datetime.date | None = None, *,
+                         first: datetime.date | None = None,
+                         last: datetime.date | None = None) -> "PetitionQuerySet":
+        """Accepted petitions whose handling period has ended or which were handled.
+
+        With ``first`` and ``last``, only those whose handling deadline lies in
+        that period (see ``due_for_handling_condition``).
+        """
+        return self.filter(due_for_handling_condition(today, first=first, last=last))
 
     def handled_in_time(self) -> "PetitionQuerySet":
-        return self.filter(handled_on__isnull=False, handled_on__lte=models.F("handle_due"))
+        return self.filter(HANDLED_IN_TIME)
 
-    def processing_rate(self, today: datetime.date | None = None) -> Decimal | None:
+    def processing_rate(self, today: datetime.date | None = None, *,
+                        first: datetime.date | None = None,
+                        last: datetime.date | None = None) -> Decimal | None:
         """Return handled within the deadline ÷ due for handling, open overdue ones included.
 
         None when no petition is due yet.
         """
-        due = self.due_for_handling(today)
+        due = self.due_for_handling(today, first=first, last=last)
         return ratio(Decimal(due.handled_in_time().count()), Decimal(due.count()))
+
+
+BACKLOG = Q(state__in=STAFF_STATES) | Q(due_on__isnull=False)
+HANDLED_IN_TIME = Q(handled_on__isnull=False, handled_on__lte=models.F("handle_due"))
+
+
+def due_for_handling_condition(today: datetime.date | None = None, *,
+                               first: datetime.date | None = None,
+                               last: datetime.date | None = None) -> Q:
+    """Return the condition for petitions due for handling on ``today``.
+
+    A petition is due once it was handled or once its handling deadline
+    (``handle_due``, moved by an approved extension) has passed; an open one
+    whose deadline passed counts as due and not handled in time. A petition
+    whose deadline has not come yet and which is still open is not counted.
+    ``first`` and ``last`` keep those whose deadline lies in that period,
+    so every petition is counted in exactly one period.
+    """
+    today = today or timezone.localdate()
+    condition = Q(handle_due__isnull=False) & (Q(handle_due__lt=today) | Q(handled_on__isnull=False))
+    if first is not None:
+        condition &= Q(handle_due__gte=first)
+    if last is not None:
+        condition &= Q(handle_due__lte=last)
+    return condition
 
 
 class Petition(AuditedModel):
@@ -540,3 +570,7 @@ class WorkdayOverride(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+# Supervision days and reward points live in their own module.
+from sunshine.petitions import models_ops  # noqa: E402, F401
