@@ -275,3 +275,43 @@ PETITION_OPS_DEFAULTS: dict[str, Default] = {
     ),
 }
 DEFAULTS.update(PETITION_OPS_DEFAULTS)
+
+# Petition figures, supervision days and reporter reward points.
+PETITION_OPS_DEFAULTS: dict[str, Default] = {
+    "petitions.backlog_age_buckets": Default(
+        [15, 30, 60],
+        _("Upper ends, in days since receipt, of the age groups the petition backlog is counted in; the last group holds everything older."),
+        _("Platform default: the 15-day notice period and the 30- and 60-day handling periods of the Zhejiang (2016) and national (2022) petition regulations."),
+    ),
+    "petitions.rating_points": Default(
+        {"satisfied": 5, "partly": 3, "dissatisfied": 1},
+        _("Score on the 1-5 scale that an answer rated only on three levels (without a 1-5 score) counts as in the average rating."),
+        _("Platform default: the top, middle and bottom of the reporter's 1-5 scale."),
+    ),
+    "petitions.figures_period_months": Default(
+        12,
+        _("Months up to today that petition figures cover when no period is chosen."),
+        _("Platform default."),
+    ),
+    "supervision.registrations_per_phone": Default(
+        1,
+        _("Registrations one phone number may make for one supervision day."),
+        _("Platform default, so that places go to as many citizens as possible."),
+    ),
+    "supervision.default_capacity": Default(
+        30,
+        _("Registration places offered for a new supervision day unless the planner enters another number."),
+        _("Platform default."),
+    ),
+    "rewards.points_accusation": Default(
+        {"true": 20, "partly_true": 10},
+        _("Reward points for a report (accusation) verified as true or partly true."),
+        _("Platform default; rewards for reports verified as true follow the county commission's reward rules, and the reporter's identity stays confidential (commission rules on reports (2020) art. 47)."),
+    ),
+    "rewards.points_other": Default(
+        {"true": 10, "partly_true": 5},
+        _("Reward points for a suggestion or request whose facts were verified as true or partly true."),
+        _("Platform default."),
+    ),
+}
+DEFAULTS.update(PETITION_OPS_DEFAULTS)
