@@ -216,7 +216,7 @@ def test_it_asks_for_a_file(client, operator_a):
     assert "请选择要上传的 .xlsx 文件。" in response.content.decode()
 
 
-def test_it_rejects_a_zip_that_is_not_a_workbook(client, operator_a):
+def test_it_rejects_zip_without_workbook(client, operator_a):
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as output:
         output.writestr("word/document.xml", "<w:document/>")

@@ -1,8 +1,8 @@
 """Audit digests of many rows at once.
 
 ``row_digests`` returns what ``sunshine.audit.chain.digest_values`` returns
-for each row, for rows whose values are only None, bool, int and str; a
-date given as ISO text digests like the date itself. It skips the
+for each row whose values are only None, bool, int and str. A date given
+as ISO text digests like the date itself. It skips the
 per-value ``canonical`` dispatch and reuses one JSON encoder and one SM3
 context. ``verify_audit`` recomputes every digest with ``chain``, and the
 ledger tests run it after each import, so a change to the chain's digest

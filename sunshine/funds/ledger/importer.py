@@ -1,9 +1,9 @@
 """Importing a ledger workbook: check everything, then write everything or nothing.
 
-The workbook is the full ledger of each project in its 项目 sheet: the
-project is created or updated, and its allocations and disbursements are
-made equal to the rows of the 资金到位 and 资金支付 sheets (none when a
-sheet has no rows for it). A project that only the 资金到位 or 资金支付
+The workbook is the full ledger of each project in its 项目 sheet. The
+project is created or updated. Its allocations and disbursements are made
+equal to its rows in the 资金到位 and 资金支付 sheets, which deletes them
+all when a sheet has no rows for it. A project that only the 资金到位 or 资金支付
 sheet names must already exist; the rows of that sheet become its full list
 of that kind, and its other kind of rows stay as they are.
 """
@@ -32,7 +32,7 @@ from sunshine.funds.ledger.payments import (
 from sunshine.funds.ledger.projects import supplier_ids, sync_projects
 from sunshine.funds.ledger.reader import open_workbook
 from sunshine.funds.ledger.report import LedgerReport
-from sunshine.funds.ledger.sync import ChildTable, plan_children, write_children
+from sunshine.funds.ledger.sync import ChildTable, Counts, plan_children, write_children
 from sunshine.funds.ledger.validate import AllocationRow, CheckedLedger, Progress, check_workbook
 from sunshine.funds.models import CNY, Allocation, Disbursement, Project
 from sunshine.lib.money import to_fen
@@ -66,7 +66,7 @@ DISBURSEMENTS = ChildTable(
         lambda m: (m[1], m[3]),
     ),
     # Staff may mark a payee without a credit code as a company, or link a
-    # supplier by hand; an unchanged sheet row leaves both as they are.
+    # supplier by hand. An unchanged sheet row leaves both as they are.
     sticky=("payee_is_person", "supplier_id"),
 )
 
@@ -85,8 +85,8 @@ def import_workbook(actor: Any, path: str | os.PathLike, *, progress: Progress |
     with translation.override(language) if language else nullcontext(), _collector_paused():
         issues = IssueList()
         sheets = open_workbook(path, issues)
-        lookups = Lookups(scope=Scope(everything=True) if actor is None else scope_for(actor, write=True))
-        ledger = check_workbook(sheets, lookups, issues, progress)
+        scope = Scope(everything=True) if actor is None else scope_for(actor, write=True)
+        ledger = check_workbook(sheets, Lookups(scope=scope), issues, progress)
         if issues:
             logger.info("ledger import rejected: %s problems", len(issues.items) + issues.more)
         issues.raise_if_any()
@@ -130,28 +130,34 @@ def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
     plan = plan_children(ALLOCATIONS, allocations, ALLOCATIONS.load(allocations))
     report.allocations = write_children(actor, ALLOCATIONS, plan)
 
-    suppliers = supplier_ids(_credit_codes(ledger))
-    disbursement_codes = listed | set(ledger.disbursements)
-    project_ids = [ids[code] for code in disbursement_codes]
-    stored = DISBURSEMENTS.load(project_ids)
-    arrived = _arrived_totals(allocations, [ids[c] for c in disbursement_codes - allocation_codes])
-    payments = {}
-    for code in disbursement_codes:
-        pk = ids[code]
-        lines = build_payments(pk, code, ledger.disbursements.get(code, []), arrived[pk], suppliers)
-        if pk not in plan.changed_projects:
-            keep_stored_flags(lines, stored.get(pk, []))
-        report_over_payments(lines, report)
-        payments[pk] = lines.managed
-    report.disbursements = write_children(actor, DISBURSEMENTS,
-                                          plan_children(DISBURSEMENTS, payments, stored))
+    payment_codes = listed | set(ledger.disbursements)
+    arrived = _arrived_totals(allocations, [ids[c] for c in payment_codes - allocation_codes])
+    payments = {code: ids[code] for code in payment_codes}
+    report.disbursements = _write_payments(actor, ledger, payments, arrived,
+                                           plan.changed_projects, report)
 
     report.audit_entries = sum(counts.changed for counts in (
         report.projects, report.allocations, report.disbursements))
-    touched = sorted({ids[code] for code in allocation_codes | disbursement_codes})
+    touched = sorted({ids[code] for code in allocation_codes | payment_codes})
     for start in range(0, len(touched), QUERY_CHUNK):
         refresh_totals(touched[start:start + QUERY_CHUNK])
     return report
+
+
+def _write_payments(actor: Any, ledger: CheckedLedger, project_ids: dict[str, int],
+                    arrived: dict[int, int], allocations_changed: set[int],
+                    report: LedgerReport) -> Counts:
+    """Make the payments of the given projects (code to id) equal the 资金支付 rows."""
+    suppliers = supplier_ids(_credit_codes(ledger))
+    stored = DISBURSEMENTS.load(project_ids.values())
+    payments = {}
+    for code, pk in project_ids.items():
+        lines = build_payments(pk, code, ledger.disbursements.get(code, []), arrived[pk], suppliers)
+        if pk not in allocations_changed:
+            keep_stored_flags(lines, stored.get(pk, []))
+        report_over_payments(lines, report)
+        payments[pk] = lines.managed
+    return write_children(actor, DISBURSEMENTS, plan_children(DISBURSEMENTS, payments, stored))
 
 
 def _allocation(project_id: int, row: AllocationRow) -> tuple:

@@ -54,7 +54,13 @@ def _run_in_thread(job_id: int) -> None:
 
 
 def run_job(job_id: int) -> None:
-    """Import the job's file and record the report or the problems on the job row."""
+    """Import the job's file and record the report or the problems on the job row.
+
+    NOTE: a job whose process stops mid-import (a server restart) keeps the
+    status "running" for good, and its upload stays in the temporary
+    directory. Its transaction never committed, so nothing was written; the
+    user has to upload the file again.
+    """
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])

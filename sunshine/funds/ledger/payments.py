@@ -4,9 +4,9 @@ A payment is flagged (``exceeds_arrived``) when, counting the project's
 payments in date order, it takes the paid total past the total that has
 arrived. The flag is recomputed for every payment of a project whose
 allocations or payments change in this import. A project whose fund rows
-all match the workbook keeps the flags it has, because they may have been
-set one payment at a time when the payments were entered, in an order the
-workbook cannot show; re-importing an export must change nothing.
+all match the workbook keeps the flags it has. Those may have been set one
+payment at a time as payments were entered, in an order the workbook
+cannot show, and re-importing an export must change nothing.
 """
 
 import datetime

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.schema import SHEETS, WAN_YUAN, YUAN, Kind, SheetSpec, normalize_header
@@ -36,12 +36,19 @@ def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
     """Return the three ledger sheets, keyed by sheet name, ready to iterate.
 
     Adds an issue for an unreadable file, a missing sheet or a missing or
-    duplicated header; a sheet with such a problem is left out of the result.
+    duplicated header. A sheet with such a problem is left out of the result.
     """
+    name = os.path.basename(str(path))
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        issues.add("", None, "", name, _(
+            "The workbook is protected by a password; remove the password in Excel "
+            "(File, Info, Protect Workbook) and upload it again."
+        ))
+        return {}
     except (CalamineError, OSError, ValueError):
-        issues.add("", None, "", os.path.basename(str(path)), _(
+        issues.add("", None, "", name, _(
             "The file is not a readable Excel workbook; save it in Excel as "
             "“Excel Workbook (*.xlsx)” and upload it again."
         ))
@@ -56,7 +63,14 @@ def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
                 "资金到位 and 资金支付 (download the template to see them)."
             ) % {"sheet": spec.name})
             continue
-        sheet = workbook.get_sheet_by_name(names[spec.name])
+        try:
+            sheet = workbook.get_sheet_by_name(names[spec.name])
+        except CalamineError:
+            issues.add(spec.name, None, "", "", _(
+                "The sheet “%(sheet)s” cannot be read; open the workbook in Excel, save it "
+                "again as “Excel Workbook (*.xlsx)” and upload it again."
+            ) % {"sheet": spec.name})
+            continue
         data = _map_headers(spec, sheet, issues)
         if data is not None:
             found[spec.name] = data

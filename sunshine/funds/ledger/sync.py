@@ -1,9 +1,11 @@
 """Making a project's allocations or disbursements equal the rows of a sheet.
 
-Existing rows are paired with sheet rows in rounds: first rows equal in
-every ledger column, then rows that share a looser key (the voucher number,
-or source and date). Paired rows that differ are updated; unpaired existing
-rows are deleted and unpaired sheet rows inserted. Unchanged rows are not
+Stored rows are paired with sheet rows in rounds. The first round pairs
+rows equal in every ledger column. Later rounds pair rows that share a
+looser key: a payment's voucher number, then its date and payee; an
+allocation's source and approval date, then its source. Paired rows that
+differ are updated; unpaired stored rows are deleted and unpaired sheet
+rows inserted. Unchanged rows are not
 written at all, so importing the same file twice writes nothing.
 
 Each call writes one audit entry for all the rows of its model that it
@@ -116,8 +118,9 @@ class ChildTable:
         """Return the conversions that bring raw column values into this table's row form.
 
         psycopg returns dates and booleans typed, and so does Django's
-        sqlite3 connection through the converters it registers; dates become
-        ISO text, and booleans are made bool should a driver return 0 and 1.
+        sqlite3 connection through the converters it registers. Dates become
+        ISO text. Booleans pass through bool() in case a driver returns 0
+        and 1.
         """
         converters: list[tuple[int, Callable[[Any], Any]]] = []
         for position, model_field in enumerate(self.fields):

@@ -10,7 +10,7 @@ import datetime
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -84,7 +84,6 @@ class CheckedLedger:
     disbursements: dict[str, list[DisbursementRow]]
     lookups: Lookups
     total_rows: int = 0
-    sheets_present: set[str] = field(default_factory=set)
 
 
 class Ticker:
@@ -131,7 +130,7 @@ def check_workbook(sheets: dict[str, SheetData], lookups: Lookups, issues: Issue
                                                 issues)
     ticker.finish()
     return CheckedLedger(projects, owner_units, allocations_by_project, disbursements_by_project,
-                         lookups, ticker.total, set(sheets))
+                         lookups, ticker.total)
 
 
 def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ticker: Ticker,
@@ -145,7 +144,8 @@ def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ti
         return []
     name = sheet.spec.name
     # A text cell within its length limit is taken as it is, without a
-    # reader call; other kinds have limit -1 and always go to their reader.
+    # reader call. Other kinds have the limit -1, so they always go to
+    # their reader.
     readers = [(sheet.positions[c.key], c, _reader_for(c, sheet), _text_limit(c))
                for c in sheet.spec.columns]
     width = max(sheet.positions.values()) + 1
