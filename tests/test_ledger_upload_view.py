@@ -158,7 +158,8 @@ def test_running_job_page_polls_the_progress_endpoint(client, operator_a):
 
     content = page.content.decode()
     assert f'data-url="{reverse("funds:ledger_job_progress", args=[job.pk])}"' in content
-    assert '<progress id="ledger-progress-bar" max="100000" value="100000">' in content
+    assert ('<progress id="ledger-progress-bar" max="100000" value="100000" '
+            'aria-labelledby="ledger-progress-text">') in content
     assert "全部 100000 行已检查完毕，正在写入数据库。" in content
 
 
