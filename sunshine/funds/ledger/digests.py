@@ -19,29 +19,29 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _SM3 = hashes.Hash(hashes.SM3())
 
 
-def _json_text() -> Callable[[Sequence], str]:
-    """Return a function that encodes a flat row as ``chain.digest_values`` does.
+def _chunk_encoder() -> Callable[[Sequence, int], Iterable[str]]:
+    """Return a callable that yields the JSON of a flat row in chunks, as ``chain`` writes it.
 
     ``JSONEncoder.encode`` builds a new C encoder on every call, which is
     half its cost on a short row; this builds it once. Without the C
-    speedups it falls back to ``encode``. Rows are flat, so the check for
-    circular references (markers None) has nothing to find.
+    speedups it falls back to ``iterencode``. Rows are flat, so the check
+    for circular references (markers None) has nothing to find.
     """
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
-        return _ENCODER.encode
-    encoder = make(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
-                   False, False, True)
-    return lambda row: "".join(encoder(row, 0))
+        return lambda row, _level: _ENCODER.iterencode(row)
+    return make(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
+                False, False, True)
 
 
 def row_digests(rows: Iterable[Sequence]) -> list[str]:
     """Return the SM3 digest of each row."""
-    encode = _json_text()
+    encode = _chunk_encoder()
     fresh = _SM3.copy
+    join = "".join
     digests = []
     for row in rows:
         digest = fresh()
-        digest.update(encode(row).encode())
+        digest.update(join(encode(row, 0)).encode())
         digests.append(digest.finalize().hex())
     return digests

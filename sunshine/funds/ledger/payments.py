@@ -12,6 +12,7 @@ cannot show, and re-importing an export must change nothing.
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sunshine.funds.ledger.report import LedgerReport
 from sunshine.funds.ledger.sync import StoredRow
@@ -40,16 +41,17 @@ def build_payments(project_id: int, code: str, rows: list[DisbursementRow], arri
     Dates are ISO text, the form ``sync.ChildTable`` rows keep.
     """
     lines = PaymentLines(code, arrived, [], [], [])
+    managed, numbers, totals = lines.managed, lines.rows, lines.paid_totals
     paid = 0
-    for row in sorted(rows, key=lambda r: (r.paid_on, r.row)):
-        paid += row.amount
-        credit_code = row.payee_credit_code
-        lines.managed.append((
-            project_id, row.paid_on.isoformat(), row.amount, row.payee_name, credit_code, row.voucher_no,
-            row.purpose, not credit_code, suppliers.get(credit_code), paid > arrived, CNY,
-        ))
-        lines.rows.append(row.row)
-        lines.paid_totals.append(paid)
+    # Plain unpacking: attribute access on 100,000 named tuples adds up.
+    for number, _code, paid_on, amount, payee, credit_code, voucher, purpose in sorted(
+        rows, key=itemgetter(2, 0)
+    ):
+        paid += amount
+        managed.append((project_id, paid_on.isoformat(), amount, payee, credit_code, voucher,
+                        purpose, not credit_code, suppliers.get(credit_code), paid > arrived, CNY))
+        numbers.append(number)
+        totals.append(paid)
     return lines
 
 

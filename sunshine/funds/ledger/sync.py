@@ -208,7 +208,7 @@ def plan_children(table: ChildTable, incoming: dict[int, list[tuple]],
             else:
                 plan.updates.append((stored, values))
                 plan.changed_projects.add(managed[project_position])
-        plan.inserts.extend(table.new_row(managed) for managed in new)
+        plan.inserts.extend(map(table.new_row, new))
         plan.deletes.extend(gone)
         if new or gone:
             plan.changed_projects.add(project_id)
