@@ -31,20 +31,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_regions", verbosity=0)
 
 
-@pytest.fixture(autouse=True)
-def restore_after_flush(request, django_db_blocker):
-    """Reload the regions after a transactional test, whose end empties every table.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Reload the regions after a transactional test, whose teardown empties every table.
 
-    The in-process cache of versioned settings is dropped too, because a
-    flush deletes setting rows without sending signals.
+    This runs after all fixtures are torn down, so after pytest-django's
+    flush. The in-process cache of versioned settings is dropped as well,
+    because a flush deletes setting rows without sending signals.
     """
     yield
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    if nextitem is None:
+        return  # The session's fixtures, the test database among them, are gone.
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    if not (transactional or "live_server" in getattr(item, "fixturenames", ())):
         return
+    from pytest_django.plugin import blocking_manager_key
+
     from sunshine.rules.values import settings_changed
 
-    with django_db_blocker.unblock():
+    with item.config.stash[blocking_manager_key].unblock():
         call_command("load_regions", verbosity=0)
         settings_changed()
 

@@ -44,11 +44,18 @@ def test_it_refuses_foreign_redirect(client):
     assert response["Location"] == "/"
 
 
-def test_it_rejects_get(client):
-    assert client.get(SWITCH).status_code == 405
+def test_it_switches_on_by_get(client):
+    response = client.get(SWITCH, {"large_type": "on", "next": SEARCH})
+
+    assert response.status_code == 302
+    assert response.cookies["sunshine_large_type"].value == "1"
 
 
-def test_it_requires_csrf_token(db):
-    response = Client(enforce_csrf_checks=True).post(SWITCH, {"large_type": "on"})
+def test_it_rejects_other_methods(client):
+    assert client.put(SWITCH).status_code == 405
 
-    assert response.status_code == 403
+
+def test_public_pages_carry_no_csrf_token(db):
+    page = Client(enforce_csrf_checks=True).get(SEARCH).content.decode()
+
+    assert "csrfmiddlewaretoken" not in page

@@ -27,6 +27,7 @@ from ninja.renderers import JSONRenderer
 from sunshine.api.auth import InvalidToken, OptionalBearer
 from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
 from sunshine.funds.models import Project, ProjectQuerySet
+from sunshine.lib import public_cache
 from sunshine.organisation.scoping import scoped
 from sunshine.portal.disclosure import REGION_CHAIN, search_projects, timeline_page
 
@@ -195,10 +196,13 @@ def language_and_caching(run: Callable) -> Callable:
             response = api.create_response(request, {"detail": message}, status=400)
         else:
             with translation.override(language):
-                response = run(request, *args, **kwargs)
+                response = cached_run(request, *args, **kwargs)
             response["Content-Language"] = language
         set_cache_headers(request, response)
         return response
+
+    # Anonymous answers are public data, kept in the shared cache until the next write.
+    cached_run = public_cache.cached()(run)
 
     return wrapper
 
@@ -220,10 +224,12 @@ def requested_language(request: HttpRequest) -> str | None:
 
 def set_cache_headers(request: HttpRequest, response: HttpResponse) -> None:
     patch_vary_headers(response, ("Authorization", "Accept-Language"))
-    if response.status_code == 200 and "Authorization" not in request.headers:
+    credentials = "Authorization" in request.headers or "X-Tracking-Secret" in request.headers
+    if response.status_code == 200 and request.method == "GET" and not credentials:
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     else:
         patch_cache_control(response, private=True, no_store=True)
 
 
 api.add_decorator(language_and_caching, mode="view")
+api.add_router("/", "sunshine.petitions.api.router")

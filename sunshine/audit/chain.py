@@ -15,12 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from sunshine.audit.models import AuditEntry, ChainHead
 from sunshine.lib.crypto import sm3_hex
 
 GENESIS_HASH = "0" * 64
+
+# Sent with ``entry=`` after each append, inside the writer's transaction.
+entry_appended = Signal()
 MODULUS = 1 << 256
 EXCLUDED_FIELDS = {"id", "audit_entry"}
 
@@ -138,4 +142,5 @@ def append(
     head.last_id = entry.pk
     head.last_hash = entry.chain_hash
     head.save(update_fields=["last_id", "last_hash"])
+    entry_appended.send(sender=AuditEntry, entry=entry)
     return entry

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.search, name="search"),
     path("large-type/", views.large_type, name="large_type"),
+    path("language/", views.language, name="language"),
     # A path converter, because ledger project codes may contain "/".
     path("projects/<path:code>/", views.project, name="project"),
 ]

@@ -4,17 +4,19 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from sunshine.funds.figures import Figures, advice_for, figures_of, is_overdue
 from sunshine.funds.models import Project
+from sunshine.lib import public_cache
 from sunshine.organisation.models import Level, Region
 from sunshine.portal.disclosure import (
     location_names,
@@ -24,8 +26,8 @@ from sunshine.portal.disclosure import (
 )
 from sunshine.rules.values import get_setting
 
-# Browsers may reuse a page for a minute. The pages carry a CSRF token for
-# the language and type-size forms, so shared caches must not keep them.
+# Browsers may reuse a page for a minute. The language and type-size choices
+# live in cookies, so shared caches must not keep the pages.
 PAGE_MAX_AGE = 60
 LARGE_TYPE_COOKIE = "sunshine_large_type"
 LARGE_TYPE_COOKIE_AGE = datetime.timedelta(days=365)
@@ -48,7 +50,12 @@ class ResultRow:
     overdue: bool
 
 
+def type_size(request: HttpRequest) -> str:
+    return request.COOKIES.get(LARGE_TYPE_COOKIE, "")
+
+
 @require_safe
+@public_cache.cached(type_size)
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 @vary_on_headers("Cookie", "Accept-Language")
 def search(request: HttpRequest) -> HttpResponse:
@@ -73,6 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_cache.cached(type_size)
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 @vary_on_headers("Cookie", "Accept-Language")
 def project(request: HttpRequest, code: str) -> HttpResponse:
@@ -98,18 +106,42 @@ def page_number(request: HttpRequest) -> int:
     return int(raw)
 
 
-@require_POST
-def large_type(request: HttpRequest) -> HttpResponse:
-    """Switch the large-type mode for elderly readers on or off, then go back."""
-    next_url = request.POST.get("next", "/")
+def safe_next(request: HttpRequest, data) -> str:
+    next_url = data.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
-        next_url = "/"
+        return "/"
+    return next_url
 
-    response = redirect(next_url)
-    if request.POST.get("large_type") == "on":
+
+# GET is allowed because the switch only sets a display preference. A form
+# without a CSRF token keeps the public pages identical for every visitor,
+# so they can be served from the shared cache.
+@require_http_methods(["GET", "POST"])
+def large_type(request: HttpRequest) -> HttpResponse:
+    """Switch the large-type mode for elderly readers on or off, then go back."""
+    data = request.POST if request.method == "POST" else request.GET
+    response = redirect(safe_next(request, data))
+    if data.get("large_type") == "on":
         response.set_cookie(LARGE_TYPE_COOKIE, "1", max_age=LARGE_TYPE_COOKIE_AGE,
                             samesite="Lax", httponly=True, secure=request.is_secure())
     else:
         response.delete_cookie(LARGE_TYPE_COOKIE, samesite="Lax")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest) -> HttpResponse:
+    """Set the display language in a cookie, then go back; a GET-able set_language."""
+    data = request.POST if request.method == "POST" else request.GET
+    code = data.get("language", "")
+    if code not in dict(settings.LANGUAGES):
+        return HttpResponse(
+            _("Unknown language “%(code)s”; choose one of %(choices)s.")
+            % {"code": code, "choices": ", ".join(dict(settings.LANGUAGES))},
+            status=400, content_type="text/plain; charset=utf-8",
+        )
+    response = redirect(safe_next(request, data))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=LARGE_TYPE_COOKIE_AGE,
+                        samesite="Lax", secure=request.is_secure())
     return response
