@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("sunshine.funds.urls")),
     path("dashboard/", include("sunshine.dashboard.urls")),
+    path("", include("sunshine.petitions.urls")),
     path("", include("sunshine.portal.urls")),
 ]

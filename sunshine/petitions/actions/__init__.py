@@ -19,6 +19,7 @@ from sunshine.petitions.actions.assignment import (
     refer,
     transfer,
 )
+from sunshine.petitions.actions.evidence import attach_evidence
 from sunshine.petitions.actions.handling import (
     approve_extension,
     close,
@@ -36,8 +37,8 @@ from sunshine.petitions.actions.review import (
 )
 
 __all__ = [
-    "accept", "approve_extension", "assign", "close", "decide_re_review", "decide_review",
-    "normalize_phone", "not_accept", "notify_reporter", "object_to_referral", "rate",
+    "accept", "approve_extension", "assign", "attach_evidence", "close", "decide_re_review",
+    "decide_review", "normalize_phone", "not_accept", "notify_reporter", "object_to_referral", "rate",
     "record_escalation", "refer", "register", "reject_extension", "reply", "request_extension",
     "request_re_review", "request_review", "transfer",
 ]

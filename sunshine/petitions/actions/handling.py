@@ -13,6 +13,8 @@ from sunshine.audit.actions import create_row, update_row
 from sunshine.petitions import deadlines, visibility
 from sunshine.petitions.actions._common import expect_state, locked, record, required_text, today
 from sunshine.petitions.models import (
+    MAX_SCORE,
+    MIN_SCORE,
     EventAction,
     ExtensionRequest,
     ExtensionStatus,
@@ -23,6 +25,7 @@ from sunshine.petitions.models import (
     Reply,
     Stage,
     State,
+    rating_for_score,
 )
 from sunshine.rules.values import get_setting
 
@@ -188,13 +191,28 @@ def reply(actor: Any, petition: Petition, *, text: str, outcome: str = "",
     return answer
 
 
-def rate(petition: Petition, answer: Reply, *, rating: str, comment: str = "",
-         actor: Any = None) -> Reply:
+def _check_score(score: Any) -> int:
+    if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
+        raise ValidationError(
+            _("Score “%(value)s” is invalid; choose a whole number from %(low)s to %(high)s.")
+            % {"value": score, "low": MIN_SCORE, "high": MAX_SCORE},
+            code="invalid_score",
+        )
+    return score
+
+
+def rate(petition: Petition, answer: Reply, *, rating: str = "", score: int | None = None,
+         comment: str = "", actor: Any = None) -> Reply:
     """Record the reporter's rating of a written answer; each answer is rated once.
 
-    ``actor`` is None when the reporter rates through the tracking code,
-    or the staff member who records a rating given by phone or letter.
+    The reporter gives either a ``score`` from 1 to 5, from which the
+    three-level ``rating`` follows (``rating_for_score``), or the rating
+    itself. ``actor`` is None when the reporter rates through the tracking
+    code, or the staff member who records a rating given by phone or letter.
     """
+    if score is not None:
+        score = _check_score(score)
+        rating = rating or rating_for_score(score)
     if rating not in Rating.values:
         raise ValidationError(_("Rating “%(value)s” is invalid.") % {"value": rating},
                               code="invalid_rating")
@@ -204,7 +222,8 @@ def rate(petition: Petition, answer: Reply, *, rating: str, comment: str = "",
         if answer.rating:
             raise ValidationError(_("This answer was already rated."), code="already_rated")
         answer = update_row(actor, answer, {
-            "rating": rating, "rating_comment": comment.strip(), "rated_at": timezone.now(),
+            "rating": rating, "score": score, "rating_comment": comment.strip(),
+            "rated_at": timezone.now(),
         }, expected_version=answer.version)
         record(actor, petition, EventAction.RATE, {}, reason=rating, public=True,
                by_reporter=actor is None)

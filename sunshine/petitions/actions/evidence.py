@@ -1,0 +1,144 @@
+"""Attaching evidence files to a petition, with the type checked from the content.
+
+A file's type is read from its first bytes (its magic number), never from
+its name or the browser's declared type, so a program renamed to
+``photo.jpg`` is rejected. Accepted are JPEG, PNG and PDF, up to the
+size and count in the versioned settings ``petitions.evidence_max_bytes``
+and ``petitions.evidence_max_files``.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sunshine.audit.actions import create_row
+from sunshine.lib.crypto import sm3_hex
+from sunshine.petitions.models import Evidence, Petition
+from sunshine.rules.values import get_setting
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = "petitions.evidence_max_bytes"
+MAX_FILES = "petitions.evidence_max_files"
+NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extension: str
+    label: str
+    magic: bytes
+
+
+# Signatures: JPEG (ISO/IEC 10918-1 SOI marker and the next marker's
+# first byte), PNG (ISO/IEC 15948 section 5.2), PDF (ISO 32000-1 section 7.5.2).
+FILE_TYPES = (
+    FileType("image/jpeg", "jpg", "JPEG", b"\xff\xd8\xff"),
+    FileType("image/png", "png", "PNG", b"\x89PNG\r\n\x1a\n"),
+    FileType("application/pdf", "pdf", "PDF", b"%PDF-"),
+)
+HEAD_BYTES = max(len(t.magic) for t in FILE_TYPES)
+
+
+def detect_type(head: bytes) -> FileType | None:
+    """Return the accepted type whose signature starts ``head``, or None."""
+    for file_type in FILE_TYPES:
+        if head.startswith(file_type.magic):
+            return file_type
+    return None
+
+
+def accepted_labels() -> str:
+    return ", ".join(t.label for t in FILE_TYPES)
+
+
+def _read_head(upload: Any) -> bytes:
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    return head
+
+
+def check_file(upload: Any, *, region=None) -> FileType:
+    """Return the detected type of an uploaded file; raise ValidationError naming the file.
+
+    ``upload`` is a Django UploadedFile (or any file object with ``name``
+    and ``size``).
+    """
+    name = upload.name or _("(no name)")
+    limit = get_setting(MAX_BYTES, region=region)
+    if upload.size == 0:
+        raise ValidationError(_("File “%(name)s” is empty; choose the photo or document "
+                                "again.") % {"name": name}, code="empty_file")
+    if upload.size > limit:
+        raise ValidationError(
+            _("File “%(name)s” is %(size)s, larger than the limit of %(limit)s; send a "
+              "smaller photo or split the document.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="file_too_large",
+        )
+    found = detect_type(_read_head(upload))
+    if found is None:
+        raise ValidationError(
+            _("File “%(name)s” is not a %(types)s file, whatever its name says; only photos "
+              "and documents of these types are accepted.")
+            % {"name": name, "types": accepted_labels()},
+            code="file_type",
+        )
+    return found
+
+
+def check_files(uploads: list, *, region=None) -> list[FileType]:
+    """Check the number of files and each file; raise ValidationError on the first problem."""
+    most = get_setting(MAX_FILES, region=region)
+    if len(uploads) > most:
+        raise ValidationError(
+            _("%(count)s files were sent, but at most %(most)s can be attached; leave out "
+              "the least important.") % {"count": len(uploads), "most": most},
+            code="too_many_files",
+        )
+    return [check_file(upload, region=region) for upload in uploads]
+
+
+def _storage_name(file_type: FileType) -> str:
+    # A random name keeps the reporter's own file name, which may contain
+    # their name, out of the storage path.
+    return (f"petitions/evidence/{timezone.localdate():%Y/%m}/"
+            f"{secrets.token_hex(16)}.{file_type.extension}")
+
+
+def attach_evidence(actor: Any, petition: Petition, upload: Any) -> Evidence:
+    """Store one checked file and record it, inside the caller's transaction or a new one.
+
+    ``actor`` is None when the reporter attaches the file on submission.
+    """
+    file_type = check_file(upload, region=petition.region)
+    content = b"".join(upload.chunks())
+    stored = default_storage.save(_storage_name(file_type), ContentFile(content))
+    # NOTE: when an enclosing transaction rolls back after this point, the
+    # stored file stays behind without a row; it is never served, because
+    # downloads go through the Evidence row.
+    try:
+        with transaction.atomic():
+            evidence = create_row(actor, Evidence(
+                petition=petition, stored_name=stored,
+                original_name=(upload.name or "")[-NAME_LENGTH:],
+                content_type=file_type.content_type, size=len(content),
+                digest=sm3_hex(content), uploaded_at=timezone.now(),
+            ))
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    logger.info("petition %s: evidence %s attached, %s bytes", petition.pk, evidence.pk,
+                len(content))
+    return evidence

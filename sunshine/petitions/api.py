@@ -1,0 +1,387 @@
+"""Reports and petitions in the JSON API under /api/v1/.
+
+- ``POST /reports/``: file a report, anonymously or with a token; the
+  response carries the tracking code, the secret (shown only here) and
+  the open deadlines as ISO dates. Limited per client address like the
+  portal form, whose validation it shares.
+- ``GET /reports/{tracking_code}/`` with the secret in ``X-Tracking-Secret``:
+  status, public steps, replies and deadlines. A wrong secret and an
+  unknown code get the same 404; repeated failures lock the look-up (429).
+- ``GET /petitions/`` and ``GET /petitions/{id}/``: staff data with a
+  token, through ``visible_petitions``; a petition outside the scope or
+  one that accuses the token's user is 404 like an unknown id. The
+  reporter's identity is never in the API.
+"""
+
+import datetime
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from sunshine.api.schemas import ErrorOut
+from sunshine.petitions import deadlines, tracking, visibility
+from sunshine.petitions.forms import FilterForm, ReportForm
+from sunshine.petitions.models import Channel, Petition
+from sunshine.petitions.views import presenting
+from sunshine.petitions.views.access import (
+    IntakeLimited,
+    check_intake_limit,
+    client_ip,
+    count_intake,
+)
+from sunshine.petitions.views.listing import RELATED, apply_filters
+from sunshine.petitions.views.submission import submit
+
+logger = logging.getLogger(__name__)
+
+router = Router(tags=["reports and petitions"])
+
+SECRET_HEADER = "X-Tracking-Secret"  # noqa: S105 - a header name, not a secret
+ISO_DATE = "ISO 8601 date, e.g. 2026-03-17."
+
+
+class ReportIn(Schema):
+    kind: str = Field("", description="suggestion (建议意见), accusation (检举控告) or request "
+                                      "(申诉求决).")
+    category: str = Field("", description="Code of a public category.")
+    region: str = Field("", description="Statistical code of the county or township, e.g. "
+                                        "331002001.")
+    text: str = Field("", description="What happened and what is asked for.")
+    title: str = ""
+    target_unit: int | None = Field(None, description="Id of the unit concerned, if any.")
+    person_name: str = Field("", description="Name of the official concerned, if any.")
+    project_code: str = Field("", description="Code of the public project concerned, if any.")
+    location_text: str = ""
+    latitude: str = Field("", description="WGS84 degrees.")
+    longitude: str = Field("", description="WGS84 degrees.")
+    anonymous: bool = Field(True, description="False to give name and phone.")
+    name: str = ""
+    phone: str = Field("", description="Chinese mobile number, or landline with area code.")
+
+
+class DeadlineOut(Schema):
+    label: str = Field(description="What is due, in the request language.")
+    due: datetime.date = Field(description=ISO_DATE)
+    status: str = Field(description="on_time, due_soon or overdue.")
+
+
+class ReceiptOut(Schema):
+    tracking_code: str
+    secret: str = Field(description="Shown only in this response; the reporter must keep it.")
+    state: str
+    state_label: str
+    received_on: datetime.date = Field(description=ISO_DATE)
+    deadlines: list[DeadlineOut]
+    tracking_url: str = Field(description="The portal page where code and secret are entered.")
+
+
+class ReportErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(description="Messages per field of the request body.")
+
+
+class StepOut(Schema):
+    at: datetime.datetime
+    label: str
+    text: str
+    unit: str
+
+
+class ReplyOut(Schema):
+    stage: str
+    stage_label: str
+    delivered_on: datetime.date = Field(description=ISO_DATE)
+    outcome: str
+    outcome_label: str
+    text: str
+    score: int | None = Field(description="The reporter's score from 1 to 5, if rated.")
+    rating: str = Field(description="satisfied, partly or dissatisfied; empty until rated.")
+
+
+class ExtensionOut(Schema):
+    reason: str
+    new_due: datetime.date | None = Field(description=ISO_DATE)
+
+
+class StatusOut(Schema):
+    tracking_code: str
+    kind: str
+    kind_label: str
+    category: str
+    state: str
+    state_label: str
+    received_on: datetime.date = Field(description=ISO_DATE)
+    deadlines: list[DeadlineOut]
+    review_until: datetime.date | None = Field(
+        description="Last day to ask for a review, when a review is possible. " + ISO_DATE)
+    steps: list[StepOut]
+    replies: list[ReplyOut]
+    extensions: list[ExtensionOut]
+
+
+class PetitionSummary(Schema):
+    id: int
+    tracking_code: str
+    kind: str
+    category: str
+    channel: str
+    region_code: str
+    region_name: str
+    state: str
+    state_label: str
+    handling_unit: str | None
+    received_on: datetime.date = Field(description=ISO_DATE)
+    next_deadline: datetime.date | None = Field(description=ISO_DATE)
+    deadline_status: str = Field(description="on_time, due_soon, overdue, or empty.")
+
+    @staticmethod
+    def resolve_category(petition: Petition) -> str:
+        return petition.category.name
+
+    @staticmethod
+    def resolve_region_code(petition: Petition) -> str:
+        return petition.region_id
+
+    @staticmethod
+    def resolve_region_name(petition: Petition) -> str:
+        return petition.region.name
+
+    @staticmethod
+    def resolve_state_label(petition: Petition) -> str:
+        return petition.get_state_display()
+
+    @staticmethod
+    def resolve_handling_unit(petition: Petition) -> str | None:
+        return petition.assigned_unit.name if petition.assigned_unit else None
+
+    @staticmethod
+    def resolve_next_deadline(petition: Petition) -> datetime.date | None:
+        pending = deadlines.open_deadlines(petition)
+        return pending[0][1] if pending else None
+
+    @staticmethod
+    def resolve_deadline_status(petition: Petition) -> str:
+        status = deadlines.petition_status(petition)
+        return status.value if status else ""
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    action: str
+    label: str
+    by_reporter: bool
+    actor_id: int | None
+    unit: str
+    text: str
+    public: bool = Field(description="Whether the reporter sees this step.")
+
+
+class PetitionDetail(PetitionSummary):
+    title: str
+    text: str
+    anonymous: bool = Field(description="The reporter's identity is never in the API.")
+    deadlines: list[DeadlineOut]
+    events: list[EventOut]
+    replies: list[ReplyOut]
+
+    @staticmethod
+    def resolve_anonymous(petition: Petition) -> bool:
+        return petition.is_anonymous
+
+    @staticmethod
+    def resolve_deadlines(petition: Petition) -> list[dict[str, Any]]:
+        return deadline_items(presenting.staff_deadlines(petition))
+
+    @staticmethod
+    def resolve_events(petition: Petition) -> list[dict[str, Any]]:
+        events = petition.events.select_related("unit").order_by("at", "id")
+        return [{"at": e.at, "action": e.action, "label": e.get_action_display(),
+                 "by_reporter": e.by_reporter, "actor_id": e.actor_id,
+                 "unit": e.unit.name if e.unit else "", "text": presenting.step_text(e),
+                 "public": e.is_public} for e in events]
+
+    @staticmethod
+    def resolve_replies(petition: Petition) -> list[dict[str, Any]]:
+        return reply_items(petition)
+
+
+def deadline_items(rows: list[presenting.DeadlineRow]) -> list[dict[str, Any]]:
+    return [{"label": str(row.label), "due": row.due, "status": row.status} for row in rows]
+
+
+def reply_items(petition: Petition) -> list[dict[str, Any]]:
+    return [{
+        "stage": r.stage, "stage_label": r.get_stage_display(), "delivered_on": r.delivered_on,
+        "outcome": r.outcome, "outcome_label": r.get_outcome_display() if r.outcome else "",
+        "text": r.text, "score": r.score, "rating": r.rating,
+    } for r in petition.replies.order_by("delivered_on", "id")]
+
+
+def form_data(body: ReportIn) -> QueryDict:
+    data = QueryDict(mutable=True)
+    data.update({
+        "kind": body.kind, "category": body.category, "region": body.region,
+        "text": body.text, "title": body.title,
+        "target_unit": "" if body.target_unit is None else str(body.target_unit),
+        "person_name": body.person_name, "project_code": body.project_code,
+        "location_text": body.location_text, "latitude": body.latitude,
+        "longitude": body.longitude, "identity": "anonymous" if body.anonymous else "named",
+        "reporter_name": body.name, "reporter_phone": body.phone,
+    })
+    return data
+
+
+def invalid_report(form: ReportForm) -> dict[str, Any]:
+    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    listed = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+    return {"detail": _("The report was not filed: %(problems)s") % {"problems": listed},
+            "errors": errors}
+
+
+@router.post("/reports/", response={201: ReceiptOut, 400: ReportErrorOut, 429: ErrorOut},
+             url_name="report_create")
+def create_report(request: HttpRequest, body: ReportIn):
+    """File a report or petition. Without a token the reporter is anonymous to the API."""
+    user = request.auth  # type: ignore[attr-defined]
+    actor = user if user.is_authenticated else None
+    address = client_ip(request)
+    if actor is None:
+        try:
+            check_intake_limit(address)
+        except IntakeLimited as limited:
+            return 429, {"detail": str(limited)}
+
+    form = ReportForm(form_data(body))
+    if not form.is_valid():
+        return 400, invalid_report(form)
+    try:
+        sent = submit(actor, arguments=form.register_arguments(), channel=Channel.WEB)
+    except ValidationError as error:
+        return 400, {"detail": " ".join(error.messages), "errors": {}}
+    if actor is None:
+        count_intake(address)
+    return 201, receipt(request, sent.petition, sent.secret)
+
+
+def receipt(request: HttpRequest, petition: Petition, secret: str) -> dict[str, Any]:
+    return {
+        "tracking_code": petition.tracking_code, "secret": secret, "state": petition.state,
+        "state_label": petition.get_state_display(), "received_on": petition.received_on,
+        "deadlines": deadline_items(presenting.public_deadlines(petition)),
+        "tracking_url": request.build_absolute_uri(reverse("petitions:track")),
+    }
+
+
+@router.get("/reports/{tracking_code}/", response={200: StatusOut, 404: ErrorOut, 429: ErrorOut},
+            url_name="report_status")
+def report_status(request: HttpRequest, tracking_code: str,
+                  secret: str = Header(..., alias=SECRET_HEADER,
+                                       description="The secret from the receipt.")):
+    """Follow a report with its tracking code and secret."""
+    try:
+        petition = tracking.lookup(tracking_code, secret, client_ip=client_ip(request))
+    except tracking.TrackingLocked as locked:
+        return 429, {"detail": str(locked)}
+    if petition is None:
+        return 404, {"detail": _("No report matches this tracking code and secret; check both "
+                                 "against the receipt.")}
+    return 200, status_of(petition)
+
+
+def status_of(petition: Petition) -> dict[str, Any]:
+    return {
+        "tracking_code": petition.tracking_code, "kind": petition.kind,
+        "kind_label": petition.get_kind_display(), "category": petition.category.name,
+        "state": petition.state, "state_label": petition.get_state_display(),
+        "received_on": petition.received_on,
+        "deadlines": deadline_items(presenting.public_deadlines(petition)),
+        "review_until": petition.review_until,
+        "steps": [vars(step) for step in presenting.public_steps(petition)],
+        "replies": reply_items(petition),
+        "extensions": [{"reason": e.reason, "new_due": e.new_due}
+                       for e in presenting.approved_extensions(petition)],
+    }
+
+
+# Staff endpoints
+
+def staff_user(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        raise HttpError(401, _("This endpoint needs a token: send “Authorization: Bearer "
+                               "<token>”, made with “sunshine create_token USERNAME”."))
+    return user
+
+
+class PetitionFilter(Schema):
+    q: str = Field("", description="Start of a tracking code.")
+    state: str = ""
+    kind: str = ""
+    due: str = Field("", description="overdue or due_soon.")
+    region: str = Field("", description="Statistical code of a county or township in scope.")
+
+
+@router.get("/petitions/", response={200: list[PetitionSummary], 400: ErrorOut, 401: ErrorOut},
+            url_name="petitions")
+@paginate(PageNumberPagination)
+def list_petitions(request: HttpRequest, filters: PetitionFilter = Query(...)):  # noqa: B008
+    """List the petitions the token's user may see, newest first."""
+    user = staff_user(request)
+    form = FilterForm(user, filters.dict())
+    if not form.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(m)}" for name, m in form.errors.items())
+        raise HttpError(400, _("Invalid filter: %(problems)s") % {"problems": problems})
+    return apply_filters(visibility.visible_petitions(user).select_related(*RELATED),
+                         form.cleaned_data)
+
+
+@router.get("/petitions/{petition_id}/",
+            response={200: PetitionDetail, 401: ErrorOut, 404: ErrorOut},
+            url_name="petition")
+def petition_detail(request: HttpRequest, petition_id: int):
+    """One petition with its full log, replies and deadlines; never the reporter's identity."""
+    user = staff_user(request)
+    try:
+        return 200, visibility.get_visible_petition(user, pk=petition_id)
+    except (Http404, PermissionDenied):
+        return 404, {"detail": _("No petition %(id)s is visible to you.") % {"id": petition_id}}
+
+
+def method_not_allowed(request: HttpRequest, allowed: str) -> JsonResponse:
+    message = _("Method %(method)s is not allowed here; use %(allowed)s.") % {
+        "method": request.method, "allowed": allowed}
+    response = JsonResponse({"detail": message}, status=405,
+                            json_dumps_params={"ensure_ascii": False})
+    response["Allow"] = allowed
+    return response
+
+
+@router.api_operation(["GET", "PUT", "PATCH", "DELETE"], "/reports/", include_in_schema=False,
+                      auth=None)
+def reject_reports(request: HttpRequest):
+    return method_not_allowed(request, "POST")
+
+
+@router.api_operation(["POST", "PUT", "PATCH", "DELETE"], "/reports/{tracking_code}/",
+                      include_in_schema=False, auth=None)
+def reject_report(request: HttpRequest, tracking_code: str):
+    return method_not_allowed(request, "GET")
+
+
+@router.api_operation(["POST", "PUT", "PATCH", "DELETE"], "/petitions/", include_in_schema=False,
+                      auth=None)
+def reject_petitions(request: HttpRequest):
+    return method_not_allowed(request, "GET")
+
+
+@router.api_operation(["POST", "PUT", "PATCH", "DELETE"], "/petitions/{petition_id}/",
+                      include_in_schema=False, auth=None)
+def reject_petition(request: HttpRequest, petition_id: str):
+    return method_not_allowed(request, "GET")

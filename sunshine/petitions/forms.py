@@ -1,0 +1,469 @@
+"""Forms of the public report and tracking pages and of the staff petition pages.
+
+The report form also validates the JSON body of ``POST /api/v1/reports/``,
+so the web page and the API reject the same input with the same messages.
+"""
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sunshine.funds.models import Project
+from sunshine.organisation.models import Level, Person, Region, Unit
+from sunshine.organisation.scoping import scope_for
+from sunshine.petitions import actions
+from sunshine.petitions.actions.evidence import check_files
+from sunshine.petitions.models import (
+    Category,
+    Channel,
+    Kind,
+    Outcome,
+    State,
+)
+
+MAX_TEXT_LENGTH = 5000
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Area code of 3 or 4 digits with its leading 0, then a 7 or 8 digit number.
+LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+STAFF_CHANNELS = [
+    (value, label) for value, label in Channel.choices if value not in (Channel.WEB, Channel.MOBILE)
+]
+
+
+def normalize_cn_phone(value: str) -> str:
+    """Return a Chinese mobile or landline number as digits; raise ValidationError naming it.
+
+    Accepts separators, brackets and a leading +86. A landline needs its
+    area code, because the same local number exists in every county.
+    """
+    digits = actions.normalize_phone(value)
+    if MOBILE.match(digits) or LANDLINE.match(digits):
+        return digits
+    raise ValidationError(
+        _("Phone number “%(value)s” is invalid; enter an 11-digit mobile number such as "
+          "13812345678, or a landline with its area code such as 0576-88123456.")
+        % {"value": value},
+        code="invalid_phone",
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files and returns them as a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": "image/jpeg,image/png,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class PathSelect(forms.Select):
+    """A select whose options carry the region path, for the script that narrows the unit list."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if isinstance(instance, Region):
+            option["attrs"]["data-path"] = instance.path
+        elif isinstance(instance, Unit):
+            option["attrs"]["data-path"] = instance.region.path
+        return option
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    widget = PathSelect
+
+    def label_from_instance(self, obj: Region) -> str:
+        if obj.level == Level.COUNTY:
+            return obj.name
+        county = obj.county()
+        return f"{county.name} · {obj.name}" if county else obj.name
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    widget = PathSelect
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} ({obj.region.name})"
+
+
+UNKNOWN_CATEGORY = {"invalid_choice": gettext_lazy(
+    "Category “%(value)s” does not exist or is not offered; choose one from the list.")}
+UNKNOWN_REGION = {"invalid_choice": gettext_lazy(
+    "Region “%(value)s” does not exist or is not offered here; choose one from the list.")}
+UNKNOWN_UNIT = {"invalid_choice": gettext_lazy(
+    "Unit “%(value)s” does not exist or is not offered here; choose one from the list.")}
+
+
+def intake_regions() -> Any:
+    """Return the counties and townships a report can be filed for, county by county."""
+    return (Region.objects.current().filter(level__in=[Level.COUNTY, Level.TOWNSHIP])
+            .select_related("parent").order_by("path"))
+
+
+def related_to_region(unit: Unit, region: Region) -> bool:
+    """Return whether the unit works in the region, above it or inside it."""
+    unit_path = unit.region.path
+    return region.path.startswith(unit_path) or unit_path.startswith(region.path)
+
+
+class ReportForm(forms.Form):
+    """A report or petition from a citizen: what, where, about whom, and who sends it."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of matter"), choices=Kind.choices,
+                             widget=forms.RadioSelect)
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"), queryset=Category.public_objects.all(),
+        to_field_name="code", empty_label=gettext_lazy("— choose —"),
+        error_messages=UNKNOWN_CATEGORY,
+    )
+    region = RegionChoiceField(
+        label=gettext_lazy("Where is it? County and township"), queryset=intake_regions(),
+        to_field_name="code", empty_label=gettext_lazy("— choose —"),
+        error_messages=UNKNOWN_REGION,
+    )
+    target_unit = UnitChoiceField(
+        label=gettext_lazy("Unit concerned (optional)"), required=False,
+        queryset=Unit.objects.select_related("region").order_by("region__path", "name"),
+        empty_label=gettext_lazy("— none —"), error_messages=UNKNOWN_UNIT,
+    )
+    person_name = forms.CharField(
+        label=gettext_lazy("Person concerned (optional)"), required=False, max_length=50,
+        help_text=gettext_lazy("The name of the official you report, if any; choose their unit "
+                               "above as well."),
+    )
+    project_code = forms.CharField(
+        label=gettext_lazy("Project code (optional)"), required=False, max_length=64,
+        help_text=gettext_lazy("The code shown on the project's page in the fund query."),
+    )
+    title = forms.CharField(label=gettext_lazy("Subject (optional)"), required=False,
+                            max_length=200)
+    text = forms.CharField(
+        label=gettext_lazy("What happened? What do you ask for?"), max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": gettext_lazy(
+            "The description is empty; write what happened, where and when.")},
+    )
+    location_text = forms.CharField(label=gettext_lazy("Place (optional)"), required=False,
+                                    max_length=300)
+    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, max_digits=9,
+                                  decimal_places=6, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, max_digits=9,
+                                   decimal_places=6, widget=forms.HiddenInput)
+    identity = forms.ChoiceField(
+        label=gettext_lazy("Send it"), widget=forms.RadioSelect, initial="anonymous",
+        choices=[("anonymous", gettext_lazy("anonymously")),
+                 ("named", gettext_lazy("with my name and phone"))],
+    )
+    reporter_name = forms.CharField(label=gettext_lazy("Your name"), required=False,
+                                    max_length=50)
+    reporter_phone = forms.CharField(
+        label=gettext_lazy("Your phone"), required=False, max_length=30,
+        help_text=gettext_lazy("A mobile number, or a landline with its area code."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target_person: Person | None = None
+        self.target_project: Project | None = None
+
+    def clean_reporter_phone(self) -> str:
+        value = self.cleaned_data.get("reporter_phone", "").strip()
+        return normalize_cn_phone(value) if value else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self._clean_identity(data)
+        self._clean_targets(data)
+        return data
+
+    def _clean_identity(self, data: dict[str, Any]) -> None:
+        if data.get("identity") != "named":
+            # Anything typed before switching to anonymous is dropped, never stored.
+            data["reporter_name"] = data["reporter_phone"] = ""
+            return
+        if not data.get("reporter_name", "").strip():
+            self.add_error("reporter_name", _("Your name is missing; enter it, or send the "
+                                              "report anonymously."))
+        if not data.get("reporter_phone") and "reporter_phone" not in self.errors:
+            self.add_error("reporter_phone", _("Your phone number is missing; enter it, or "
+                                               "send the report anonymously."))
+
+    def _clean_targets(self, data: dict[str, Any]) -> None:
+        region, unit = data.get("region"), data.get("target_unit")
+        if region is not None and unit is not None and not related_to_region(unit, region):
+            self.add_error("target_unit", _(
+                "“%(unit)s” does not work in %(region)s; choose a unit of that region or leave "
+                "the unit empty.") % {"unit": unit.name, "region": region.name})
+        self.target_person = self._find_person(data.get("person_name", "").strip(), unit)
+        self.target_project = self._find_project(data.get("project_code", "").strip())
+
+    def _find_person(self, name: str, unit: Unit | None) -> Person | None:
+        """Return the one official of that name in the unit's subtree, else None.
+
+        The name stays in the report's text either way; a match also hides
+        a report from the person it accuses.
+        """
+        if not name or unit is None:
+            return None
+        people = list(Person.objects.filter(name=name, unit__path__startswith=unit.path)[:2])
+        return people[0] if len(people) == 1 else None
+
+    def _find_project(self, code: str) -> Project | None:
+        if not code:
+            return None
+        project = Project.public_objects.filter(code=code).first()
+        if project is None:
+            self.add_error("project_code", _(
+                "No public project has the code “%(code)s”; copy it from the project's page or "
+                "leave it empty.") % {"code": code})
+        return project
+
+    def register_arguments(self) -> dict[str, Any]:
+        """Return the keyword arguments of ``actions.register`` for the cleaned form."""
+        data = self.cleaned_data
+        text = data["text"]
+        person_name = data.get("person_name", "").strip()
+        if person_name and self.target_person is None:
+            text = _("Person concerned: %(name)s") % {"name": person_name} + "\n\n" + text
+        return {
+            "kind": data["kind"], "category": data["category"], "region": data["region"],
+            "text": text, "title": data.get("title", ""),
+            "target_unit": data.get("target_unit"), "target_person": self.target_person,
+            "target_project": self.target_project,
+            "location_text": data.get("location_text", ""),
+            "latitude": data.get("latitude"), "longitude": data.get("longitude"),
+            "is_anonymous": data["identity"] != "named",
+            "reporter_name": data.get("reporter_name", "").strip(),
+            "reporter_phone": data.get("reporter_phone", ""),
+        }
+
+
+class PublicReportForm(ReportForm):
+    """The report form of the portal: evidence files, the privacy notice and a submission id."""
+
+    files = MultipleFileField(
+        label=gettext_lazy("Photos or documents (optional)"), required=False,
+        help_text=gettext_lazy("JPEG, PNG or PDF."),
+    )
+    consent = forms.BooleanField(
+        label=gettext_lazy("I have read the notice on personal information above."),
+        error_messages={"required": gettext_lazy(
+            "Tick the box to confirm that you have read the notice on personal information.")},
+    )
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["kind", "category", "region", "target_unit", "person_name", "project_code",
+                   "title", "text", "location_text", "files", "identity", "reporter_name",
+                   "reporter_phone", "consent"]
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data.get("files") or []
+        check_files(files)
+        return files
+
+
+class StaffIntakeForm(ReportForm):
+    """A petition entered by staff from a visit, a call, a letter or a supervision day."""
+
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=STAFF_CHANNELS)
+    received_on = forms.DateField(
+        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    assign_to = UnitChoiceField(
+        label=gettext_lazy("Assign to (optional)"), required=False,
+        queryset=Unit.objects.none(), empty_label=gettext_lazy("— route by category —"),
+        error_messages=UNKNOWN_UNIT,
+    )
+    files = MultipleFileField(label=gettext_lazy("Evidence files (optional)"), required=False,
+                              help_text=gettext_lazy("JPEG, PNG or PDF."))
+
+    field_order = ["channel", "received_on", "kind", "category", "region", "target_unit",
+                   "person_name", "project_code", "title", "text", "location_text", "files",
+                   "identity", "reporter_name", "reporter_phone", "assign_to"]
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].queryset = Category.objects.active()
+        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["identity"].choices = [
+            ("anonymous", _("anonymous")), ("named", _("named: name and phone given"))]
+        regions = scope_for(user)
+        self.fields["region"].queryset = regions.filter(
+            Region.objects.current().filter(level__in=[Level.COUNTY, Level.TOWNSHIP,
+                                                       Level.VILLAGE])
+        ).select_related("parent").order_by("path")
+        self.fields["assign_to"].queryset = regions.filter(
+            Unit.objects.select_related("region")).order_by("region__path", "name")
+
+    def clean_received_on(self) -> Any:
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The date received, %(date)s, is in the future; enter the "
+                                    "day the petition arrived.") % {"date": value.isoformat()})
+        return value
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data.get("files") or []
+        check_files(files)
+        return files
+
+    def register_arguments(self) -> dict[str, Any]:
+        arguments = super().register_arguments()
+        arguments.update(channel=self.cleaned_data["channel"],
+                         received_on=self.cleaned_data["received_on"])
+        return arguments
+
+
+class TrackingForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Tracking code"), max_length=40,
+                           widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                         "autocapitalize": "characters"}))
+    secret = forms.CharField(label=gettext_lazy("Secret"), max_length=40,
+                             widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                           "autocapitalize": "characters"}))
+
+
+class RatingForm(TrackingForm):
+    reply = forms.IntegerField(widget=forms.HiddenInput)
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with the answer?"), coerce=int,
+        widget=forms.RadioSelect,
+        choices=[(5, gettext_lazy("5 – very satisfied")), (4, gettext_lazy("4 – satisfied")),
+                 (3, gettext_lazy("3 – partly satisfied")), (2, gettext_lazy("2 – dissatisfied")),
+                 (1, gettext_lazy("1 – very dissatisfied"))],
+        error_messages={
+            "required": gettext_lazy("Choose a score from 1 to 5."),
+            "invalid_choice": gettext_lazy("Score “%(value)s” is invalid; choose a score from "
+                                           "1 to 5."),
+        },
+    )
+    comment = forms.CharField(label=gettext_lazy("Comment (optional)"), required=False,
+                              max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewRequestForm(TrackingForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you ask for a review?"), max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Write why you disagree with the answer.")},
+    )
+
+
+# Staff workflow forms, one per action.
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Tracking code"), required=False, max_length=40)
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False,
+                              choices=[("", gettext_lazy("all"))] + State.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False,
+                             choices=[("", gettext_lazy("all"))] + Kind.choices)
+    due = forms.ChoiceField(
+        label=gettext_lazy("Deadline"), required=False,
+        choices=[("", gettext_lazy("all")), ("overdue", gettext_lazy("overdue")),
+                 ("due_soon", gettext_lazy("due soon"))],
+    )
+    region = RegionChoiceField(label=gettext_lazy("Region"), required=False,
+                               queryset=Region.objects.none(), to_field_name="code",
+                               empty_label=gettext_lazy("all"), error_messages=UNKNOWN_REGION)
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope_for(user).filter(intake_regions())
+
+
+def unit_choices_for(petition: Any) -> Any:
+    """Return the units a petition can go to: units of its county and of the regions above."""
+    county = petition.region.county() or petition.region
+    ancestors = [code for code in petition.region.path.split("/") if code]
+    return (Unit.objects.filter(Q(region__path__startswith=county.path)
+                                | Q(region__in=ancestors))
+            .select_related("region").order_by("region__path", "name"))
+
+
+class AssignForm(forms.Form):
+    unit = UnitChoiceField(label=gettext_lazy("Unit"), required=False, queryset=Unit.objects.none(),
+                           empty_label=gettext_lazy("— route by category —"),
+                           error_messages=UNKNOWN_UNIT)
+    reason = forms.CharField(label=gettext_lazy("Note (optional)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices_for(petition)
+
+
+class TransferForm(AssignForm):
+    reason = forms.CharField(label=gettext_lazy("Reason (shown to the reporter)"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(petition, *args, **kwargs)
+        self.fields["unit"].required = True
+        self.fields["unit"].empty_label = gettext_lazy("— choose —")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Note (optional)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptForm(forms.Form):
+    notice = forms.CharField(label=gettext_lazy("Notice to the reporter"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    notify = forms.BooleanField(label=gettext_lazy("The reporter is told now"), required=False,
+                                initial=True)
+
+
+class NoticeForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Notice to the reporter"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=gettext_lazy("Days"), min_value=1, max_value=366)
+    reason = forms.CharField(label=gettext_lazy("Reason (shown to the reporter)"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=gettext_lazy("Decision"), widget=forms.RadioSelect,
+                                 choices=[("approve", gettext_lazy("approve")),
+                                          ("reject", gettext_lazy("reject"))])
+    note = forms.CharField(label=gettext_lazy("Note (required when rejecting)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyForm(forms.Form):
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), required=False,
+                                choices=[("", gettext_lazy("— none —"))] + Outcome.choices)
+    text = forms.CharField(label=gettext_lazy("Reply text"), max_length=MAX_TEXT_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 8}))
+    delivered_on = forms.DateField(label=gettext_lazy("Delivered on"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReviewDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Outcome.choices)
+    text = forms.CharField(label=gettext_lazy("Opinion text"), max_length=MAX_TEXT_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+

@@ -1,0 +1,459 @@
+"""Open311 GeoReport v2 under /open311/v2/, in JSON, for the public categories.
+
+Follows the GeoReport v2 specification (wiki.open311.org/GeoReport_v2):
+- ``services.json``: active public categories are the services. A
+  category whose default kind is a report (检举控告) is never offered.
+- ``requests.json`` GET and ``requests/{id}.json``: petitions of public
+  categories, never reports; at most 1000, registered within 90 days (the
+  specification's default limit, "whichever is smallest"). Published are
+  the category, status, handling unit, dates, the region and coordinates
+  rounded to ``petitions.open311_coordinate_decimals``. The reporter's
+  text, place description, name and phone are not published, because a
+  citizen's own words may identify them (Personal Information Protection
+  Law art. 6).
+- ``requests.json`` POST: needs ``api_key``, an API token of a user with
+  an intake role (``INTAKE_ROLES``: operator; the platform has no
+  dedicated intake role). Service requests are realtime: the response
+  carries ``service_request_id`` at once and never a ``token``.
+- ``jurisdiction_id`` is a county code such as 331002. It is required on
+  POST when units exist in more than one county; on GET it narrows the
+  results to that county.
+- Errors are ``[{"code": 400, "description": "..."}]`` with the same HTTP
+  status: 403 for a missing or invalid api_key, 404 for something not
+  found, 400 otherwise. ``.xml`` answers 400: only JSON is provided.
+"""
+
+import datetime
+import functools
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
+from sunshine.organisation.scoping import scope_for
+from sunshine.organisation.tokens import user_for_token
+from sunshine.petitions import tracking
+from sunshine.petitions.forms import MAX_TEXT_LENGTH, normalize_cn_phone
+from sunshine.petitions.models import FINISHED_STATES, Category, Channel, Kind, Petition
+from sunshine.petitions.views import presenting
+from sunshine.petitions.views.submission import submit
+from sunshine.rules.values import get_setting
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "json"
+MAX_REQUESTS = 1000
+SPAN = datetime.timedelta(days=90)
+INTAKE_ROLES = (Role.OPERATOR,)
+DECIMALS = "petitions.open311_coordinate_decimals"
+PUBLIC_MAX_AGE = 60
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def json_response(data: Any, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, safe=False,
+                            json_dumps_params={"ensure_ascii": False})
+    response["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
+
+
+def error_response(status: int, description: str) -> JsonResponse:
+    return json_response([{"code": status, "description": description}], status=status)
+
+
+def endpoint(*methods: str) -> Callable:
+    """Wrap an Open311 view: JSON only, allowed methods, and errors in the specification's shape."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = error_response(405, _(
+                    "Method %(method)s is not allowed here; use %(allowed)s.")
+                    % {"method": request.method, "allowed": ", ".join(methods)})
+                response["Allow"] = ", ".join(methods)
+                return response
+            if fmt != FORMAT:
+                return error_response(400, _(
+                    "Format “%(format)s” is not provided; this endpoint answers in JSON only, "
+                    "so end the path in .json.") % {"format": fmt})
+            try:
+                return view(request, *args, **kwargs)
+            except Open311Error as error:
+                return error_response(error.status, error.description)
+
+        return csrf_exempt(wrapper)
+
+    return decorator
+
+
+def public_cache(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+# Jurisdictions
+
+def served_counties() -> list[str]:
+    """Return the codes of the counties in which at least one unit exists."""
+    paths = Unit.objects.values_list("region__path", flat=True).distinct()
+    return sorted({path.split("/")[1] for path in paths if path.count("/") >= 2})
+
+
+def jurisdiction(params: Any, *, required: bool) -> Region | None:
+    """Return the county named by ``jurisdiction_id``, the only county served, or None."""
+    given = (params.get("jurisdiction_id") or "").strip()
+    counties = served_counties()
+    if not given:
+        if required and len(counties) > 1:
+            raise Open311Error(400, _(
+                "jurisdiction_id was not provided; this endpoint serves several counties, so "
+                "send the county code, one of %(codes)s.") % {"codes": ", ".join(counties)})
+        return Region.objects.get(code=counties[0]) if len(counties) == 1 else None
+    if given not in counties:
+        raise Open311Error(404, _(
+            "jurisdiction_id “%(value)s” was not found; use a county code, one of %(codes)s.")
+            % {"value": given, "codes": ", ".join(counties) or "-"})
+    return Region.objects.get(code=given, level=Level.COUNTY)
+
+
+# Services
+
+def offered_categories() -> Any:
+    return Category.public_objects.exclude(default_kind=Kind.ACCUSATION).order_by("code")
+
+
+def service_of(category: Category) -> dict[str, Any]:
+    kind = str(Kind(category.default_kind).label)
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": _("%(name)s: a %(kind)s to the county or township government.")
+        % {"name": category.name, "kind": kind},
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ", ".join([category.name, kind]),
+        "group": kind,
+    }
+
+
+@endpoint("GET", "HEAD")
+def services(request: HttpRequest) -> HttpResponse:
+    jurisdiction(request.GET, required=False)
+    return public_cache(json_response([service_of(c) for c in offered_categories()]))
+
+
+@endpoint("GET", "HEAD")
+def service_definition(request: HttpRequest, code: str) -> HttpResponse:
+    """Every service has metadata false, so its definition has no attributes."""
+    jurisdiction(request.GET, required=False)
+    if not offered_categories().filter(code=code).exists():
+        raise Open311Error(404, _("service_code “%(value)s” was not found; see services.json "
+                                  "for the codes.") % {"value": code})
+    return public_cache(json_response({"service_code": code, "attributes": []}))
+
+
+# Requests: reading
+
+def public_requests() -> Any:
+    return (Petition.all_objects
+            .filter(category__is_public=True, category__is_active=True)
+            .exclude(kind=Kind.ACCUSATION)
+            .exclude(category__default_kind=Kind.ACCUSATION)
+            .select_related("category", "region", "assigned_unit")
+            .annotate(updated_at=Max("events__at"))
+            .order_by("-registered_at", "-pk"))
+
+
+def w3c(moment: datetime.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _expected(petition: Petition) -> str | None:
+    """Return the end of the open deadline's day; a deadline is kept until the day is over."""
+    if petition.state in FINISHED_STATES or petition.due_on is None:
+        return None
+    end = datetime.datetime.combine(petition.due_on, datetime.time(23, 59, 59))
+    return w3c(timezone.make_aware(end))
+
+
+def _rounded(value: Decimal | None, places: int) -> float | None:
+    return float(round(value, places)) if value is not None else None
+
+
+def request_of(petition: Any, places: int) -> dict[str, Any]:
+    closed = petition.state in FINISHED_STATES
+    return {
+        "service_request_id": petition.pk,
+        "status": "closed" if closed else "open",
+        "status_notes": petition.get_state_display(),
+        "service_name": petition.category.name,
+        "service_code": petition.category.code,
+        "description": None,
+        "agency_responsible": petition.assigned_unit.name if petition.assigned_unit else None,
+        "service_notice": None,
+        "requested_datetime": w3c(petition.registered_at),
+        "updated_datetime": w3c(petition.updated_at or petition.registered_at),
+        "expected_datetime": _expected(petition),
+        "address": petition.region.name,
+        "address_id": petition.region_id,
+        "zipcode": None,
+        "lat": _rounded(petition.latitude, places),
+        "long": _rounded(petition.longitude, places),
+        "media_url": None,
+    }
+
+
+def _moment(params: Any, name: str) -> datetime.datetime | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    value = parse_datetime(raw)
+    if value is None or timezone.is_naive(value):
+        raise Open311Error(400, _(
+            "%(name)s “%(value)s” is invalid; use a W3C date and time with its time zone, such "
+            "as 2026-03-01T00:00:00+08:00 or 2026-03-01T00:00:00Z.") % {"name": name, "value": raw})
+    return value
+
+
+def date_range(params: Any) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the range of ``requested_datetime``: at most 90 days, the last 90 by default."""
+    start, end = _moment(params, "start_date"), _moment(params, "end_date")
+    if start is None and end is None:
+        end = timezone.now()
+    if start is None:
+        start = end - SPAN  # type: ignore[operator]
+    if end is None:
+        end = start + SPAN
+    if end < start or end - start > SPAN:
+        raise Open311Error(400, _(
+            "start_date and end_date must be in order and at most 90 days apart; "
+            "%(start)s to %(end)s is not.") % {"start": start.isoformat(), "end": end.isoformat()})
+    return start, end
+
+
+def _codes(params: Any, name: str) -> list[str]:
+    return [part.strip() for part in (params.get(name) or "").split(",") if part.strip()]
+
+
+def _status_filter(requests_: Any, params: Any) -> Any:
+    statuses = set(_codes(params, "status"))
+    unknown = statuses - {"open", "closed"}
+    if unknown:
+        raise Open311Error(400, _("status “%(value)s” is invalid; use open, closed or both, "
+                                  "separated by a comma.") % {"value": ", ".join(sorted(unknown))})
+    if statuses == {"open"}:
+        return requests_.exclude(state__in=FINISHED_STATES)
+    if statuses == {"closed"}:
+        return requests_.filter(state__in=FINISHED_STATES)
+    return requests_
+
+
+def _by_ids(requests_: Any, ids: list[str]) -> Any:
+    bad = [value for value in ids if not value.isdigit()]
+    if bad:
+        raise Open311Error(400, _("service_request_id “%(value)s” is invalid; request ids are "
+                                  "whole numbers.") % {"value": ", ".join(bad)})
+    return requests_.filter(pk__in=[int(value) for value in ids])
+
+
+def search_requests(params: Any) -> Any:
+    county = jurisdiction(params, required=False)
+    found = public_requests()
+    if county is not None:
+        found = found.in_region(county)
+    ids = _codes(params, "service_request_id")
+    if ids:
+        # The specification: a list of ids overrides every other argument.
+        return _by_ids(found, ids)[:MAX_REQUESTS]
+    services_ = _codes(params, "service_code")
+    if services_:
+        found = found.filter(category__code__in=services_)
+    start, end = date_range(params)
+    found = found.filter(registered_at__gte=start, registered_at__lte=end)
+    return _status_filter(found, params)[:MAX_REQUESTS]
+
+
+@endpoint("GET", "HEAD", "POST")
+def requests(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return create_request(request)
+    places = get_setting(DECIMALS)
+    found = [request_of(p, places) for p in search_requests(request.GET)]
+    return public_cache(json_response(found))
+
+
+@endpoint("GET", "HEAD")
+def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
+    county = jurisdiction(request.GET, required=False)
+    found = public_requests()
+    if county is not None:
+        found = found.in_region(county)
+    petition = found.filter(pk=int(request_id)).first() if request_id.isdigit() else None
+    if petition is None:
+        raise Open311Error(404, _("service_request_id “%(value)s” was not found.")
+                           % {"value": request_id})
+    return public_cache(json_response([request_of(petition, get_setting(DECIMALS))]))
+
+
+# Requests: creating
+
+def intake_user(params: Any) -> Any:
+    """Return the user of ``api_key``; raise 403 unless it is an active intake user's token."""
+    raw = (params.get("api_key") or "").strip()
+    if not raw:
+        raise Open311Error(403, _("api_key was not provided; send the API token of a user with "
+                                  "the operator role, made with “sunshine create_token”."))
+    user = user_for_token(raw)
+    if user is None:
+        logger.info("Open311 request with an unknown api_key, prefix %s", raw[:8])
+        raise Open311Error(403, _("Invalid api_key received; can't proceed with "
+                                  "create_request. Make a new one with “sunshine create_token”."))
+    if not (user.is_superuser
+            or Assignment.objects.filter(user=user, role__in=INTAKE_ROLES).exists()):
+        raise Open311Error(403, _("The api_key belongs to “%(user)s”, who has no operator role; "
+                                  "use the token of an intake operator.") % {"user": user})
+    return user
+
+
+def _service(params: Any) -> Category:
+    code = (params.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, _("service_code was not provided; see services.json for the "
+                                  "codes."))
+    category = offered_categories().filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, _("service_code “%(value)s” was not found; see services.json "
+                                  "for the codes.") % {"value": code})
+    return category
+
+
+def _coordinate(params: Any, name: str, limit: int) -> Decimal | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or abs(value) > limit:
+        raise Open311Error(400, _("%(name)s “%(value)s” is invalid; send WGS84 degrees between "
+                                  "-%(limit)s and %(limit)s.")
+                           % {"name": name, "value": raw, "limit": limit})
+    return round(value, 6)
+
+
+def _region(params: Any, county: Region | None) -> Region:
+    """Return the region of ``address_id`` when it is a region code inside the county, else the county."""
+    address_id = (params.get("address_id") or "").strip()
+    if address_id and county is not None:
+        found = Region.objects.filter(code=address_id, path__startswith=county.path).first()
+        if found is not None:
+            return found
+    if county is None:
+        raise Open311Error(400, _("jurisdiction_id was not provided and no county is served "
+                                  "yet; send the county code."))
+    return county
+
+
+def _location(params: Any) -> dict[str, Any]:
+    lat, long = _coordinate(params, "lat", 90), _coordinate(params, "long", 180)
+    address = (params.get("address_string") or "").strip()[:300]
+    if (lat is None) != (long is None):
+        raise Open311Error(400, _("lat and long must be sent together."))
+    if lat is None and not address and not (params.get("address_id") or "").strip():
+        raise Open311Error(400, _("The location is missing; send lat and long, address_string "
+                                  "or address_id."))
+    return {"latitude": lat, "longitude": long, "location_text": address}
+
+
+def _reporter(params: Any) -> dict[str, Any]:
+    first = (params.get("first_name") or "").strip()
+    last = (params.get("last_name") or "").strip()
+    # Chinese names put the family name first; Latin names the given name.
+    name = f"{last}{first}" if not (first + last).isascii() else f"{first} {last}".strip()
+    raw_phone = (params.get("phone") or "").strip()
+    try:
+        phone = normalize_cn_phone(raw_phone) if raw_phone else ""
+    except ValidationError as error:
+        raise Open311Error(400, " ".join(error.messages)) from None
+    if phone and not name:
+        raise Open311Error(400, _("phone was sent without first_name or last_name; send the "
+                                  "name too, or neither for an anonymous request."))
+    return {"is_anonymous": not name, "reporter_name": name[:50], "reporter_phone": phone}
+
+
+def _text(params: Any) -> str:
+    text = (params.get("description") or "").strip()
+    if not text:
+        raise Open311Error(400, _("description was not provided; describe the problem."))
+    if len(text) > MAX_TEXT_LENGTH:
+        raise Open311Error(400, _("description has %(count)s characters, more than "
+                                  "%(most)s; shorten it.")
+                           % {"count": len(text), "most": MAX_TEXT_LENGTH})
+    media = (params.get("media_url") or "").strip()
+    if not media:
+        return text
+    try:
+        URLValidator(schemes=["http", "https"])(media)
+    except ValidationError:
+        raise Open311Error(400, _("media_url “%(value)s” is not an http or https address.")
+                           % {"value": media}) from None
+    # NOTE: the media is not fetched, so the platform never requests an address
+    # chosen by the client; staff open the link themselves.
+    return f"{text}\n\nmedia_url: {media}"
+
+
+def create_request(request: HttpRequest) -> HttpResponse:
+    params = request.POST
+    user = intake_user(params)
+    county = jurisdiction(params, required=True)
+    category = _service(params)
+    location = _location(params)
+    region = _region(params, county)
+    if not scope_for(user, write=True).contains_region(region):
+        raise Open311Error(403, _("The api_key's user may not file requests for %(region)s; "
+                                  "use a token of an operator there.") % {"region": region.name})
+    arguments = {"kind": category.default_kind, "category": category, "region": region,
+                 "text": _text(params), **location, **_reporter(params)}
+    try:
+        sent = submit(user, arguments=arguments, channel=Channel.WEB)
+    except ValidationError as error:
+        raise Open311Error(400, " ".join(error.messages)) from None
+    logger.info("Open311 request %s created by user %s", sent.petition.pk, user.pk)
+    return json_response([{
+        "service_request_id": sent.petition.pk,
+        "service_notice": service_notice(sent.petition, sent.secret),
+        "account_id": None,
+    }])
+
+
+def service_notice(petition: Petition, secret: str) -> str:
+    due = presenting.public_deadlines(petition)
+    notice = _("Tracking code %(code)s, secret %(secret)s: give both to the reporter, who "
+               "follows the request with them; the secret is not shown again.") % {
+        "code": tracking.format_code(petition.tracking_code),
+        "secret": tracking.format_code(secret)}
+    if due:
+        notice += " " + _("%(step)s by %(date)s.") % {"step": due[0].label,
+                                                       "date": due[0].due.isoformat()}
+    return notice
+

@@ -1,0 +1,232 @@
+"""The citizen's pages: send a report, then follow it with the tracking code and secret.
+
+No login. The secret is shown once, on the receipt, and never stored in
+plain text; the tracking page asks for code and secret on every visit and
+carries them in the forms of the page it shows, never in a URL or cookie.
+"""
+
+import logging
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sunshine.petitions import actions, tracking
+from sunshine.petitions.forms import PublicReportForm, RatingForm, ReviewRequestForm, TrackingForm
+from sunshine.petitions.models import Channel, Kind, Petition, ReviewLevel, State
+from sunshine.petitions.views import presenting
+from sunshine.petitions.views.access import (
+    IntakeLimited,
+    check_intake_limit,
+    client_ip,
+    count_intake,
+)
+from sunshine.petitions.views.submission import submit
+from sunshine.rules.values import get_setting
+
+logger = logging.getLogger(__name__)
+
+RETENTION_YEARS = "petitions.reporter_data_retention_years"
+# How long a submission id is remembered, so a reloaded receipt page does not file twice.
+SUBMISSION_MEMORY_SECONDS = 24 * 3600
+
+
+def _report_page(request: HttpRequest, form: PublicReportForm, *, status: int = 200,
+                 error: str = "") -> HttpResponse:
+    context = {
+        "form": form,
+        "error": error,
+        "retention_years": get_setting(RETENTION_YEARS),
+        "max_bytes": get_setting("petitions.evidence_max_bytes"),
+        "max_files": get_setting("petitions.evidence_max_files"),
+    }
+    return render(request, "petitions/report_form.html", context, status=status)
+
+
+def _submission_key(submission: uuid.UUID) -> str:
+    return f"petitions:intake:submission:{submission.hex}"
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """Show the report form, or file the report and show the receipt with the secret."""
+    if request.method != "POST":
+        initial = {"submission": uuid.uuid4(), "identity": "anonymous",
+                   "project_code": request.GET.get("project", "")[:64]}
+        if request.GET.get("kind") in Kind.values:
+            initial["kind"] = request.GET["kind"]
+        return _report_page(request, PublicReportForm(initial=initial))
+
+    address = client_ip(request)
+    form = PublicReportForm(request.POST, request.FILES)
+    try:
+        check_intake_limit(address)
+    except IntakeLimited as limited:
+        return _report_page(request, form, status=429, error=str(limited))
+    if not form.is_valid():
+        return _report_page(request, form, status=400)
+
+    submission_id = form.cleaned_data.get("submission") or uuid.uuid4()
+    if not cache.add(_submission_key(submission_id), "", SUBMISSION_MEMORY_SECONDS):
+        return _already_sent(request, submission_id)
+    try:
+        sent = submit(None, arguments=form.register_arguments(), channel=Channel.WEB,
+                      files=form.cleaned_data["files"])
+    except ValidationError as error:
+        cache.delete(_submission_key(submission_id))
+        form.add_error(None, error)
+        return _report_page(request, form, status=400)
+
+    count_intake(address)
+    cache.set(_submission_key(submission_id), sent.petition.tracking_code,
+              SUBMISSION_MEMORY_SECONDS)
+    return _receipt(request, sent.petition, sent.secret)
+
+
+def _receipt(request: HttpRequest, petition: Petition, secret: str) -> HttpResponse:
+    context = {
+        "petition": petition,
+        "code": tracking.format_code(petition.tracking_code),
+        "secret": tracking.format_code(secret),
+        "deadlines": presenting.public_deadlines(petition),
+    }
+    return render(request, "petitions/receipt.html", context, status=201)
+
+
+def _already_sent(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    code = cache.get(_submission_key(submission_id)) or ""
+    logger.info("repeated submission of the same report form ignored")
+    context = {"code": tracking.format_code(code) if code else ""}
+    return render(request, "petitions/already_sent.html", context, status=409)
+
+
+# Tracking
+
+
+def _neutral_message() -> str:
+    return _("No report matches this tracking code and secret. Check both against your "
+             "receipt; letters that look alike (0 and O, 1 and I) are never used.")
+
+
+def _find(request: HttpRequest, form: TrackingForm) -> tuple[Petition | None, HttpResponse | None]:
+    """Look the petition up; return it, or the response that explains why not."""
+    code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
+    try:
+        petition = tracking.lookup(code, secret, client_ip=client_ip(request))
+    except tracking.TrackingLocked as locked:
+        return None, _track_page(request, TrackingForm(), error=str(locked), status=429)
+    if petition is None:
+        return None, _track_page(request, form, error=_neutral_message(), status=404)
+    return petition, None
+
+
+def _track_page(request: HttpRequest, form: TrackingForm, *, error: str = "",
+                status: int = 200) -> HttpResponse:
+    return render(request, "petitions/track.html", {"form": form, "error": error},
+                  status=status)
+
+
+def review_level(petition: Petition) -> str | None:
+    """Return the review level the reporter may ask for now, or None."""
+    if petition.kind != Kind.REQUEST:
+        return None
+    return {State.REPLIED: ReviewLevel.REVIEW,
+            State.REVIEWED: ReviewLevel.RE_REVIEW}.get(State(petition.state))
+
+
+def _result(request: HttpRequest, petition: Petition, form: TrackingForm, *,
+            status: int = 200, notice: str = "", rating_form: Any = None,
+            review_form: Any = None) -> HttpResponse:
+    credentials = {"code": form.cleaned_data["code"], "secret": form.cleaned_data["secret"]}
+    unrated = presenting.latest_unrated_reply(petition)
+    context = {
+        "petition": petition,
+        "code": tracking.format_code(petition.tracking_code),
+        "credentials": credentials,
+        "deadlines": presenting.public_deadlines(petition),
+        "steps": presenting.public_steps(petition),
+        "replies": petition.replies.select_related("unit").order_by("delivered_on", "id"),
+        "extensions": presenting.approved_extensions(petition),
+        "unrated": unrated,
+        "rating_form": rating_form or RatingForm(initial={**credentials, "reply": getattr(
+            unrated, "pk", None)}),
+        "review_level": review_level(petition),
+        "review_form": review_form or ReviewRequestForm(initial=credentials),
+        "notice": notice,
+    }
+    return render(request, "petitions/track_result.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _track_page(request, TrackingForm())
+    form = TrackingForm(request.POST)
+    if not form.is_valid():
+        return _track_page(request, form, status=400)
+    petition, refused = _find(request, form)
+    if petition is None:
+        return refused  # type: ignore[return-value]
+    return _result(request, petition, form)
+
+
+@never_cache
+@require_POST
+def track_rate(request: HttpRequest) -> HttpResponse:
+    """Record the reporter's 1-5 score and comment on the latest answer."""
+    form = RatingForm(request.POST)
+    credentials = TrackingForm(request.POST)
+    if not credentials.is_valid():
+        return _track_page(request, credentials, status=400)
+    petition, refused = _find(request, credentials)
+    if petition is None:
+        return refused  # type: ignore[return-value]
+    if not form.is_valid():
+        return _result(request, petition, credentials, status=400, rating_form=form)
+
+    answer = petition.replies.filter(pk=form.cleaned_data["reply"]).first()
+    if answer is None:
+        form.add_error(None, _("This answer does not belong to your report; reload the page."))
+        return _result(request, petition, credentials, status=400, rating_form=form)
+    try:
+        actions.rate(petition, answer, score=form.cleaned_data["score"],
+                     comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _result(request, petition, credentials, status=400, rating_form=form)
+    petition.refresh_from_db()
+    return _result(request, petition, credentials, notice=_("Thank you; your rating was saved."))
+
+
+@never_cache
+@require_POST
+def track_review(request: HttpRequest) -> HttpResponse:
+    """Record the reporter's request for a review or re-review of the written answer."""
+    form = ReviewRequestForm(request.POST)
+    credentials = TrackingForm(request.POST)
+    if not credentials.is_valid():
+        return _track_page(request, credentials, status=400)
+    petition, refused = _find(request, credentials)
+    if petition is None:
+        return refused  # type: ignore[return-value]
+    if not form.is_valid():
+        return _result(request, petition, credentials, status=400, review_form=form)
+
+    level = review_level(petition) or ReviewLevel.REVIEW
+    try:
+        actions.request_review(petition, reason=form.cleaned_data["reason"], level=level)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _result(request, petition, credentials, status=400, review_form=form)
+    petition.refresh_from_db()
+    return _result(request, petition, credentials,
+                   notice=_("Your request was recorded; the deadline for the opinion is shown "
+                            "below."))

@@ -1,0 +1,67 @@
+"""Shared data for the petition web, API and Open311 tests.
+
+Categories: ``roads`` (a request, public, routed to the township
+government), ``lamps`` (a suggestion, public, not routed), ``graft`` (a
+report, public, routed to the county commission) and ``internal`` (a
+request, not public). Files: the smallest valid JPEG, PNG and PDF
+headers, and a Windows program renamed to a photo.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from sunshine.audit.actions import create_row
+from sunshine.organisation.models import Level, UnitKind
+from sunshine.petitions import actions
+from sunshine.petitions.models import Category, Channel, Kind
+from tests.conftest import region
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A Monday; 15 calendar days later is Tue 17 Mar 2026, a working day.
+NOW = datetime.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)
+TOWNSHIP = "331002001"
+VILLAGE = "331002001003"
+PHONE = "13812345678"
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"\x00" * 64
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+
+def make_category(code: str, name: str, kind: str, *, public: bool = True,
+                  unit_kind: str = "", level: str = "") -> Category:
+    with transaction.atomic():
+        return create_row(None, Category(code=code, name=name, default_kind=kind,
+                                         is_public=public, route_unit_kind=unit_kind,
+                                         route_level=level))
+
+
+def make_categories() -> dict[str, Category]:
+    return {
+        "roads": make_category("roads", "道路交通", Kind.REQUEST,
+                               unit_kind=UnitKind.GOVERNMENT, level=Level.TOWNSHIP),
+        "lamps": make_category("lamps", "路灯照明", Kind.SUGGESTION),
+        "graft": make_category("graft", "违纪违法", Kind.ACCUSATION,
+                               unit_kind=UnitKind.COMMISSION, level=Level.COUNTY),
+        "internal": make_category("internal", "内部事项", Kind.REQUEST, public=False),
+    }
+
+
+def register(category: Category, actor=None, **extra):
+    """Register a petition through the action; return (petition, secret)."""
+    fields = {"kind": category.default_kind, "category": category, "channel": Channel.WEB,
+              "region": region(TOWNSHIP), "text": "路面塌陷，请尽快修复。",
+              "is_anonymous": True}
+    fields.update(extra)
+    return actions.register(actor, **fields)
+
+
+def report_form(category: str = "roads", **extra) -> dict:
+    """Return the POST data of a valid anonymous report on the portal form."""
+    data = {"kind": Kind.REQUEST, "category": category, "region": TOWNSHIP,
+            "text": "村口道路塌陷，已有车辆受损。", "identity": "anonymous", "consent": "on"}
+    data.update(extra)
+    return data

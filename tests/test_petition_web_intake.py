@@ -1,0 +1,326 @@
+"""The public report form at /reports/new/: validation, evidence files, receipt and limits."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from sunshine.audit.verify import verify
+from sunshine.organisation import actions as org_actions
+from sunshine.petitions import tracking
+from sunshine.petitions.models import Channel, Evidence, Kind, Petition, State
+from sunshine.rules.models import Setting
+from tests.petition_web_data import (
+    EXE,
+    JPEG,
+    NOW,
+    PDF,
+    PHONE,
+    PNG,
+    make_categories,
+    report_form,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("petitions:report_new")
+
+
+@pytest.fixture(autouse=True)
+def setup(time_machine, settings, tmp_path):
+    time_machine.move_to(NOW, tick=False)
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def categories(db):
+    return make_categories()
+
+
+def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def set_value(key: str, value) -> None:
+    Setting.objects.create(key=key, value=value, effective_from=datetime.date(2020, 1, 1))
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def only_petition() -> Petition:
+    return Petition.all_objects.get()
+
+
+def test_it_shows_the_form_in_chinese_with_the_privacy_notice(client, categories):
+    response = client.get(URL)
+
+    text = page(response)
+    assert response.status_code == 200
+    assert "个人信息" in text
+    assert "个人信息保护法" in text
+    assert "道路交通" in text
+    assert "内部事项" not in text
+    assert "id_number" not in text
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_it_follows_the_large_type_cookie(client, categories):
+    client.cookies["sunshine_large_type"] = "1"
+
+    text = page(client.get(URL))
+
+    assert '<body class="portal large-type">' in text
+
+
+def test_it_speaks_english_when_asked(client, categories):
+    text = page(client.get(URL, HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "Send a report or petition" in text
+    assert "Notice on personal information" in text
+
+
+def test_it_files_an_anonymous_report_and_shows_code_and_secret(client, categories):
+    response = client.post(URL, report_form())
+
+    assert response.status_code == 201
+    petition = only_petition()
+    text = page(response)
+    code = tracking.format_code(petition.tracking_code)
+    assert code in text
+    secret = re.search(r'id="tracking-secret">([A-Z0-9-]+)<', text).group(1)
+    assert tracking.lookup(code, secret, client_ip="203.0.113.5") == petition
+    assert "2026-03-17" in text
+    assert petition.channel == Channel.WEB
+    assert petition.is_anonymous
+    assert petition.reporter_name_encrypted == ""
+    assert "no-store" in response["Cache-Control"]
+    assert verify() == []
+
+
+def test_it_routes_the_report_to_the_township(client, categories, township_unit):
+    client.post(URL, report_form())
+
+    petition = only_petition()
+    assert petition.assigned_unit == township_unit
+    assert petition.state == State.RECEIVED
+
+
+def test_it_keeps_the_report_when_no_unit_handles_it(client, categories):
+    response = client.post(URL, report_form("lamps", kind=Kind.SUGGESTION))
+
+    assert response.status_code == 201
+    petition = only_petition()
+    assert petition.assigned_unit is None
+    assert petition.assign_due == datetime.date(2026, 3, 17)
+
+
+def test_it_stores_a_named_reporter_encrypted(client, categories):
+    response = client.post(URL, report_form(identity="named", reporter_name="王五",
+                                            reporter_phone="138 1234 5678"))
+
+    assert response.status_code == 201
+    petition = only_petition()
+    assert not petition.is_anonymous
+    assert petition.decrypt_reporter() == {"name": "王五", "phone": PHONE}
+
+
+def test_it_accepts_a_landline_with_area_code(client, categories):
+    response = client.post(URL, report_form(identity="named", reporter_name="王五",
+                                            reporter_phone="0576-88123456"))
+
+    assert response.status_code == 201
+    assert only_petition().decrypt_reporter()["phone"] == "057688123456"
+
+
+@pytest.mark.parametrize("phone", ["12345", "23812345678", "88123456", "1381234567x"])
+def test_it_rejects_an_invalid_phone_naming_it(client, categories, phone):
+    response = client.post(URL, report_form(identity="named", reporter_name="王五",
+                                            reporter_phone=phone))
+
+    assert response.status_code == 400
+    assert phone in page(response)
+    assert "手机号码" in page(response) or "电话号码" in page(response)
+    assert not Petition.all_objects.exists()
+
+
+def test_it_needs_name_and_phone_for_a_named_report(client, categories):
+    response = client.post(URL, report_form(identity="named"))
+
+    text = page(response)
+    assert response.status_code == 400
+    assert "姓名" in text
+    assert "电话" in text
+
+
+def test_it_drops_a_name_typed_before_choosing_anonymous(client, categories):
+    client.post(URL, report_form(reporter_name="王五", reporter_phone=PHONE))
+
+    petition = only_petition()
+    assert petition.is_anonymous
+    assert petition.reporter_phone_hash == ""
+
+
+def test_it_rejects_empty_text(client, categories):
+    response = client.post(URL, report_form(text="   "))
+
+    assert response.status_code == 400
+    assert "请描述" in page(response) or "描述为空" in page(response)
+    assert not Petition.all_objects.exists()
+
+
+def test_it_rejects_an_unknown_category_naming_it(client, categories):
+    response = client.post(URL, report_form("nosuch"))
+
+    assert response.status_code == 400
+    assert "nosuch" in page(response)
+
+
+def test_it_rejects_a_category_not_offered_to_the_public(client, categories):
+    response = client.post(URL, report_form("internal"))
+
+    assert response.status_code == 400
+    assert "internal" in page(response)
+
+
+def test_it_rejects_a_unit_outside_the_region(client, categories, unit_b):
+    response = client.post(URL, report_form(target_unit=unit_b.pk))
+
+    assert response.status_code == 400
+    assert "黄岩区人民政府" in page(response)
+
+
+def test_it_links_the_person_concerned_in_the_unit(client, categories, unit_a):
+    person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, target_unit=unit_a.pk,
+                                 person_name="赵六"))
+
+    petition = only_petition()
+    assert petition.target_person == person
+    assert petition.target_unit == unit_a
+
+
+def test_it_keeps_an_unknown_person_in_the_text(client, categories, unit_a):
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, target_unit=unit_a.pk,
+                                 person_name="钱七"))
+
+    petition = only_petition()
+    assert petition.target_person is None
+    assert "钱七" in petition.text
+
+
+def test_it_rejects_an_unknown_project_code(client, categories):
+    response = client.post(URL, report_form(project_code="NO-SUCH-1"))
+
+    assert response.status_code == 400
+    assert "NO-SUCH-1" in page(response)
+
+
+@pytest.mark.parametrize(("name", "content", "content_type", "extension"), [
+    ("photo.jpg", JPEG, "image/jpeg", "jpg"),
+    ("scan.png", PNG, "image/png", "png"),
+    ("letter.pdf", PDF, "application/pdf", "pdf"),
+    ("letter.jpg", PDF, "application/pdf", "pdf"),
+])
+def test_it_stores_evidence_by_its_content(client, categories, name, content, content_type,
+                                           extension):
+    response = client.post(URL, {**report_form(), "files": [upload(name, content)]})
+
+    assert response.status_code == 201
+    evidence = Evidence.objects.get()
+    assert evidence.content_type == content_type
+    assert evidence.stored_name.endswith("." + extension)
+    assert evidence.original_name == name
+    assert evidence.size == len(content)
+    with default_storage.open(evidence.stored_name, "rb") as stored:
+        assert stored.read() == content
+    assert verify() == []
+
+
+def test_it_rejects_a_disguised_program(client, categories):
+    response = client.post(URL, {**report_form(), "files": [upload("photo.jpg", EXE)]})
+
+    text = page(response)
+    assert response.status_code == 400
+    assert "photo.jpg" in text
+    assert "JPEG, PNG, PDF" in text
+    assert not Petition.all_objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_it_rejects_an_oversized_file(client, categories):
+    set_value("petitions.evidence_max_bytes", 50)
+
+    response = client.post(URL, {**report_form(), "files": [upload("big.jpg", JPEG)]})
+
+    assert response.status_code == 400
+    assert "big.jpg" in page(response)
+    assert not Petition.all_objects.exists()
+
+
+def test_it_rejects_too_many_files(client, categories):
+    set_value("petitions.evidence_max_files", 2)
+    files = [upload(f"p{i}.jpg", JPEG) for i in range(3)]
+
+    response = client.post(URL, {**report_form(), "files": files})
+
+    assert response.status_code == 400
+    assert not Petition.all_objects.exists()
+
+
+def test_it_requires_the_privacy_notice_to_be_read(client, categories):
+    data = report_form()
+    del data["consent"]
+
+    response = client.post(URL, data)
+
+    assert response.status_code == 400
+    assert not Petition.all_objects.exists()
+
+
+def test_it_requires_a_csrf_token(categories):
+    response = Client(enforce_csrf_checks=True).post(URL, report_form())
+
+    assert response.status_code == 403
+    assert not Petition.all_objects.exists()
+
+
+def test_it_limits_reports_per_address(client, categories):
+    set_value("petitions.intake_max_per_ip", 2)
+
+    statuses = [client.post(URL, report_form()).status_code for _ in range(3)]
+
+    assert statuses == [201, 201, 429]
+    assert Petition.all_objects.count() == 2
+
+
+def test_it_files_a_resent_form_once(client, categories):
+    data = report_form(submission="0f0e0d0c-0b0a-4908-8706-050403020100")
+
+    first = client.post(URL, data)
+    second = client.post(URL, data)
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert tracking.format_code(only_petition().tracking_code) in page(second)
+
+
+def test_it_prefills_the_project_from_the_address(client, categories):
+    text = page(client.get(URL + "?project=JJ-2025-001"))
+
+    assert 'value="JJ-2025-001"' in text
+
+
+def test_it_rejects_other_methods(client, categories):
+    assert client.put(URL).status_code == 405
+    assert client.delete(URL).status_code == 405
