@@ -104,9 +104,10 @@ def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the import.
 
     A 100,000-row import keeps about a million objects alive, and each
-    full collection walks all of them: measured here, collections took a
-    seventh of the import's CPU time. The rows form no reference cycles, so
-    nothing waits for collection in the meantime.
+    full collection walks all of them. One measurement of such an import
+    on a 2-core machine took 3.3 s of CPU with the collector and 2.8 s
+    without. The rows form no reference cycles, so nothing waits for
+    collection in the meantime.
     """
     was_enabled = gc.isenabled()
     gc.disable()
