@@ -49,8 +49,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     group.add_argument("--threads", type=int, default=2, help="wrk threads")
     group.add_argument("--max-requests", type=int, default=1_000_000,
                        help="cap on requests per load run, on top of the duration")
-    group.add_argument("--codes", type=int, default=20_000,
-                       help="distinct project codes the requests rotate over (default 20000)")
+    group.add_argument("--codes", type=int, default=2_000,
+                       help="distinct project codes the requests rotate over, each requested "
+                            "once before the rounds (default 2000)")
     group.add_argument("--page-path", default=web.WebOptions.page_path,
                        help="project page path; {code} is replaced (default %(default)s)")
     group.add_argument("--api-path", default=web.WebOptions.api_path,

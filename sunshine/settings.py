@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "sunshine.api",
     "sunshine.dashboard",
     "sunshine.demo",
+    "sunshine.duties",
+    "sunshine.notify",
 ]
 
 MIDDLEWARE = [
+    "sunshine.lib.public_cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

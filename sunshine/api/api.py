@@ -196,13 +196,13 @@ def language_and_caching(run: Callable) -> Callable:
             response = api.create_response(request, {"detail": message}, status=400)
         else:
             with translation.override(language):
-                response = cached_run(request, *args, **kwargs)
+                response = public_run(request, *args, **kwargs)
             response["Content-Language"] = language
         set_cache_headers(request, response)
         return response
 
     # Anonymous answers are public data, kept in the shared cache until the next write.
-    cached_run = public_cache.cached()(run)
+    public_run = public_cache.public(run)
 
     return wrapper
 

@@ -1,8 +1,9 @@
 """A shared cache of public responses, emptied by any governed write.
 
 Public pages and anonymous API answers are the same for every citizen who
-asks in the same language, so rendered responses are kept in Django's cache
-under a key that includes a generation number. Every audited write bumps the
+asks in the same language, so views marked ``public`` have their responses
+kept in Django's cache by ``PublicCacheMiddleware``, the outermost
+middleware, under a key that includes a generation number. Every audited write bumps the
 generation, which makes all older entries unreachable at once; they then
 expire on their own. Each process reads the generation at most once per
 ``REFRESH_SECONDS``, so a write shows on public pages within that time.
@@ -23,12 +24,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 
 GENERATION_KEY = "sunshine:public:generation"
 REFRESH_SECONDS = 1.0
 ENTRY_SECONDS = 600
-KEPT_HEADERS = ("Content-Type", "Cache-Control", "Vary", "Content-Language")
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"generation": None, "checked_at": 0.0}
@@ -64,55 +63,65 @@ def generation() -> int:
 
 def is_cacheable(request: HttpRequest) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        request.method == "GET"
         and "Authorization" not in request.headers
-        # A petition's tracking secret is a credential like a token.
-        and "X-Tracking-Secret" not in request.headers
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not connection.in_atomic_block
     )
 
 
-def cache_key(request: HttpRequest, variant: str = "") -> str:
-    raw = f"{request.get_full_path()}|{translation.get_language()}|{variant}"
+def cache_key(request: HttpRequest) -> str:
+    """Key a response by everything that can change it: path, language inputs and cookies."""
+    cookies = sorted(
+        (name, value) for name, value in request.COOKIES.items()
+        if name != settings.CSRF_COOKIE_NAME
+    )
+    raw = repr((request.get_full_path(), request.headers.get("Accept-Language", ""), cookies))
     digest = hashlib.sha256(raw.encode()).hexdigest()
     return f"sunshine:public:{generation()}:{digest}"
 
 
-def cached(variant: Callable[[HttpRequest], str] = lambda request: "") -> Callable:
-    """Serve a view's 200 responses from the shared cache for anonymous requests.
+def public(view: Callable) -> Callable:
+    """Mark a view's 200 responses as the same for every anonymous visitor."""
 
-    ``variant`` names what else, besides path and language, changes the page
-    (for example the large-type cookie).
-    """
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.public_cacheable = True  # type: ignore[attr-defined]
+        return response
 
-    def decorate(view: Callable) -> Callable:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not is_cacheable(request):
-                return view(request, *args, **kwargs)
-            key = cache_key(request, variant(request))
-            stored = cache.get(key)
-            if stored is not None:
-                return restore(stored)
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                cache.set(key, freeze(response), timeout=ENTRY_SECONDS)
-            return response
-
-        return wrapper
-
-    return decorate
+    return wrapper
 
 
-def freeze(response: HttpResponse) -> tuple[bytes, dict[str, str]]:
-    headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-    return response.content, headers
+class PublicCacheMiddleware:
+    """Answer repeated anonymous requests for public pages before any other middleware runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_cacheable(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            return restore(stored)
+
+        response = self.get_response(request)
+        if (getattr(response, "public_cacheable", False) and response.status_code == 200
+                and not response.streaming and not response.cookies):
+            cache.set(key, freeze(response), timeout=ENTRY_SECONDS)
+        return response
 
 
-def restore(stored: tuple[bytes, dict[str, str]]) -> HttpResponse:
+def freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
+    return response.content, list(response.headers.items())
+
+
+def restore(stored: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
     content, headers = stored
     response = HttpResponse(content)
-    for name, value in headers.items():
+    for name, value in headers:
         response[name] = value
     return response

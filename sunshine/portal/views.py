@@ -50,12 +50,8 @@ class ResultRow:
     overdue: bool
 
 
-def type_size(request: HttpRequest) -> str:
-    return request.COOKIES.get(LARGE_TYPE_COOKIE, "")
-
-
 @require_safe
-@public_cache.cached(type_size)
+@public_cache.public
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 @vary_on_headers("Cookie", "Accept-Language")
 def search(request: HttpRequest) -> HttpResponse:
@@ -80,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_cache.cached(type_size)
+@public_cache.public
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 @vary_on_headers("Cookie", "Accept-Language")
 def project(request: HttpRequest, code: str) -> HttpResponse:
