@@ -65,3 +65,26 @@ def report_form(category: str = "roads", **extra) -> dict:
             "text": "村口道路塌陷，已有车辆受损。", "identity": "anonymous", "consent": "on"}
     data.update(extra)
     return data
+
+
+def make_world(categories, *, township_unit) -> dict:
+    """Register three petitions on Mon 2 Mar 2026 and return them with their secrets.
+
+    - ``request``: a named request in 海门街道, routed to the township government.
+    - ``elsewhere``: an anonymous request in 黄岩区 (331003), not routed.
+    - ``report``: a named report accusing the township government, routed to the
+      椒江区 commission (``inspector_a``'s unit, which must exist); the township's
+      staff must never see it.
+    """
+    request, request_secret = register(categories["roads"], is_anonymous=False,
+                                       reporter_name="李四", reporter_phone=PHONE)
+    request = actions.assign(None, request)
+    elsewhere, elsewhere_secret = register(categories["lamps"], region=region("331003001"),
+                                           text="建议增加路灯。")
+    report, report_secret = register(categories["graft"], target_unit=township_unit,
+                                     text="街道工作人员收受好处费。", is_anonymous=False,
+                                     reporter_name="张三", reporter_phone="13900001111")
+    report = actions.assign(None, report)
+    return {"request": request, "elsewhere": elsewhere, "report": report,
+            "secrets": {"request": request_secret, "elsewhere": elsewhere_secret,
+                        "report": report_secret}}

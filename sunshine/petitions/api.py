@@ -14,11 +14,13 @@
 """
 
 import datetime
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
@@ -42,6 +44,25 @@ from sunshine.petitions.views.submission import submit
 logger = logging.getLogger(__name__)
 
 router = Router(tags=["reports and petitions"])
+
+
+def private_answers(run: Callable) -> Callable:
+    """Keep every answer of this router out of the shared public cache.
+
+    A report's status depends on the secret in a header that the shared
+    cache does not key on, and the staff answers depend on the token.
+    """
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = run(request, *args, **kwargs)
+        response.public_cacheable = False  # type: ignore[attr-defined]
+        return response
+
+    return wrapper
+
+
+router.add_decorator(private_answers, mode="view")
 
 SECRET_HEADER = "X-Tracking-Secret"  # noqa: S105 - a header name, not a secret
 ISO_DATE = "ISO 8601 date, e.g. 2026-03-17."

@@ -325,8 +325,7 @@ class StaffIntakeForm(ReportForm):
 
     def register_arguments(self) -> dict[str, Any]:
         arguments = super().register_arguments()
-        arguments.update(channel=self.cleaned_data["channel"],
-                         received_on=self.cleaned_data["received_on"])
+        arguments["received_on"] = self.cleaned_data["received_on"]
         return arguments
 
 

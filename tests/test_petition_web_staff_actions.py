@@ -1,0 +1,325 @@
+"""The workflow forms at /staff/petitions/<pk>/<action>/: each step, its errors and its rights.
+
+Personas as in tests/conftest.py, plus ``township_leader``, who approves
+the township's extensions. Every step answers 302 on success, 400 with
+the page and the message on invalid input or state, 403 outside the
+user's rights, 404 for an unknown petition or action, and 405 for GET.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from sunshine.organisation.models import Role
+from sunshine.petitions import actions
+from sunshine.petitions.models import (
+    ExtensionStatus,
+    Kind,
+    Outcome,
+    Petition,
+    ReviewLevel,
+    State,
+)
+from tests.conftest import make_staff
+from tests.petition_web_data import NOW, SHANGHAI, make_categories, make_world, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    cache.clear()
+    return time_machine
+
+
+@pytest.fixture
+def categories(db):
+    return make_categories()
+
+
+@pytest.fixture
+def world(categories, inspector_a, township_unit):
+    return make_world(categories, township_unit=township_unit)
+
+
+@pytest.fixture
+def township_leader(django_user_model, township_unit):
+    return make_staff(django_user_model, "township_leader", Role.LEADER, township_unit)
+
+
+def act(client, user, petition, action: str, data: dict | None = None):
+    client.force_login(user)
+    return client.post(reverse("petitions:staff_action", args=[petition.pk, action]), data or {})
+
+
+def fresh(petition) -> Petition:
+    return Petition.all_objects.get(pk=petition.pk)
+
+
+def handling(world, township_operator) -> Petition:
+    return actions.accept(township_operator, world["request"], notice="已受理。")
+
+
+def test_accept_starts_the_handling_period(client, world, township_operator):
+    response = act(client, township_operator, world["request"], "accept",
+                   {"notice": "已受理，将于法定期限内答复。", "notify": "on"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("petitions:staff_detail",
+                                           args=[world["request"].pk])
+    petition = fresh(world["request"])
+    assert petition.state == State.HANDLING
+    # 60 days end on Fri 1 May, in the Labour Day holiday of 1 to 5 May 2026.
+    assert petition.handle_due == datetime.date(2026, 5, 6)
+
+
+def test_an_unknown_action_is_not_found(client, world, township_operator):
+    assert act(client, township_operator, world["request"], "explode").status_code == 404
+
+
+def test_an_unknown_petition_is_not_found(client, world, township_operator):
+    client.force_login(township_operator)
+    url = reverse("petitions:staff_action", args=[999999, "accept"])
+
+    assert client.post(url).status_code == 404
+
+
+def test_actions_reject_get(client, world, township_operator):
+    client.force_login(township_operator)
+    url = reverse("petitions:staff_action", args=[world["request"].pk, "accept"])
+
+    assert client.get(url).status_code == 405
+
+
+def test_another_county_may_not_act(client, world, operator_b):
+    response = act(client, operator_b, world["request"], "accept")
+
+    assert response.status_code == 403
+    assert fresh(world["request"]).state == State.RECEIVED
+
+
+def test_a_read_only_inspector_may_not_accept_a_request(client, world, inspector_a):
+    response = act(client, inspector_a, world["request"], "accept")
+
+    assert response.status_code == 403
+    assert fresh(world["request"]).state == State.RECEIVED
+
+
+def test_the_accused_unit_may_not_act_on_the_report(client, world, township_operator):
+    response = act(client, township_operator, world["report"], "close")
+
+    assert response.status_code == 404
+
+
+def test_assign_routes_or_takes_the_chosen_unit(client, world, operator_b, unit_b):
+    response = act(client, operator_b, world["elsewhere"], "assign", {"unit": unit_b.pk})
+
+    assert response.status_code == 302
+    assert fresh(world["elsewhere"]).assigned_unit == unit_b
+
+
+def test_assign_without_a_route_explains_itself(client, world, operator_b):
+    response = act(client, operator_b, world["elsewhere"], "assign", {"unit": ""})
+
+    assert response.status_code == 400
+    assert "路灯照明" in response.content.decode()
+
+
+def test_assign_rejects_an_unknown_unit_naming_it(client, world, operator_b):
+    response = act(client, operator_b, world["elsewhere"], "assign", {"unit": "424242"})
+
+    assert response.status_code == 400
+    assert "424242" in response.content.decode()
+
+
+def test_transfer_needs_a_reason(client, world, township_operator, unit_a):
+    response = act(client, township_operator, world["request"], "transfer", {"unit": unit_a.pk})
+
+    assert response.status_code == 400
+    assert fresh(world["request"]).assigned_unit != unit_a
+
+
+def test_transfer_moves_the_petition(client, world, township_operator, unit_a):
+    response = act(client, township_operator, world["request"], "transfer",
+                   {"unit": unit_a.pk, "reason": "属区级部门职责"})
+
+    assert response.status_code == 302
+    assert fresh(world["request"]).assigned_unit == unit_a
+
+
+def test_not_accept_needs_a_reason(client, world, township_operator):
+    bad = act(client, township_operator, world["request"], "not_accept", {"reason": " "})
+    good = act(client, township_operator, world["request"], "not_accept",
+               {"reason": "已通过诉讼途径解决"})
+
+    assert bad.status_code == 400
+    assert good.status_code == 302
+    assert fresh(world["request"]).state == State.NOT_ACCEPTED
+
+
+def test_refer_closes_the_petition(client, world, township_operator):
+    response = act(client, township_operator, world["request"], "refer",
+                   {"reason": "请向劳动人事争议仲裁委员会申请仲裁"})
+
+    assert response.status_code == 302
+    assert fresh(world["request"]).state == State.REFERRED
+
+
+def test_object_returns_the_petition(client, world, township_operator):
+    response = act(client, township_operator, world["request"], "object",
+                   {"reason": "不属本街道职责"})
+
+    assert response.status_code == 302
+    assert fresh(world["request"]).assigned_unit is None
+
+
+def test_notify_sends_a_notice(client, world, township_operator):
+    response = act(client, township_operator, world["request"], "notify",
+                   {"text": "您反映的问题已转交街道办理。"})
+
+    assert response.status_code == 302
+    assert fresh(world["request"]).events.filter(action="notify", is_public=True).exists()
+
+
+def test_reply_needs_an_outcome_for_a_request(client, world, township_operator):
+    petition = handling(world, township_operator)
+
+    response = act(client, township_operator, petition, "reply", {"text": "已修复。"})
+
+    assert response.status_code == 400
+    assert "第三十二条" in response.content.decode()
+    assert fresh(petition).state == State.HANDLING
+
+
+def test_reply_answers_the_request(client, world, township_operator):
+    petition = handling(world, township_operator)
+
+    response = act(client, township_operator, petition, "reply",
+                   {"text": "已修复。", "outcome": Outcome.SUPPORT})
+
+    assert response.status_code == 302
+    petition = fresh(petition)
+    assert petition.state == State.REPLIED
+    assert petition.replies.get().text == "已修复。"
+
+
+def test_reply_in_the_wrong_state_explains_the_state(client, world, township_operator):
+    response = act(client, township_operator, world["request"], "reply",
+                   {"text": "已修复。", "outcome": Outcome.SUPPORT})
+
+    assert response.status_code == 400
+    assert "已登记" in response.content.decode()
+
+
+def test_the_reply_form_offers_templates(client, world, township_operator):
+    petition = handling(world, township_operator)
+    client.force_login(township_operator)
+
+    page = client.get(reverse("petitions:staff_detail", args=[petition.pk]) + "?template=1")
+
+    text = page.content.decode()
+    assert "解释说明" in text
+    assert "现予解释说明" in text
+
+
+def test_extension_is_requested_and_approved_by_the_leader(client, world, township_operator,
+                                                          township_leader):
+    petition = handling(world, township_operator)
+
+    requested = act(client, township_operator, petition, "request_extension",
+                    {"days": "20", "reason": "需要第三方检测"})
+    refused = act(client, township_operator, petition, "decide_extension",
+                  {"decision": "approve"})
+    approved = act(client, township_leader, petition, "decide_extension",
+                   {"decision": "approve"})
+
+    assert requested.status_code == 302
+    assert refused.status_code == 403
+    assert approved.status_code == 302
+    extension = fresh(petition).extensions.get()
+    assert extension.status == ExtensionStatus.APPROVED
+    assert fresh(petition).handle_due == extension.new_due
+
+
+def test_extension_beyond_the_limit_is_rejected(client, world, township_operator):
+    petition = handling(world, township_operator)
+
+    response = act(client, township_operator, petition, "request_extension",
+                   {"days": "45", "reason": "情况复杂"})
+
+    assert response.status_code == 400
+    assert "45" in response.content.decode()
+
+
+def test_rejecting_an_extension_needs_a_note(client, world, township_operator,
+                                            township_leader):
+    petition = handling(world, township_operator)
+    actions.request_extension(township_operator, petition, days=10, reason="等待材料")
+
+    response = act(client, township_leader, petition, "decide_extension",
+                   {"decision": "reject", "note": ""})
+
+    assert response.status_code == 400
+    assert fresh(petition).extensions.get().status == ExtensionStatus.PENDING
+
+
+def test_close_after_the_rating(client, world, township_operator):
+    petition = handling(world, township_operator)
+    answer = actions.reply(township_operator, petition, text="已修复。", outcome=Outcome.SUPPORT)
+    early = act(client, township_operator, petition, "close", {"reason": ""})
+    actions.rate(fresh(petition), answer, score=5)
+
+    response = act(client, township_operator, petition, "close", {"reason": "信访人满意"})
+
+    assert early.status_code == 400
+    assert response.status_code == 302
+    assert fresh(petition).state == State.CLOSED
+
+
+def test_escalation_is_recorded_once_a_deadline_passed(client, world, township_operator,
+                                                      frozen):
+    early = act(client, township_operator, world["request"], "escalate", {"reason": ""})
+    frozen.move_to(datetime.datetime(2026, 3, 18, 10, tzinfo=SHANGHAI), tick=False)
+
+    response = act(client, township_operator, world["request"], "escalate",
+                   {"reason": "已超期，报告分管领导"})
+
+    assert early.status_code == 400
+    assert response.status_code == 302
+    assert fresh(world["request"]).escalated_at is not None
+
+
+def test_review_opinion_is_given(client, world, township_operator, unit_a, operator_a):
+    petition = handling(world, township_operator)
+    actions.reply(township_operator, petition, text="不予支持。", outcome=Outcome.REJECT)
+    actions.request_review(fresh(petition), reason="不服", level=ReviewLevel.REVIEW)
+
+    response = act(client, operator_a, petition, "decide_review",
+                   {"text": "维持原答复意见。", "outcome": Outcome.REJECT})
+
+    assert response.status_code == 302
+    assert fresh(petition).state == State.REVIEWED
+
+
+def test_inspector_closes_the_report(client, world, inspector_a):
+    report = actions.accept(inspector_a, world["report"], notify=True)
+
+    response = act(client, inspector_a, report, "close", {"reason": "经初步核实，问题属实"})
+
+    assert response.status_code == 302
+    report = fresh(report)
+    assert report.state == State.CLOSED
+    assert report.kind == Kind.ACCUSATION
+    assert report.due_on is not None
+
+
+def test_notify_needs_text(client, categories, township_operator):
+    petition, _secret = register(categories["lamps"], kind=Kind.SUGGESTION)
+
+    response = act(client, township_operator, petition, "notify", {"text": ""})
+
+    assert response.status_code == 400
+    assert not petition.events.filter(action="notify").exists()

@@ -1,0 +1,170 @@
+"""A petition's staff page, the audited reveal of the reporter and evidence downloads.
+
+Personas as in tests/conftest.py; ``inspector_a`` belongs to the 椒江区
+commission that handles the report, so only they may see its reporter.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sunshine.audit.models import AuditEntry
+from sunshine.petitions import actions
+from tests.petition_web_data import JPEG, NOW, make_categories, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def setup(time_machine, settings, tmp_path):
+    time_machine.move_to(NOW, tick=False)
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+
+
+@pytest.fixture
+def world(db, inspector_a, township_unit):
+    return make_world(make_categories(), township_unit=township_unit)
+
+
+def detail(pk: int) -> str:
+    return reverse("petitions:staff_detail", args=[pk])
+
+
+def reveal(pk: int) -> str:
+    return reverse("petitions:staff_reveal", args=[pk])
+
+
+def test_it_shows_the_petition_with_log_and_deadlines(client, world, operator_a):
+    client.force_login(operator_a)
+    petition = world["request"]
+
+    response = client.get(detail(petition.pk))
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert petition.tracking_code in text
+    assert "路面塌陷" in text
+    assert "2026-03-17" in text
+    assert "已登记" in text
+    assert "已交办" in text
+    assert "实名（已隐藏）" in text
+    assert "李四" not in text
+    assert "13812345678" not in text
+
+
+def test_it_refuses_a_petition_of_another_county(client, world, operator_b):
+    client.force_login(operator_b)
+
+    assert client.get(detail(world["request"].pk)).status_code == 403
+
+
+def test_it_hides_the_report_from_the_accused_unit(client, world, township_operator):
+    client.force_login(township_operator)
+
+    response = client.get(detail(world["report"].pk))
+
+    assert response.status_code == 404
+    assert world["report"].tracking_code not in response.content.decode()
+
+
+def test_it_answers_404_for_an_unknown_petition(client, world, operator_a):
+    client.force_login(operator_a)
+
+    assert client.get(detail(999999)).status_code == 404
+
+
+def test_it_rejects_post_on_the_page(client, world, operator_a):
+    client.force_login(operator_a)
+
+    assert client.post(detail(world["request"].pk)).status_code == 405
+
+
+def test_it_offers_the_steps_the_user_may_take(client, world, township_operator, inspector_a):
+    client.force_login(township_operator)
+    handler_page = client.get(detail(world["request"].pk)).content.decode()
+    client.force_login(inspector_a)
+    reader_page = client.get(detail(world["request"].pk)).content.decode()
+
+    assert 'action="/staff/petitions/%d/accept/"' % world["request"].pk in handler_page
+    assert "/accept/" not in reader_page
+
+
+def test_handling_inspector_sees_the_reporter_and_the_view_is_audited(client, world,
+                                                                       inspector_a):
+    client.force_login(inspector_a)
+    report = world["report"]
+    before = client.get(detail(report.pk)).content.decode()
+
+    response = client.post(reveal(report.pk))
+
+    text = response.content.decode()
+    assert "查看姓名和电话" in before
+    assert "张三" not in before
+    assert response.status_code == 200
+    assert "张三 13900001111" in text
+    assert "no-store" in response["Cache-Control"]
+    entry = AuditEntry.objects.filter(action="view_personal").get()
+    assert entry.object_id == str(report.pk)
+    assert entry.actor_id == inspector_a.pk
+
+
+def test_operator_may_not_see_the_reporter(client, world, operator_a):
+    client.force_login(operator_a)
+
+    response = client.post(reveal(world["request"].pk))
+
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="view_personal").exists()
+
+
+def test_reveal_rejects_get(client, world, inspector_a):
+    client.force_login(inspector_a)
+
+    assert client.get(reveal(world["report"].pk)).status_code == 405
+
+
+def test_reveal_hides_the_report_from_the_accused_unit(client, world, township_operator):
+    client.force_login(township_operator)
+
+    assert client.post(reveal(world["report"].pk)).status_code == 404
+
+
+@pytest.fixture
+def evidence(world, operator_a):
+    return actions.attach_evidence(operator_a, world["request"],
+                                   SimpleUploadedFile("现场.jpg", JPEG))
+
+
+def download(petition_pk: int, evidence_pk: int) -> str:
+    return reverse("petitions:staff_evidence", args=[petition_pk, evidence_pk])
+
+
+def test_it_downloads_evidence(client, world, evidence, township_operator):
+    client.force_login(township_operator)
+
+    response = client.get(download(world["request"].pk, evidence.pk))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == JPEG
+
+
+def test_evidence_is_scoped(client, world, evidence, operator_b):
+    client.force_login(operator_b)
+
+    assert client.get(download(world["request"].pk, evidence.pk)).status_code == 403
+
+
+def test_evidence_of_another_petition_is_not_found(client, world, evidence, inspector_a):
+    client.force_login(inspector_a)
+
+    assert client.get(download(world["report"].pk, evidence.pk)).status_code == 404
+
+
+def test_evidence_rejects_post(client, world, evidence, operator_a):
+    client.force_login(operator_a)
+
+    assert client.post(download(world["request"].pk, evidence.pk)).status_code == 405
