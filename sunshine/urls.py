@@ -8,6 +8,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("sunshine.funds.urls")),
     path("dashboard/", include("sunshine.dashboard.urls")),
+    path("staff/duties/", include("sunshine.duties.urls")),
+    path("duties/", include("sunshine.duties.public_urls")),
+    path("inbox/", include("sunshine.notify.urls")),
     path("", include("sunshine.petitions.urls")),
     path("", include("sunshine.portal.urls")),
 ]

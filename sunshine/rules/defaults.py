@@ -275,3 +275,48 @@ PETITION_OPS_DEFAULTS: dict[str, Default] = {
     ),
 }
 DEFAULTS.update(PETITION_OPS_DEFAULTS)
+
+# Directives, duty lists, tasks and progress reports.
+DUTY_DEFAULTS: dict[str, Default] = {
+    "duties.reminder_days": Default(
+        [7, 3, 1],
+        _("Days before a task's deadline on which its responsible person is reminded; an overdue task also reminds the lead unit's leaders once."),
+        _("Platform default (7, 3 and 1 days)."),
+    ),
+    "duties.evidence_max_bytes": Default(
+        10 * 1024 * 1024,
+        _("Largest evidence file, in bytes, that a progress report accepts."),
+        _("Platform default: 10 MB, enough for a phone photo or a scanned document."),
+    ),
+    "duties.evidence_max_files": Default(
+        10,
+        _("Most evidence files one progress report may carry."),
+        _("Platform default."),
+    ),
+    "duties.evidence_types": Default(
+        ["jpeg", "png", "pdf", "docx", "xlsx"],
+        _("File types accepted as evidence, detected from the file's content: jpeg, png, pdf, docx, xlsx."),
+        _("Platform default: photos, PDF scans and Office documents; executables, scripts, web pages and archives are never accepted."),
+    ),
+    "duties.quarter_auto_lock_days": Default(
+        15,
+        _("Days after a quarter ends from which its progress reports are locked, unless an administrator has locked or unlocked the quarter; 0 turns automatic locking off."),
+        _("Platform default; set per county to the date its quarterly figures are closed."),
+    ),
+}
+DEFAULTS.update(DUTY_DEFAULTS)
+
+# The notification outbox.
+NOTIFY_DEFAULTS: dict[str, Default] = {
+    "notify.max_attempts": Default(
+        5,
+        _("Delivery attempts of one notification before it is marked as failed."),
+        _("Platform default."),
+    ),
+    "notify.retry_minutes": Default(
+        10,
+        _("Minutes before a failed delivery is tried again; each further attempt waits twice as long."),
+        _("Platform default."),
+    ),
+}
+DEFAULTS.update(NOTIFY_DEFAULTS)

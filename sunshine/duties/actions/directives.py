@@ -1,0 +1,122 @@
+"""Audited changes to directives and to duty items with their funding and steps."""
+
+import logging
+from collections.abc import Callable, Hashable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from sunshine.audit import chain
+from sunshine.duties import formats, rules
+from sunshine.duties.actions.batch import Batch
+from sunshine.duties.actions.common import require_write
+from sunshine.duties.models import Directive, Duty, DutyFunding, DutyStep
+
+logger = logging.getLogger(__name__)
+
+Funding = list[tuple[str, Decimal]]
+STEP_FIELDS = ("name", "time_limit_days", "required_evidence", "is_disclosed")
+
+
+def create_directive(actor: Any, **fields: Any) -> Directive:
+    directive = Directive(**fields)
+    require_write(actor, directive.region)
+    with transaction.atomic():
+        batch = Batch()
+        batch.insert(directive)
+        batch.commit(actor, "create", object_type=chain.object_type_of(Directive),
+                     object_id=directive.pk, changes={"document_number": directive.document_number})
+    logger.info("directive %s created by user %s", directive.pk, getattr(actor, "pk", None))
+    return directive
+
+
+def update_directive(actor: Any, directive: Directive, changes: dict[str, Any], *,
+                     expected_version: int | None) -> Directive:
+    require_write(actor, directive)
+    if "region" in changes:
+        require_write(actor, changes["region"])
+    with transaction.atomic():
+        batch = Batch()
+        directive, diff = batch.update(directive, changes, expected_version=expected_version)
+        batch.commit(actor, "update", object_type=chain.object_type_of(Directive),
+                     object_id=directive.pk, changes=diff)
+    return directive
+
+
+def funding_labels(funding: Funding) -> Funding:
+    return [(formats.funding_label(source), share) for source, share in funding]
+
+
+def create_duty(actor: Any, *, funding: Funding | None = None, steps: list[dict] | None = None,
+                **fields: Any) -> Duty:
+    """Create a duty item with its funding shares and procedure steps."""
+    funding, steps = funding or [], steps or []
+    duty = Duty(**fields)
+    require_write(actor, duty.unit)
+    rules.check_duty_deadline(duty.cycle, duty.deadline)
+    rules.check_funding(funding_labels(funding))
+    with transaction.atomic():
+        batch = Batch()
+        batch.insert(duty)
+        write_funding(batch, duty, funding)
+        write_steps(batch, duty, steps)
+        batch.commit(actor, "create", object_type=chain.object_type_of(Duty), object_id=duty.pk,
+                     changes={"unit": duty.unit_id, "code": duty.code})
+    return duty
+
+
+def update_duty(actor: Any, duty: Duty, changes: dict[str, Any], *,
+                funding: Funding | None = None, steps: list[dict] | None = None,
+                expected_version: int | None) -> Duty:
+    """Change a duty item; ``funding`` and ``steps``, when given, replace the stored ones."""
+    require_write(actor, duty)
+    if "unit" in changes:
+        require_write(actor, changes["unit"])
+    rules.check_duty_deadline(changes.get("cycle", duty.cycle),
+                              changes.get("deadline", duty.deadline))
+    if funding is not None:
+        rules.check_funding(funding_labels(funding))
+    with transaction.atomic():
+        batch = Batch()
+        duty, diff = batch.update(duty, changes, expected_version=expected_version)
+        if funding is not None:
+            write_funding(batch, duty, funding)
+        if steps is not None:
+            write_steps(batch, duty, steps)
+        batch.commit(actor, "update", object_type=chain.object_type_of(Duty), object_id=duty.pk,
+                     changes=diff)
+    return duty
+
+
+def write_funding(batch: Batch, duty: Duty, funding: Funding) -> None:
+    wanted = {source: {"share": share} for source, share in funding}
+    sync_rows(batch, DutyFunding.objects.filter(duty=duty), lambda row: row.source, wanted,
+              lambda source, values: DutyFunding(duty=duty, source=source, **values))
+
+
+def write_steps(batch: Batch, duty: Duty, steps: list[dict]) -> None:
+    wanted = {step["number"]: {name: step.get(name, _blank(name)) for name in STEP_FIELDS}
+              for step in steps}
+    sync_rows(batch, DutyStep.objects.filter(duty=duty), lambda row: row.number, wanted,
+              lambda number, values: DutyStep(duty=duty, number=number, **values))
+
+
+def _blank(name: str) -> Any:
+    return {"time_limit_days": None, "is_disclosed": False}.get(name, "")
+
+
+def sync_rows(batch: Batch, stored: QuerySet, key_of: Callable[[Any], Hashable],
+              wanted: dict[Hashable, dict[str, Any]],
+              make: Callable[[Any, dict[str, Any]], Any]) -> None:
+    """Make the child rows in ``stored`` equal ``wanted`` (key to field values)."""
+    existing = {key_of(row): row for row in stored}
+    for key, row in existing.items():
+        if key not in wanted:
+            batch.delete(row)
+    for key, values in wanted.items():
+        if key in existing:
+            batch.update(existing[key], values)
+        else:
+            batch.insert(make(key, values))

@@ -1,0 +1,72 @@
+"""Reading one row of a duty sheet into Python values, collecting every problem.
+
+The text, date and label readers are the ones the project ledger uses
+(``sunshine.lib.cells``), so both imports accept the same date forms and
+word their errors alike.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from sunshine.duties import formats
+from sunshine.duties.excel.schema import Column, Kind, Sheet
+from sunshine.funds.ledger.errors import IssueList
+from sunshine.funds.ledger.schema import YES_NO_LABELS
+from sunshine.lib.cells import CellError, read_date, read_label, read_text
+
+MAX_NUMBER = 32767
+
+
+def read_number(value: object) -> int:
+    text = read_text(value)
+    if not text.isdigit() or int(text) > MAX_NUMBER:
+        raise CellError(_("“%(value)s” is not a whole number; enter digits such as 3")
+                        % {"value": text})
+    return int(text)
+
+
+def read_yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return read_label(value, YES_NO_LABELS)
+
+
+READERS: dict[str, Callable[[object], Any]] = {
+    Kind.TEXT: read_text,
+    Kind.DATE: read_date,
+    Kind.PERCENT: lambda value: formats.parse_percent(read_text(value)),
+    Kind.NUMBER: read_number,
+    Kind.YES_NO: read_yes_no,
+    Kind.CYCLE: lambda value: read_label(value, formats.CYCLE_LABELS),
+}
+
+
+def read_row(sheet: Sheet, number: int, values: dict[str, object],
+             issues: IssueList) -> dict[str, Any] | None:
+    """Return the row's values by column key, or None after adding its problems to ``issues``."""
+    parsed: dict[str, Any] = {}
+    ok = True
+    for column in sheet.columns:
+        raw = values.get(column.key, "")
+        try:
+            parsed[column.key] = read_cell(column, raw)
+        except CellError as error:
+            issues.add(sheet.name, number, column.header, raw, str(error))
+            ok = False
+    return parsed if ok else None
+
+
+def read_cell(column: Column, raw: object) -> Any:
+    empty = read_text(raw) == "" if not isinstance(raw, bool) else False
+    if empty:
+        if column.required:
+            raise CellError(_("The %(column)s is missing; fill in this cell")
+                            % {"column": column.header})
+        return None if column.kind != Kind.TEXT else ""
+    value = READERS[column.kind](raw)
+    if column.max_length and isinstance(value, str) and len(value) > column.max_length:
+        raise CellError(_("The text has %(length)s characters; shorten it to at most "
+                          "%(max)s") % {"length": len(value), "max": column.max_length})
+    return value

@@ -1,0 +1,50 @@
+"""``sunshine export_duties FILE``: export directives, duty lists and task trees to Excel."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from sunshine.duties.excel.writer import export_workbook
+from sunshine.duties.models import Directive, Duty, Task
+from sunshine.funds.management.commands.import_ledger import find_user
+from sunshine.organisation.models import Region
+from sunshine.organisation.scoping import scope_for
+
+
+class Command(BaseCommand):
+    help = ("Export directives, duty lists and task trees in the workbook format that "
+            "import_duties reads back.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="path of the .xlsx workbook to write")
+        parser.add_argument("--region", metavar="CODE",
+                            help="only rows of this region and the regions below it")
+        parser.add_argument("--user", metavar="USERNAME",
+                            help="only rows this user may read (default: everything)")
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE,
+                            help="language of the notes sheet and messages (default: "
+                                 "%(default)s)")
+
+    def handle(self, *args, **options) -> None:
+        with translation.override(options["language"]):
+            actor = find_user(options["user"])
+            directives, duties = Directive.objects.all(), Duty.all_objects.all()
+            tasks = Task.objects.all()
+            if options["region"]:
+                region = Region.objects.filter(code=options["region"]).first()
+                if region is None:
+                    raise CommandError(_("The region code “%(code)s” does not exist.")
+                                       % {"code": options["region"]})
+                directives = directives.filter(region__path__startswith=region.path)
+                duties, tasks = duties.in_region(region), tasks.in_region(region)
+            if actor is not None:
+                scope = scope_for(actor)
+                directives, duties, tasks = (scope.filter(directives), scope.filter(duties),
+                                             scope.filter(tasks))
+            counts = export_workbook(actor, options["file"], directives=directives,
+                                     duties=duties, tasks=tasks)
+            self.stdout.write(_(
+                "%(directives)s directives, %(duties)s duties, %(steps)s steps and %(tasks)s "
+                "tasks written to %(file)s.") % {**vars(counts), "file": options["file"]})

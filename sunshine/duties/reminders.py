@@ -1,0 +1,111 @@
+"""Deadline reminders for tasks: before the deadline, and once when it has passed.
+
+The thresholds come from the versioned setting ``duties.reminder_days``
+(7, 3 and 1 days by default). A task due in ``n`` days gets the reminder of
+the smallest threshold ≥ ``n``, so a run that was skipped for a few days
+sends the one that still matters instead of every missed one. Each reminder
+has a key of task, deadline and threshold, so running twice on a day, or
+every day, sends it once; a moved deadline starts the reminders again.
+
+An overdue task reminds its responsible person and the leaders of its lead
+unit, once per deadline.
+"""
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from sunshine.audit import chain
+from sunshine.duties.actions.common import leaders_of
+from sunshine.duties.models import Task
+from sunshine.notify.outbox import Message, queue
+from sunshine.rules.models import Setting
+from sunshine.rules.values import get_setting
+
+logger = logging.getLogger(__name__)
+
+KEY = "duties.reminder_days"
+
+
+def threshold_for(days_left: int, thresholds: list[int]) -> int | None:
+    """Return the smallest threshold at or above ``days_left``, or None if none applies."""
+    fitting = [days for days in thresholds if days >= days_left]
+    return min(fitting) if fitting else None
+
+
+def due_messages(task: Task, today: datetime.date) -> list[Message]:
+    days_left = (task.deadline - today).days
+    thresholds = [int(days) for days in get_setting(KEY, region=task.lead_unit.region, on=today)]
+    threshold = threshold_for(days_left, thresholds)
+    person = task.responsible_person
+    if threshold is None or person is None or person.user is None:
+        return []
+    subject = ngettext(
+        "Task “%(task)s” is due in %(days)s day, on %(deadline)s",
+        "Task “%(task)s” is due in %(days)s days, on %(deadline)s", days_left,
+    ) % {"task": task, "days": days_left, "deadline": task.deadline}
+    if days_left == 0:
+        subject = _("Task “%(task)s” is due today") % {"task": task}
+    key = f"task:{task.pk}:{task.deadline.isoformat()}:due:{threshold}"
+    return [Message(person.user, key, subject, _progress_line(task), _url(task))]
+
+
+def overdue_messages(task: Task, today: datetime.date) -> list[Message]:
+    recipients: dict[int, Any] = {}
+    person = task.responsible_person
+    if person is not None and person.user is not None and person.user.is_active:
+        recipients[person.user.pk] = person.user
+    for leader in leaders_of(task.lead_unit):
+        recipients.setdefault(leader.pk, leader)
+    subject = _("Task “%(task)s” is overdue: its deadline was %(deadline)s") % {
+        "task": task, "deadline": task.deadline}
+    key = f"task:{task.pk}:{task.deadline.isoformat()}:overdue"
+    return [Message(user, key, subject, _progress_line(task), _url(task))
+            for user in recipients.values()]
+
+
+def _progress_line(task: Task) -> str:
+    return _("Lead unit: %(unit)s. Approved progress: %(progress)s%%.") % {
+        "unit": task.lead_unit, "progress": task.progress}
+
+
+def _url(task: Task) -> str:
+    return reverse("duties:task_detail", args=[task.pk])
+
+
+def _horizon(today: datetime.date) -> int:
+    """Return the largest threshold in force anywhere, so no county's reminders are missed."""
+    values = [get_setting(KEY, on=today)]
+    values += Setting.objects.filter(key=KEY, effective_from__lte=today).values_list(
+        "value", flat=True)
+    return max((int(days) for listed in values for days in (listed or [])), default=0)
+
+
+def send_task_reminders(today: datetime.date | None = None) -> dict[str, int]:
+    """Queue the reminders due on ``today``; return how many tasks and new messages there were."""
+    today = today or timezone.localdate()
+    horizon = _horizon(today)
+    tasks = (Task.objects.open().filter(deadline__lte=today + datetime.timedelta(days=horizon))
+             .select_related("lead_unit__region", "responsible_person__user")
+             .order_by("deadline", "pk"))
+    messages: list[Message] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for task in tasks.iterator(chunk_size=500):
+            if task.deadline < today:
+                messages.extend(overdue_messages(task, today))
+            else:
+                messages.extend(due_messages(task, today))
+    created = queue(messages)
+    if created:
+        with transaction.atomic():
+            chain.append(None, "send_reminders", object_type="notify.notification",
+                         changes={"on": today.isoformat(), "queued": created})
+    logger.info("task reminders on %s: %s candidates, %s new", today, len(messages), created)
+    return {"messages": len(messages), "queued": created}

@@ -1,0 +1,68 @@
+"""Helpers shared by the duty pages: running an action from a form, and page rendering."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sunshine.audit.actions import ConflictError
+from sunshine.funds.views.access import can_write, paginate, posted, staff_only
+
+__all__ = ["can_write", "paginate", "posted", "render_form", "render_page", "run_action",
+           "staff_only"]
+
+# Which form field an action's error belongs to, by the error's code.
+FIELD_OF_CODE = {
+    "deadline_before_start": "deadline",
+    "deadline_after_parent": "deadline",
+    "deadline_before_child": "deadline",
+    "weights_total": "weight",
+    "weight_range": "weight",
+    "funding_total": "funding",
+    "funding_range": "funding",
+    "funding_duplicate": "funding",
+    "deadline_missing": "deadline",
+    "deadline_with_cycle": "deadline",
+    "percent_range": "percent",
+    "text_missing": "text",
+    "reason_missing": "reason",
+    "future": "as_of",
+    "before_last_report": "as_of",
+    "period_locked": "as_of",
+    "milestone_after_deadline": "due_on",
+    "empty_file": "files",
+    "file_too_large": "files",
+    "file_type": "files",
+    "file_disguised": "files",
+    "too_many_files": "files",
+}
+
+
+def run_action(form: forms.Form, action: Callable[[], Any]) -> Any:
+    """Call ``action``; put a ValidationError or a stale-version conflict on the form.
+
+    Returns the action's result, or None when the form got an error.
+    """
+    try:
+        return action()
+    except ValidationError as error:
+        field = FIELD_OF_CODE.get(getattr(error, "code", None) or "")
+        form.add_error(field if field in form.fields else None, error)
+    except ConflictError as error:
+        form.add_error(None, str(error))
+    return None
+
+
+def render_form(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """Render the shared edit page: 200 when fresh, 400 when the input was invalid."""
+    return render_page(request, "duties/edit_form.html", context, context["form"])
+
+
+def render_page(request: HttpRequest, template: str, context: dict[str, Any],
+                *forms_: forms.Form) -> HttpResponse:
+    """Render with 400 when a bound form of the page has errors, else 200."""
+    invalid = any(form.is_bound and form.errors for form in forms_)
+    return render(request, template, context, status=400 if invalid else 200)

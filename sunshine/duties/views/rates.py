@@ -1,0 +1,101 @@
+"""The execution-rate page: one region and period, drilled down to regions and units."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from sunshine.duties import rates
+from sunshine.duties.models import Task
+from sunshine.duties.periods import Period, parse_period, quarter_of, recent_quarters
+from sunshine.duties.views.common import staff_only
+from sunshine.organisation.models import Region
+from sunshine.organisation.scoping import scope_for, scoped
+
+CITY_CODE = "331000"
+
+
+class RateForm(forms.Form):
+    region = forms.CharField(label=gettext_lazy("region code"), max_length=12, required=False)
+    period = forms.CharField(label=gettext_lazy("period"), max_length=10, required=False,
+                             help_text=gettext_lazy("2024, 2024Q1 or 2024-03"))
+
+    def clean_period(self) -> Period:
+        text = self.cleaned_data["period"].strip()
+        return parse_period(text) if text else quarter_of(timezone.localdate())
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data["region"].strip()
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(
+                _("Region code “%(value)s” does not exist; use a code such as 331002")
+                % {"value": code}, code="unknown_region")
+        return region
+
+
+def home_region(user: Any) -> Region:
+    """Return the widest region the user may read: the city, or their top assigned region."""
+    scope = scope_for(user)
+    if scope.everything or not scope.region_paths:
+        return Region.objects.get(code=CITY_CODE)
+    path = min(scope.region_paths, key=len)
+    return Region.objects.get(code=path.rstrip("/").rsplit("/", 1)[-1])
+
+
+def trail(region: Region, user: Any) -> list[Region]:
+    """Return the regions from the top of the user's scope down to ``region``."""
+    scope = scope_for(user)
+    codes = region.path.rstrip("/").split("/")
+    ancestors = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [ancestors[code] for code in codes
+            if code in ancestors and scope.contains_region(ancestors[code])]
+
+
+@require_safe
+@staff_only()
+def execution_rate(request: HttpRequest) -> HttpResponse:
+    form = RateForm(request.GET)
+    if not form.is_valid():
+        return render(request, "duties/rate.html", {"form": form}, status=400)
+    region = form.cleaned_data["region"] or home_region(request.user)
+    if not scope_for(request.user).contains_region(region):
+        raise PermissionDenied(_("%(region)s is outside the regions you may read.")
+                               % {"region": region.name})
+    period, today = form.cleaned_data["period"], timezone.localdate()
+
+    tasks = scoped(Task.objects.all(), request.user)
+    total = rates.counts(tasks.in_region(region), period, today)
+    rows = (rates.by_child_region(tasks, region, period, today)
+            + rates.by_unit(tasks, region, period, today))
+    context = {
+        "form": form, "region": region, "period": period, "today": today,
+        "as_of": rates.as_of(period, today), "total": total,
+        "total_links": links({"region": region.code, "period": period.key}),
+        "rows": [(row, links(row_query(row, region, period))) for row in rows],
+        "trail": trail(region, request.user),
+        "periods": recent_quarters(today) + [Period(str(today.year), today.replace(month=1, day=1),
+                                                    today.replace(month=12, day=31))],
+    }
+    return render(request, "duties/rate.html", context)
+
+
+def row_query(row: rates.Row, region: Region, period: Period) -> dict[str, Any]:
+    if row.region is not None:
+        return {"region": row.region.code, "period": period.key}
+    return {"region": region.code, "unit": row.unit.pk if row.unit else "", "period": period.key}
+
+
+def links(query: dict[str, Any]) -> dict[str, str]:
+    """Return the task-list query strings behind the due and done-on-time numbers."""
+    return {measure: urlencode({**query, "measure": measure})
+            for measure in ("due", "done_on_time")}

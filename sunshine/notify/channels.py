@@ -1,0 +1,27 @@
+"""Senders of the outbox, one per channel.
+
+A sender takes a ``Notification`` and returns when the message was
+handed over, or raises ``DeliveryError`` to have it retried. An in-app
+message is delivered by being stored, so its sender has nothing to do.
+
+TODO: add senders for DingTalk robots (signed webhook, at most 20
+messages a minute per robot), 浙政钉 work notices and e-mail; until then
+rows queued for those channels stay pending.
+"""
+
+from collections.abc import Callable
+
+from sunshine.notify.models import Channel, Notification
+
+
+class DeliveryError(Exception):
+    """Raised by a sender when the message could not be handed over."""
+
+
+def deliver_in_app(notification: Notification) -> None:
+    """The inbox page reads the stored row, so nothing is sent anywhere."""
+
+
+SENDERS: dict[str, Callable[[Notification], None]] = {
+    Channel.IN_APP: deliver_in_app,
+}

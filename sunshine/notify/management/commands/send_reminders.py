@@ -1,0 +1,40 @@
+"""``sunshine send_reminders``: queue the deadline reminders due today and deliver the outbox."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from sunshine.notify.outbox import deliver_due
+
+# Functions that queue reminders for one day; each takes ``today`` and
+# returns counts. Add a line here for another area's reminders.
+SOURCES = ("sunshine.duties.reminders.send_task_reminders",)
+
+
+class Command(BaseCommand):
+    help = ("Queue the deadline reminders due today (tasks due in 7, 3 and 1 days, and overdue "
+            "tasks), then deliver every pending notification. Safe to run more than once a day.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", metavar="YYYY-MM-DD",
+                            help="act as if today were this date (default: today)")
+
+    def handle(self, *args, **options) -> None:
+        today = parse_date(options["date"]) if options["date"] else None
+        for path in SOURCES:
+            result = import_string(path)(today)
+            self.stdout.write(_("%(source)s: %(queued)s new of %(messages)s reminders.")
+                              % {"source": path.rsplit(".", 1)[-1], **result})
+        counts = deliver_due()
+        self.stdout.write(_("Delivered %(sent)s, to retry %(retry)s, failed %(failed)s, "
+                            "without a sender %(no_sender)s.") % counts)
+
+
+def parse_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(_("“%(value)s” is not a date; write it as 2024-03-31")
+                           % {"value": text}) from None

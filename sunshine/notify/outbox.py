@@ -1,0 +1,123 @@
+"""Queuing notifications and delivering the ones that are due.
+
+``queue`` is idempotent per recipient, channel and key, so callers may
+run it again after a crash or on the next day without sending twice.
+``deliver_due`` hands each pending row to its channel's sender; a failure
+is retried with a doubling wait until ``notify.max_attempts``.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sunshine.notify.channels import SENDERS, DeliveryError
+from sunshine.notify.models import Channel, DeliveryStatus, Notification
+from sunshine.rules.values import get_setting
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+SUBJECT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient: Any
+    key: str
+    subject: str
+    body: str = ""
+    url: str = ""
+    channel: str = Channel.IN_APP
+
+
+def queue(messages: Iterable[Message]) -> int:
+    """Queue messages not queued before; return how many new rows were created."""
+    now = timezone.now()
+    rows = [
+        Notification(recipient=m.recipient, channel=m.channel, key=m.key,
+                     subject=m.subject[:SUBJECT_LENGTH], body=m.body, url=m.url,
+                     status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now)
+        for m in messages
+    ]
+    if not rows:
+        return 0
+    keys = {(row.recipient.pk, row.channel, row.key) for row in rows}
+    before = _existing(keys)
+    # ignore_conflicts keeps a concurrent run from failing on the unique key.
+    Notification.objects.bulk_create(
+        [row for row in rows if (row.recipient.pk, row.channel, row.key) not in before],
+        batch_size=BATCH, ignore_conflicts=True,
+    )
+    created = len(_existing(keys)) - len(before)
+    logger.info("notifications queued: %s new of %s", created, len(rows))
+    return created
+
+
+def _existing(keys: set[tuple[int, str, str]]) -> set[tuple[int, str, str]]:
+    found: set[tuple[int, str, str]] = set()
+    names = sorted({key for _r, _c, key in keys})
+    for start in range(0, len(names), BATCH):
+        rows = Notification.objects.filter(key__in=names[start:start + BATCH]).values_list(
+            "recipient_id", "channel", "key")
+        found.update(row for row in rows if row in keys)
+    return found
+
+
+def queue_on_commit(messages: list[Message]) -> None:
+    """Queue the messages once the surrounding transaction commits, never if it rolls back."""
+    transaction.on_commit(lambda: queue(messages))
+
+
+def deliver_due(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Send every pending notification whose attempt time has come; return counts by outcome."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "no_sender": 0}
+    due = Notification.objects.due(now).select_related("recipient").order_by("id")
+    for notification in due.iterator(chunk_size=BATCH):
+        counts[_deliver(notification, now)] += 1
+    return counts
+
+
+def _deliver(notification: Notification, now: datetime.datetime) -> str:
+    sender = SENDERS.get(notification.channel)
+    if sender is None:
+        return "no_sender"
+    notification.attempts += 1
+    try:
+        sender(notification)
+    except DeliveryError as error:
+        return _failed(notification, now, str(error))
+    notification.status = DeliveryStatus.SENT
+    notification.sent_at = now
+    notification.last_error = ""
+    notification.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    return "sent"
+
+
+def _failed(notification: Notification, now: datetime.datetime, error: str) -> str:
+    most = get_setting("notify.max_attempts")
+    wait = datetime.timedelta(minutes=get_setting("notify.retry_minutes"))
+    notification.last_error = error
+    if notification.attempts >= most:
+        notification.status = DeliveryStatus.FAILED
+        outcome = "failed"
+        logger.warning("notification %s failed after %s attempts: %s", notification.pk,
+                       notification.attempts, error)
+    else:
+        notification.next_attempt_at = now + wait * 2 ** (notification.attempts - 1)
+        outcome = "retry"
+        logger.info("notification %s attempt %s failed, retrying: %s", notification.pk,
+                    notification.attempts, error)
+    notification.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
+    return outcome
+
+
+def mark_read(user: Any, notifications) -> int:
+    """Mark the user's unread in-app notifications among ``notifications`` as read."""
+    return notifications.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now())
