@@ -249,8 +249,8 @@ class RewardReporter(AuditedModel):
 
 
 class EntryKind(models.TextChoices):
-    AWARD = "award", _("award")
-    REVERSAL = "reversal", _("reversal")
+    AWARD = "award", _("points awarded")
+    REVERSAL = "reversal", _("points reversed")
 
 
 class RewardEntry(AuditedModel):
@@ -261,7 +261,7 @@ class RewardEntry(AuditedModel):
     """
 
     reporter = models.ForeignKey(RewardReporter, models.PROTECT, related_name="entries",
-                                 verbose_name=_("reporter"))
+                                 verbose_name=_("rewarded reporter"))
     petition = models.ForeignKey("petitions.Petition", models.PROTECT,
                                  related_name="reward_entries", verbose_name=_("petition"))
     verification = models.ForeignKey(Verification, models.PROTECT, null=True, blank=True,

@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('kind', models.CharField(choices=[('award', 'award'), ('reversal', 'reversal')], max_length=10, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('award', 'points awarded'), ('reversal', 'points reversed')], max_length=10, verbose_name='kind')),
                 ('points', models.IntegerField(verbose_name='points')),
                 ('rule', models.CharField(max_length=80, verbose_name='point rule')),
                 ('rule_version', models.CharField(max_length=60, verbose_name='rule version')),
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('petition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reward_entries', to='petitions.petition', verbose_name='petition')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversal', to='petitions.rewardentry', verbose_name='reverses')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='petitions.rewardreporter', verbose_name='reporter')),
+                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='petitions.rewardreporter', verbose_name='rewarded reporter')),
                 ('verification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reward_entries', to='petitions.verification', verbose_name='verification')),
             ],
             options={

@@ -1,0 +1,133 @@
+"""Public pages: supervision days and registration, the reward list, consent, statistics."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from sunshine.organisation.models import Level, Region
+from sunshine.petitions import figures, rewards, supervision_days, tracking
+from sunshine.petitions.models import Petition
+from sunshine.petitions.models_ops import DayState, SupervisionDay
+from sunshine.petitions.views_ops.forms import ConsentForm, RegistrationForm, add_errors
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+# Browsers may reuse a page for a minute; shared caches must not keep it,
+# because it carries the CSRF token of the language and type-size forms.
+PAGE_MAX_AGE = 60
+
+
+def client_ip(request: HttpRequest) -> str:
+    # NOTE: behind a reverse proxy every request comes from the proxy's
+    # address; the proxy must then be configured to set REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@require_safe
+@cache_control(private=True, max_age=PAGE_MAX_AGE)
+@vary_on_headers("Cookie", "Accept-Language")
+def days_public(request: HttpRequest) -> HttpResponse:
+    """List the published supervision days from today on, by county and township."""
+    code = request.GET.get("region", "")
+    region = Region.objects.filter(code=code, level__in=[Level.COUNTY, Level.TOWNSHIP]).first()
+    if code and region is None:
+        raise Http404(_("No county or township has the code “%(code)s”.") % {"code": code})
+    days = supervision_days.public_days(region=region)
+    counties = Region.objects.filter(level=Level.COUNTY).current().order_by("code")
+    return render(request, "petitions/ops/days_public.html",
+                  {"days": days, "region": region, "counties": counties})
+
+
+def _public_day(pk: int) -> SupervisionDay:
+    return get_object_or_404(SupervisionDay.public_objects.select_related("region__parent"), pk=pk)
+
+
+@require_http_methods(FORM_METHODS)
+def day_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one supervision day and let a citizen register for it."""
+    day = _public_day(pk)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = supervision_days.register_for_day(day, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("supervision:registered", pk=day.pk, reference=registration.reference)
+    context = {"day": day, "form": form, "registered": day.registrations.count(),
+               "open": day.state == DayState.PLANNED
+               and timezone.now() < supervision_days.day_start(day)}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "petitions/ops/day_public.html", context, status=status)
+
+
+@require_safe
+def registered(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+    day = _public_day(pk)
+    registration = get_object_or_404(day.registrations, reference=reference)
+    return render(request, "petitions/ops/registered.html",
+                  {"day": day, "reference": registration.reference})
+
+
+@require_safe
+@cache_control(private=True, max_age=PAGE_MAX_AGE)
+@vary_on_headers("Cookie", "Accept-Language")
+def rewards_public(request: HttpRequest) -> HttpResponse:
+    """List rewarded reporters by anonymous number and points."""
+    return render(request, "petitions/ops/rewards_public.html",
+                  {"rows": rewards.public_listing()})
+
+
+@require_http_methods(FORM_METHODS)
+def consent_public(request: HttpRequest) -> HttpResponse:
+    """Let a reporter give or withdraw consent to reward points with the tracking code."""
+    form = ConsentForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"form": form, "text": rewards.CONSENT_TEXTS[rewards.CURRENT_CONSENT_VERSION]}
+    if request.method == "POST" and form.is_valid():
+        try:
+            context["done"] = _apply_consent(request, form.cleaned_data)
+        except tracking.TrackingLocked as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_errors(form, error)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "petitions/ops/consent_public.html", context, status=status)
+
+
+def _apply_consent(request: HttpRequest, data: dict[str, Any]) -> str:
+    petition = tracking.lookup(data["code"], data["secret"], client_ip=client_ip(request))
+    if petition is None:
+        raise ValidationError(_("The tracking code or the secret is wrong. Check both on your "
+                                "receipt and enter them again."))
+    if data["choice"] == ConsentForm.WITHDRAW:
+        rewards.withdraw_consent(petition)
+        return "withdrawn"
+    rewards.record_consent(petition)
+    return "given"
+
+
+@require_safe
+@cache_control(private=True, max_age=PAGE_MAX_AGE)
+@vary_on_headers("Cookie", "Accept-Language")
+def statistics_public(request: HttpRequest) -> HttpResponse:
+    """Show anonymous petition figures for the city and each county: counts and rates only."""
+    city = get_object_or_404(Region, level=Level.CITY)
+    period = figures.default_period()
+    conditions = figures.Conditions(period)
+    petitions = Petition.all_objects.in_region(city)
+    summary = figures.summary(petitions, conditions)
+    context = {
+        "city": city, "period": period, "summary": summary,
+        "ages": list(zip(conditions.buckets, summary.ages, strict=True)),
+        "rows": figures.by_child_region(petitions, city, conditions),
+        "definitions": figures.DEFINITIONS,
+    }
+    return render(request, "petitions/ops/statistics_public.html", context)
+
+
