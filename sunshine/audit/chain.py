@@ -32,7 +32,7 @@ EXCLUDED_FIELDS = {"id", "audit_entry"}
 def canonical(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat()
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
