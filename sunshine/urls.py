@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/duties/", include("sunshine.duties.urls")),
     path("duties/", include("sunshine.duties.public_urls")),
     path("inbox/", include("sunshine.notify.urls")),
+    path("supervision/", include("sunshine.petitions.urls_ops")),
     path("", include("sunshine.petitions.urls")),
     path("", include("sunshine.portal.urls")),
 ]

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from sunshine.demo.disposals import build_disposals
 from sunshine.demo.organisation import CITY_CODE, DemoAccount, build_organisation
+from sunshine.demo.petitions import build_petitions
 from sunshine.demo.projects import build_projects
 from sunshine.demo.suppliers import build_suppliers
 from sunshine.funds.models import Project
@@ -93,6 +94,7 @@ def build_demo(*, seed: int, size: Size, actor: Any = None) -> DemoResult:
     logger.info("demo data built: seed %s, projects by scenario %s", seed, dict(scenarios))
 
     ocds = import_ocds(actor)
+    build_petitions(actor, stage_rng(seed, "petitions"), organisation, size.projects)
     return DemoResult(seed, size.projects, disposals, organisation.accounts,
                       organisation.staff_count, ocds)
 
