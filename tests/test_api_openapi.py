@@ -13,7 +13,8 @@ def document(client):
 
 
 def test_it_lists_the_paths(document):
-    assert set(document["paths"]) == {
+    # Other areas add their own routers; their paths are checked in their own tests.
+    assert set(document["paths"]) >= {
         "/api/v1/projects/",
         "/api/v1/projects/{code}/",
         "/api/v1/projects/{code}/timeline/",

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -277,18 +277,18 @@ def create_report(request: HttpRequest, body: ReportIn):
         try:
             check_intake_limit(address)
         except IntakeLimited as limited:
-            return 429, {"detail": str(limited)}
+            return Status(429, {"detail": str(limited)})
 
     form = ReportForm(form_data(body))
     if not form.is_valid():
-        return 400, invalid_report(form)
+        return Status(400, invalid_report(form))
     try:
         sent = submit(actor, arguments=form.register_arguments(), channel=Channel.WEB)
     except ValidationError as error:
-        return 400, {"detail": " ".join(error.messages), "errors": {}}
+        return Status(400, {"detail": " ".join(error.messages), "errors": {}})
     if actor is None:
         count_intake(address)
-    return 201, receipt(request, sent.petition, sent.secret)
+    return Status(201, receipt(request, sent.petition, sent.secret))
 
 
 def receipt(request: HttpRequest, petition: Petition, secret: str) -> dict[str, Any]:
@@ -309,11 +309,11 @@ def report_status(request: HttpRequest, tracking_code: str,
     try:
         petition = tracking.lookup(tracking_code, secret, client_ip=client_ip(request))
     except tracking.TrackingLocked as locked:
-        return 429, {"detail": str(locked)}
+        return Status(429, {"detail": str(locked)})
     if petition is None:
-        return 404, {"detail": _("No report matches this tracking code and secret; check both "
-                                 "against the receipt.")}
-    return 200, status_of(petition)
+        return Status(404, {"detail": _("No report matches this tracking code and secret; "
+                                        "check both against the receipt.")})
+    return Status(200, status_of(petition))
 
 
 def status_of(petition: Petition) -> dict[str, Any]:
@@ -370,9 +370,10 @@ def petition_detail(request: HttpRequest, petition_id: int):
     """One petition with its full log, replies and deadlines; never the reporter's identity."""
     user = staff_user(request)
     try:
-        return 200, visibility.get_visible_petition(user, pk=petition_id)
+        return Status(200, visibility.get_visible_petition(user, pk=petition_id))
     except (Http404, PermissionDenied):
-        return 404, {"detail": _("No petition %(id)s is visible to you.") % {"id": petition_id}}
+        return Status(404, {"detail": _("No petition %(id)s is visible to you.")
+                                      % {"id": petition_id}})
 
 
 def method_not_allowed(request: HttpRequest, allowed: str) -> JsonResponse:
