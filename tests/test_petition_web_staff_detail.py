@@ -87,7 +87,8 @@ def test_it_offers_the_steps_the_user_may_take(client, world, township_operator,
     client.force_login(inspector_a)
     reader_page = client.get(detail(world["request"].pk)).content.decode()
 
-    assert 'action="/staff/petitions/%d/accept/"' % world["request"].pk in handler_page
+    accept = reverse("petitions:staff_action", args=[world["request"].pk, "accept"])
+    assert f'action="{accept}"' in handler_page
     assert "/accept/" not in reader_page
 
 

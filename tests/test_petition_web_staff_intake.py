@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sunshine.organisation.models import Role
-from sunshine.petitions.models import Channel, Evidence, EventAction, Kind, Petition
+from sunshine.petitions.models import Channel, EventAction, Evidence, Kind, Petition
 from tests.conftest import make_staff
 from tests.petition_web_data import EXE, JPEG, NOW, PHONE, TOWNSHIP, make_categories
 

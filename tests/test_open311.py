@@ -1,0 +1,407 @@
+"""Open311 GeoReport v2 at /open311/v2/, checked against the specification's examples.
+
+The example requests and responses are those of the GeoReport v2
+specification (wiki.open311.org/GeoReport_v2): the fields of "POST
+Service Request" and the shapes of the services.json and requests.json
+answers. Units exist in 椒江区 (331002) and 黄岩区 (331003), so a POST
+must name its county in ``jurisdiction_id``.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+from sunshine.organisation.models import Unit
+from sunshine.organisation.tokens import issue_token
+from sunshine.petitions import actions, open311, tracking
+from sunshine.petitions.models import Channel, Petition, State
+from tests.conftest import region
+from tests.petition_web_data import NOW, SHANGHAI, TOWNSHIP, make_categories, register
+
+pytestmark = pytest.mark.django_db
+
+ROOT = "/open311/v2/"
+SERVICE_KEYS = {"service_code", "service_name", "description", "metadata", "type", "keywords",
+                "group"}
+REQUEST_KEYS = {"service_request_id", "status", "status_notes", "service_name", "service_code",
+                "description", "agency_responsible", "service_notice", "requested_datetime",
+                "updated_datetime", "expected_datetime", "address", "address_id", "zipcode",
+                "lat", "long", "media_url"}
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    cache.clear()
+    return time_machine
+
+
+@pytest.fixture
+def categories(db, unit_a, unit_b):
+    return make_categories()
+
+
+@pytest.fixture
+def api_key(operator_a):
+    return issue_token(None, operator_a)
+
+
+def example_post(api_key: str, **extra) -> dict:
+    """The fields of the specification's example request, with a valid Chinese phone number."""
+    data = {
+        "api_key": api_key, "jurisdiction_id": "331002", "service_code": "roads",
+        "lat": "28.6803", "long": "121.4420", "address_string": "海门街道东山路 12 号",
+        "email": "smit333@example.org", "device_id": "tt222111", "account_id": "123456",
+        "first_name": "john", "last_name": "smith", "phone": "13812345678",
+        "description": "A large sinkhole is destroying the street",
+        "media_url": "http://farm3.static.flickr.com/2002/2212426634_5ed477a060.jpg",
+    }
+    data.update(extra)
+    return data
+
+
+def errors_of(response) -> list[dict]:
+    data = response.json()
+    assert isinstance(data, list)
+    assert set(data[0]) == {"code", "description"}
+    assert data[0]["code"] == response.status_code
+    return data
+
+
+def test_services_match_the_example_shape(client, categories):
+    response = client.get(ROOT + "services.json")
+
+    services = response.json()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert [s["service_code"] for s in services] == ["lamps", "roads"]
+    for service in services:
+        assert set(service) == SERVICE_KEYS
+        assert service["metadata"] is False
+        assert service["type"] == "realtime"
+        assert isinstance(service["keywords"], str)
+    roads = services[1]
+    assert roads["service_name"] == "道路交通"
+    assert roads["group"] == "申诉求决"
+
+
+def test_services_never_offer_reports_or_internal_categories(client, categories):
+    codes = {s["service_code"] for s in client.get(ROOT + "services.json").json()}
+
+    assert "graft" not in codes
+    assert "internal" not in codes
+
+
+def test_services_follow_the_request_language(client, categories):
+    roads = client.get(ROOT + "services.json", HTTP_ACCEPT_LANGUAGE="en").json()[1]
+
+    assert roads["group"] == "request"
+
+
+def test_xml_is_not_provided(client, categories):
+    response = client.get(ROOT + "services.xml")
+
+    assert response.status_code == 400
+    assert ".json" in errors_of(response)[0]["description"]
+
+
+def test_service_definition_has_no_attributes(client, categories):
+    assert client.get(ROOT + "services/roads.json").json() == {"service_code": "roads",
+                                                                "attributes": []}
+    missing = client.get(ROOT + "services/graft.json")
+    assert missing.status_code == 404
+    assert "graft" in errors_of(missing)[0]["description"]
+
+
+def test_an_unknown_jurisdiction_is_not_found(client, categories):
+    response = client.get(ROOT + "services.json", {"jurisdiction_id": "sfgov.org"})
+
+    assert response.status_code == 404
+    assert "sfgov.org" in errors_of(response)[0]["description"]
+
+
+@pytest.fixture
+def filed(categories, township_unit, inspector_a, township_operator):
+    """An open request, a closed one, a suggestion in 黄岩区, a report and an internal request."""
+    open_request, _ = register(categories["roads"], latitude="28.680312", longitude="121.442078",
+                               text="东山路塌陷，请修复。")
+    open_request = actions.assign(None, open_request)
+    closed, _ = register(categories["roads"], text="另一处塌陷")
+    closed = actions.not_accept(township_operator, actions.assign(None, closed),
+                                reason="已由诉讼解决")
+    elsewhere, _ = register(categories["lamps"], region=region("331003001"))
+    report, _ = register(categories["graft"], target_unit=township_unit)
+    internal, _ = register(categories["internal"])
+    return {"open": open_request, "closed": closed, "elsewhere": elsewhere, "report": report,
+            "internal": internal}
+
+
+def ids(response) -> set[int]:
+    return {row["service_request_id"] for row in response.json()}
+
+
+def test_requests_match_the_example_shape(client, filed):
+    response = client.get(ROOT + "requests.json")
+
+    rows = {row["service_request_id"]: row for row in response.json()}
+    assert response.status_code == 200
+    assert set(rows) == {filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
+    row = rows[filed["open"].pk]
+    assert set(row) == REQUEST_KEYS
+    assert row["status"] == "open"
+    assert row["status_notes"] == "已登记"
+    assert row["service_code"] == "roads"
+    assert row["agency_responsible"] == "海门街道办事处"
+    assert row["requested_datetime"] == "2026-03-02T10:00:00+08:00"
+    assert row["expected_datetime"] == "2026-03-17T23:59:59+08:00"
+    assert row["address_id"] == TOWNSHIP
+    assert (row["lat"], row["long"]) == (28.68, 121.442)
+    assert rows[filed["closed"].pk]["status"] == "closed"
+
+
+def test_requests_never_publish_reports_internal_categories_or_text(client, filed):
+    response = client.get(ROOT + "requests.json")
+
+    found = ids(response)
+    assert filed["report"].pk not in found
+    assert filed["internal"].pk not in found
+    assert "东山路塌陷" not in response.content.decode()
+    assert all(row["description"] is None for row in response.json())
+
+
+def test_requests_filter_by_status_service_and_jurisdiction(client, filed):
+    assert ids(client.get(ROOT + "requests.json", {"status": "open"})) == {
+        filed["open"].pk, filed["elsewhere"].pk}
+    assert ids(client.get(ROOT + "requests.json", {"status": "closed"})) == {filed["closed"].pk}
+    assert ids(client.get(ROOT + "requests.json", {"status": "open,closed"})) == {
+        filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
+    assert ids(client.get(ROOT + "requests.json", {"service_code": "lamps"})) == {
+        filed["elsewhere"].pk}
+    assert ids(client.get(ROOT + "requests.json", {"jurisdiction_id": "331003"})) == {
+        filed["elsewhere"].pk}
+
+
+def test_request_ids_override_the_other_arguments(client, filed):
+    response = client.get(ROOT + "requests.json", {
+        "service_request_id": f"{filed['open'].pk},{filed['report'].pk}",
+        "status": "closed", "start_date": "2020-01-01T00:00:00Z",
+        "end_date": "2020-02-01T00:00:00Z"})
+
+    assert ids(response) == {filed["open"].pk}
+
+
+def test_requests_default_to_the_last_90_days(client, filed, frozen):
+    # Registered on 2 Mar 2026 at 10:00; 90 days later is 31 May at 10:00.
+    frozen.move_to(datetime.datetime(2026, 5, 31, 9, tzinfo=SHANGHAI), tick=False)
+
+    assert ids(client.get(ROOT + "requests.json")) == {filed["open"].pk, filed["closed"].pk,
+                                                        filed["elsewhere"].pk}
+    frozen.move_to(datetime.datetime(2026, 5, 31, 11, tzinfo=SHANGHAI), tick=False)
+    assert ids(client.get(ROOT + "requests.json")) == set()
+    old = client.get(ROOT + "requests.json", {"start_date": "2026-03-01T00:00:00+08:00"})
+    assert ids(old) == {filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
+
+
+def test_requests_reject_a_span_over_90_days(client, filed):
+    response = client.get(ROOT + "requests.json", {"start_date": "2026-01-01T00:00:00Z",
+                                                   "end_date": "2026-04-02T00:00:00Z"})
+
+    assert response.status_code == 400
+    assert "90" in errors_of(response)[0]["description"]
+
+
+@pytest.mark.parametrize(("name", "value"), [("start_date", "2026-03-01"),
+                                             ("end_date", "yesterday"),
+                                             ("status", "pending"),
+                                             ("service_request_id", "12a")])
+def test_requests_reject_invalid_arguments_naming_them(client, filed, name, value):
+    response = client.get(ROOT + "requests.json", {name: value})
+
+    assert response.status_code == 400
+    assert value in errors_of(response)[0]["description"]
+
+
+def test_requests_return_at_most_the_limit(client, filed, monkeypatch):
+    monkeypatch.setattr(open311, "MAX_REQUESTS", 2)
+
+    assert len(client.get(ROOT + "requests.json").json()) == 2
+
+
+def test_one_request_by_id(client, filed):
+    response = client.get(f"{ROOT}requests/{filed['open'].pk}.json")
+
+    rows = response.json()
+    assert response.status_code == 200
+    assert len(rows) == 1
+    assert set(rows[0]) == REQUEST_KEYS
+
+
+@pytest.mark.parametrize("which", ["report", "internal"])
+def test_one_hidden_request_is_not_found(client, filed, which):
+    response = client.get(f"{ROOT}requests/{filed[which].pk}.json")
+
+    assert response.status_code == 404
+    errors_of(response)
+
+
+def test_an_unknown_request_is_not_found(client, filed):
+    assert client.get(ROOT + "requests/999999.json").status_code == 404
+    assert client.get(ROOT + "requests/abc.json").status_code == 404
+
+
+def test_post_creates_a_request_from_the_example_fields(client, categories, api_key,
+                                                       township_unit, operator_a):
+    response = client.post(ROOT + "requests.json", example_post(api_key))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body) == 1
+    assert set(body[0]) == {"service_request_id", "service_notice", "account_id"}
+    assert "token" not in body[0]
+    assert body[0]["account_id"] is None
+    petition = Petition.all_objects.get(pk=body[0]["service_request_id"])
+    assert petition.channel == Channel.WEB
+    assert petition.region_id == "331002"
+    assert petition.location_text == "海门街道东山路 12 号"
+    assert str(petition.latitude) == "28.680300"
+    assert petition.decrypt_reporter() == {"name": "john smith", "phone": "13812345678"}
+    assert "media_url: http://farm3.static.flickr.com" in petition.text
+    assert tracking_code_in(body[0]["service_notice"], petition)
+    assert petition.events.get(action="register").actor == operator_a
+
+
+def tracking_code_in(notice: str, petition: Petition) -> bool:
+    return tracking.format_code(petition.tracking_code) in notice
+
+
+def test_post_never_stores_the_email(client, categories, api_key):
+    client.post(ROOT + "requests.json", example_post(api_key))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM petitions_petition")
+        assert "smit333" not in repr(cursor.fetchall())
+
+
+def test_post_uses_a_region_code_as_address_id(client, categories, api_key):
+    response = client.post(ROOT + "requests.json",
+                           example_post(api_key, address_id=TOWNSHIP, lat="", long=""))
+
+    assert response.status_code == 200
+    assert Petition.all_objects.get().region_id == TOWNSHIP
+
+
+def test_post_puts_a_chinese_family_name_first(client, categories, api_key):
+    client.post(ROOT + "requests.json", example_post(api_key, first_name="小明", last_name="王"))
+
+    assert Petition.all_objects.get().decrypt_reporter()["name"] == "王小明"
+
+
+def test_post_is_anonymous_without_a_name(client, categories, api_key):
+    response = client.post(ROOT + "requests.json",
+                           example_post(api_key, first_name="", last_name="", phone=""))
+
+    assert response.status_code == 200
+    assert Petition.all_objects.get().is_anonymous
+
+
+def test_post_rejects_the_examples_phone_naming_it(client, categories, api_key):
+    response = client.post(ROOT + "requests.json", example_post(api_key, phone="111111111"))
+
+    assert response.status_code == 400
+    assert "111111111" in errors_of(response)[0]["description"]
+    assert not Petition.all_objects.exists()
+
+
+@pytest.mark.parametrize(("extra", "status", "fragment"), [
+    ({"service_code": ""}, 400, "service_code"),
+    ({"service_code": "nosuch"}, 404, "nosuch"),
+    ({"service_code": "graft"}, 404, "graft"),
+    ({"jurisdiction_id": ""}, 400, "331002"),
+    ({"jurisdiction_id": "331081"}, 404, "331081"),
+    ({"lat": "", "long": "", "address_string": ""}, 400, "address_string"),
+    ({"long": ""}, 400, "long"),
+    ({"lat": "north"}, 400, "north"),
+    ({"description": " "}, 400, "description"),
+    ({"description": "x" * 5001}, 400, "5001"),
+    ({"media_url": "javascript:alert(1)"}, 400, "javascript:alert(1)"),
+])
+def test_post_rejects_bad_input(client, categories, api_key, extra, status, fragment):
+    response = client.post(ROOT + "requests.json", example_post(api_key, **extra))
+
+    assert response.status_code == status
+    assert fragment in errors_of(response)[0]["description"]
+    assert not Petition.all_objects.exists()
+
+
+def test_post_needs_an_api_key(client, categories):
+    missing = client.post(ROOT + "requests.json", example_post(""))
+    invalid = client.post(ROOT + "requests.json", example_post("sun_not-a-token"))
+
+    assert missing.status_code == 403
+    assert invalid.status_code == 403
+    assert "api_key" in errors_of(invalid)[0]["description"]
+
+
+def test_post_needs_an_intake_role(client, categories, inspector_a):
+    response = client.post(ROOT + "requests.json",
+                           example_post(issue_token(None, inspector_a)))
+
+    assert response.status_code == 403
+    assert "inspector_a" in errors_of(response)[0]["description"]
+
+
+def test_post_is_limited_to_the_operators_county(client, categories, operator_b):
+    response = client.post(ROOT + "requests.json", example_post(issue_token(None, operator_b)))
+
+    assert response.status_code == 403
+    assert not Petition.all_objects.exists()
+
+
+def test_one_county_needs_no_jurisdiction(client, db, operator_a, unit_a):
+    make_categories()
+    assert set(Unit.objects.values_list("region_id", flat=True)) == {"331002"}
+
+    response = client.post(ROOT + "requests.json",
+                           example_post(issue_token(None, operator_a), jurisdiction_id=""))
+
+    assert response.status_code == 200
+    assert Petition.all_objects.get().region_id == "331002"
+
+
+def test_post_needs_no_csrf_token(categories, api_key):
+    response = Client(enforce_csrf_checks=True).post(ROOT + "requests.json",
+                                                     example_post(api_key))
+
+    assert response.status_code == 200
+
+
+def test_post_answers_in_english_when_asked(client, categories, api_key):
+    response = client.post(ROOT + "requests.json", example_post(api_key, service_code=""),
+                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "service_code was not provided" in errors_of(response)[0]["description"]
+
+
+@pytest.mark.parametrize(("method", "path"), [("put", "requests.json"), ("delete", "requests.json"),
+                                              ("post", "services.json"),
+                                              ("post", "requests/1.json")])
+def test_other_methods_are_not_allowed(client, categories, method, path):
+    response = getattr(client, method)(ROOT + path)
+
+    assert response.status_code == 405
+    assert response["Allow"]
+    errors_of(response)
+
+
+def test_an_accepted_request_stays_open(client, filed, township_operator):
+    petition = actions.accept(township_operator, filed["open"])
+
+    row = client.get(f"{ROOT}requests/{petition.pk}.json").json()[0]
+
+    assert petition.state == State.HANDLING
+    assert row["status"] == "open"
+    assert row["status_notes"] == "已受理，办理中"
+    assert row["expected_datetime"] == "2026-05-06T23:59:59+08:00"
