@@ -39,6 +39,8 @@ LATE_SHARE_OF_MISSED = 0.55
 EARLY_SHARE = 0.35
 EXTENSION_SHARE = 0.12
 REPEAT_SHARE = 0.06
+# Share of petitions received in person on a supervision day.
+SUPERVISION_DAY_SHARE = 0.08
 CHANNELS = ((Channel.WEB, 35), (Channel.MOBILE, 28), (Channel.PHONE, 15), (Channel.LETTER, 9),
             (Channel.WALK_IN, 8), (Channel.LIAISON, 5))
 SELF_SERVICE = (Channel.WEB, Channel.MOBILE)
@@ -106,6 +108,7 @@ class Builder:
     def build(self, count: int) -> DemoPetitions:
         self.categories = self._insert_categories()
         days = supervision.plan_days(self.rng, self.organisation)
+        supervision.spread_matters(self.rng, days, round(count * SUPERVISION_DAY_SHARE))
         day_count = supervision.insert_days(self.actor, self.rng, days)
         stories, matters = self._day_stories(days)
         stories += self._stories(count - len(stories))

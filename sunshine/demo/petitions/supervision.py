@@ -30,6 +30,7 @@ PLANNED_MONTHS = (1, 2, 3)
 MORNING = (datetime.time(9, 0), datetime.time(11, 30))
 AFTERNOON = (datetime.time(14, 30), datetime.time(17, 0))
 CONSENT_SHARE = 0.4
+MAX_MATTERS = 3
 
 
 @dataclass
@@ -71,9 +72,18 @@ def plan_days(rng: random.Random, organisation: Organisation) -> list[DayPlan]:
                 topic=rng.choice(texts.DAY_TOPICS), capacity=rng.choice((20, 30)),
                 state=DayState.HELD if date <= AS_OF else DayState.PLANNED,
             )
-            plans.append(DayPlan(day, township, matters=rng.choice((0, 0, 1, 1, 2))
-                                 if date <= AS_OF else 0))
+            plans.append(DayPlan(day, township))
     return plans
+
+
+def spread_matters(rng: random.Random, plans: list[DayPlan], total: int) -> None:
+    """Give ``total`` matters to held days at random, at most ``MAX_MATTERS`` per day."""
+    held = [plan for plan in plans if plan.day.state == DayState.HELD]
+    for _ in range(min(total, MAX_MATTERS * len(held))):
+        plan = rng.choice(held)
+        while plan.matters >= MAX_MATTERS:
+            plan = rng.choice(held)
+        plan.matters += 1
 
 
 def _reference(rng: random.Random, taken: set[str]) -> str:
