@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sunshine.duties import formats
 from sunshine.duties.models import Cycle, Directive, Duty, Task, TaskStatus
@@ -210,7 +210,7 @@ class TaskForm(EditForm):
             "region").order_by("region_id", "name")
         if task is None:
             self.fields["milestones"] = TextListField(
-                parse=formats.parse_milestones, label=gettext_lazy("milestones"),
+                parse=formats.parse_milestones, label=gettext_lazy("milestones of the task"),
                 help_text=gettext_lazy("One per line: the date, a space and the name, e.g. "
                                        "2024-06-30 完成设计."))
 
@@ -306,7 +306,7 @@ class LockForm(forms.Form):
     period = forms.CharField(label=gettext_lazy("quarter"), max_length=10,
                              help_text=gettext_lazy("For example 2024Q1."))
     locked = forms.TypedChoiceField(
-        label=gettext_lazy("decision"), coerce=lambda value: value == "1",
+        label=gettext_lazy("lock or unlock"), coerce=lambda value: value == "1",
         choices=[("1", gettext_lazy("lock")), ("0", gettext_lazy("unlock"))])
     reason = forms.CharField(label=gettext_lazy("reason"), required=False, max_length=2000)
 
@@ -337,8 +337,9 @@ class TaskFilterForm(forms.Form):
     period = forms.CharField(label=gettext_lazy("period"), max_length=10, required=False,
                              help_text=gettext_lazy("2024, 2024Q1 or 2024-03"))
     measure = forms.ChoiceField(label=gettext_lazy("counted as"), required=False,
-                                choices=[("", "—"), ("due", gettext_lazy("due")),
-                                         ("done_on_time", gettext_lazy("done on time"))])
+                                choices=[("", "—"), ("due", pgettext_lazy("execution rate", "due")),
+                                         ("done_on_time", pgettext_lazy("execution rate",
+                                                                        "done on time"))])
 
     def clean_period(self) -> Period | None:
         text = self.cleaned_data["period"].strip()

@@ -52,9 +52,9 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
                                   related_name="notifications", verbose_name=_("recipient"))
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices,
+    channel = models.CharField(_("delivery channel"), max_length=10, choices=Channel.choices,
                                default=Channel.IN_APP)
-    key = models.CharField(_("key"), max_length=120)
+    key = models.CharField(_("deduplication key"), max_length=120)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)

@@ -202,12 +202,17 @@ class TaskChecker:
         rows = [row for row in rows if self.link_parent(row)]
         rows = [row for row in rows if not self.in_cycle(row)]
         rows = [row for row in rows if self.check_row(row)]
-        self.check_weights(rows)
+        # A rejected row would make its siblings' weights look wrong, so the
+        # sums are only checked once every row passed.
+        if len(rows) == len(data.rows):
+            self.check_weights(rows)
         return order_parents_first(rows)
 
     def resolve(self, row: Row) -> bool:
         sheet, lookups = self.sheet, self.checker.lookups
         assert sheet is not None
+        row.values["parent_ref"] = None
+        row.values["stored"] = None
         ok = self.checker.resolve(sheet, row, "directive", self.checker.directive)
         ok = self.checker.resolve(sheet, row, "lead_unit", lookups.writable_unit) and ok
         ok = self.checker.resolve(sheet, row, "cooperating_units", lambda text: [
@@ -242,8 +247,8 @@ class TaskChecker:
                           "权责清单 sheet or clear the cell") % {"unit": unit.name, "value": code})
 
     def stored(self, row: Row) -> Task | None:
-        directive = row["directive"]
-        if not isinstance(directive, Directive):
+        directive = stored_directive(row)
+        if directive is None:
             return None
         return (Task.objects.filter(directive=directive, code=row["code"])
                 .select_related("parent", "lead_unit__region").first())
@@ -254,8 +259,9 @@ class TaskChecker:
         parent: Row | Task | None = None
         if code:
             parent = self.by_key.get((row["key"][0], code))
-            if parent is None and isinstance(row["directive"], Directive):
-                parent = Task.objects.filter(directive=row["directive"], code=code).first()
+            directive = stored_directive(row)
+            if parent is None and directive is not None:
+                parent = Task.objects.filter(directive=directive, code=code).first()
             if parent is None:
                 self.problem(row, "上级任务编号", code, CellError(_(
                     "No task of this directive has the number “%(value)s”; add that task or "
@@ -339,8 +345,8 @@ class TaskChecker:
 
     def stored_siblings(self, row: Row, listed: set[str]) -> list[tuple[str, Decimal]]:
         """Return the stored active tasks beside ``row`` that the sheet does not list."""
-        directive, parent = row["directive"], row["parent_ref"]
-        if not isinstance(directive, Directive) or isinstance(parent, Row):
+        directive, parent = stored_directive(row), row["parent_ref"]
+        if directive is None or isinstance(parent, Row):
             return []
         siblings = Task.objects.active().filter(directive=directive, parent=parent)
         return [(str(task), task.weight) for task in siblings if task.code not in listed]
@@ -358,6 +364,14 @@ class TaskChecker:
             seen.add(id(parent))
             parent = parent["parent_ref"]
         return False
+
+
+def stored_directive(row: Row) -> Directive | None:
+    """Return the stored directive of a task row, also when the 决策部署 sheet lists it."""
+    directive = row["directive"]
+    if isinstance(directive, Directive):
+        return directive
+    return Directive.objects.filter(document_number=directive["document_number"]).first()
 
 
 def changed(row: Row, stored: Task) -> bool:

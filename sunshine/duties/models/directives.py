@@ -63,7 +63,7 @@ class Duty(AuditedModel):
                              verbose_name=_("executing unit"))
     code = models.CharField(_("item number"), max_length=50)
     name = models.CharField(_("duty"), max_length=300)
-    category = models.CharField(_("category"), max_length=100, blank=True)
+    category = models.CharField(_("duty category"), max_length=100, blank=True)
     basis = models.TextField(_("legal or policy basis"))
     cycle = models.CharField(_("cycle"), max_length=10, choices=Cycle.choices,
                              default=Cycle.ONCE)

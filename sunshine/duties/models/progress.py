@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sunshine.audit.models import AuditedModel
 from sunshine.duties.models.fields import PercentField
@@ -11,9 +12,9 @@ from sunshine.duties.models.tasks import Task
 
 
 class ReportStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("waiting for approval")
-    APPROVED = "approved", _("approved")
-    RETURNED = "returned", _("returned")
+    SUBMITTED = "submitted", pgettext_lazy("report status", "waiting for approval")
+    APPROVED = "approved", pgettext_lazy("report status", "approved")
+    RETURNED = "returned", pgettext_lazy("report status", "returned")
 
 
 class ProgressReport(AuditedModel):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sunshine.audit.models import AuditedModel
 from sunshine.duties.models.directives import Directive, Duty
@@ -25,12 +26,12 @@ FULL = Decimal("100")
 
 
 class TaskStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("not started")
-    IN_PROGRESS = "in_progress", _("in progress")
-    DONE_ON_TIME = "done_on_time", _("done on time")
-    DONE_LATE = "done_late", _("done late")
-    OVERDUE = "overdue", _("overdue")
-    CANCELLED = "cancelled", _("cancelled")
+    NOT_STARTED = "not_started", pgettext_lazy("task status", "not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("task status", "in progress")
+    DONE_ON_TIME = "done_on_time", pgettext_lazy("task status", "done on time")
+    DONE_LATE = "done_late", pgettext_lazy("task status", "done late")
+    OVERDUE = "overdue", pgettext_lazy("task status", "overdue")
+    CANCELLED = "cancelled", pgettext_lazy("task status", "cancelled")
 
 
 def derive_status(*, cancelled_on: datetime.date | None, completed_on: datetime.date | None,
