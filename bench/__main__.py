@@ -3,7 +3,8 @@
 With no options it runs everything at full size: the ledger import of a
 100,000-row workbook on PostgreSQL and SQLite, then the project page and
 API under 32 connections over 200,000 projects and 2,000,000
-disbursements. ``--quick`` runs the same steps on small sizes. Every figure
+disbursements, then filing and reading citizen reports through the API
+over 1,000,000 stored reports. ``--quick`` runs the same steps on small sizes. Every figure
 that has a target is a ratio to a baseline measured in the same run, or an
 absolute limit (latency, memory). Results are also written as JSON under
 ``bench/out/``.
@@ -16,16 +17,16 @@ import sys
 import traceback
 from dataclasses import asdict
 
-from bench import ledger, machine, report, server, web
+from bench import ledger, machine, petitions, report, server, web
 from bench.databases import OUT_DIR
 
 QUICK = {"rows": 2000, "projects": 2000, "disbursements": 20000, "duration": 3, "rounds": 1,
-         "codes": 1000}
+         "codes": 1000, "reports": 5000, "tracking_codes": 500}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["ledger", "http"], action="append",
+    parser.add_argument("--only", choices=["ledger", "http", "petitions"], action="append",
                         help="run only this benchmark (repeatable); default: all")
     parser.add_argument("--quick", action="store_true",
                         help="small sizes for a check that the harness works: " + ", ".join(
@@ -72,12 +73,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     group.add_argument("--no-verify", action="store_true",
                        help="skip verify_audit after loading the dataset")
 
+    group = parser.add_argument_group("citizen reports (load options as above)")
+    group.add_argument("--reports", type=int, default=1_000_000,
+                       help="stored reports (default 1000000)")
+    group.add_argument("--tracking-codes", type=int, default=20_000,
+                       help="distinct tracking codes the reads rotate over (default 20000)")
+    group.add_argument("--petitions-database", default=petitions.DATABASE,
+                       help="PostgreSQL database of the reports, named sunshine_bench* "
+                            "(default %(default)s); reloaded when its report count differs")
+
     args = parser.parse_args(argv)
     if args.quick:
         for key, value in QUICK.items():
             setattr(args, key, value)
         if args.database == web.DATABASE:
             args.database = web.DATABASE + "_quick"
+        if args.petitions_database == petitions.DATABASE:
+            args.petitions_database = petitions.DATABASE + "_quick"
     return args
 
 
@@ -101,9 +113,18 @@ def web_options(args: argparse.Namespace) -> web.WebOptions:
     )
 
 
+def petition_options(args: argparse.Namespace) -> petitions.PetitionOptions:
+    return petitions.PetitionOptions(
+        reports=args.reports, codes=args.tracking_codes, duration=args.duration,
+        rounds=args.rounds, connections=args.connections, threads=args.threads,
+        max_requests=args.max_requests, server_config=server_config(args),
+        database=args.petitions_database, verify=not args.no_verify,
+    )
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    selected = args.only or ["ledger", "http"]
+    selected = args.only or ["ledger", "http", "petitions"]
     started = datetime.datetime.now().astimezone()
     about = machine.describe()
     for key, value in about.items():
@@ -117,6 +138,8 @@ def main(argv: list[str]) -> int:
         figures += run_one("ledger", ledger.run, options, failed)
     if "http" in selected:
         figures += run_one("http", web.run, web_options(args), failed)
+    if "petitions" in selected:
+        figures += run_one("petitions", petitions.run, petition_options(args), failed)
 
     print()
     print(report.table(figures))

@@ -87,6 +87,29 @@ def ledger_baseline(args: dict[str, Any]) -> dict[str, Any]:
     return ledger_tasks.run_baseline(Path(args["path"]))
 
 
+@task
+def load_petitions(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import petitions
+
+    started = time.perf_counter()
+    counts = petitions.load(args["reports"])
+    return {**counts, "seconds": time.perf_counter() - started}
+
+
+@task
+def petition_counts(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import petitions
+
+    return {"reports": petitions.loaded_reports()}
+
+
+@task
+def write_tracking_codes(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import petitions
+
+    return {"codes": petitions.write_codes(args["reports"], args["limit"], Path(args["path"]))}
+
+
 def main(argv: list[str]) -> int:
     import django
 
