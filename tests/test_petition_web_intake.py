@@ -234,7 +234,7 @@ def test_it_rejects_an_unknown_project_code(client, categories):
 ])
 def test_it_stores_evidence_by_its_content(client, categories, name, content, content_type,
                                            extension):
-    response = client.post(URL, {**report_form(), "files": [upload(name, content)]})
+    response = client.post(URL, {**report_form(), "evidence": [upload(name, content)]})
 
     assert response.status_code == 201
     evidence = Evidence.objects.get()
@@ -248,7 +248,7 @@ def test_it_stores_evidence_by_its_content(client, categories, name, content, co
 
 
 def test_it_rejects_a_disguised_program(client, categories):
-    response = client.post(URL, {**report_form(), "files": [upload("photo.jpg", EXE)]})
+    response = client.post(URL, {**report_form(), "evidence": [upload("photo.jpg", EXE)]})
 
     text = page(response)
     assert response.status_code == 400
@@ -261,7 +261,7 @@ def test_it_rejects_a_disguised_program(client, categories):
 def test_it_rejects_an_oversized_file(client, categories):
     set_value("petitions.evidence_max_bytes", 50)
 
-    response = client.post(URL, {**report_form(), "files": [upload("big.jpg", JPEG)]})
+    response = client.post(URL, {**report_form(), "evidence": [upload("big.jpg", JPEG)]})
 
     assert response.status_code == 400
     assert "big.jpg" in page(response)
@@ -272,7 +272,7 @@ def test_it_rejects_too_many_files(client, categories):
     set_value("petitions.evidence_max_files", 2)
     files = [upload(f"p{i}.jpg", JPEG) for i in range(3)]
 
-    response = client.post(URL, {**report_form(), "files": files})
+    response = client.post(URL, {**report_form(), "evidence": files})
 
     assert response.status_code == 400
     assert not Petition.all_objects.exists()

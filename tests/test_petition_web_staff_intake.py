@@ -125,8 +125,8 @@ def test_it_rejects_an_invalid_phone_naming_it(client, categories, operator_a):
 
 
 def test_it_stores_evidence_and_rejects_disguised_files(client, categories, operator_a):
-    good = post(client, operator_a, entry(), {"files": [SimpleUploadedFile("信.jpg", JPEG)]})
-    bad = post(client, operator_a, entry(), {"files": [SimpleUploadedFile("信.jpg", EXE)]})
+    good = post(client, operator_a, entry(), {"evidence": [SimpleUploadedFile("信.jpg", JPEG)]})
+    bad = post(client, operator_a, entry(), {"evidence": [SimpleUploadedFile("信.jpg", EXE)]})
 
     assert good.status_code == 201
     assert bad.status_code == 400

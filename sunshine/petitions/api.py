@@ -357,7 +357,8 @@ def list_petitions(request: HttpRequest, filters: PetitionFilter = Query(...)): 
     user = staff_user(request)
     form = FilterForm(user, filters.dict())
     if not form.is_valid():
-        problems = "; ".join(f"{name}: {' '.join(m)}" for name, m in form.errors.items())
+        problems = "; ".join(f"{name}: {' '.join(str(e) for e in m)}"
+                             for name, m in form.errors.items())
         raise HttpError(400, _("Invalid filter: %(problems)s") % {"problems": problems})
     return apply_filters(visibility.visible_petitions(user).select_related(*RELATED),
                          form.cleaned_data)

@@ -5,7 +5,7 @@ so the web page and the API reject the same input with the same messages.
 """
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -109,6 +109,10 @@ UNKNOWN_UNIT = {"invalid_choice": gettext_lazy(
     "Unit “%(value)s” does not exist or is not offered here; choose one from the list.")}
 
 
+def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 def intake_regions() -> Any:
     """Return the counties and townships a report can be filed for, county by county."""
     return (Region.objects.current().filter(level__in=[Level.COUNTY, Level.TOWNSHIP])
@@ -186,7 +190,8 @@ class ReportForm(forms.Form):
         return normalize_cn_phone(value) if value else ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self._clean_identity(data)
         self._clean_targets(data)
         return data
@@ -256,7 +261,7 @@ class ReportForm(forms.Form):
 class PublicReportForm(ReportForm):
     """The report form of the portal: evidence files, the privacy notice and a submission id."""
 
-    files = MultipleFileField(
+    evidence = MultipleFileField(
         label=gettext_lazy("Photos or documents (optional)"), required=False,
         help_text=gettext_lazy("JPEG, PNG or PDF."),
     )
@@ -268,11 +273,11 @@ class PublicReportForm(ReportForm):
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     field_order = ["kind", "category", "region", "target_unit", "person_name", "project_code",
-                   "title", "text", "location_text", "files", "identity", "reporter_name",
+                   "title", "text", "location_text", "evidence", "identity", "reporter_name",
                    "reporter_phone", "consent"]
 
-    def clean_files(self) -> list:
-        files = self.cleaned_data.get("files") or []
+    def clean_evidence(self) -> list:
+        files = self.cleaned_data.get("evidence") or []
         check_files(files)
         return files
 
@@ -289,26 +294,26 @@ class StaffIntakeForm(ReportForm):
         queryset=Unit.objects.none(), empty_label=gettext_lazy("— route by category —"),
         error_messages=UNKNOWN_UNIT,
     )
-    files = MultipleFileField(label=gettext_lazy("Evidence files (optional)"), required=False,
-                              help_text=gettext_lazy("JPEG, PNG or PDF."))
+    evidence = MultipleFileField(label=gettext_lazy("Evidence files (optional)"), required=False,
+                                 help_text=gettext_lazy("JPEG, PNG or PDF."))
 
     field_order = ["channel", "received_on", "kind", "category", "region", "target_unit",
-                   "person_name", "project_code", "title", "text", "location_text", "files",
+                   "person_name", "project_code", "title", "text", "location_text", "evidence",
                    "identity", "reporter_name", "reporter_phone", "assign_to"]
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["category"].queryset = Category.objects.active()
+        model_field(self, "category").queryset = Category.objects.active()
         self.fields["received_on"].initial = timezone.localdate()
-        self.fields["identity"].choices = [
+        cast(forms.ChoiceField, self.fields["identity"]).choices = [
             ("anonymous", _("anonymous")), ("named", _("named: name and phone given"))]
         regions = scope_for(user)
-        self.fields["region"].queryset = regions.filter(
+        model_field(self, "region").queryset = regions.filter(
             Region.objects.current().filter(level__in=[Level.COUNTY, Level.TOWNSHIP,
                                                        Level.VILLAGE])
         ).select_related("parent").order_by("path")
-        self.fields["assign_to"].queryset = regions.filter(
+        model_field(self, "assign_to").queryset = regions.filter(
             Unit.objects.select_related("region")).order_by("region__path", "name")
 
     def clean_received_on(self) -> Any:
@@ -318,8 +323,8 @@ class StaffIntakeForm(ReportForm):
                                     "day the petition arrived.") % {"date": value.isoformat()})
         return value
 
-    def clean_files(self) -> list:
-        files = self.cleaned_data.get("files") or []
+    def clean_evidence(self) -> list:
+        files = self.cleaned_data.get("evidence") or []
         check_files(files)
         return files
 
@@ -383,7 +388,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scope_for(user).filter(intake_regions())
+        model_field(self, "region").queryset = scope_for(user).filter(intake_regions())
 
 
 def unit_choices_for(petition: Any) -> Any:
@@ -404,7 +409,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices_for(petition)
+        model_field(self, "unit").queryset = unit_choices_for(petition)
 
 
 class TransferForm(AssignForm):
@@ -413,8 +418,9 @@ class TransferForm(AssignForm):
 
     def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(petition, *args, **kwargs)
-        self.fields["unit"].required = True
-        self.fields["unit"].empty_label = gettext_lazy("— choose —")
+        unit = model_field(self, "unit")
+        unit.required = True
+        unit.empty_label = gettext_lazy("— choose —")
 
 
 class ReasonForm(forms.Form):

@@ -236,13 +236,13 @@ def _moment(params: Any, name: str) -> datetime.datetime | None:
 
 def date_range(params: Any) -> tuple[datetime.datetime, datetime.datetime]:
     """Return the range of ``requested_datetime``: at most 90 days, the last 90 by default."""
-    start, end = _moment(params, "start_date"), _moment(params, "end_date")
-    if start is None and end is None:
-        end = timezone.now()
-    if start is None:
-        start = end - SPAN  # type: ignore[operator]
-    if end is None:
-        end = start + SPAN
+    given_start, given_end = _moment(params, "start_date"), _moment(params, "end_date")
+    if given_start is not None:
+        start = given_start
+        end = given_end if given_end is not None else start + SPAN
+    else:
+        end = given_end if given_end is not None else timezone.now()
+        start = end - SPAN
     if end < start or end - start > SPAN:
         raise Open311Error(400, _(
             "start_date and end_date must be in order and at most 90 days apart; "

@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -97,10 +96,11 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.errors:
         return render(request, "petitions/staff_list.html", {"form": form}, status=400)
     page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form, "page": page, "rows": rows_of(page.object_list),
-        "query": urlencode(query), "may_register": may_register(request.user),
+        "query": query.urlencode(), "may_register": may_register(request.user),
     }
     return render(request, "petitions/staff_list.html", context)
 

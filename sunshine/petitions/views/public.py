@@ -78,7 +78,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         return _already_sent(request, submission_id)
     try:
         sent = submit(None, arguments=form.register_arguments(), channel=Channel.WEB,
-                      files=form.cleaned_data["files"])
+                      files=form.cleaned_data["evidence"])
     except ValidationError as error:
         cache.delete(_submission_key(submission_id))
         form.add_error(None, error)

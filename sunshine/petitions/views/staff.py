@@ -129,7 +129,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
 
     try:
         sent = submit(request.user, arguments=form.register_arguments(),
-                      channel=form.cleaned_data["channel"], files=form.cleaned_data["files"],
+                      channel=form.cleaned_data["channel"], files=form.cleaned_data["evidence"],
                       unit=form.cleaned_data["assign_to"])
     except ValidationError as error:
         form.add_error(None, error)
