@@ -10,9 +10,11 @@ import datetime
 import pytest
 from django.core.cache import cache
 
+from sunshine.organisation.models import Role
 from sunshine.organisation.tokens import issue_token
 from sunshine.petitions import actions
 from sunshine.petitions.models import Outcome, Petition
+from tests.conftest import make_staff
 from tests.petition_web_data import NOW, PHONE, TOWNSHIP, make_categories, make_world
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +232,12 @@ def test_staff_list_rejects_a_bad_filter(client, world, operator_a):
     assert "999999" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("persona", ["township_operator", "operator_b"])
+@pytest.fixture
+def township_leader(django_user_model, township_unit):
+    return make_staff(django_user_model, "township_leader", Role.LEADER, township_unit)
+
+
+@pytest.mark.parametrize("persona", ["township_operator", "township_leader", "operator_b"])
 def test_staff_detail_hides_what_the_user_may_not_see(client, world, persona, request):
     user = request.getfixturevalue(persona)
 

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sunshine.audit.models import AuditEntry
+from sunshine.organisation.models import Role
 from sunshine.petitions import actions
+from tests.conftest import make_staff
 from tests.petition_web_data import JPEG, NOW, make_categories, make_world
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +62,14 @@ def test_it_refuses_a_petition_of_another_county(client, world, operator_b):
     assert client.get(detail(world["request"].pk)).status_code == 403
 
 
-def test_it_hides_the_report_from_the_accused_unit(client, world, township_operator):
-    client.force_login(township_operator)
+@pytest.fixture
+def township_leader(django_user_model, township_unit):
+    return make_staff(django_user_model, "township_leader", Role.LEADER, township_unit)
+
+
+@pytest.mark.parametrize("persona", ["township_operator", "township_leader"])
+def test_it_hides_the_report_from_the_accused_unit(client, world, persona, request):
+    client.force_login(request.getfixturevalue(persona))
 
     response = client.get(detail(world["report"].pk))
 

@@ -46,11 +46,11 @@ logger = logging.getLogger(__name__)
 router = Router(tags=["reports and petitions"])
 
 
-def private_answers(run: Callable) -> Callable:
-    """Keep every answer of this router out of the shared public cache.
+def private_responses(run: Callable) -> Callable:
+    """Keep every response of this router out of the shared public cache.
 
     A report's status depends on the secret in a header that the shared
-    cache does not key on, and the staff answers depend on the token.
+    cache does not key on, and the staff responses depend on the token.
     """
 
     @functools.wraps(run)
@@ -62,7 +62,7 @@ def private_answers(run: Callable) -> Callable:
     return wrapper
 
 
-router.add_decorator(private_answers, mode="view")
+router.add_decorator(private_responses, mode="view")
 
 SECRET_HEADER = "X-Tracking-Secret"  # noqa: S105 - a header name, not a secret
 ISO_DATE = "ISO 8601 date, e.g. 2026-03-17."

@@ -20,7 +20,7 @@ Follows the GeoReport v2 specification (wiki.open311.org/GeoReport_v2):
   results to that county.
 - Errors are ``[{"code": 400, "description": "..."}]`` with the same HTTP
   status: 403 for a missing or invalid api_key, 404 for something not
-  found, 400 otherwise. ``.xml`` answers 400: only JSON is provided.
+  found, 400 otherwise. ``.xml`` returns 400: only JSON is provided.
 """
 
 import datetime
@@ -163,7 +163,7 @@ def services(request: HttpRequest) -> HttpResponse:
 
 @endpoint("GET", "HEAD")
 def service_definition(request: HttpRequest, code: str) -> HttpResponse:
-    """Every service has metadata false, so its definition has no attributes."""
+    """Return a service definition, which has no attributes because metadata is false."""
     jurisdiction(request.GET, required=False)
     if not offered_categories().filter(code=code).exists():
         raise Open311Error(404, _("service_code “%(value)s” was not found; see services.json "

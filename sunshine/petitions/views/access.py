@@ -70,7 +70,7 @@ def _intake_key(address: str) -> str:
 def check_intake_limit(address: str) -> None:
     """Raise IntakeLimited when the address has reached the limit of the current window."""
     if int(cache.get(_intake_key(address), 0)) >= get_setting(INTAKE_MAX):
-        logger.warning("report refused by the intake limit: address key %s",
+        logger.warning("report rejected by the intake limit: address key %s",
                        _intake_key(address)[-12:])
         raise IntakeLimited(get_setting(INTAKE_WINDOW))
 

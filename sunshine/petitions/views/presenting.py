@@ -1,4 +1,4 @@
-"""What a petition's deadlines, steps and answers look like to the reporter and to staff."""
+"""How a petition's deadlines, steps and replies are shown to the reporter and to staff."""
 
 import datetime
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from sunshine.petitions.models import (
     Rating,
 )
 
-# What the open deadline in ``due_on`` asks for, by the rule that set it.
+# The step that the open deadline in ``due_on`` is for, by the rule that set it.
 DUE_LABELS = {
     deadlines.ACCEPT_NOTICE: _("Decision on acceptance, with a written notice to you"),
     deadlines.ACCUSATION_ACCEPT: _("Acceptance or transfer of the report"),
@@ -40,7 +40,7 @@ def _row(label: Any, due: datetime.date, region: Any, legal: bool = True) -> Dea
 
 
 def public_deadlines(petition: Petition) -> list[DeadlineRow]:
-    """Return the open deadlines that the reporter is told about, earliest first."""
+    """Return the open deadlines shown to the reporter, earliest first."""
     rows = []
     region = petition.region
     if petition.due_on:

@@ -1,7 +1,7 @@
 """The citizen's pages: send a report, then follow it with the tracking code and secret.
 
 No login. The secret is shown once, on the receipt, and never stored in
-plain text; the tracking page asks for code and secret on every visit and
+plain text; the tracking page requests code and secret on every visit and
 carries them in the forms of the page it shows, never in a URL or cookie.
 """
 
@@ -172,9 +172,9 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.POST)
     if not form.is_valid():
         return _track_page(request, form, status=400)
-    petition, refused = _find(request, form)
+    petition, rejection = _find(request, form)
     if petition is None:
-        return refused  # type: ignore[return-value]
+        return rejection  # type: ignore[return-value]
     return _result(request, petition, form)
 
 
@@ -186,9 +186,9 @@ def track_rate(request: HttpRequest) -> HttpResponse:
     credentials = TrackingForm(request.POST)
     if not credentials.is_valid():
         return _track_page(request, credentials, status=400)
-    petition, refused = _find(request, credentials)
+    petition, rejection = _find(request, credentials)
     if petition is None:
-        return refused  # type: ignore[return-value]
+        return rejection  # type: ignore[return-value]
     if not form.is_valid():
         return _result(request, petition, credentials, status=400, rating_form=form)
 
@@ -214,9 +214,9 @@ def track_review(request: HttpRequest) -> HttpResponse:
     credentials = TrackingForm(request.POST)
     if not credentials.is_valid():
         return _track_page(request, credentials, status=400)
-    petition, refused = _find(request, credentials)
+    petition, rejection = _find(request, credentials)
     if petition is None:
-        return refused  # type: ignore[return-value]
+        return rejection  # type: ignore[return-value]
     if not form.is_valid():
         return _result(request, petition, credentials, status=400, review_form=form)
 

@@ -49,6 +49,13 @@ def _step_forms(request: HttpRequest, petition: Any, bound: dict[str, Any],
     return result
 
 
+def _events(petition: Any) -> list[Any]:
+    events = list(petition.events.select_related("actor", "unit").order_by("at", "id"))
+    for event in events:
+        event.display_text = presenting.step_text(event)
+    return events
+
+
 def render_detail(request: HttpRequest, petition: Any, *, bound: dict[str, Any] | None = None,
                   status: int = 200, revealed: dict[str, str] | None = None) -> HttpResponse:
     """Render a petition's staff page; ``bound`` holds a submitted form to show with its errors."""
@@ -62,7 +69,7 @@ def render_detail(request: HttpRequest, petition: Any, *, bound: dict[str, Any] 
         "needs_escalation": deadlines.needs_escalation(petition),
         "warning_passed": deadlines.warning_passed(petition),
         "deadlines": presenting.staff_deadlines(petition),
-        "events": petition.events.select_related("actor", "unit").order_by("at", "id"),
+        "events": _events(petition),
         "replies": petition.replies.select_related("unit").order_by("delivered_on", "id"),
         "extensions": petition.extensions.order_by("requested_at"),
         "reviews": petition.review_requests.select_related("reviewing_unit"),
