@@ -3,7 +3,9 @@
 - ``POST /reports/``: file a report, anonymously or with a token; the
   response carries the tracking code, the secret (shown only here) and
   the open deadlines as ISO dates. Limited per client address like the
-  portal form, whose validation it shares.
+  portal form, whose validation it shares. A client that sends a name
+  and phone must first show the reporter the portal form's notice on
+  personal information (Personal Information Protection Law arts. 14, 17).
 - ``GET /reports/{tracking_code}/`` with the secret in ``X-Tracking-Secret``:
   status, public steps, replies and deadlines. A wrong secret and an
   unknown code get the same 404; repeated failures lock the look-up (429).
