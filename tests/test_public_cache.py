@@ -68,3 +68,4 @@ def test_requests_with_a_session_bypass_the_cache(client, project, operator_a):
     client.force_login(operator_a)
 
     assert "0.01" in client.get(PAGE).content.decode()
+

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 PUBLIC_MAX_AGE = 60
 MAX_QUERY_LENGTH = 100
 READ_METHODS = ["GET"]
+PUBLIC_OPERATIONS = frozenset({"projects", "project", "project_timeline"})
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
 DESCRIPTION = """
@@ -195,13 +196,15 @@ def language_and_caching(run: Callable) -> Callable:
                 "lang": request.GET["lang"], "choices": ", ".join(language_codes())}
             response = api.create_response(request, {"detail": message}, status=400)
         else:
+            public = getattr(request.resolver_match, "url_name", None) in PUBLIC_OPERATIONS
             with translation.override(language):
-                response = public_run(request, *args, **kwargs)
+                response = (public_run if public else run)(request, *args, **kwargs)
             response["Content-Language"] = language
         set_cache_headers(request, response)
         return response
 
-    # Anonymous answers are public data, kept in the shared cache until the next write.
+    # Anonymous answers about projects are public data, kept in the shared
+    # cache until the next write. Other routers (reports) answer per request.
     public_run = public_cache.public(run)
 
     return wrapper

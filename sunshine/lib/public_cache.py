@@ -65,6 +65,7 @@ def is_cacheable(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
         and "Authorization" not in request.headers
+        and "X-Tracking-Secret" not in request.headers
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not connection.in_atomic_block
     )
