@@ -150,9 +150,9 @@ def _list_params(show: str, only_here: bool, unit: str) -> dict[str, str]:
 
 
 def _urls(address: str, base: dict[str, str], extra: dict[str, str],
-          conditions_names) -> dict[str, str]:
+          names: list[str]) -> dict[str, str]:
     return {name: f"{address}?{urlencode({**base, **extra, 'show': name})}#petitions"
-            for name in conditions_names}
+            for name in names}
 
 
 def _region_row(row: figures.Row, region: Region, base: dict[str, str]) -> RowView:

@@ -332,10 +332,6 @@ def by_unit(petitions: QuerySet, conditions: Conditions) -> list[Row]:
     return rows
 
 
-def list_names(conditions: Conditions) -> list[str]:
-    return list(conditions.filters)
-
-
 def filtered(petitions: QuerySet, conditions: Conditions, name: str) -> QuerySet:
     """Return the petitions behind one count, oldest first."""
     return (petitions.filter(conditions.filters[name])

@@ -1,9 +1,9 @@
 """Reporter reward points (监督积分): verification results, consent and the points ledger.
 
 A reporter earns points when the facts of their petition are verified as
-true or partly true, under the point rules in force on the day of the
-verification (versioned settings ``rewards.points_accusation`` and
-``rewards.points_other``), and only while their consent is on record.
+true or partly true, and only while their consent is on record. The points
+follow the rules in force on the day of the verification (versioned
+settings ``rewards.points_accusation`` and ``rewards.points_other``).
 Points are published by anonymous number only ("No.2026-0042"), never
 with a name, phone or tracking code, as the commission rules on reports
 (2020) art. 47 keep a reporter's identity confidential.

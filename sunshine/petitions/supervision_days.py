@@ -1,9 +1,10 @@
 """Supervision days (监督日): planning, citizens' registrations and the matters received.
 
 Each township publishes a monthly day on which its officials receive
-citizens in person. Citizens may register in advance (name and phone
-encrypted, a limited number of places, a limited number of registrations
-per phone for one day); walk-ins are received as well. Every matter
+citizens in person. Citizens may register in advance for a limited number
+of places, with a limited number of registrations per phone for one day,
+and their names and phones are stored encrypted. Walk-ins are received as
+well. Every matter
 received on the day is registered as a petition of the channel
 ``supervision_day`` through ``actions.register``, so it follows the same
 workflow and deadlines as any other petition.

@@ -262,10 +262,11 @@ class Builder:
         """Decide which accepted petitions were handled in time, late, early or not yet."""
         first = figures.default_period(AS_OF).first
         accepted = [s for s in stories if s.decided_on is not None]
-        passed = [s for s in accepted if s.petition.handle_due < AS_OF]
+        due = {id(s): s.petition.handle_due or AS_OF for s in accepted}
+        passed = [s for s in accepted if due[id(s)] < AS_OF]
         fates: dict[int, str] = {}
-        for group in ([s for s in passed if s.petition.handle_due >= first],
-                      [s for s in passed if s.petition.handle_due < first]):
+        for group in ([s for s in passed if due[id(s)] >= first],
+                      [s for s in passed if due[id(s)] < first]):
             fates.update(self._split_passed(group))
         for story in accepted:
             fate = fates.get(id(story))

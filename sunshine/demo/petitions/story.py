@@ -2,10 +2,10 @@
 
 The demo describes petitions received over many months before ``AS_OF``.
 The workflow actions date every step today, so the demo draws each step's
-day here and writes the same field changes, events and deadlines that
-``sunshine.petitions.actions`` write (see ``_common.record`` and the
-actions' ``*_changes`` helpers), with deadlines computed by
-``deadlines.compute`` from each step's day.
+day here. It writes the same field changes, events and deadlines as
+``sunshine.petitions.actions`` (see ``_common.record`` and the actions'
+``*_changes`` helpers), and ``deadlines.compute`` computes each deadline
+from the day of its step.
 """
 
 import datetime

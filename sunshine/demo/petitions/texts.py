@@ -1,7 +1,7 @@
 """Categories and Chinese texts of the demo petitions, replies and supervision days.
 
 The texts are written for the demo in the manner of county petition
-records; places are filled in from the demo regions and any match with a
+records. Places are filled in from the demo regions, so any match with a
 real case is a coincidence.
 """
 

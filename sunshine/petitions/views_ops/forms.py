@@ -1,8 +1,8 @@
 """Forms of the supervision-day, reward and consent pages.
 
-The forms check shape only; the rules (places left, per-phone limit,
-states, scope) are checked by the actions, whose ValidationError messages
-``add_errors`` puts on the form.
+The forms check the shape of the input only. The actions check the rules
+(places left, per-phone limit, states, scope), and ``add_errors`` puts
+their ValidationError messages on the form.
 """
 
 from typing import Any, cast

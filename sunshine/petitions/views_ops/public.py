@@ -18,7 +18,7 @@ from sunshine.petitions.models_ops import DayState, SupervisionDay
 from sunshine.petitions.views_ops.forms import ConsentForm, RegistrationForm, add_errors
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-# Browsers may reuse a page for a minute; shared caches must not keep it,
+# Browsers may reuse a page for a minute. Shared caches must not keep it,
 # because it carries the CSRF token of the language and type-size forms.
 PAGE_MAX_AGE = 60
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from sunshine.petitions.views_ops.forms import (
 FORM_METHODS = ["GET", "HEAD", "POST"]
 STAFF_PAST_DAYS = 92
 MAX_ENTRIES = 200
+PAGE_SIZE = 50
 
 
 def petition_url(petition: Petition) -> str | None:
@@ -49,7 +51,8 @@ def staff_days(request: HttpRequest) -> HttpResponse:
             .select_related("region", "unit")
             .annotate(registered=Count("registrations", distinct=True),
                       received=Count("matters", distinct=True)))
-    return render(request, "petitions/ops/staff_days.html", {"days": days})
+    page = Paginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/ops/staff_days.html", {"page": page})
 
 
 @require_http_methods(FORM_METHODS)
