@@ -12,7 +12,7 @@ from sunshine.duties import actions, rates
 from sunshine.duties.models import Task
 from sunshine.duties.periods import quarter
 from tests.conftest import region
-from tests.duties_data import NOW, county_unit, make_directive, make_task
+from tests.duties_data import NOW, make_directive, make_task
 
 pytestmark = pytest.mark.django_db
 

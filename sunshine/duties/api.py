@@ -13,19 +13,19 @@ A task outside the scope is 404 like an unknown id, as elsewhere in the API.
 import datetime
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from sunshine.api.schemas import ErrorOut
 from sunshine.duties import actions
-from sunshine.duties.models import ProgressReport, Task, TaskStatus
+from sunshine.duties.models import ProgressReport, Task, TaskQuerySet, TaskStatus
 from sunshine.organisation.models import Region
 from sunshine.organisation.scoping import scope_for, scoped
 
@@ -159,8 +159,8 @@ def staff_user(request: HttpRequest) -> Any:
 
 
 def visible_tasks(user: Any):
-    return scoped(Task.objects.select_related("directive", "lead_unit", "responsible_person")
-                  .prefetch_related("cooperating_units"), user).with_status()
+    tasks = Task.objects.select_related("directive", "lead_unit", "responsible_person")
+    return cast(TaskQuerySet, scoped(tasks.prefetch_related("cooperating_units"), user)).with_status()
 
 
 def get_task(user: Any, task_id: int) -> Task:
@@ -227,7 +227,7 @@ def submit_report(request: HttpRequest, task_id: int, body: ReportIn):
                                        reason=body.reason)
     except (ValidationError, PermissionDenied) as error:
         raise rejected(error) from None
-    return 201, report
+    return Status(201, report)
 
 
 def get_report(user: Any, report_id: int) -> ProgressReport:

@@ -297,7 +297,7 @@ class ReportForm(forms.Form):
                              max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=gettext_lazy("Required when the progress is lower than "
                                                     "the approved progress."))
-    files = MultipleFileField(label=gettext_lazy("evidence files"))
+    evidence = MultipleFileField(label=gettext_lazy("evidence files"))
 
 
 class LockForm(forms.Form):

@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 
-from sunshine.duties.models import Task
+from sunshine.duties.models import Task, TaskQuerySet
 from sunshine.duties.periods import Period
 from sunshine.lib.money import ratio
 from sunshine.organisation.models import Region, Unit
@@ -62,7 +62,7 @@ def done_condition(period: Period, today: datetime.date) -> Q:
             & Q(completed_on__lte=F("deadline")))
 
 
-def counts(tasks: QuerySet, period: Period, today: datetime.date) -> Counts:
+def counts(tasks: TaskQuerySet, period: Period, today: datetime.date) -> Counts:
     """Aggregate the due and done-on-time tasks of a (scoped) queryset in one query."""
     totals = tasks.aggregate(
         due=Count("pk", filter=due_condition(period, today)),
@@ -84,7 +84,7 @@ class Row:
         return self.region.name if self.region else str(self.unit)
 
 
-def by_child_region(tasks: QuerySet, region: Region, period: Period,
+def by_child_region(tasks: TaskQuerySet, region: Region, period: Period,
                     today: datetime.date) -> list[Row]:
     """Return the counts of each region directly below ``region``, in one grouped query.
 
@@ -107,7 +107,7 @@ def by_child_region(tasks: QuerySet, region: Region, period: Period,
     return [Row(found.get(child.path, Counts()), region=child) for child in children]
 
 
-def by_unit(tasks: QuerySet, region: Region, period: Period, today: datetime.date) -> list[Row]:
+def by_unit(tasks: TaskQuerySet, region: Region, period: Period, today: datetime.date) -> list[Row]:
     """Return the counts of each unit placed in ``region`` itself (not below it)."""
     grouped = (
         tasks.filter(lead_unit__region=region).order_by().values("lead_unit")
@@ -127,7 +127,7 @@ def tasks_behind(tasks: QuerySet, period: Period, today: datetime.date, measure:
     return tasks.filter(due_condition(period, today))
 
 
-def execution_rate(tasks: QuerySet, period: Period, today: datetime.date) -> Decimal | None:
+def execution_rate(tasks: TaskQuerySet, period: Period, today: datetime.date) -> Decimal | None:
     return counts(tasks, period, today).execution_rate
 
 

@@ -73,7 +73,7 @@ def overdue_messages(task: Task, today: datetime.date) -> list[Message]:
 
 def _progress_line(task: Task) -> str:
     return _("Lead unit: %(unit)s. Approved progress: %(progress)s%%.") % {
-        "unit": task.lead_unit, "progress": task.progress}
+        "unit": task.lead_unit, "progress": f"{task.progress.normalize():f}"}
 
 
 def _url(task: Task) -> str:

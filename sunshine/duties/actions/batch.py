@@ -7,7 +7,7 @@ appended at the end. It must run inside the caller's ``transaction.atomic()``.
 """
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from sunshine.audit.actions import ConflictError, point_rows_at
 from sunshine.audit.models import AuditedModel, AuditEntry
 
 RowKey = tuple[type, Any]
+Row = TypeVar("Row", bound=AuditedModel)
 
 
 class Batch:
@@ -24,14 +25,14 @@ class Batch:
         self.superseded: list[list] = []
         self.counts: dict[str, int] = defaultdict(int)
 
-    def insert(self, instance: AuditedModel) -> AuditedModel:
+    def insert(self, instance: Row) -> Row:
         instance.save(force_insert=True)
         self.written[_key(instance)] = instance
         self.counts["created"] += 1
         return instance
 
-    def update(self, instance: AuditedModel, changes: dict[str, Any], *,
-               expected_version: int | None = None) -> tuple[AuditedModel, dict[str, list]]:
+    def update(self, instance: Row, changes: dict[str, Any], *,
+               expected_version: int | None = None) -> tuple[Row, dict[str, list]]:
         """Apply ``changes`` to a locked copy of the row; return it and the changed fields.
 
         ``expected_version`` None skips the stale-edit check, for changes

@@ -1,7 +1,7 @@
 """Audited changes to directives and to duty items with their funding and steps."""
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -108,8 +108,8 @@ def _blank(name: str) -> Any:
 
 
 def sync_rows(batch: Batch, stored: QuerySet, key_of: Callable[[Any], Hashable],
-              wanted: dict[Hashable, dict[str, Any]],
-              make: Callable[[Any, dict[str, Any]], Any]) -> None:
+              wanted: Mapping[Any, Mapping[str, Any]],
+              make: Callable[[Any, Mapping[str, Any]], Any]) -> None:
     """Make the child rows in ``stored`` equal ``wanted`` (key to field values)."""
     existing = {key_of(row): row for row in stored}
     for key, row in existing.items():
@@ -117,6 +117,6 @@ def sync_rows(batch: Batch, stored: QuerySet, key_of: Callable[[Any], Hashable],
             batch.delete(row)
     for key, values in wanted.items():
         if key in existing:
-            batch.update(existing[key], values)
+            batch.update(existing[key], dict(values))
         else:
             batch.insert(make(key, values))

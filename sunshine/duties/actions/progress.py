@@ -89,7 +89,8 @@ def check_submission(task: Task, *, percent: int, text: str, as_of: datetime.dat
     if percent < task.progress and not (reason or "").strip():
         raise ValidationError(
             _("Progress %(value)s%% is lower than the approved %(approved)s%%; write the reason "
-              "why progress went back") % {"value": percent, "approved": task.progress},
+              "why progress went back")
+            % {"value": percent, "approved": f"{task.progress.normalize():f}"},
             code="reason_missing")
     if task.completed_on is not None and percent == FULL:
         raise ValidationError(_("Task “%(task)s” is already complete; report a lower progress "

@@ -156,7 +156,8 @@ class Checker:
             try:
                 check()
             except ValidationError as error:
-                shown = formats.format_funding(value) if header == "资金来源及比例" else value
+                shown = (formats.format_funding(row["funding"]) if header == "资金来源及比例"
+                         else value)
                 self.problem(sheet, row.number, header, shown, error)
                 ok = False
         return ok

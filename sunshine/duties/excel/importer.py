@@ -25,12 +25,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sunshine.duties.actions.batch import Batch
-from sunshine.duties.actions.directives import sync_rows, write_funding
+from sunshine.duties.actions.directives import sync_rows, write_funding, write_steps
 from sunshine.duties.actions.tasks import insert_task, write_cooperation
 from sunshine.duties.excel.check import CheckedWorkbook, Checker, Row
 from sunshine.duties.excel.lookups import Lookups
 from sunshine.duties.excel.reader import read_workbook
-from sunshine.duties.models import Directive, Duty, DutyStep, Milestone, Task
+from sunshine.duties.models import Directive, Duty, Milestone, Task
 from sunshine.duties.rollup import refresh_progress
 from sunshine.funds.ledger.errors import IssueList, LedgerError, LedgerIssue
 from sunshine.organisation.scoping import Scope, scope_for
@@ -181,12 +181,10 @@ class Writer:
         for unit_id, code in sorted(keys):
             duty = self.duties.get((unit_id, code)) or Duty.all_objects.get(unit_id=unit_id,
                                                                            code=code)
-            wanted = {row["number"]: {name: row[name] if row[name] is not None else _blank(name)
-                                      for name in STEP_FIELDS}
-                      for row in steps.get((unit_id, code), [])}
-            sync_rows(self.batch, DutyStep.objects.filter(duty=duty), lambda step: step.number,
-                      wanted, lambda number, values, duty=duty: DutyStep(duty=duty, number=number,
-                                                                         **values))
+            rows = [{"number": row["number"], **{name: row[name] for name in STEP_FIELDS
+                                                 if row[name] is not None}}
+                    for row in steps.get((unit_id, code), [])]
+            write_steps(self.batch, duty, rows)
 
     def write_task(self, row: Row) -> None:
         before = self.marker()
@@ -217,11 +215,11 @@ class Writer:
         return self.tasks[parent["key"]]
 
     def write_milestones(self, task: Task, milestones: list) -> None:
-        wanted = {(name, due): {} for name, due in milestones}
-        sync_rows(self.batch, Milestone.objects.filter(task=task),
-                  lambda m: (m.name, m.due_on), wanted,  # type: ignore[arg-type]
+        """Make the task's milestones equal the listed (name, date) pairs, keeping reached dates."""
+        wanted: dict[tuple, dict[str, Any]] = {(name, due): {} for name, due in milestones}
+        sync_rows(self.batch, Milestone.objects.filter(task=task), milestone_key, wanted,
                   lambda key, values: Milestone(task=task, name=key[0], due_on=key[1]))
 
 
-def _blank(name: str) -> Any:
-    return {"time_limit_days": None, "is_disclosed": False}.get(name, "")
+def milestone_key(milestone: Milestone) -> tuple:
+    return milestone.name, milestone.due_on

@@ -11,6 +11,7 @@ sub-tasks (for a parent) in the transaction that changes them; see
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -21,6 +22,9 @@ from django.utils.translation import pgettext_lazy
 from sunshine.audit.models import AuditedModel
 from sunshine.duties.models.directives import Directive, Duty
 from sunshine.duties.models.fields import PercentField
+
+if TYPE_CHECKING:
+    from sunshine.organisation.models import Unit
 
 FULL = Decimal("100")
 
@@ -116,7 +120,7 @@ class Task(AuditedModel):
     description = models.TextField(_("description"), blank=True)
     lead_unit = models.ForeignKey("organisation.Unit", models.PROTECT, related_name="led_tasks",
                                   verbose_name=_("lead unit"))
-    cooperating_units = models.ManyToManyField(
+    cooperating_units: "models.ManyToManyField[Unit, TaskCooperation]" = models.ManyToManyField(
         "organisation.Unit", through="TaskCooperation", related_name="cooperating_tasks",
         blank=True, verbose_name=_("cooperating units"),
     )

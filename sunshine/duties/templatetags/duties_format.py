@@ -12,3 +12,11 @@ def rate_percent(rate: Decimal | None) -> str:
         return "—"
     percent = (rate * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{percent.normalize():f}%"
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    """Show 60.00 as 60% and 33.33 as 33.33%."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value).normalize():f}%"

@@ -1,18 +1,21 @@
 """Helpers shared by the duty pages: running an action from a form, and page rendering."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sunshine.audit.actions import ConflictError
+from sunshine.duties.models import TaskQuerySet
 from sunshine.funds.views.access import can_write, paginate, posted, staff_only
+from sunshine.organisation.scoping import scoped
 
 __all__ = ["can_write", "paginate", "posted", "render_form", "render_page", "run_action",
-           "staff_only"]
+           "scoped_tasks", "staff_only"]
 
 # Which form field an action's error belongs to, by the error's code.
 FIELD_OF_CODE = {
@@ -33,12 +36,17 @@ FIELD_OF_CODE = {
     "before_last_report": "as_of",
     "period_locked": "as_of",
     "milestone_after_deadline": "due_on",
-    "empty_file": "files",
-    "file_too_large": "files",
-    "file_type": "files",
-    "file_disguised": "files",
-    "too_many_files": "files",
+    "empty_file": "evidence",
+    "file_too_large": "evidence",
+    "file_type": "evidence",
+    "file_disguised": "evidence",
+    "too_many_files": "evidence",
 }
+
+
+def scoped_tasks(queryset: QuerySet, user: Any, *, write: bool = False) -> TaskQuerySet:
+    """``scoped`` for tasks, typed so the task queryset methods stay available."""
+    return cast(TaskQuerySet, scoped(queryset, user, write=write))
 
 
 def run_action(form: forms.Form, action: Callable[[], Any]) -> Any:

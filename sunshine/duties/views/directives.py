@@ -4,7 +4,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from sunshine.duties import actions
 from sunshine.duties.forms import DirectiveForm, WeightsForm
-from sunshine.duties.models import Directive, Task
+from sunshine.duties.models import Directive, Task, TaskQuerySet
 from sunshine.duties.rollup import directive_progress
 from sunshine.duties.rules import HUNDRED
 from sunshine.duties.views.common import (
@@ -24,6 +24,7 @@ from sunshine.duties.views.common import (
     render_form,
     render_page,
     run_action,
+    scoped_tasks,
     staff_only,
 )
 from sunshine.organisation.scoping import get_scoped, scoped
@@ -37,7 +38,8 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     if text:
         directives = directives.filter(Q(title__icontains=text)
                                        | Q(document_number__icontains=text))
-    directives = directives.annotate(task_count=Count("tasks"))
+    directives = directives.annotate(task_count=Count("tasks")).order_by("-issued_on",
+                                                                      "document_number")
     context = {"page": paginate(request, directives), "q": text,
                "can_write": can_write(request.user)}
     return render(request, "duties/directive_list.html", context)
@@ -81,7 +83,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive: Any = get_scoped(Directive.objects.select_related("region", "unit"),
                                 request.user, pk=pk)
     today = timezone.localdate()
-    tasks = tree(scoped(Task.objects.filter(directive=directive), request.user), today)
+    tasks = tree(scoped_tasks(Task.objects.filter(directive=directive), request.user), today)
     context = {
         "directive": directive,
         "tasks": tasks,
@@ -94,7 +96,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "duties/directive_detail.html", context)
 
 
-def tree(tasks: QuerySet, today) -> list[Task]:
+def tree(tasks: TaskQuerySet, today) -> list[Task]:
     """Return tasks in tree order, with their status of ``today`` annotated."""
     return list(tasks.with_status(today).select_related("lead_unit", "responsible_person")
                 .order_by("path"))

@@ -18,6 +18,7 @@ from sunshine.duties.views.common import (
     posted,
     render_form,
     run_action,
+    scoped_tasks,
     staff_only,
 )
 from sunshine.organisation.scoping import get_scoped, scoped
@@ -42,7 +43,7 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = Duty.all_objects.select_related("unit__region", "directive").prefetch_related(
         Prefetch("funding", DutyFunding.objects.all()), "steps")
     duty: Any = get_scoped(queryset, request.user, pk=pk)
-    tasks = scoped(Task.objects.filter(duty=duty), request.user).with_status().select_related(
+    tasks = scoped_tasks(Task.objects.filter(duty=duty), request.user).with_status().select_related(
         "lead_unit")
     context = {
         "duty": duty,

@@ -3,6 +3,7 @@ and downloading evidence."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +32,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         report = run_action(form, lambda: actions.submit_report(
             request.user, task, percent=data["percent"], text=data["text"], as_of=data["as_of"],
-            reason=data["reason"], files=data["files"]))
+            reason=data["reason"], files=data["evidence"]))
         if report is not None:
             return redirect("duties:report_detail", pk=report.pk)
     region = task.lead_unit.region
@@ -93,10 +94,10 @@ def show_report(request: HttpRequest, pk: int, *, return_form: ReasonForm | None
 @staff_only(write=True)
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report: Any = get_scoped(ProgressReport.objects.all(), request.user, pk=pk)
-    form = ReasonForm()
-    done = run_action(form, lambda: actions.approve_report(request.user, report))
-    if done is None:
-        return show_report(request, pk, error=form.non_field_errors() or form.errors)
+    try:
+        actions.approve_report(request.user, report)
+    except ValidationError as error:
+        return show_report(request, pk, error=" ".join(error.messages))
     return redirect("duties:report_detail", pk=pk)
 
 

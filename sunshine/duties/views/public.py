@@ -1,7 +1,7 @@
 """The public duty list: published duty items by county, township and unit. No login."""
 
 from django import forms
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from sunshine.duties import formats
 from sunshine.duties.models import Duty, DutyFunding, DutyStep
+from sunshine.duties.models.directives import DutyQuerySet
 from sunshine.lib import public_cache
 from sunshine.organisation.models import Level, Region, Unit
 
@@ -41,7 +42,7 @@ class PublicFilter(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             pk__in=published).order_by("region_id", "name")
 
-    def apply(self, duties: QuerySet) -> QuerySet:
+    def apply(self, duties: DutyQuerySet) -> DutyQuerySet:
         data = self.cleaned_data
         region = data.get("township") or data.get("county")
         if region is not None:

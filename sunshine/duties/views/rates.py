@@ -15,9 +15,9 @@ from django.views.decorators.http import require_safe
 from sunshine.duties import rates
 from sunshine.duties.models import Task
 from sunshine.duties.periods import Period, parse_period, quarter_of, recent_quarters
-from sunshine.duties.views.common import staff_only
+from sunshine.duties.views.common import scoped_tasks, staff_only
 from sunshine.organisation.models import Region
-from sunshine.organisation.scoping import scope_for, scoped
+from sunshine.organisation.scoping import scope_for
 
 CITY_CODE = "331000"
 
@@ -73,7 +73,7 @@ def execution_rate(request: HttpRequest) -> HttpResponse:
                                % {"region": region.name})
     period, today = form.cleaned_data["period"], timezone.localdate()
 
-    tasks = scoped(Task.objects.all(), request.user)
+    tasks = scoped_tasks(Task.objects.all(), request.user)
     total = rates.counts(tasks.in_region(region), period, today)
     rows = (rates.by_child_region(tasks, region, period, today)
             + rates.by_unit(tasks, region, period, today))

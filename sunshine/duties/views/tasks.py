@@ -21,7 +21,7 @@ from sunshine.duties.forms import (
     TaskFilterForm,
     TaskForm,
 )
-from sunshine.duties.models import Directive, Milestone, ReportStatus, Task
+from sunshine.duties.models import Directive, Milestone, ReportStatus, Task, TaskQuerySet
 from sunshine.duties.views.common import (
     can_write,
     paginate,
@@ -29,6 +29,7 @@ from sunshine.duties.views.common import (
     render_form,
     render_page,
     run_action,
+    scoped_tasks,
     staff_only,
 )
 from sunshine.duties.views.directives import edit_weights, weight_gaps
@@ -40,20 +41,21 @@ from sunshine.organisation.scoping import get_scoped, scope_for, scoped
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET)
     today = timezone.localdate()
-    tasks = scoped(Task.objects.select_related("lead_unit", "directive", "responsible_person"),
-                   request.user).with_status(today)
+    tasks = scoped_tasks(Task.objects.select_related("lead_unit", "directive",
+                                                     "responsible_person"),
+                         request.user).with_status(today)
     if not form.is_valid():
         context = {"form": form, "page": paginate(request, tasks.none()), "today": today}
         return render(request, "duties/task_list.html", context, status=400)
-    tasks = apply_filters(request, form.cleaned_data, tasks, today)
+    found = apply_filters(request, form.cleaned_data, tasks, today)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": paginate(request, tasks.order_by("deadline", "path")),
+    context = {"form": form, "page": paginate(request, found.order_by("deadline", "path")),
                "query": query.urlencode(), "today": today, **measure_context(form, today)}
     return render(request, "duties/task_list.html", context)
 
 
-def apply_filters(request: HttpRequest, data: dict[str, Any], tasks: QuerySet,
+def apply_filters(request: HttpRequest, data: dict[str, Any], tasks: TaskQuerySet,
                   today) -> QuerySet:
     region = data.get("region")
     if region is not None:
@@ -94,7 +96,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task: Any = get_scoped(queryset, request.user, pk=pk)
     today = timezone.localdate()
     writable = scoped(Task.objects.filter(pk=pk), request.user, write=True).exists()
-    children = scoped(task.children.all(), request.user).with_status(today).select_related(
+    children = scoped_tasks(task.children.all(), request.user).with_status(today).select_related(
         "lead_unit")
     context = {
         "task": task,

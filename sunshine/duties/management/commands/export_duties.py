@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -30,15 +31,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with translation.override(options["language"]):
             actor = find_user(options["user"])
-            directives, duties = Directive.objects.all(), Duty.all_objects.all()
-            tasks = Task.objects.all()
+            directives: QuerySet = Directive.objects.all()
+            duties: QuerySet = Duty.all_objects.all()
+            tasks: QuerySet = Task.objects.all()
             if options["region"]:
                 region = Region.objects.filter(code=options["region"]).first()
                 if region is None:
                     raise CommandError(_("The region code “%(code)s” does not exist.")
                                        % {"code": options["region"]})
                 directives = directives.filter(region__path__startswith=region.path)
-                duties, tasks = duties.in_region(region), tasks.in_region(region)
+                duties = Duty.all_objects.in_region(region)
+                tasks = Task.objects.in_region(region)
             if actor is not None:
                 scope = scope_for(actor)
                 directives, duties, tasks = (scope.filter(directives), scope.filter(duties),
