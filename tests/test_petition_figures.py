@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from sunshine.organisation.models import Assignment, Level, UnitKind
 from sunshine.petitions import actions, figures, tracking
@@ -333,6 +334,8 @@ def test_public_statistics_show_aggregates_only(client, handled):
 
 
 def test_public_statistics_in_english(client, handled):
-    response = client.get(reverse("supervision:statistics"), HTTP_ACCEPT_LANGUAGE="en")
+    # The override restores the default language that the request switches away from.
+    with translation.override("zh-hans"):
+        response = client.get(reverse("supervision:statistics"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert "Processing rate" in response.content.decode()
