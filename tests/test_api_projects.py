@@ -206,3 +206,9 @@ def test_foreign_currency_is_kept(client, operator_a, projects):
 
     assert body["currency"] == "UAH"
     assert body["budget"] == "125000.00"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/projects/?page=99999999999999999999",
+                                  "/api/v1/projects/X/timeline/?page=99999999999999999999"])
+def test_huge_page_numbers_are_rejected(client, path):
+    assert client.get(path).status_code == 400

@@ -65,8 +65,8 @@ def test_it_detects_row_changed_outside_actions(project):
 
     problems = verify()
 
-    assert len(problems) == 1
     assert "funds.disbursement" in problems[0].message
+    assert problems[0].entry_id is not None
 
 
 def test_it_detects_row_deleted_outside_actions(project):
@@ -120,3 +120,12 @@ def test_disbursement_over_arrived_is_flagged(project, operator_a):
 
     assert payment.exceeds_arrived is True
     assert verify() == []
+
+
+def test_it_detects_cached_total_changed_outside_actions(project):
+    raw_sql("UPDATE funds_project SET paid_total = 1")
+
+    problems = verify()
+
+    assert len(problems) == 1
+    assert str(project.pk) in problems[0].message

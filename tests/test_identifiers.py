@@ -17,6 +17,7 @@ from sunshine.lib.identifiers import (
     mask_phone,
     normalize_credit_code,
     normalize_id_number,
+    redact_personal_numbers,
 )
 
 # GB 11643-1999: weight of position i (1-based, left to right) is 2^(18-i) mod 11.
@@ -177,3 +178,21 @@ def test_masks_keep_ends_only():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_name("张三") == "张*"
     assert mask_name("欧阳修文") == "欧阳**"
+
+
+def test_redaction_masks_id_and_phone_numbers_in_text():
+    text = "劳务费（身份证330102199001011234，电话13812345678，座机0576-88123456）"
+
+    redacted = redact_personal_numbers(text)
+
+    assert "330102199001011234" not in redacted
+    assert "13812345678" not in redacted
+    assert "88123456" not in redacted
+    assert "330102********1234" in redacted
+    assert "138****5678" in redacted
+
+
+def test_redaction_keeps_other_numbers():
+    assert redact_personal_numbers("合同号2024001，第3期，金额120000.50") == (
+        "合同号2024001，第3期，金额120000.50"
+    )

@@ -172,3 +172,8 @@ def test_foreign_currency_is_shown_with_its_code(client, operator_a, projects):
 
     assert figure(page, "budget") == "125,000.00 UAH"
     assert figure(page, "paid") == "0.00 UAH"
+
+
+@pytest.mark.parametrize("page", ["²", "①", "99999999999999999999", "-1", "0"])
+def test_odd_page_numbers_are_not_found(client, projects, page):
+    assert project_page(client, "JJ-2025-001", page=page).status_code == 404

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from sunshine.funds import actions
+from sunshine.portal import cache as public_cache
 from tests.portal_data import build_projects
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +70,15 @@ def test_requests_with_a_session_bypass_the_cache(client, project, operator_a):
 
     assert "0.01" in client.get(PAGE).content.decode()
 
+
+
+def test_a_write_by_another_process_reaches_the_cache(client, project):
+    paid_in_api(client)
+    set_paid_behind_the_cache(project)
+    with connection.cursor() as cursor:
+        # What an import run by the command line leaves behind: a newer chain head.
+        cursor.execute("UPDATE audit_chainhead SET last_id = last_id + 1")
+
+    public_cache._state["checked_at"] = 0.0  # as if REFRESH_SECONDS had passed
+
+    assert paid_in_api(client) == "0.01"

@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 
 from sunshine.audit.actions import create_row, delete_row, update_row
 from sunshine.funds.models import Allocation, AssetDisposal, Disbursement, Project, Supplier
+from sunshine.funds.totals import child_sum
 
 logger = logging.getLogger(__name__)
 
@@ -24,17 +23,6 @@ def refresh_totals(project_ids: Iterable[int]) -> None:
     ids = list(project_ids)
     if not ids:
         return
-
-    def child_sum(model, field):
-        rows = (
-            model.objects.filter(project=OuterRef("pk"))
-            .order_by()
-            .values("project")
-            .annotate(total=Sum(field))
-            .values("total")
-        )
-        return Coalesce(Subquery(rows), Value(0))
-
     Project.all_objects.filter(pk__in=ids).update(
         allocated_total=child_sum(Allocation, "approved_amount"),
         arrived_total=child_sum(Allocation, "arrived_amount"),

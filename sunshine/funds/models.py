@@ -136,6 +136,22 @@ class Project(AuditedModel):
     def remaining(self):
         return self.arrived_total - self.paid_total
 
+    @classmethod
+    def derived_mismatches(cls) -> list[int]:
+        """Return ids of projects whose cached totals differ from the sums of their rows."""
+        from sunshine.funds.totals import child_sum
+
+        annotated = cls.all_objects.order_by().annotate(
+            allocated_sum=child_sum(Allocation, "approved_amount"),
+            arrived_sum=child_sum(Allocation, "arrived_amount"),
+            paid_sum=child_sum(Disbursement, "amount"),
+        )
+        mismatched = annotated.exclude(
+            allocated_total=F("allocated_sum"), arrived_total=F("arrived_sum"),
+            paid_total=F("paid_sum"),
+        )
+        return list(mismatched.values_list("pk", flat=True))
+
 
 class Allocation(AuditedModel):
     """Funds approved (下达) for a project from one source, and what has arrived (到位)."""

@@ -6,6 +6,7 @@ that have since moved (玉环 331021 became 331083).
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -112,3 +113,21 @@ def mask_name(name: str) -> str:
 
 def birth_date(number: str) -> datetime.date:
     return ric.get_birth_date(number)
+
+
+# Digit runs that look like an ID number (18 or 15 characters), a mobile
+# number or a landline with area code, not part of a longer run of digits.
+PERSONAL_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14}|1[3-9][0-9]{9}"
+    r"|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9A-Za-z])"
+)
+
+
+def redact_personal_numbers(text: str) -> str:
+    """Mask ID and phone numbers that staff typed into free text meant for the public."""
+    def mask(match: re.Match) -> str:
+        number = match.group(0)
+        is_id = len(number) >= 15 and not number.startswith("0")
+        return mask_id_number(number) if is_id else mask_phone(number)
+
+    return PERSONAL_NUMBER.sub(mask, text)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from sunshine.funds.models import Allocation, Disbursement, FundSource, Project, ProjectQuerySet
+from sunshine.lib.identifiers import redact_personal_numbers
 from sunshine.organisation.models import Level, Region
 
 TIMELINE_PAGE_SIZE = 20
@@ -178,5 +179,5 @@ def _timeline_rows(project: Project):
 
 def _entry(row: tuple) -> TimelineEntry:
     kind, day, money, currency, party, note, hidden, _row_id = row
-    return TimelineEntry(EntryKind(kind), day, money, currency, party or "", note or "",
-                         bool(hidden))
+    return TimelineEntry(EntryKind(kind), day, money, currency, party or "",
+                         redact_personal_numbers(note or ""), bool(hidden))

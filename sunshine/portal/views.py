@@ -1,6 +1,7 @@
 """The public fund query: search, project page and the large-type switch. No login."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -16,8 +17,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from sunshine.funds.figures import Figures, advice_for, figures_of, is_overdue
 from sunshine.funds.models import Project
-from sunshine.lib import public_cache
 from sunshine.organisation.models import Level, Region
+from sunshine.portal import cache as public_cache
 from sunshine.portal.disclosure import (
     location_names,
     public_project_queryset,
@@ -96,7 +97,8 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
 
 def page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() rejects.
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
         raise Http404(_("Page “%(page)s” does not exist; pages are numbered from 1.")
                       % {"page": raw})
     return int(raw)

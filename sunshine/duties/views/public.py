@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from sunshine.duties import formats
 from sunshine.duties.models import Duty, DutyFunding, DutyStep
 from sunshine.duties.models.directives import DutyQuerySet
-from sunshine.lib import public_cache
+from sunshine.portal import cache as public_cache
 from sunshine.organisation.models import Level, Region, Unit
 
 PAGE_MAX_AGE = 60

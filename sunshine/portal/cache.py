@@ -3,10 +3,13 @@
 Public pages and anonymous API answers are the same for every citizen who
 asks in the same language, so views marked ``public`` have their responses
 kept in Django's cache by ``PublicCacheMiddleware``, the outermost
-middleware, under a key that includes a generation number. Every audited write bumps the
-generation, which makes all older entries unreachable at once; they then
-expire on their own. Each process reads the generation at most once per
-``REFRESH_SECONDS``, so a write shows on public pages within that time.
+middleware, under a key that includes a generation number: the id of the newest audit
+entry. Every governed write appends an entry, which makes all older cache
+entries unreachable at once; they then expire on their own. Because the
+number lives in the database, a write by a command-line import reaches the
+server processes too. Each process reads it at most once per
+``REFRESH_SECONDS`` (and at once after its own writes), so a write shows on
+public pages within that time.
 
 Nothing is cached inside a transaction (a test, or a request in
 ATOMIC_REQUESTS mode), for a request that carries a session or a token, or
@@ -25,7 +28,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 
-GENERATION_KEY = "sunshine:public:generation"
+from sunshine.audit.models import ChainHead
+
 REFRESH_SECONDS = 1.0
 ENTRY_SECONDS = 600
 
@@ -33,20 +37,16 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"generation": None, "checked_at": 0.0}
 
 
-def bump_generation() -> None:
-    """Make every cached public response stale, now and again after the commit."""
-    _bump()
+def forget_generation() -> None:
+    """Re-read the generation on the next request, and again after the commit."""
+    _forget()
     if connection.in_atomic_block:
-        transaction.on_commit(_bump)
+        transaction.on_commit(_forget)
 
 
-def _bump() -> None:
+def _forget() -> None:
     with _lock:
         _state["generation"] = None
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
 
 
 def generation() -> int:
@@ -54,7 +54,7 @@ def generation() -> int:
     with _lock:
         if _state["generation"] is not None and now - _state["checked_at"] < REFRESH_SECONDS:
             return _state["generation"]
-    value = cache.get(GENERATION_KEY, 0)
+    value = ChainHead.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
     with _lock:
         _state["generation"] = value
         _state["checked_at"] = now
