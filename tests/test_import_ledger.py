@@ -163,14 +163,16 @@ def test_it_makes_the_ledger_equal_the_sheet(tmp_path, unit_a):
     assert verify() == []
 
 
-def test_project_without_rows_loses_them(tmp_path, ledger):
+def test_project_without_rows_keeps_them(tmp_path, ledger):
     import_workbook(None, ledger)
-    bare = write_workbook(tmp_path / "bare.xlsx", projects=[project()])
+    paid = Project.all_objects.get().paid_total
+    bare = write_workbook(tmp_path / "bare.xlsx", projects=[project(**{"形象进度(%)": 90})])
 
     report = import_workbook(None, bare)
 
-    assert (report.allocations.deleted, report.disbursements.deleted) == (1, 1)
-    assert Project.all_objects.get().paid_total == 0
+    assert (report.allocations.deleted, report.disbursements.deleted) == (0, 0)
+    assert Project.all_objects.get().progress == 90
+    assert Project.all_objects.get().paid_total == paid
     assert verify() == []
 
 

@@ -1,11 +1,13 @@
 """Importing a ledger workbook: check everything, then write everything or nothing.
 
-The workbook is the full ledger of each project in its 项目 sheet. The
-project is created or updated. Its allocations and disbursements are made
-equal to its rows in the 资金到位 and 资金支付 sheets, which deletes them
-all when a sheet has no rows for it. A project that only the 资金到位 or 资金支付
-sheet names must already exist; the rows of that sheet become its full list
-of that kind, and its other kind of rows stay as they are.
+Each project in the 项目 sheet is created or updated. A project with rows in
+the 资金到位 sheet gets exactly those allocations, and one with rows in the
+资金支付 sheet exactly those disbursements: rows matched to stored ones stay
+untouched, changed ones are updated, missing ones deleted, new ones inserted.
+A project without rows in a sheet keeps its stored rows of that kind, so a
+workbook that only updates progress in the 项目 sheet cannot wipe a
+project's money. A project that only the 资金到位 or 资金支付 sheet names must
+already exist.
 """
 
 import gc
@@ -125,13 +127,13 @@ def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
     ids.update((code, project.pk) for code, project in ledger.lookups.projects.items())
     listed = {row.code for row in ledger.projects}
 
-    allocation_codes = listed | set(ledger.allocations)
+    allocation_codes = set(ledger.allocations)
     allocations = {ids[code]: [_allocation(ids[code], row) for row in ledger.allocations.get(code, ())]
                    for code in allocation_codes}
     plan = plan_children(ALLOCATIONS, allocations, ALLOCATIONS.load(allocations))
     report.allocations = write_children(actor, ALLOCATIONS, plan)
 
-    payment_codes = listed | set(ledger.disbursements)
+    payment_codes = set(ledger.disbursements)
     arrived = _arrived_totals(allocations, [ids[c] for c in payment_codes - allocation_codes])
     payments = {code: ids[code] for code in payment_codes}
     report.disbursements = _write_payments(actor, ledger, payments, arrived,

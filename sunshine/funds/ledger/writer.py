@@ -238,12 +238,13 @@ def _general_notes() -> list[str]:
         _("The sheets 项目, 资金到位 and 资金支付 are required. Their columns may be in any "
           "order; columns with other headers are ignored. The first filled row of each sheet "
           "contains the headers."),
-        _("The workbook is the full ledger of every project in the 项目 sheet: importing it "
-          "makes the project's fund allocations and payments in the system equal to the rows "
-          "here, adding, changing and deleting rows as needed. Rows that already match are left "
-          "as they are, so importing the same file twice changes nothing."),
+        _("For each project with rows in the 资金到位 sheet, importing makes its fund "
+          "allocations in the system equal to those rows, adding, changing and deleting rows as "
+          "needed; the 资金支付 sheet does the same for payments. A project without rows in a "
+          "sheet keeps its stored rows of that kind. Rows that already match are left as they "
+          "are, so importing the same file twice changes nothing."),
         _("A project that only the 资金到位 or 资金支付 sheet names must already be in the "
-          "system; that sheet's rows then replace its rows of that kind."),
+          "system."),
         _("One invalid cell rejects the whole file and nothing is imported; the error list "
           "names the sheet, the row number, the column and the reason."),
         _("A payment that takes a project's payments past the funds that have arrived is "
