@@ -508,3 +508,25 @@ def test_command_rejects_unknown_user():
         run(str(TAIWAN), "--user", "nobody")
 
     assert Project.all_objects.count() == 0
+
+
+def test_it_rejects_a_huge_exponent_amount(tmp_path):
+    release = {"ocid": "ocds-test-huge", "id": "1", "date": "2024-01-01T00:00:00Z",
+               "tag": ["tender"], "tender": {"id": "t", "value": {"amount": 1e30,
+                                                                 "currency": "CNY"}}}
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"releases": [release]}), encoding="utf-8")
+
+    with pytest.raises(OcdsImportError) as caught:
+        import_files(None, [path])
+
+    assert "1E+30" in str(caught.value) or "1e+30" in str(caught.value)
+    assert not Project.all_objects.exists()
+
+
+def test_it_rejects_deeply_nested_json(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"releases": [' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
+
+    with pytest.raises(OcdsImportError, match="deep.json"):
+        import_files(None, [path])

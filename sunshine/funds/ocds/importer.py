@@ -45,12 +45,18 @@ def import_files(actor: Any, paths: Iterable[str | Path], *, region: str | Regio
     chosen = find_region(region) if region is not None else None
     default = chosen or find_region(get_setting("ocds.default_region"))
 
-    read = read_files(files)
-    if read.problems:
-        raise OcdsImportError(capped(read.problems))
-    report.releases = read.releases
-    report.unmapped.update(read.unmapped)
-    processes = skip_own_projects(map_sources(read.sources, report), report)
+    try:
+        read = read_files(files)
+        if read.problems:
+            raise OcdsImportError(capped(read.problems))
+        report.releases = read.releases
+        report.unmapped.update(read.unmapped)
+        processes = skip_own_projects(map_sources(read.sources, report), report)
+    except RecursionError:
+        raise OcdsImportError([_(
+            "%(files)s: the JSON is nested too deeply to read; check that the file is an "
+            "OCDS package, release or record"
+        ) % {"files": ", ".join(files)}]) from None
 
     with transaction.atomic():
         store = Store(actor, report, region=chosen, default_region=default, public=public)

@@ -56,6 +56,11 @@ class Context:
             self.fail(path, _("amount “%(value)s” is negative; amounts must be zero or more, "
                               "correct it in the source file") % {"value": raw})
             return None
+        # Checked before rounding: quantize() raises InvalidOperation past 28 digits.
+        if abs(number) > MAX_FEN // 100:
+            self.fail(path, _("amount “%(value)s” is too large to store; check the number")
+                      % {"value": raw})
+            return None
         rounded = number.quantize(CENT, rounding=ROUND_HALF_UP)
         if abs(to_fen(rounded)) > MAX_FEN:
             self.fail(path, _("amount “%(value)s” is too large to store; check the number")
