@@ -164,3 +164,16 @@ def test_it_records_the_export_in_the_audit_log(tmp_path, stored, operator_a):
     assert entry.actor_label == "operator_a"
     assert entry.changes == {"projects": 1, "allocations": 1, "disbursements": 3}
     assert verify() == []
+
+
+def test_text_starting_with_equals_stays_text(tmp_path, stored, operator_a):
+    actions.update_project(operator_a, stored, {"name": "=HYPERLINK(\"http://x\")"},
+                           expected_version=stored.version)
+    path = tmp_path / "export.xlsx"
+    export(path)
+    before = AuditEntry.objects.count()
+
+    import_workbook(None, path)
+
+    assert Project.all_objects.get(code="JJ-2024-001").name == "=HYPERLINK(\"http://x\")"
+    assert AuditEntry.objects.count() == before

@@ -167,9 +167,19 @@ def _append(sheet, spec: SheetSpec, rows: Iterator[list]) -> int:
                 cell = WriteOnlyCell(sheet, value=row[position])
                 cell.number_format = AMOUNT_FORMAT
                 row[position] = cell
+        for position, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("="):
+                row[position] = _text_cell(sheet, value)
         sheet.append(row)
         count += 1
     return count
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """Keep text that starts with "=" as text; openpyxl would otherwise write a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _project_rows(projects: QuerySet) -> Iterator[list]:
