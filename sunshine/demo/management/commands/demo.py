@@ -96,8 +96,9 @@ class Command(BaseCommand):
                               f"{account.unit.name} ({account.unit.region.name})")
         self.stdout.write(_(
             "  and %(count)s more: <county>_operator, <county>_finance, <county>_leader and "
-            "<county>_inspector for each county (jj, hy, lq, sm, tt, xj, wl, lh, yh), and "
-            "op<township code> for each township's government, e.g. op331002002."
+            "<county>_inspector for each county (jj, hy, lq, sm, tt, xj, wl, lh, yh; the "
+            "accounts above take the place of jj_operator, jj_inspector and hy_leader), and "
+            "op<township code> for each township's government except 海门街道, e.g. op331002002."
         ) % {"count": len(result.accounts) - DOCUMENTED_ACCOUNTS})
 
     def _write_urls(self) -> None:
