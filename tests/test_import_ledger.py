@@ -604,3 +604,37 @@ def test_empty_sheets_report_each_header(tmp_path, unit_a):
 
     assert len(error.errors) == 12 + 6 + 7
     assert {i.row for i in error.errors} == {1}
+
+
+def test_it_rejects_arrival_above_approval(tmp_path, unit_a):
+    path = write_workbook(tmp_path / "over.xlsx", projects=[project()],
+                          allocations=[allocation(到位金额=600000)])
+
+    sheet, row, column, value, reason = only_issue(path)
+
+    assert (sheet, row, column, value) == ("资金到位", 2, "到位金额(元)", "600000.00")
+    assert "超过下达金额" in reason
+
+
+def test_it_rejects_arrival_before_approval(tmp_path, unit_a):
+    path = write_workbook(tmp_path / "early.xlsx", projects=[project()],
+                          allocations=[allocation(到位日期=datetime.date(2024, 3, 1))])
+
+    sheet, row, column, value, reason = only_issue(path)
+
+    assert (sheet, row, column) == ("资金到位", 2, "到位日期")
+    assert "2024-03-05" in reason
+
+
+@pytest.mark.parametrize(("changes", "column", "words"), [
+    ({"支付日期": datetime.date(2099, 1, 1)}, "支付日期", "晚于今天"),
+    ({"支付金额": 0}, "支付金额(元)", "为零"),
+])
+def test_it_rejects_future_or_zero_payments(tmp_path, unit_a, changes, column, words):
+    path = write_workbook(tmp_path / "pay.xlsx", projects=[project()],
+                          payments=[payment(**changes)])
+
+    sheet, row, found_column, value, reason = only_issue(path)
+
+    assert (sheet, row, found_column) == ("资金支付", 2, column)
+    assert words in reason

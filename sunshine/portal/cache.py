@@ -18,6 +18,7 @@ for a response other than 200.
 
 import functools
 import hashlib
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -61,9 +62,14 @@ def generation() -> int:
     return value
 
 
+# Paths whose views may mark responses public; other requests never touch the cache.
+PUBLIC_PATHS = re.compile(r"^/(?:$|projects/|api/v1/projects/|duties/)")
+
+
 def is_cacheable(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
+        and PUBLIC_PATHS.match(request.path_info) is not None
         and "Authorization" not in request.headers
         and "X-Tracking-Secret" not in request.headers
         and settings.SESSION_COOKIE_NAME not in request.COOKIES

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.funds.ledger import cells
@@ -21,7 +22,9 @@ from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.lookups import Lookups
 from sunshine.funds.ledger.reader import SheetData
 from sunshine.funds.ledger.schema import (
+    ALLOCATION_SHEET,
     ALLOCATIONS,
+    DISBURSEMENT_SHEET,
     DISBURSEMENTS,
     PROJECT_SHEET,
     PROJECTS,
@@ -29,6 +32,7 @@ from sunshine.funds.ledger.schema import (
     Kind,
 )
 from sunshine.funds.models import CNY
+from sunshine.lib.money import to_yuan
 
 PROGRESS_EVERY = 5000
 TICK_ROWS = 1000
@@ -118,6 +122,9 @@ def check_workbook(sheets: dict[str, SheetData], lookups: Lookups, issues: Issue
     projects = parse_sheet(sheets.get(PROJECTS), ProjectRow, issues, ticker, listed)
     allocations = parse_sheet(sheets.get(ALLOCATIONS), AllocationRow, issues, ticker)
     disbursements = parse_sheet(sheets.get(DISBURSEMENTS), DisbursementRow, issues, ticker)
+
+    check_allocation_rows(allocations, issues)
+    check_payment_rows(disbursements, issues)
 
     codes = listed | {r.project for r in allocations} | {r.project for r in disbursements}
     lookups.load(codes)
@@ -319,6 +326,34 @@ def _check_existing(sheet: str, row: int, existing, issues: IssueList) -> bool:
         ) % {"code": existing.code, "currency": existing.currency})
         return False
     return True
+
+
+def check_allocation_rows(rows: list[AllocationRow], issues: IssueList) -> None:
+    """Apply the staff form's rules: arrived money within the approved amount, after approval."""
+    for row in rows:
+        if (row.arrived_amount or 0) > row.approved_amount:
+            issues.add(ALLOCATIONS, row.row, _col(ALLOCATION_SHEET, "arrived_amount"),
+                       to_yuan(row.arrived_amount), _(
+                "The arrived amount exceeds the approved amount %(approved)s; enter at most the "
+                "approved amount, or add the extra money as another row."
+            ) % {"approved": to_yuan(row.approved_amount)})
+        if row.approved_on and row.arrived_on and row.arrived_on < row.approved_on:
+            issues.add(ALLOCATIONS, row.row, _col(ALLOCATION_SHEET, "arrived_on"),
+                       row.arrived_on, _(
+                "The arrival date is before the approval date %(approved)s; check both dates."
+            ) % {"approved": row.approved_on.isoformat()})
+
+
+def check_payment_rows(rows: list[DisbursementRow], issues: IssueList) -> None:
+    """Reject payments dated after today or of zero yuan, as the staff form does."""
+    today = timezone.localdate()
+    for row in rows:
+        if row.paid_on > today:
+            issues.add(DISBURSEMENTS, row.row, _col(DISBURSEMENT_SHEET, "paid_on"), row.paid_on,
+                       _("The payment date is in the future; enter the day the money was paid."))
+        if row.amount == 0:
+            issues.add(DISBURSEMENTS, row.row, _col(DISBURSEMENT_SHEET, "amount"), 0,
+                       _("The payment amount is zero; enter the amount paid or delete the row."))
 
 
 def check_references(sheet: str, rows: list, listed: set[str], lookups: Lookups,
