@@ -13,8 +13,8 @@ from django.views.decorators.vary import vary_on_headers
 from sunshine.duties import formats
 from sunshine.duties.models import Duty, DutyFunding, DutyStep
 from sunshine.duties.models.directives import DutyQuerySet
-from sunshine.portal import cache as public_cache
 from sunshine.organisation.models import Level, Region, Unit
+from sunshine.portal import cache as public_cache
 
 PAGE_MAX_AGE = 60
 MAX_RESULTS = 200

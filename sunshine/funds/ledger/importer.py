@@ -125,7 +125,6 @@ def write_ledger(actor: Any, ledger: CheckedLedger) -> LedgerReport:
     report = LedgerReport(rows=ledger.total_rows)
     report.projects, ids = sync_projects(actor, ledger.projects, ledger.owner_units)
     ids.update((code, project.pk) for code, project in ledger.lookups.projects.items())
-    listed = {row.code for row in ledger.projects}
 
     allocation_codes = set(ledger.allocations)
     allocations = {ids[code]: [_allocation(ids[code], row) for row in ledger.allocations.get(code, ())]
