@@ -76,3 +76,12 @@ def make_task(actor, directive: Directive, code: str, *, parent: Task | None = N
 def county_unit(name: str, code: str = "331002", parent: Unit | None = None) -> Unit:
     return org_actions.create_unit(None, name=name, kind="department", region=region(code),
                                    parent=parent)
+
+
+def download(response) -> bytes:
+    """Read a FileResponse to the end, which makes the test client close its file.
+
+    Calling ``response.close()`` directly would fire ``request_finished``,
+    which closes the test's database connection on PostgreSQL.
+    """
+    return b"".join(response.streaming_content)

@@ -16,7 +16,7 @@ from sunshine.audit.verify import verify
 from sunshine.duties.excel.importer import LedgerError, import_workbook
 from sunshine.duties.excel.writer import export_workbook, write_template
 from sunshine.duties.models import Directive, Duty, DutyStep, Milestone, Task
-from tests.duties_data import NOW, make_person
+from tests.duties_data import NOW, download, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -368,9 +368,9 @@ def test_staff_pages_and_downloads(tmp_path, people, operator_a, operator_b):
     template = client.get(reverse("duties:excel_template"))
     assert template.status_code == 200
     assert "attachment" in template["Content-Disposition"]
-    b"".join(template.streaming_content)
+    download(template)
     export = logged_in(operator_b).get(reverse("duties:excel_export"))
-    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    book = load_workbook(io.BytesIO(download(export)))
     assert len(list(book["任务分解"].values)) == 1
     assert client.post(reverse("duties:excel_export")).status_code == 405
     assert client.get(reverse("duties:excel_upload")).status_code == 405

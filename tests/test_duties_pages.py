@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from sunshine.audit.verify import verify
 from sunshine.duties.models import Directive, Duty
-from tests.duties_data import NOW, make_directive, make_task
+from tests.duties_data import NOW, download, make_directive, make_task
 from tests.test_duties_actions import make_duty
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +256,51 @@ def test_english_page_when_chosen(operator_a, duty):
                                          HTTP_ACCEPT_LANGUAGE="en")
 
     assert "Duty lists" in response.content.decode()
+
+
+OBJECT_PAGES = [
+    ("duties:directive_detail", "get"), ("duties:directive_edit", "get"),
+    ("duties:directive_weights", "get"), ("duties:duty_detail", "get"),
+    ("duties:duty_edit", "get"), ("duties:task_detail", "get"), ("duties:task_edit", "get"),
+    ("duties:task_weights", "get"), ("duties:task_cancel", "get"),
+    ("duties:milestone_create", "post"), ("duties:milestone_done", "post"),
+    ("duties:report_create", "get"), ("duties:report_detail", "get"),
+    ("duties:report_approve", "post"), ("duties:report_return", "post"),
+    ("duties:evidence_download", "get"),
+]
+PAGES = ["duties:directive_list", "duties:duty_list", "duties:task_list", "duties:report_list",
+         "duties:execution_rate", "duties:excel", "duties:excel_template"]
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_PAGES)
+def test_unknown_rows_are_404(operator_a, name, method):
+    response = getattr(logged_in(operator_a), method)(reverse(name, args=[4040]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_PAGES)
+def test_wrong_methods_are_405(operator_a, name, method):
+    wrong = "delete" if method == "get" else "get"
+
+    response = getattr(logged_in(operator_a), wrong)(reverse(name, args=[4040]))
+
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_list_pages_answer_and_reject_delete(operator_a, name):
+    client = logged_in(operator_a)
+    response = client.get(reverse(name))
+    if response.streaming:
+        download(response)
+
+    assert response.status_code == 200
+    assert client.delete(reverse(name)).status_code == 405
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_forbid_users_without_roles(django_user_model, name):
+    user = django_user_model.objects.create_user(username="nobody", password="x-Pass-9271")
+
+    assert logged_in(user).get(reverse(name)).status_code == 403

@@ -33,12 +33,15 @@ def complete(task: Task, on: datetime.date) -> None:
 def world(operator_a, operator_b, unit_a, unit_b, township_unit):
     """Tasks of 椒江区 (county and 海门街道) and 黄岩区 around the first quarter of 2026.
 
-    On 2026-03-16 in Q1: A due 03-10 done 03-09 (on time), B due 03-12 done
-    03-14 (late), C due 03-15 open (overdue), D due 03-31 (not yet due), E due
-    2025-12-20 still open (carried in), F due 2025-11-30 done 2026-01-20 (late,
-    carried in), G due 2025-12-10 done 2025-12-01 (done before Q1, not counted),
-    H cancelled. 海门街道: T1 due 03-01 done on time, T2 due 03-02 open.
-    黄岩区: Y1 due 03-05 done on time.
+    On 2026-03-16, in Q1:
+    - A due 03-10, done 03-09 (on time); B due 03-12, done 03-14 (late).
+    - C due 03-15, open (overdue); D due 03-31 (not yet due).
+    - E due 2025-12-20, still open (carried in).
+    - F due 2025-11-30, done 2026-01-20 (late, carried in).
+    - G due 2025-12-10, done 2025-12-01 (finished before Q1, not counted).
+    - H cancelled.
+    - 海门街道: T1 due 03-01, done on time; T2 due 03-02, open.
+    - 黄岩区: Y1 due 03-05, done on time.
     """
     early = datetime.date(2025, 10, 1)
     directive = make_directive(operator_a, unit_a, issued_on=early)
@@ -74,7 +77,7 @@ def test_due_counts_period_deadlines_and_open_overdue_tasks(world):
     assert codes(due) == {"A", "B", "C", "E", "F", "T1", "T2"}
 
 
-def test_done_on_time_counts_only_deadlines_in_the_period(world):
+def test_done_on_time_needs_deadline_in_period(world):
     done = rates.tasks_behind(Task.objects.in_region(region("331002")), Q1, NOW.date(),
                               "done_on_time")
 
@@ -89,14 +92,14 @@ def test_county_rate_is_done_on_time_over_due(world):
     assert counts.not_done == 5
 
 
-def test_a_finished_period_counts_up_to_its_end(world):
+def test_past_period_counts_to_its_end(world):
     counts = rates.counts(Task.objects.in_region(region("331002")), Q4, NOW.date())
 
     # E (open), F (done late in January) and G (done on time) were due in Q4.
     assert (counts.due, counts.done_on_time) == (3, 1)
 
 
-def test_a_future_period_has_nothing_due(world):
+def test_future_period_has_nothing_due(world):
     counts = rates.counts(Task.objects.all(), quarter(2026, 3), NOW.date())
 
     assert counts.due == 0

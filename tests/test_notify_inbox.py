@@ -51,7 +51,7 @@ def test_reading_marks_read_and_follows_the_link(operator_a, messages):
     assert Notification.objects.get(key="a1").read_at is not None
 
 
-def test_an_outside_link_is_not_followed(operator_a, messages):
+def test_outside_link_is_not_followed(operator_a, messages):
     response = logged_in(operator_a).post(reverse("notify:read", args=[messages["a3"].pk]))
 
     assert response["Location"] == reverse("notify:inbox")

@@ -74,7 +74,7 @@ def test_each_threshold_reminds_once(task):
     assert keys == [f"task:{task.pk}:2026-03-31:due:{n}" for n in (1, 3, 7)]
 
 
-def test_a_skipped_run_sends_only_the_nearest_threshold(task):
+def test_skipped_run_sends_nearest_threshold(task):
     send_task_reminders(day(30))
 
     assert list(Notification.objects.values_list("key", flat=True)) == [
@@ -96,7 +96,7 @@ def test_done_and_cancelled_tasks_are_not_reminded(operator_a, task):
     assert send_task_reminders(day(30))["messages"] == 0
 
 
-def test_a_moved_deadline_starts_the_reminders_again(operator_a, task):
+def test_moved_deadline_restarts_reminders(operator_a, task):
     send_task_reminders(day(30))
     actions.update_task(operator_a, task, {"deadline": datetime.date(2026, 6, 30)},
                         expected_version=task.version)
@@ -115,7 +115,7 @@ def test_thresholds_are_a_versioned_setting(task):
     assert Notification.objects.get().key.endswith(":due:10")
 
 
-def test_a_task_without_a_user_reminds_nobody(operator_a, unit_a):
+def test_task_without_user_reminds_nobody(operator_a, unit_a):
     directive = make_directive(operator_a, unit_a, number="椒政发〔2026〕77号")
     make_task(operator_a, directive, "1", deadline=DEADLINE)
 
@@ -140,3 +140,10 @@ def test_command_rejects_a_bad_date():
         call_command("send_reminders", "--date", "31/03/2026")
 
     assert "31/03/2026" in str(caught.value)
+
+
+def test_inactive_user_is_not_reminded(operator_a, task):
+    operator_a.is_active = False
+    operator_a.save(update_fields=["is_active"])
+
+    assert send_task_reminders(day(30))["queued"] == 0

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
@@ -48,7 +50,7 @@ def submit(user, task, as_of, percent=30):
                                  text="进展", as_of=as_of)
 
 
-def test_a_quarter_locks_itself_after_the_grace_days():
+def test_quarter_locks_after_grace_days():
     county = region("331002")
 
     assert lock_state(county, Q4_2025, datetime.date(2026, 1, 14)).locked is False
@@ -68,7 +70,7 @@ def test_grace_days_are_a_versioned_setting_per_county():
     assert lock_state(region("331003"), Q4_2025).locked is True
 
 
-def test_report_in_a_locked_quarter_names_period_and_unlocker(operator_a, task):
+def test_locked_quarter_message_in_english(operator_a, task):
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         submit(operator_a, task, datetime.date(2025, 12, 20))
 
@@ -155,3 +157,61 @@ def test_city_units_lock_without_a_county(city_admin):
 
     assert lock_state(None, Q1_2026).locked is True
     assert city_unit.region.county() is None
+
+
+def lock_page(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_lock_page_locks_and_lists_the_history(county_admin):
+    client = lock_page(county_admin)
+    url = reverse("duties:quarter_locks")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [place.code for place, _states in page.context["table"]] == ["331002"]
+
+    county = region("331002").pk
+    response = client.post(url, {"county": county, "period": "2026Q1", "locked": "1",
+                                 "reason": "一季度数据已报送"})
+
+    assert response.status_code == 302
+    assert lock_state(region("331002"), Q1_2026).locked is True
+    assert "一季度数据已报送" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("period", ["2026", "2026Q7", "季度"])
+def test_lock_page_rejects_a_bad_quarter(county_admin, period):
+    response = lock_page(county_admin).post(
+        reverse("duties:quarter_locks"), {"county": region("331002").pk, "period": period,
+                                          "locked": "1"})
+
+    assert response.status_code == 400
+    assert period in response.content.decode()
+
+
+def test_lock_page_rejects_another_county(county_admin):
+    response = lock_page(county_admin).post(
+        reverse("duties:quarter_locks"), {"county": region("331003").pk, "period": "2026Q1",
+                                          "locked": "1"})
+
+    assert response.status_code == 400
+    assert lock_state(region("331003"), Q1_2026).locked is False
+
+
+def test_lock_page_is_for_administrators(operator_a, county_admin):
+    url = reverse("duties:quarter_locks")
+
+    assert lock_page(operator_a).get(url).status_code == 403
+    assert lock_page(county_admin).post(url, {"period": "2026Q1", "locked": "1"}
+                                        ).status_code == 403
+    assert lock_page(county_admin).put(url).status_code == 405
+
+
+def test_city_administrator_locks_the_city_units(city_admin):
+    response = lock_page(city_admin).post(reverse("duties:quarter_locks"),
+                                          {"county": "", "period": "2026Q1", "locked": "1"})
+
+    assert response.status_code == 302
+    assert lock_state(None, Q1_2026).locked is True

@@ -13,6 +13,7 @@ from tests.duties_data import (
     NOW,
     PDF,
     TODAY,
+    download,
     make_directive,
     make_leader,
     make_task,
@@ -196,7 +197,7 @@ def test_evidence_download(operator_a, operator_b, report):
 
     response = logged_in(operator_a).get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == JPEG
+    assert download(response) == JPEG
     assert response["Content-Type"] == "image/jpeg"
     assert "attachment" in response["Content-Disposition"]
     assert logged_in(operator_b).get(url).status_code == 403

@@ -2,9 +2,11 @@
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
@@ -265,3 +267,14 @@ def test_each_step_is_one_audit_entry(operator_a, leader_a, task):
                                         object_id=str(report.pk))
     assert list(entries.values_list("action", flat=True)) == ["submit", "approve"]
     assert entries.get(action="approve").actor_id == leader_a.pk
+
+
+def test_verify_audit_after_workflow(operator_a, leader_a, task):
+    report = submit(operator_a, task, 40)
+    actions.approve_report(leader_a, report)
+    actions.cancel_task(operator_a, Task.objects.get(pk=task.pk), reason="合并")
+    call_command("verify_audit", stdout=StringIO())
+
+    ProgressReport.objects.filter(pk=report.pk).update(percent=90)
+    with pytest.raises(CommandError):
+        call_command("verify_audit", stderr=StringIO())

@@ -35,7 +35,7 @@ PERCENT = "Decimal string with two places, e.g. \"62.50\"."
 
 
 def private_answers(run: Callable) -> Callable:
-    """Keep every answer of this router out of the shared public cache: all depend on the token."""
+    """Keep every response of this router out of the shared public cache, because all depend on the token."""
 
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -199,7 +199,7 @@ def list_tasks(request: HttpRequest, filters: TaskFilter = Query(...)):  # noqa:
 @router.get("/tasks/{task_id}/", response={200: TaskOut, 401: ErrorOut, 404: ErrorOut},
             url_name="task")
 def task_detail(request: HttpRequest, task_id: int):
-    """One task with its approved progress and derived status."""
+    """Return one task with its approved progress and derived status."""
     return get_task(staff_user(request), task_id)
 
 
@@ -207,7 +207,7 @@ def task_detail(request: HttpRequest, task_id: int):
             response={200: list[ReportOut], 401: ErrorOut, 404: ErrorOut},
             url_name="task_reports")
 def task_reports(request: HttpRequest, task_id: int):
-    """The progress reports of a task, newest first."""
+    """List the progress reports of a task, newest first."""
     task = get_task(staff_user(request), task_id)
     return task.reports.select_related("submitted_by", "decided_by")
 

@@ -3,9 +3,9 @@
 Once a quarter's figures are closed, a progress report dated inside it
 would change an execution rate already reported, so reports (and their
 approval) for a locked quarter are rejected. A quarter locks itself
-``duties.quarter_auto_lock_days`` days after it ends; an administrator of
-the county or of the city can lock it earlier or unlock it, which the
-newest ``PeriodLock`` row records.
+``duties.quarter_auto_lock_days`` days after it ends. An administrator of
+the county or of the city can lock it earlier or unlock it, and the newest
+``PeriodLock`` row records that decision.
 """
 
 import datetime
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.duties.models import PeriodLock, Task
 from sunshine.duties.periods import Period, quarter_of
-from sunshine.organisation.models import Region
+from sunshine.organisation.models import Level, Region, Role
 from sunshine.rules.values import get_setting
 
 AUTO_LOCK_DAYS = "duties.quarter_auto_lock_days"
@@ -78,9 +78,7 @@ def locked_message(state: LockState) -> str:
 
 
 def can_lock(user: Any, county: Region | None) -> bool:
-    """Administrators may lock their county; city administrators and superusers any county."""
-    from sunshine.organisation.models import Level, Role
-
+    """Tell whether ``user`` may lock ``county``: its own or the city's administrators may."""
     if user.is_superuser:
         return True
     assignments = user.assignments.filter(role=Role.ADMINISTRATOR).select_related("unit__region")

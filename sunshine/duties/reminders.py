@@ -5,7 +5,7 @@ The thresholds come from the versioned setting ``duties.reminder_days``
 the smallest threshold ≥ ``n``, so a run that was skipped for a few days
 sends the one that still matters instead of every missed one. Each reminder
 has a key of task, deadline and threshold, so running twice on a day, or
-every day, sends it once; a moved deadline starts the reminders again.
+every day, sends it once. A moved deadline starts the reminders again.
 
 An overdue task reminds its responsible person and the leaders of its lead
 unit, once per deadline.
@@ -45,7 +45,7 @@ def due_messages(task: Task, today: datetime.date) -> list[Message]:
     thresholds = [int(days) for days in get_setting(KEY, region=task.lead_unit.region, on=today)]
     threshold = threshold_for(days_left, thresholds)
     person = task.responsible_person
-    if threshold is None or person is None or person.user is None:
+    if threshold is None or person is None or person.user is None or not person.user.is_active:
         return []
     subject = ngettext(
         "Task “%(task)s” is due in %(days)s day, on %(deadline)s",
@@ -89,7 +89,7 @@ def _horizon(today: datetime.date) -> int:
 
 
 def send_task_reminders(today: datetime.date | None = None) -> dict[str, int]:
-    """Queue the reminders due on ``today``; return how many tasks and new messages there were."""
+    """Queue the reminders due on ``today``; return the number of messages and of new ones."""
     today = today or timezone.localdate()
     horizon = _horizon(today)
     tasks = (Task.objects.open().filter(deadline__lte=today + datetime.timedelta(days=horizon))

@@ -8,7 +8,7 @@ Weights: the weights of the active (not cancelled) sub-tasks of one parent,
 or of the top-level tasks of one directive, must sum to exactly 100% when
 they are set together (the weights form and the Excel import). A single
 sub-task added on its own may leave the sum below 100%, because the tree is
-built one task at a time, but never above it; the tree page shows the gap.
+built one task at a time, but never above it. The tree page shows the gap.
 """
 
 import datetime

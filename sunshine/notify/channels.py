@@ -5,7 +5,7 @@ handed over, or raises ``DeliveryError`` to have it retried. An in-app
 message is delivered by being stored, so its sender has nothing to do.
 
 TODO: add senders for DingTalk robots (signed webhook, at most 20
-messages a minute per robot), 浙政钉 work notices and e-mail; until then
+messages a minute per robot), 浙政钉 work notices and e-mail. Until then,
 rows queued for those channels stay pending.
 """
 
@@ -19,7 +19,7 @@ class DeliveryError(Exception):
 
 
 def deliver_in_app(notification: Notification) -> None:
-    """The inbox page reads the stored row, so nothing is sent anywhere."""
+    """Deliver nothing: the inbox page reads the stored row."""
 
 
 SENDERS: dict[str, Callable[[Notification], None]] = {

@@ -1,7 +1,7 @@
 """The outbox: one row per message to one recipient over one channel.
 
 Rows are queued as ``pending`` and handed to the channel's sender by
-``sunshine.notify.outbox.deliver_due``; a failed attempt is retried later
+``sunshine.notify.outbox.deliver_due``. A failed attempt is retried later,
 until the versioned limit ``notify.max_attempts`` is reached. Only the
 in-app channel has a sender so far; DingTalk, 浙政钉 and e-mail senders
 plug into ``sunshine.notify.channels.SENDERS``.

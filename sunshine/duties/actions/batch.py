@@ -1,9 +1,9 @@
 """Writing several governed rows and covering them with one audit entry.
 
 A task with its cooperating units and milestones, or a whole imported
-workbook, is one change to the people who read the audit log, so the rows
-an action inserts, updates and deletes are collected here and one entry is
-appended at the end. It must run inside the caller's ``transaction.atomic()``.
+workbook, is one change to the people who read the audit log. The rows an
+action inserts, updates and deletes are therefore collected here, and one
+entry covering them is appended at the end. It must run inside the caller's ``transaction.atomic()``.
 """
 
 from collections import defaultdict

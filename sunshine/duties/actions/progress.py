@@ -1,7 +1,7 @@
 """Progress reports under maker-checker approval.
 
-An operator submits a report with evidence; a leader of the task's lead
-unit (or of a unit above it) approves it or returns it with a reason. The
+An operator submits a report with evidence. A leader of the task's lead
+unit, or of a unit above it, approves it or returns it with a reason. The
 maker of a report can never approve it. Approval updates the task's
 approved progress and, at 100%, its completion date (the report's
 ``as_of``), then rolls up the parents.

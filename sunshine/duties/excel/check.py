@@ -156,9 +156,9 @@ class Checker:
             try:
                 check()
             except ValidationError as error:
-                shown = (formats.format_funding(row["funding"]) if header == "资金来源及比例"
-                         else value)
-                self.problem(sheet, row.number, header, shown, error)
+                cell = (formats.format_funding(row["funding"]) if header == "资金来源及比例"
+                        else value)
+                self.problem(sheet, row.number, header, cell, error)
                 ok = False
         return ok
 
@@ -353,7 +353,7 @@ class TaskChecker:
         return [(str(task), task.weight) for task in siblings if task.code not in listed]
 
     def in_cycle(self, row: Row) -> bool:
-        """Whether following 上级任务编号 from ``row`` leads back to it."""
+        """Report and return True when following 上级任务编号 from ``row`` leads back to it."""
         seen = {id(row)}
         parent = row["parent_ref"]
         while isinstance(parent, Row):

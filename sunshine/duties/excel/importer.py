@@ -4,9 +4,9 @@ Rows are matched to what is stored by their keys: a directive by its 文号,
 a duty by unit and 事项编号, a step by duty and 序号, a task by directive
 and 任务编号. A matching row that differs is updated, a new one is created,
 and an equal one is left alone, so importing a workbook twice, or importing
-an export, changes nothing. A duty's funding is the one in its row; when
-the 流程节点 sheet is present, each duty it or the 权责清单 sheet names gets
-exactly the steps listed there. A task's cooperating units and milestones
+an export, changes nothing. A duty's funding is the one in its row. When
+the 流程节点 sheet is present, each duty that it or the 权责清单 sheet names
+gets exactly the steps listed there. A task's cooperating units and milestones
 are the ones in its row (a reached milestone keeps its date). Nothing is
 deleted: tasks, duties and directives missing from the workbook stay.
 

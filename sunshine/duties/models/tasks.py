@@ -1,8 +1,8 @@
 """Tasks that decompose a directive into a tree, and their milestones.
 
 A task's status is derived when it is read, from its deadline, its
-completion date, its approved progress and the day asked about, so a list
-is right on the day it is shown whether or not any scheduled job has run.
+completion date, its approved progress and the day asked about. A list is
+therefore right on the day it is shown, whether or not a scheduled job ran.
 ``progress`` and ``completed_on`` are caches that the actions recompute
 from approved progress reports (for a task without sub-tasks) or from the
 sub-tasks (for a parent) in the transaction that changes them; see
@@ -104,8 +104,8 @@ class TaskQuerySet(models.QuerySet):
 class Task(AuditedModel):
     """A piece of a directive's work with a lead unit, a deadline and a weight in its parent.
 
-    ``weight`` is the task's share, in percent, of its parent's progress, or
-    of the directive's progress for a top-level task; the weights of the
+    ``weight`` is the task's share, in percent, of its parent's progress (of
+    the directive's progress for a top-level task). The weights of the
     sub-tasks of one parent sum to 100.
     """
 

@@ -17,7 +17,7 @@ from sunshine.organisation.scoping import scoped
 __all__ = ["can_write", "paginate", "posted", "render_form", "render_page", "run_action",
            "scoped_tasks", "staff_only"]
 
-# Which form field an action's error belongs to, by the error's code.
+# The form field that shows an action's error, by the error's code.
 FIELD_OF_CODE = {
     "deadline_before_start": "deadline",
     "deadline_after_parent": "deadline",

@@ -14,8 +14,9 @@ SOURCES = ("sunshine.duties.reminders.send_task_reminders",)
 
 
 class Command(BaseCommand):
-    help = ("Queue the deadline reminders due today (tasks due in 7, 3 and 1 days, and overdue "
-            "tasks), then deliver every pending notification. Safe to run more than once a day.")
+    help = ("Queue the deadline reminders due today (tasks due within the days of the setting "
+            "duties.reminder_days, by default 7, 3 and 1, and overdue tasks), then deliver every "
+            "pending notification. Safe to run more than once a day.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", metavar="YYYY-MM-DD",
