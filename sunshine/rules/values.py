@@ -3,8 +3,10 @@
 The setting table is small and read on hot public pages, so each process
 keeps all rows in memory. A write bumps a generation number in the shared
 cache and each process re-reads the table when it sees a new generation,
-checking at most once per ``REFRESH_SECONDS``. Inside a transaction the
-table is read directly, so a caller never sees a stale or uncommitted copy.
+checking at most once per ``REFRESH_SECONDS``. A transaction uses the kept
+copy while it is fresh, and otherwise reads the table without keeping what
+it read, because that may still roll back; writing a setting drops the kept
+copy at once in the writing process.
 """
 
 import datetime
@@ -86,12 +88,13 @@ def _load() -> Versions:
 
 
 def _versions() -> Versions:
-    if connection.in_atomic_block:
-        return _load()
     now = time.monotonic()
     with _lock:
         if _state["versions"] is not None and now - _state["checked_at"] < REFRESH_SECONDS:
             return _state["versions"]
+    if connection.in_atomic_block:
+        # What a transaction reads may still roll back, so it is not kept.
+        return _load()
     generation = cache.get(GENERATION_KEY, 0)
     with _lock:
         if _state["versions"] is None or generation != _state["generation"]:
