@@ -16,13 +16,14 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.duties import actions
 from sunshine.duties.models import ProgressReport, Task, TaskQuerySet, TaskStatus
@@ -260,15 +261,6 @@ def return_report(request: HttpRequest, report_id: int, body: ReturnIn):
         return actions.return_report(user, get_report(user, report_id), reason=body.reason)
     except (ValidationError, PermissionDenied) as error:
         raise rejected(error) from None
-
-
-def method_not_allowed(request: HttpRequest, allowed: str) -> JsonResponse:
-    message = _("Method %(method)s is not allowed here; use %(allowed)s.") % {
-        "method": request.method, "allowed": allowed}
-    response = JsonResponse({"detail": message}, status=405,
-                            json_dumps_params={"ensure_ascii": False})
-    response["Allow"] = allowed
-    return response
 
 
 @router.api_operation(["POST", "PUT", "PATCH", "DELETE"], "/tasks/", include_in_schema=False,

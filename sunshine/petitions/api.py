@@ -22,13 +22,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.petitions import deadlines, tracking, visibility
 from sunshine.petitions.forms import FilterForm, ReportForm
@@ -377,15 +378,6 @@ def petition_detail(request: HttpRequest, petition_id: int):
     except (Http404, PermissionDenied):
         return Status(404, {"detail": _("No petition %(id)s is visible to you.")
                                       % {"id": petition_id}})
-
-
-def method_not_allowed(request: HttpRequest, allowed: str) -> JsonResponse:
-    message = _("Method %(method)s is not allowed here; use %(allowed)s.") % {
-        "method": request.method, "allowed": allowed}
-    response = JsonResponse({"detail": message}, status=405,
-                            json_dumps_params={"ensure_ascii": False})
-    response["Allow"] = allowed
-    return response
 
 
 @router.api_operation(["GET", "PUT", "PATCH", "DELETE"], "/reports/", include_in_schema=False,
