@@ -14,6 +14,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Region, Role, Unit, UnitKind
@@ -29,6 +30,25 @@ CHROMIUM = "/usr/bin/chromium"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_regions", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        end_other_sessions()
+
+
+def end_other_sessions() -> None:
+    """End connections that threads left open, so the test database can be dropped.
+
+    With persistent connections (CONN_MAX_AGE), a connection opened by a
+    thread a test started stays open after the thread ends, and PostgreSQL
+    then refuses to drop the database it is using.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+    connections.close_all()
 
 
 @pytest.hookimpl(hookwrapper=True)
