@@ -57,3 +57,22 @@ def test_cached_values_forget_a_deleted_version():
     version.delete()
 
     assert get_setting("portal.max_search_results") == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_version_written_by_another_process_is_seen():
+    from django.db import connection
+
+    from sunshine.rules import values
+
+    assert get_setting("portal.max_search_results") == 50
+    with connection.cursor() as cursor:
+        # No signal reaches this process, as with a write made by another one.
+        cursor.execute(
+            "INSERT INTO rules_setting (key, value, effective_from, source, created_at)"
+            " VALUES ('portal.max_search_results', '30', '2020-01-01', '', %s)",
+            [datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)],
+        )
+    values._state["checked_at"] = 0.0  # as if REFRESH_SECONDS had passed
+
+    assert get_setting("portal.max_search_results") == 30

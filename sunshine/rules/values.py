@@ -1,9 +1,10 @@
 """Reading the versioned setting in force for a county on a date.
 
 The setting table is small and read on hot public pages, so each process
-keeps all rows in memory. A write bumps a generation number in the shared
-cache and each process re-reads the table when it sees a new generation,
-checking at most once per ``REFRESH_SECONDS``. A transaction uses the kept
+keeps all rows in memory. Versions are only ever added or deleted, so the
+row count and the highest id change with every write; each process compares
+them with its copy at most once per ``REFRESH_SECONDS`` and re-reads the
+table when they differ. This works across processes without a shared cache. A transaction uses the kept
 copy while it is fresh, and otherwise reads the table without keeping what
 it read, because that may still roll back; writing a setting drops the kept
 copy at once in the writing process.
@@ -16,14 +17,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from sunshine.rules.defaults import DEFAULTS
 from sunshine.rules.models import Setting
 
-GENERATION_KEY = "sunshine:rules:generation"
 REFRESH_SECONDS = 1.0
 
 Versions = dict[tuple[str, str | None], list[tuple[datetime.date, Any]]]
@@ -61,13 +61,9 @@ def get_setting(key: str, *, region=None, on: datetime.date | None = None) -> An
 
 
 def settings_changed() -> None:
-    """Tell every process to re-read the setting table."""
+    """Make this process re-read the setting table on the next look-up."""
     with _lock:
         _state["versions"] = None
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
 
 
 def _in_force(versions: list[tuple[datetime.date, Any]], on: datetime.date) -> Any:
@@ -95,7 +91,7 @@ def _versions() -> Versions:
     if connection.in_atomic_block:
         # What a transaction reads may still roll back, so it is not kept.
         return _load()
-    generation = cache.get(GENERATION_KEY, 0)
+    generation = tuple(Setting.objects.aggregate(count=Count("id"), last=Max("id")).values())
     with _lock:
         if _state["versions"] is None or generation != _state["generation"]:
             _state["versions"] = _load()
