@@ -20,7 +20,7 @@ from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Region, Role, Unit, UnitKind
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
-# refuses to run there unless told that the thread is safe.
+# refuses to run there unless DJANGO_ALLOW_ASYNC_UNSAFE marks the thread as safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"

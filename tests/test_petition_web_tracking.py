@@ -119,7 +119,7 @@ def test_it_locks_the_code_after_repeated_failures_and_logs_them(client, filed, 
     assert locked.status_code == 429
     assert "15" in page(locked)
     assert "tracking look-up failed" in caplog.text
-    assert "refused during lockout" in caplog.text
+    assert "rejected during lockout" in caplog.text
     assert secret not in caplog.text
 
 

@@ -215,8 +215,8 @@ def language_and_caching(run: Callable) -> Callable:
         set_cache_headers(request, response)
         return response
 
-    # Anonymous answers about projects are public data, kept in the shared
-    # cache until the next write. Other routers (reports) answer per request.
+    # Anonymous responses about projects are public data, kept in the shared
+    # cache until the next write. Other routers (reports) respond per request.
     public_run = public_cache.public(run)
 
     return wrapper

@@ -104,7 +104,7 @@ def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
     minutes = get_setting(LOCKOUT_MINUTES)
     if (_count(keys[0]) >= get_setting(MAX_FAILURES_PER_IP)
             or _count(keys[1]) >= get_setting(MAX_FAILURES_PER_CODE)):
-        logger.warning("tracking look-up refused during lockout: code key %s", keys[1][-12:])
+        logger.warning("tracking look-up rejected during lockout: code key %s", keys[1][-12:])
         raise TrackingLocked(minutes)
 
     petition = Petition.all_objects.filter(tracking_code=code).first()

@@ -1,6 +1,6 @@
 """A shared cache of public responses, emptied by any governed write.
 
-Public pages and anonymous API answers are the same for every citizen who
+Public pages and anonymous API responses are the same for every citizen who
 asks in the same language, so views marked ``public`` have their responses
 kept in Django's cache by ``PublicCacheMiddleware``, the outermost
 middleware, under a key that includes a generation number: the id of the newest audit
@@ -102,7 +102,7 @@ def public(view: Callable) -> Callable:
 
 
 class PublicCacheMiddleware:
-    """Answer repeated anonymous requests for public pages before any other middleware runs."""
+    """Serve repeated anonymous requests for public pages before any other middleware runs."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

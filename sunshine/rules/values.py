@@ -2,12 +2,13 @@
 
 The setting table is small and read on hot public pages, so each process
 keeps all rows in memory. Versions are only ever added or deleted, so the
-row count and the highest id change with every write; each process compares
+row count and the highest id change with every write. Each process compares
 them with its copy at most once per ``REFRESH_SECONDS`` and re-reads the
-table when they differ. This works across processes without a shared cache. A transaction uses the kept
-copy while it is fresh, and otherwise reads the table without keeping what
-it read, because that may still roll back; writing a setting drops the kept
-copy at once in the writing process.
+table when they differ, which works across processes without a shared cache.
+
+A transaction uses the kept copy while it is fresh. Otherwise it reads the
+table without keeping the result, because that may still roll back. Writing
+a setting drops the kept copy at once in the writing process.
 """
 
 import datetime
