@@ -73,6 +73,6 @@ def test_a_version_written_by_another_process_is_seen():
             " VALUES ('portal.max_search_results', '30', '2020-01-01', '', %s)",
             [datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)],
         )
-    values._state["checked_at"] = 0.0  # as if REFRESH_SECONDS had passed
+    values._copy.expire()
 
     assert get_setting("portal.max_search_results") == 30

@@ -7,4 +7,4 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Citizen reports and petitions")
 
     def ready(self) -> None:
-        from sunshine.petitions import checks  # noqa: F401
+        from sunshine.petitions import checks, signals  # noqa: F401

@@ -8,6 +8,11 @@ win over the package and are the only source for later years. For a year
 with neither, the calendar falls back to Monday-Friday, logs a warning once
 per year and the system check ``petitions.W001`` names the year, because
 that fallback counts holidays as working days.
+
+Every deadline computation reads the overrides, so each process keeps them
+all (a few dozen rows a year) through ``sunshine.lib.table_copy``. Every
+write to an override goes through the audit layer, so the row count and
+the highest audit entry id change with it.
 """
 
 import datetime
@@ -15,17 +20,14 @@ import logging
 
 import chinese_calendar
 from django.db import DatabaseError
+from django.db.models import Count, Max
 
+from sunshine.lib.table_copy import TableCopy
 from sunshine.petitions.models import WorkdayOverride
 
 logger = logging.getLogger(__name__)
 
 ONE_DAY = datetime.timedelta(days=1)
-# The longest run of days off in chinese-calendar 1.11.0 (2004-2026) is 10
-# days (Spring Festival 2020, extended). A window of twice the working days
-# plus this many calendar days therefore holds the result of add_workdays in
-# one query; a day past the window is looked up on its own.
-SPARE_DAYS = 30
 
 _warned_years: set[int] = set()
 
@@ -39,35 +41,40 @@ def package_covers(year: int) -> bool:
     return True
 
 
+def _load_overrides() -> dict[datetime.date, bool]:
+    return dict(WorkdayOverride.objects.values_list("date", "is_workday"))
+
+
+def _generation() -> tuple:
+    return tuple(WorkdayOverride.objects.aggregate(
+        count=Count("id"), last=Max("audit_entry_id")).values())
+
+
+_overrides: TableCopy[dict[datetime.date, bool]] = TableCopy(_load_overrides, _generation)
+
+
+def overrides_changed() -> None:
+    """Make this process re-read the overrides on the next look-up."""
+    _overrides.forget()
+
+
 def years_with_overrides(years: list[int]) -> set[int]:
     """Return the years among ``years`` that have at least one override row."""
-    found = set()
-    for year in years:
-        rows = WorkdayOverride.objects.filter(date__year=year)
-        try:
-            if rows.exists():
-                found.add(year)
-        except DatabaseError:
-            # Before the first migration the table does not exist yet.
-            return set()
-    return found
+    try:
+        covered = {day.year for day in _overrides.get()}
+    except DatabaseError:
+        # Before the first migration the table does not exist yet.
+        return set()
+    return covered & set(years)
 
 
 class WorkdayCalendar:
-    """Working-day answers for a span of dates, reading the overrides once."""
+    """Working-day answers from the kept overrides, then the package, then Monday-Friday."""
 
-    def __init__(self, first: datetime.date, last: datetime.date) -> None:
-        self.first = first
-        self.last = last
-        self.overrides = dict(
-            WorkdayOverride.objects.filter(date__range=(first, last)).values_list(
-                "date", "is_workday"
-            )
-        )
+    def __init__(self) -> None:
+        self.overrides = _overrides.get()
 
     def is_workday(self, day: datetime.date) -> bool:
-        if not self.first <= day <= self.last:
-            return WorkdayCalendar(day, day + datetime.timedelta(days=SPARE_DAYS)).is_workday(day)
         if day in self.overrides:
             return self.overrides[day]
         try:
@@ -90,7 +97,7 @@ def _weekday_fallback(day: datetime.date) -> bool:
 
 
 def is_workday(day: datetime.date) -> bool:
-    return WorkdayCalendar(day, day).is_workday(day)
+    return WorkdayCalendar().is_workday(day)
 
 
 def add_workdays(start: datetime.date, count: int) -> datetime.date:
@@ -100,7 +107,7 @@ def add_workdays(start: datetime.date, count: int) -> datetime.date:
     """
     if count < 0:
         raise ValueError(f"count must not be negative, got {count}")
-    calendar = WorkdayCalendar(start, start + datetime.timedelta(days=2 * count + SPARE_DAYS))
+    calendar = WorkdayCalendar()
     day = start
     remaining = count
     while remaining:
@@ -125,7 +132,7 @@ def add_days(start: datetime.date, count: int) -> datetime.date:
 
 def next_workday(day: datetime.date) -> datetime.date:
     """Return ``day`` when it is a working day, else the first working day after it."""
-    calendar = WorkdayCalendar(day, day + datetime.timedelta(days=SPARE_DAYS))
+    calendar = WorkdayCalendar()
     while not calendar.is_workday(day):
         day += ONE_DAY
     return day

@@ -1,36 +1,25 @@
 """Reading the versioned setting in force for a county on a date.
 
 The setting table is small and read on hot public pages, so each process
-keeps all rows in memory. Versions are only ever added or deleted, so the
-row count and the highest id change with every write. Each process compares
-them with its copy at most once per ``REFRESH_SECONDS`` and re-reads the
-table when they differ, which works across processes without a shared cache.
-
-A transaction uses the kept copy while it is fresh. Otherwise it reads the
-table without keeping the result, because that may still roll back. Writing
-a setting drops the kept copy at once in the writing process.
+keeps all rows in memory (``sunshine.lib.table_copy``). Versions are only
+ever added or deleted, so the row count and the highest id change with
+every write. Writing a setting drops the kept copy at once in the writing
+process; other processes notice within a second.
 """
 
 import datetime
-import threading
-import time
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from sunshine.lib.table_copy import TableCopy
 from sunshine.rules.defaults import DEFAULTS
 from sunshine.rules.models import Setting
 
-REFRESH_SECONDS = 1.0
-
 Versions = dict[tuple[str, str | None], list[tuple[datetime.date, Any]]]
-
-_lock = threading.Lock()
-_state: dict[str, Any] = {"versions": None, "generation": None, "checked_at": 0.0}
 
 
 def county_code_of(region) -> str | None:
@@ -49,7 +38,7 @@ def get_setting(key: str, *, region=None, on: datetime.date | None = None) -> An
     """
     default = DEFAULTS[key]
     on = on or timezone.localdate()
-    versions = _versions()
+    versions = _copy.get()
     county = county_code_of(region)
     value = _in_force(versions.get((key, county), []), on) if county else None
     if value is None:
@@ -63,8 +52,7 @@ def get_setting(key: str, *, region=None, on: datetime.date | None = None) -> An
 
 def settings_changed() -> None:
     """Make this process re-read the setting table on the next look-up."""
-    with _lock:
-        _state["versions"] = None
+    _copy.forget()
 
 
 def _in_force(versions: list[tuple[datetime.date, Any]], on: datetime.date) -> Any:
@@ -84,18 +72,8 @@ def _load() -> Versions:
     return dict(versions)
 
 
-def _versions() -> Versions:
-    now = time.monotonic()
-    with _lock:
-        if _state["versions"] is not None and now - _state["checked_at"] < REFRESH_SECONDS:
-            return _state["versions"]
-    if connection.in_atomic_block:
-        # What a transaction reads may still roll back, so it is not kept.
-        return _load()
-    generation = tuple(Setting.objects.aggregate(count=Count("id"), last=Max("id")).values())
-    with _lock:
-        if _state["versions"] is None or generation != _state["generation"]:
-            _state["versions"] = _load()
-            _state["generation"] = generation
-        _state["checked_at"] = now
-        return _state["versions"]
+def _generation() -> tuple:
+    return tuple(Setting.objects.aggregate(count=Count("id"), last=Max("id")).values())
+
+
+_copy: TableCopy[Versions] = TableCopy(_load, _generation)

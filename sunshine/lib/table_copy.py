@@ -1,0 +1,66 @@
+"""A per-process copy of a small table that hot paths read on every request.
+
+Versioned settings and working-day overrides change a few times a year but
+are read by every deadline computation. Each process keeps what it loaded
+from the table with the table's generation: a tuple of aggregates that
+changes with every write, such as the row count and the highest audit
+entry id. At most once per ``refresh_seconds`` the generation is read
+again (one aggregate query) and the table re-read only when it differs,
+so the copy follows writes from other processes without a shared cache.
+
+Inside a transaction the generation read also sees the transaction's own
+uncommitted writes. When it matches the kept copy, the copy is what the
+transaction would read and is used. When it does not, the table is read
+for this call only and not kept, because that read may still roll back.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from django.db import connection
+
+T = TypeVar("T")
+
+
+class TableCopy(Generic[T]):
+    """The result of ``load`` kept per process and refreshed when ``generation`` changes."""
+
+    def __init__(self, load: Callable[[], T], generation: Callable[[], tuple],
+                 refresh_seconds: float = 1.0) -> None:
+        self._load = load
+        self._generation = generation
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._kept_generation: tuple | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> T:
+        now = time.monotonic()
+        with self._lock:
+            if self._value is not None and now - self._checked_at < self.refresh_seconds:
+                return self._value
+        generation = self._generation()
+        with self._lock:
+            if self._value is not None and generation == self._kept_generation:
+                self._checked_at = now
+                return self._value
+        if connection.in_atomic_block:
+            return self._load()
+        value = self._load()
+        with self._lock:
+            self._value, self._kept_generation, self._checked_at = value, generation, now
+        return value
+
+    def expire(self) -> None:
+        """Make the next ``get`` compare the generation, as if ``refresh_seconds`` had passed."""
+        with self._lock:
+            self._checked_at = 0.0
+
+    def forget(self) -> None:
+        """Make the next ``get`` in this process read the table again."""
+        with self._lock:
+            self._value = None
+            self._kept_generation = None
