@@ -1,7 +1,9 @@
-"""System checks for settings that must change before production."""
+"""System checks for settings that must change before production or cannot be parsed."""
 
 from django.conf import settings
 from django.core import checks
+
+from sunshine.lib.client_address import trusted_networks
 
 DEV_FIELD_KEY = "dev1:000102030405060708090a0b0c0d0e0f"
 DEV_HASH_KEY = "dev-only-hash-key-7d1e5b3a9c2f4e6d"
@@ -31,3 +33,17 @@ def check_production_keys(app_configs, **kwargs):
             id="sunshine.W001",
         ))
     return errors
+
+
+@checks.register(checks.Tags.security)
+def check_trusted_proxies(app_configs, **kwargs):
+    try:
+        trusted_networks(tuple(settings.SUNSHINE_TRUSTED_PROXIES))
+    except ValueError as error:
+        return [checks.Error(
+            str(error),
+            hint="Set SUNSHINE_TRUSTED_PROXIES to comma-separated addresses or CIDR networks "
+                 "of the reverse proxies in front of Sunshine, or leave it empty.",
+            id="sunshine.E003",
+        )]
+    return []

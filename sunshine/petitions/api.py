@@ -31,6 +31,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
+from sunshine.lib.client_address import client_ip
 from sunshine.petitions import deadlines, tracking, visibility
 from sunshine.petitions.forms import FilterForm, ReportForm
 from sunshine.petitions.models import Channel, Petition
@@ -38,7 +39,6 @@ from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import (
     IntakeLimited,
     check_intake_limit,
-    client_ip,
     count_intake,
 )
 from sunshine.petitions.views.listing import RELATED, apply_filters

@@ -45,12 +45,6 @@ def may_register(user: Any) -> bool:
     return Assignment.objects.filter(user=user, role__in=visibility.HANDLING_ROLES).exists()
 
 
-def client_ip(request: HttpRequest) -> str:
-    # NOTE: behind a reverse proxy every request comes from the proxy's
-    # address; the proxy must then be configured to set REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 class IntakeLimited(Exception):
     """Raised when one client address has sent the most reports allowed in the window."""
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sunshine.lib.client_address import client_ip
 from sunshine.petitions import actions, tracking
 from sunshine.petitions.forms import PublicReportForm, RatingForm, ReviewRequestForm, TrackingForm
 from sunshine.petitions.models import Channel, Kind, Petition, ReviewLevel, State
@@ -24,7 +25,6 @@ from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import (
     IntakeLimited,
     check_intake_limit,
-    client_ip,
     count_intake,
 )
 from sunshine.petitions.views.submission import submit

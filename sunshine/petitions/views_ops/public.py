@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from sunshine.lib.client_address import client_ip
 from sunshine.organisation.models import Level, Region
 from sunshine.petitions import figures, rewards, supervision_days, tracking
 from sunshine.petitions.models import Petition
@@ -21,12 +22,6 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 # Browsers may reuse a page for a minute. Shared caches must not keep it,
 # because it carries the CSRF token of the language and type-size forms.
 PAGE_MAX_AGE = 60
-
-
-def client_ip(request: HttpRequest) -> str:
-    # NOTE: behind a reverse proxy every request comes from the proxy's
-    # address; the proxy must then be configured to set REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 @require_safe
