@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sunshine.demo",
     "sunshine.duties",
     "sunshine.notify",
+    "sunshine.assessment",
 ]
 
 MIDDLEWARE = [

@@ -320,3 +320,43 @@ NOTIFY_DEFAULTS: dict[str, Default] = {
     ),
 }
 DEFAULTS.update(NOTIFY_DEFAULTS)
+
+# Effectiveness assessment: evaluations, deductions, spot checks, surveys and the composite score.
+ASSESSMENT_DEFAULTS: dict[str, Default] = {
+    "assessment.deduction_threshold": Default(
+        Decimal("60"),
+        _("A unit whose mean third-party evaluation for a quarter, rounded to one decimal place, is below this score (0-100) gets a performance deduction."),
+        _("Platform default; set per county by its assessment office."),
+    ),
+    "assessment.deduction_points": Default(
+        Decimal("2"),
+        _("Points taken off a unit's composite score for a quarter with a performance deduction."),
+        _("Platform default; set per county by its assessment office."),
+    ),
+    "assessment.default_weights": Default(
+        {"satisfaction": 50, "execution": 20, "evaluation": 20, "spot_check": 10},
+        _("Weights in percent of citizen satisfaction, execution rate, third-party evaluation and spot checks in the composite score, used where no assessment weights were entered; they sum to 100."),
+        _("Platform default: citizen satisfaction 50%, the rest split across the other three."),
+    ),
+    "assessment.spot_check_bands": Default(
+        {"excellent": 90, "good": 75, "fair": 60},
+        _("Lowest spot-check score for the ratings excellent, good and fair; a lower score is rated poor and fails the check."),
+        _("Platform default, after the common 优/良/中/差 bands of 90, 75 and 60."),
+    ),
+    "assessment.rectification_days": Default(
+        30,
+        _("Days from a failed spot check to the deadline of the rectification task it creates."),
+        _("Platform default."),
+    ),
+    "assessment.photo_max_bytes": Default(
+        10 * 1024 * 1024,
+        _("Largest photo, in bytes, attached to a spot-check result."),
+        _("Platform default: a phone photo is 2 to 8 MB."),
+    ),
+    "assessment.photo_max_files": Default(
+        10,
+        _("Most photos attached to one spot-check result."),
+        _("Platform default."),
+    ),
+}
+DEFAULTS.update(ASSESSMENT_DEFAULTS)

@@ -4,7 +4,8 @@ An operator submits a report with evidence. A leader of the task's lead
 unit, or of a unit above it, approves it or returns it with a reason. The
 maker of a report can never approve it. Approval updates the task's
 approved progress and, at 100%, its completion date (the report's
-``as_of``), then rolls up the parents.
+``as_of``), then rolls up the parents and posts the merit points of every
+task it completed.
 """
 
 import datetime
@@ -25,6 +26,7 @@ from sunshine.duties.actions.batch import Batch
 from sunshine.duties.actions.common import is_leader_for, leaders_of, require_write
 from sunshine.duties.models import Evidence, ProgressReport, ReportStatus, Task
 from sunshine.duties.rollup import refresh_progress
+from sunshine.merit.posting import post_task_tree_points
 from sunshine.notify.outbox import Message, queue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -140,6 +142,7 @@ def approve_report(actor: Any, report: ProgressReport) -> ProgressReport:
         batch.commit(actor, "approve", object_type=REPORT_TYPE, object_id=report.pk,
                      changes={**diff, "task": task.pk, "percent": report.percent})
         refresh_progress([task])
+        post_task_tree_points(task, actor)
     queue_on_commit([decision_message(report)])
     logger.info("progress report %s approved by user %s", report.pk, actor.pk)
     return report

@@ -1,0 +1,62 @@
+"""Appeals: a cadre disputes one of their own entries and a reviewer upholds or rejects it."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sunshine.audit.actions import create_row, update_row
+from sunshine.merit.actions.corrections import cancel_entry, check_cancellable
+from sunshine.merit.models import Appeal, AppealStatus, EntryKind, PointEntry
+from sunshine.merit.permissions import is_person_of, is_reviewer_for
+
+logger = logging.getLogger(__name__)
+
+
+def file_appeal(actor: Any, entry: PointEntry, *, reason: str) -> Appeal:
+    """Record the cadre's dispute of their own posting; one appeal per entry may be open."""
+    if not is_person_of(actor, entry.person):
+        raise PermissionDenied(_("You may appeal only against your own entries."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write why you dispute entry #%(id)s; an appeal without a "
+                                "reason cannot be decided") % {"id": entry.pk},
+                              code="reason_missing")
+    check_cancellable(entry)
+    if entry.appeals.filter(status=AppealStatus.OPEN).exists():
+        raise ValidationError(_("Entry #%(id)s already has an open appeal; wait for its "
+                                "decision") % {"id": entry.pk}, code="appeal_open")
+    appeal = Appeal(entry=entry, reason=reason, filed_by=actor, filed_at=timezone.now())
+    with transaction.atomic():
+        create_row(actor, appeal, action="file_appeal")
+    return appeal
+
+
+def decide_appeal(actor: Any, appeal: Appeal, *, uphold: bool, reason: str) -> Appeal:
+    """Uphold an open appeal, reversing the entry, or reject it; both need a reason."""
+    appeal = Appeal.objects.select_related("entry__person__unit__region").get(pk=appeal.pk)
+    if not is_reviewer_for(actor, appeal.entry.person):
+        raise PermissionDenied(_("Only a leader or discipline inspector above %(person)s's unit "
+                                 "may decide this appeal, and never their own.")
+                               % {"person": appeal.entry.person})
+    if appeal.status != AppealStatus.OPEN:
+        raise ValidationError(_("This appeal was already %(status)s") % {
+            "status": appeal.get_status_display()}, code="already_decided")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for the decision; the cadre is told it"),
+                              code="reason_missing")
+
+    with transaction.atomic():
+        changes: dict[str, Any] = {"decided_by": actor, "decided_at": timezone.now(),
+                                   "decision_reason": reason}
+        if uphold:
+            changes["reversal"] = cancel_entry(actor, appeal.entry, kind=EntryKind.REVERSAL,
+                                               reason=reason, cause=appeal)
+        changes["status"] = AppealStatus.UPHELD if uphold else AppealStatus.REJECTED
+        appeal = update_row(actor, appeal, changes, expected_version=appeal.version)
+    logger.info("appeal %s %s by user %s", appeal.pk, appeal.status, actor.pk)
+    return appeal

@@ -1,0 +1,76 @@
+"""Reversal entries: the only way to correct the ledger.
+
+A reversal copies the rule version, quarter and day of the entry it
+cancels with the points negated, so every total that included the entry
+nets to zero without it. An entry is cancelled once, by a reversal or an
+exemption offset; the database enforces this with a unique ``reverses``.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sunshine.audit.actions import create_row
+from sunshine.merit.models import EntryKind, PointEntry
+from sunshine.merit.permissions import is_reviewer_for
+from sunshine.organisation.models import Person
+
+logger = logging.getLogger(__name__)
+
+
+def reverse_entry(actor: Any, entry: PointEntry, *, reason: str) -> PointEntry:
+    """Cancel a wrong posting with a reversal entry; a reviewer of the person must give a reason."""
+    if not is_reviewer_for(actor, entry.person):
+        raise PermissionDenied(_("Only a leader or discipline inspector above %(person)s's unit "
+                                 "may reverse this entry, and never their own.")
+                               % {"person": entry.person})
+    return cancel_entry(actor, entry, kind=EntryKind.REVERSAL, reason=reason, cause=entry)
+
+
+def cancel_entry(actor: Any, entry: PointEntry, *, kind: str, reason: str,
+                 cause: models.Model) -> PointEntry:
+    """Insert the entry that cancels ``entry``; callers have checked the actor's right."""
+    reason = require_reason(reason)
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=entry.person_id).exists()
+        entry = PointEntry.objects.select_related("person").get(pk=entry.pk)
+        check_cancellable(entry)
+        correction = PointEntry(
+            person=entry.person, rule_id=entry.rule_id, rule_code=entry.rule_code, kind=kind,
+            points=-entry.points, rule_points=-entry.rule_points, cap=entry.cap,
+            period=entry.period, occurred_on=entry.occurred_on, cause=cause,
+            cause_label=str(cause)[:300], reverses=entry, reason=reason, created_by=actor,
+            created_at=timezone.now(),
+        )
+        create_row(actor, correction, action=kind)
+    logger.info("point entry %s cancelled by entry %s (%s)", entry.pk, correction.pk, kind)
+    return correction
+
+
+def check_cancellable(entry: PointEntry) -> None:
+    """Raise ValidationError unless ``entry`` is a posting that nothing has cancelled yet."""
+    if entry.kind != EntryKind.POSTING:
+        raise ValidationError(
+            _("Entry #%(id)s is itself a correction (%(kind)s) of entry #%(target)s; correct "
+              "the original posting instead") % {
+                "id": entry.pk, "kind": entry.get_kind_display(), "target": entry.reverses_id},
+            code="not_a_posting")
+    earlier = PointEntry.objects.filter(reverses=entry).first()
+    if earlier is not None:
+        raise ValidationError(
+            _("Entry #%(id)s was already cancelled by entry #%(by)s (%(kind)s); an entry can be "
+              "reversed once") % {"id": entry.pk, "by": earlier.pk,
+                                  "kind": earlier.get_kind_display()},
+            code="already_reversed")
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason; a correction without a reason cannot be "
+                                "checked later"), code="reason_missing")
+    return reason
