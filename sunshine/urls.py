@@ -9,6 +9,8 @@ urlpatterns = [
     path("staff/", include("sunshine.funds.urls")),
     path("dashboard/", include("sunshine.dashboard.urls")),
     path("staff/duties/", include("sunshine.duties.urls")),
+    path("staff/assessment/", include("sunshine.assessment.urls")),
+    path("surveys/", include("sunshine.assessment.public_urls")),
     path("duties/", include("sunshine.duties.public_urls")),
     path("inbox/", include("sunshine.notify.urls")),
     path("supervision/", include("sunshine.petitions.urls_ops")),

@@ -1,0 +1,20 @@
+"""Assessment periods: quarters written as 2026Q4, as in ``sunshine.duties.periods``."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from sunshine.duties.periods import Period, parse_period
+
+
+def parse_quarter(text: str) -> Period:
+    """Read a quarter such as 2026Q4; raise ValidationError naming any other value."""
+    value = (text or "").strip()
+    try:
+        period = parse_period(value)
+    except ValidationError:
+        period = None
+    if period is None or "Q" not in period.key:
+        raise ValidationError(
+            _("“%(value)s” is not a quarter; assessments are per quarter, written as 2026Q4")
+            % {"value": value}, code="invalid_quarter")
+    return period
