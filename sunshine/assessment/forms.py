@@ -7,6 +7,7 @@ check roles and scope again, so a forged choice is still rejected.
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -56,8 +57,7 @@ def inspected_units(user: Any) -> QuerySet:
 
 def team_candidates(user: Any) -> QuerySet:
     """Inspectors and evaluators working in the regions the planner covers."""
-    model = type(user)
-    team = model.objects.filter(is_active=True, assignments__role__in=[Role.INSPECTOR,
+    team = get_user_model().objects.filter(is_active=True, assignments__role__in=[Role.INSPECTOR,
                                                                         Role.EVALUATOR])
     if not user.is_superuser:
         condition = Q(pk__in=[])

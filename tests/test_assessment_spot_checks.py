@@ -1,0 +1,260 @@
+"""Spot checks: secrecy until performed, reproducible draws, rectification on failure."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sunshine.assessment import actions, draw
+from sunshine.assessment.models import CheckStatus, Rating, SpotCheck
+from sunshine.audit.verify import verify
+from sunshine.duties.models import Task
+from sunshine.notify.models import Notification
+from sunshine.organisation import actions as org_actions
+from sunshine.organisation.tokens import issue_token
+from tests.assessment_data import JPEG, leader_a, perform, plan  # noqa: F401
+from tests.conftest import region
+from tests.duties_data import make_person, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def admin_client(user) -> Client:
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(Permission.objects.get(codename="view_spotcheck"))
+    return client_for(user)
+
+
+def api_get(user, path: str):
+    return Client().get(path, HTTP_AUTHORIZATION=f"Bearer {issue_token(None, user)}")
+
+
+@pytest.fixture
+def check(inspector_a, unit_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return plan(inspector_a, unit_a)
+
+
+@pytest.fixture
+def target_staff(operator_a, leader_a):
+    return [operator_a, leader_a]
+
+
+def test_planned_check_hidden_from_target_pages(check, target_staff):
+    for user in target_staff:
+        client = client_for(user)
+        listing = client.get(reverse("assessment:spot_check_list"))
+        detail = client.get(reverse("assessment:spot_check_detail", args=[check.pk]))
+
+        assert listing.status_code == 200
+        assert check.title not in listing.content.decode()
+        assert detail.status_code == 404
+
+
+def test_planned_check_hidden_from_target_api(check, target_staff):
+    for user in target_staff:
+        listing = api_get(user, "/api/v1/assessment/spot-checks/")
+        detail = api_get(user, f"/api/v1/assessment/spot-checks/{check.pk}/")
+
+        assert listing.status_code == 200
+        assert listing.json()["count"] == 0
+        assert detail.status_code == 404
+
+
+def test_planned_check_hidden_from_target_admin(check, target_staff):
+    for user in target_staff:
+        client = admin_client(user)
+        listing = client.get(reverse("admin:assessment_spotcheck_changelist"))
+        detail = client.get(reverse("admin:assessment_spotcheck_change", args=[check.pk]))
+
+        assert check.title not in listing.content.decode()
+        assert detail.status_code in (302, 404)
+
+
+def test_planned_check_sends_nothing_to_target(check, target_staff, inspector_a):
+    for user in target_staff:
+        inbox = client_for(user).get(reverse("notify:inbox"))
+
+        assert Notification.objects.filter(recipient=user).count() == 0
+        assert check.title not in inbox.content.decode()
+    assert Notification.objects.filter(recipient=inspector_a).count() == 1
+
+
+def test_superuser_in_target_chain_sees_nothing(check, unit_a, django_user_model):
+    boss = django_user_model.objects.create_superuser("boss", password="x-Pass-9271")
+    org_actions.create_person(None, name="李四", unit=unit_a, user=boss)
+
+    assert client_for(boss).get(
+        reverse("assessment:spot_check_detail", args=[check.pk])).status_code == 404
+
+
+def test_inspector_sees_planned_check(check, inspector_a):
+    response = client_for(inspector_a).get(reverse("assessment:spot_check_list"))
+
+    assert check.title in response.content.decode()
+    assert api_get(inspector_a, f"/api/v1/assessment/spot-checks/{check.pk}/").status_code == 200
+
+
+def test_other_county_inspector_sees_nothing(check, django_user_model, unit_b):
+    from tests.conftest import make_staff
+    commission = org_actions.create_unit(None, name="黄岩区纪委监委", kind="commission",
+                                         region=region("331003"))
+    other = make_staff(django_user_model, "inspector_b", "inspector", commission)
+
+    assert client_for(other).get(
+        reverse("assessment:spot_check_detail", args=[check.pk])).status_code == 404
+
+
+def test_performed_check_visible_to_target(check, inspector_a, target_staff, leader_a,
+                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(inspector_a, check)
+
+    for user in target_staff:
+        detail = client_for(user).get(reverse("assessment:spot_check_detail", args=[check.pk]))
+        api = api_get(user, f"/api/v1/assessment/spot-checks/{check.pk}/")
+
+        assert detail.status_code == 200
+        assert "垃圾分类台账不全" in detail.content.decode()
+        assert api.json()["status"] == "performed"
+    result = Notification.objects.get(recipient=leader_a)
+    assert str(check.target_unit) in result.subject
+
+
+def test_target_unit_staff_cannot_plan(operator_a, unit_a):
+    with pytest.raises(PermissionDenied):
+        plan(operator_a, unit_a)
+
+
+def test_team_member_from_target_rejected(inspector_a, unit_a, operator_a):
+    with pytest.raises(ValidationError) as raised:
+        plan(inspector_a, unit_a, inspectors=[inspector_a, operator_a])
+
+    assert raised.value.code == "inspector_invalid"
+
+
+def test_draw_reproducible_from_seed(inspector_a, unit_a, township_unit):
+    candidates = [unit_a, township_unit]
+    check = actions.draw_spot_check(inspector_a, candidates=candidates, title="随机暗访",
+                                    planned_on=timezone.localdate(), inspectors=[inspector_a])
+
+    stored = SpotCheck.objects.get(pk=check.pk)
+    assert stored.draw_candidates == sorted([unit_a.pk, township_unit.pk])
+    assert len(stored.draw_seed) == 32
+    assert draw.redraw(stored.draw_seed, stored.draw_candidates) == stored.target_unit_id
+
+
+def test_draw_depends_on_seed():
+    candidates = list(range(1, 11))
+    picks = {draw.redraw(f"seed-{n}", candidates) for n in range(50)}
+
+    assert draw.redraw("fixed", candidates) == draw.redraw("fixed", candidates)
+    assert len(picks) > 5
+
+
+def test_draw_page_shows_verification(inspector_a, unit_a, township_unit):
+    check = actions.draw_spot_check(inspector_a, candidates=[unit_a, township_unit],
+                                    title="随机暗访", planned_on=timezone.localdate(),
+                                    inspectors=[inspector_a])
+
+    page = client_for(inspector_a).get(reverse("assessment:spot_check_detail", args=[check.pk]))
+
+    assert check.draw_seed in page.content.decode()
+    assert "gives the same target" in page.content.decode() or "相同" in page.content.decode()
+
+
+def test_failed_check_creates_rectification_task(check, inspector_a, unit_a, operator_a):
+    person = make_person(operator_a, unit_a)
+
+    done = perform(inspector_a, check, score="45", responsible_person=person)
+
+    assert done.rating == Rating.POOR
+    task = Task.objects.get(pk=SpotCheck.objects.get(pk=check.pk).rectification_task_id)
+    assert task.lead_unit == unit_a
+    assert task.responsible_person == person
+    assert task.deadline == timezone.localdate() + datetime.timedelta(days=30)
+    assert task.audit_entry_id is not None
+    assert verify() == []
+
+
+def test_passed_check_creates_no_task(check, inspector_a):
+    done = perform(inspector_a, check, score="75")
+
+    assert done.rating == Rating.GOOD
+    assert done.rectification_task is None
+
+
+def test_follow_up_planned_from_task(check, inspector_a, operator_a):
+    perform(inspector_a, check, score="30")
+    task = SpotCheck.objects.get(pk=check.pk).rectification_task
+
+    review = actions.plan_follow_up(inspector_a, task, planned_on=timezone.localdate(),
+                                    inspectors=[inspector_a])
+
+    assert review.follow_up_of_id == check.pk
+    assert review.status == CheckStatus.PLANNED
+    assert client_for(operator_a).get(
+        reverse("assessment:spot_check_detail", args=[review.pk])).status_code == 404
+
+
+def test_result_needs_findings_and_past_time(check, inspector_a):
+    with pytest.raises(ValidationError) as missing:
+        perform(inspector_a, check, findings=" ")
+    with pytest.raises(ValidationError) as future:
+        perform(inspector_a, check, performed_at=timezone.now() + datetime.timedelta(hours=2))
+
+    assert missing.value.code == "findings_missing"
+    assert future.value.code == "future"
+
+
+def test_photo_stored_and_disguise_rejected(check, inspector_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationError) as disguised:
+        perform(inspector_a, check, files=[upload("现场.pdf", JPEG)])
+
+    done = perform(inspector_a, check, files=[upload("现场.jpg", JPEG)],
+                   latitude=Decimal("28.68"), longitude=Decimal("121.42"))
+
+    assert disguised.value.code == "file_disguised"
+    assert done.photos.count() == 1
+    assert SpotCheck.objects.get(pk=check.pk).latitude == Decimal("28.680000")
+
+
+def test_pages_answer_405_and_login(check, inspector_a):
+    client = client_for(inspector_a)
+
+    assert client.delete(reverse("assessment:spot_check_detail", args=[check.pk])).status_code \
+        == 405
+    assert Client().get(reverse("assessment:spot_check_list")).status_code == 302
+
+
+def test_plan_page_creates_check(inspector_a, unit_a):
+    response = client_for(inspector_a).post(reverse("assessment:spot_check_create"), {
+        "title": "暗访", "target_unit": unit_a.pk,
+        "planned_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
+        "inspectors": [inspector_a.pk]})
+
+    assert response.status_code == 302
+    assert SpotCheck.objects.get().target_unit == unit_a
+
+
+def test_perform_page_records_result(check, inspector_a):
+    when = timezone.localtime() - datetime.timedelta(hours=1)
+    response = client_for(inspector_a).post(
+        reverse("assessment:spot_check_perform", args=[check.pk]),
+        {"performed_at": when.strftime("%Y-%m-%dT%H:%M"), "findings": "正常", "score": "92"})
+
+    assert response.status_code == 302
+    assert SpotCheck.objects.get(pk=check.pk).rating == Rating.EXCELLENT
