@@ -1,8 +1,8 @@
 """The seed formula for task points, computed from the duties tables alone.
 
-For a person and a day ``through``, the standing task postings in the
-ledger (those no reversal or exemption cancelled) must sum, before caps,
-to the points of ``task_on_time`` for each task the person completed by
+For a person and a day ``through``, the task postings in the ledger, net of
+reversal and exemption entries (which correct a posting after the fact and
+are left out), must sum before caps to the points of ``task_on_time`` for each task the person completed by
 its deadline, plus the points of ``task_overdue`` (negative) for each task
 completed late or still open after its deadline. With the default rules
 that is +10 × on-time tasks − 5 × delayed tasks. Each task is priced with
@@ -51,8 +51,8 @@ def formula_points(person: Person, through: datetime.date) -> int:
 
 
 def ledger_task_points(person: Person, through: datetime.date) -> int:
-    """Return the standing task postings of ``person`` up to ``through``, before caps."""
-    total = (PointEntry.objects.standing()
+    """Return the task postings of ``person`` up to ``through``, before caps and corrections."""
+    total = (PointEntry.objects.postings()
              .filter(person=person, rule_code__in=TASK_RULES, occurred_on__lte=through)
              .aggregate(total=Sum("rule_points"))["total"])
     return total or 0

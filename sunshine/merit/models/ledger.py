@@ -40,10 +40,6 @@ class PointEntryQuerySet(models.QuerySet):
     def postings(self) -> "PointEntryQuerySet":
         return self.filter(kind=EntryKind.POSTING)
 
-    def standing(self) -> "PointEntryQuerySet":
-        """Postings that no reversal or exemption offset has cancelled."""
-        return self.postings().filter(reversed_by__isnull=True)
-
     def for_cause(self, cause: models.Model) -> "PointEntryQuerySet":
         cause_type = ContentType.objects.get_for_model(cause)
         return self.filter(cause_type=cause_type, cause_id=cause.pk)
