@@ -1,4 +1,5 @@
-"""Build the demo data set: Taizhou units, cadres, accounts, projects and real OCDS samples.
+"""Build the demo data set: Taizhou units, cadres, accounts, projects, real OCDS samples,
+petitions and the execution side (directives, duty lists, tasks and progress).
 
 Each stage draws from its own generator seeded with the seed and the stage
 name, so the same seed always yields the same rows, and a change to one
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sunshine.demo.disposals import build_disposals
+from sunshine.demo.duties import build_duties
 from sunshine.demo.organisation import CITY_CODE, DemoAccount, build_organisation
 from sunshine.demo.petitions import build_petitions
 from sunshine.demo.projects import build_projects
@@ -95,6 +97,7 @@ def build_demo(*, seed: int, size: Size, actor: Any = None) -> DemoResult:
 
     ocds = import_ocds(actor)
     build_petitions(actor, stage_rng(seed, "petitions"), organisation, size.projects)
+    build_duties(actor, stage_rng(seed, "duties"), organisation)
     return DemoResult(seed, size.projects, disposals, organisation.accounts,
                       organisation.staff_count, ocds)
 

@@ -1,0 +1,63 @@
+"""Demo execution data: directives, duty lists, task trees, progress reports and a locked quarter.
+
+Townships are calibrated to differ (see ``outcomes``): on AS_OF, each
+county has townships near a 65% execution rate for the year and others
+above 90%. All rows go in with one audit entry per model
+(``sunshine.demo.bulk``), so ``sunshine verify_audit`` passes.
+"""
+
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from sunshine.demo.duties import rows
+from sunshine.demo.duties.duty_list import build_duty_list
+from sunshine.demo.duties.outcomes import plan_outcomes
+from sunshine.demo.duties.reports import plan_reports
+from sunshine.demo.duties.trees import YEAR, Planner
+from sunshine.demo.organisation import Organisation
+from sunshine.demo.petitions import Staff
+from sunshine.duties.periods import quarter
+
+logger = logging.getLogger(__name__)
+
+# The quarter the city administrator locked after reporting its figures.
+LOCKED_QUARTER = quarter(YEAR, 3)
+
+
+@dataclass
+class DemoDuties:
+    directives: int
+    tasks: int
+    reports: int
+    evidence: int
+    # Execution rate of each township and county group over the calibration period.
+    rates: dict[str, float | None]
+
+
+def build_duties(actor: Any, rng: random.Random, organisation: Organisation) -> DemoDuties:
+    """Create the demo execution data in one transaction."""
+    planner = Planner(rng, organisation)
+    planner.plan()
+    reached = plan_outcomes(rng, planner.roots)
+    leaves = [leaf for root in planner.roots for leaf in root.leaves()]
+    reports = {id(leaf): plan_reports(rng, leaf) for leaf in leaves}
+    admin = get_user_model().objects.get(username="admin")
+
+    with transaction.atomic():
+        duties = build_duty_list(actor, rng, organisation)
+        directives = rows.insert_directives(actor, planner.directives)
+        tasks = rows.insert_tasks(actor, planner.roots, directives, duties)
+        report_count, evidence_count = rows.insert_reports(
+            actor, [(tasks[id(leaf)], reports[id(leaf)]) for leaf in leaves], Staff(organisation))
+        rows.insert_locks(actor, organisation, LOCKED_QUARTER, admin)
+
+    result = DemoDuties(len(directives), len(tasks), report_count, evidence_count, reached)
+    logger.info("demo execution data built: %s directives, %s tasks, %s progress reports, "
+                "%s evidence files", result.directives, result.tasks, result.reports,
+                result.evidence)
+    return result

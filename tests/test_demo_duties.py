@@ -1,0 +1,226 @@
+"""Demo execution data: directives, duty lists, task trees, reports, evidence and the lock.
+
+The organisation and the execution stage are built once for the module
+(without the projects and petitions of the full demo) to keep the tests
+short; the full ``sunshine demo`` run, audit check included, is in
+test_demo_command.py.
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Count
+from django.test import override_settings
+
+from sunshine.audit.verify import verify
+from sunshine.demo.builder import stage_rng
+from sunshine.demo.duties import LOCKED_QUARTER, DemoDuties, build_duties
+from sunshine.demo.duties.outcomes import plan_outcomes
+from sunshine.demo.duties.reports import plan_reports
+from sunshine.demo.duties.trees import Planner
+from sunshine.demo.organisation import Organisation, build_organisation
+from sunshine.demo.schedule import AS_OF
+from sunshine.duties import rates
+from sunshine.duties.locks import lock_state
+from sunshine.duties.models import (
+    Directive,
+    Duty,
+    DutyFunding,
+    DutyStep,
+    Evidence,
+    ProgressReport,
+    ReportStatus,
+    Task,
+    TaskCooperation,
+)
+from sunshine.duties.periods import quarter, year
+from sunshine.duties.rollup import refresh_progress
+from sunshine.lib.crypto import sm3_hex
+from sunshine.organisation.models import Level, Region
+
+pytestmark = pytest.mark.django_db
+SEED = 7
+
+
+@dataclass
+class Built:
+    organisation: Organisation
+    result: DemoDuties
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return self.result.rates
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build once for the module inside a transaction that is rolled back at its end.
+
+    Each test still runs in its own savepoint, so one test's writes do not
+    reach the next.
+    """
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        organisation = build_organisation(None, stage_rng(SEED, "organisation"), 1)
+        result = build_duties(None, stage_rng(SEED, "duties"), organisation)
+        yield Built(organisation, result)
+        transaction.set_rollback(True)
+
+
+def plan_digest(organisation: Organisation, seed: int) -> str:
+    """Digest the planned trees, outcomes and reports, which decide every written row."""
+    rng = stage_rng(seed, "duties")
+    planner = Planner(rng, organisation)
+    planner.plan()
+    plan_outcomes(rng, planner.roots)
+    parts = []
+    for root in planner.roots:
+        for task in root.walk():
+            reports = [(r.percent, r.as_of, r.status, r.submitted_at) for r in
+                       (plan_reports(rng, task) if not task.children else [])]
+            parts.append((task.directive.number, task.code, task.name, task.lead.name,
+                          task.deadline, task.weight, task.progress, task.completed_on, reports))
+    return sm3_hex(json.dumps(parts, default=str, ensure_ascii=False).encode())
+
+
+def test_plan_is_deterministic_for_a_seed(built):
+    first = plan_digest(built.organisation, SEED)
+    second = plan_digest(built.organisation, SEED)
+    other = plan_digest(built.organisation, SEED + 1)
+
+    assert first == second
+    assert first != other
+
+
+def test_every_county_has_weak_and_strong_townships(built):
+    tasks = Task.objects.all()
+    period = year(AS_OF.year)
+    counties = Region.objects.filter(level=Level.COUNTY).current()
+
+    assert counties.count() == 9
+    for county in counties:
+        found = [row.counts.execution_rate for row in
+                 rates.by_child_region(tasks, county, period, AS_OF)]
+        measured = [value for value in found if value is not None]
+        assert len(measured) >= 10, county.name
+        assert min(measured) <= Decimal("0.70"), county.name
+        assert max(measured) >= Decimal("0.90"), county.name
+        assert any(Decimal("0.58") <= value <= Decimal("0.72") for value in measured), county.name
+
+
+def test_calibrated_rates_match_the_rate_module(built):
+    tasks = Task.objects.all()
+    period = year(AS_OF.year)
+    township = Region.objects.get(code="331002001")
+
+    computed = rates.counts(tasks.in_region(township), period, AS_OF).execution_rate
+
+    assert computed is not None
+    assert abs(float(computed) - built.rates["331002001"]) < 0.0001
+
+
+def test_trees_have_weights_summing_to_100(built):
+    children = defaultdict(Decimal)
+    for parent_id, weight in Task.objects.exclude(parent=None).values_list("parent_id", "weight"):
+        children[parent_id] += weight
+    tops = defaultdict(Decimal)
+    for directive_id, weight in Task.objects.filter(parent=None).values_list("directive_id",
+                                                                            "weight"):
+        tops[directive_id] += weight
+
+    assert children
+    assert set(children.values()) == {Decimal("100")}
+    assert len(tops) == Directive.objects.count()
+    assert set(tops.values()) == {Decimal("100")}
+
+
+def test_trees_have_two_or_three_levels_and_owners(built):
+    depths = {task.depth for task in Task.objects.only("path")}
+
+    assert depths == {0, 1, 2}
+    assert not Task.objects.filter(responsible_person=None).exists()
+    assert TaskCooperation.objects.exists()
+    assert Task.objects.filter(lead_unit__kind="village_committee").exists()
+    assert Task.objects.exclude(duty=None).exists()
+    assert Task.objects.filter(deadline__lt=AS_OF).exists()
+    assert Task.objects.filter(deadline__gt=AS_OF).exists()
+
+
+def test_directives_name_each_county_with_numbers(built):
+    by_county = Directive.objects.filter(region__level=Level.COUNTY).values("region").annotate(
+        count=Count("pk"))
+    numbers = list(Directive.objects.values_list("document_number", flat=True))
+
+    assert by_county.count() == 9
+    assert all(row["count"] >= 2 for row in by_county)
+    assert all("〔" in number and number.endswith("号") for number in numbers)
+    assert not Directive.objects.filter(issuer="").exists()
+    assert Directive.objects.filter(document_number__startswith="椒政办发").exists()
+
+
+def test_duty_lists_mix_public_and_internal_items(built):
+    duties = Duty.all_objects.all()
+
+    assert duties.filter(is_public=True).exists()
+    assert duties.filter(is_public=False).exists()
+    assert Duty.public_objects.filter(unit__kind="village_committee").exists()
+    assert DutyStep.objects.exists()
+    for duty_id in DutyFunding.objects.values_list("duty_id", flat=True).distinct():
+        shares = DutyFunding.objects.filter(duty_id=duty_id).values_list("share", flat=True)
+        assert sum(shares) == Decimal("100")
+
+
+def test_progress_equals_what_approvals_roll_up_to(built):
+    before = dict(Task.objects.values_list("pk", "progress"))
+    completed_before = dict(Task.objects.values_list("pk", "completed_on"))
+
+    with transaction.atomic():
+        refresh_progress(Task.objects.filter(children=None))
+        after = dict(Task.objects.values_list("pk", "progress"))
+        completed_after = dict(Task.objects.values_list("pk", "completed_on"))
+        transaction.set_rollback(True)
+
+    assert after == before
+    assert completed_after == completed_before
+
+
+def test_reports_cover_every_status(built):
+    reports = ProgressReport.objects.all()
+    returned = reports.filter(status=ReportStatus.RETURNED)
+
+    for status in ReportStatus.values:
+        assert reports.filter(status=status).exists(), status
+    assert not returned.filter(return_reason="").exists()
+    assert not reports.filter(status=ReportStatus.SUBMITTED).exclude(decided_by=None).exists()
+    for report in reports.exclude(decided_by=None).select_related("submitted_by", "decided_by"):
+        assert report.decided_by != report.submitted_by
+        assert report.decided_at > report.submitted_at
+    assert not reports.filter(as_of__gt=AS_OF).exists()
+
+
+def test_evidence_files_exist_with_their_digest(built):
+    evidence = list(Evidence.objects.all()[:50])
+
+    assert evidence
+    for item in evidence:
+        with default_storage.open(item.stored_name, "rb") as stored:
+            content = stored.read()
+        assert content.startswith(b"\x89PNG")
+        assert sm3_hex(content) == item.digest
+        assert item.size == len(content)
+
+
+def test_locked_quarter_is_locked_and_audited(built):
+    jiaojiang = Region.objects.get(code="331002")
+    locked = lock_state(jiaojiang, LOCKED_QUARTER, AS_OF)
+    current = lock_state(jiaojiang, quarter(AS_OF.year, 4), AS_OF)
+
+    assert locked.locked
+    assert locked.decision is not None
+    assert not current.locked
+    assert verify() == []
