@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sunshine.organisation.login_views import StaffLoginView
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("sunshine.api.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/login/", StaffLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("sunshine.funds.urls")),
     path("dashboard/", include("sunshine.dashboard.urls")),

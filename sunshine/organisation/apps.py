@@ -7,4 +7,10 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from sunshine import checks  # noqa: F401
+        from sunshine.organisation import lockout  # noqa: F401
+        from sunshine.organisation.login_views import AdminLockoutAuthenticationForm
+
+        admin.site.login_form = AdminLockoutAuthenticationForm

@@ -306,6 +306,32 @@ DUTY_DEFAULTS: dict[str, Default] = {
 }
 DEFAULTS.update(DUTY_DEFAULTS)
 
+# Staff login failure handling, which GB/T 22239-2019 (等保 2.0) requires
+# without fixing numbers: five failures is the usual assessment practice.
+AUTH_DEFAULTS: dict[str, Default] = {
+    "auth.login_max_failures_per_username": Default(
+        5,
+        _("Failed logins for one username within the counting window after which that username is locked."),
+        _("GB/T 22239-2019 asks for login failure handling that limits failed logins; 5 failures is common assessment practice, not a figure of the standard."),
+    ),
+    "auth.login_max_failures_per_address": Default(
+        20,
+        _("Failed logins from one client address within the counting window after which that address is locked; higher than the per-username limit because an office shares one address."),
+        _("Platform default."),
+    ),
+    "auth.login_failure_window_minutes": Default(
+        15,
+        _("Minutes within which failed logins are counted towards a lock."),
+        _("Platform default."),
+    ),
+    "auth.login_lockout_minutes": Default(
+        30,
+        _("Minutes a locked username or client address cannot log in."),
+        _("Platform default."),
+    ),
+}
+DEFAULTS.update(AUTH_DEFAULTS)
+
 # The notification outbox.
 NOTIFY_DEFAULTS: dict[str, Default] = {
     "notify.max_attempts": Default(
