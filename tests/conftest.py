@@ -68,11 +68,13 @@ def pytest_runtest_teardown(item, nextitem):
         return
     from pytest_django.plugin import blocking_manager_key
 
+    from sunshine.petitions.workdays import overrides_changed
     from sunshine.rules.values import settings_changed
 
     with item.config.stash[blocking_manager_key].unblock():
         call_command("load_regions", verbosity=0)
         settings_changed()
+        overrides_changed()
 
 
 def pytest_collection_modifyitems(config, items):

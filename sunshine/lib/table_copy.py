@@ -8,10 +8,12 @@ entry id. At most once per ``refresh_seconds`` the generation is read
 again (one aggregate query) and the table re-read only when it differs,
 so the copy follows writes from other processes without a shared cache.
 
-Inside a transaction the generation read also sees the transaction's own
-uncommitted writes. When it matches the kept copy, the copy is what the
-transaction would read and is used. When it does not, the table is read
-for this call only and not kept, because that read may still roll back.
+A transaction that has not written the table sees what is committed, so
+what it reads may be kept. Writers call ``written`` (the models' save and
+delete signals do); until that transaction commits, look-ups inside it
+read the table for the call only and keep nothing, because the read holds
+uncommitted rows that may still roll back. The mark is per thread, as
+Django's connections are.
 """
 
 import threading
@@ -19,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 
 T = TypeVar("T")
 
@@ -36,8 +38,14 @@ class TableCopy(Generic[T]):
         self._value: T | None = None
         self._kept_generation: tuple | None = None
         self._checked_at = 0.0
+        self._local = threading.local()
 
     def get(self) -> T:
+        if not connection.in_atomic_block:
+            # Outside a transaction nothing uncommitted can be pending.
+            self._local.dirty = False
+        elif getattr(self._local, "dirty", False):
+            return self._load()
         now = time.monotonic()
         with self._lock:
             if self._value is not None and now - self._checked_at < self.refresh_seconds:
@@ -47,12 +55,21 @@ class TableCopy(Generic[T]):
             if self._value is not None and generation == self._kept_generation:
                 self._checked_at = now
                 return self._value
-        if connection.in_atomic_block:
-            return self._load()
         value = self._load()
         with self._lock:
             self._value, self._kept_generation, self._checked_at = value, generation, now
         return value
+
+    def written(self) -> None:
+        """Note a write to the table by this thread, inside or outside a transaction."""
+        self.forget()
+        if connection.in_atomic_block:
+            self._local.dirty = True
+            transaction.on_commit(self._committed)
+
+    def _committed(self) -> None:
+        self._local.dirty = False
+        self.forget()
 
     def expire(self) -> None:
         """Make the next ``get`` compare the generation, as if ``refresh_seconds`` had passed."""

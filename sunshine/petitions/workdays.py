@@ -54,8 +54,8 @@ _overrides: TableCopy[dict[datetime.date, bool]] = TableCopy(_load_overrides, _g
 
 
 def overrides_changed() -> None:
-    """Make this process re-read the overrides on the next look-up."""
-    _overrides.forget()
+    """Note a write to the overrides by this thread (see ``TableCopy.written``)."""
+    _overrides.written()
 
 
 def years_with_overrides(years: list[int]) -> set[int]:

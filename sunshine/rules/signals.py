@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -9,4 +8,3 @@ from sunshine.rules.values import settings_changed
 @receiver([post_save, post_delete], sender=Setting)
 def announce_setting_change(sender, **kwargs):
     settings_changed()
-    transaction.on_commit(settings_changed)

@@ -51,8 +51,8 @@ def get_setting(key: str, *, region=None, on: datetime.date | None = None) -> An
 
 
 def settings_changed() -> None:
-    """Make this process re-read the setting table on the next look-up."""
-    _copy.forget()
+    """Note a write to the setting table by this thread (see ``TableCopy.written``)."""
+    _copy.written()
 
 
 def _in_force(versions: list[tuple[datetime.date, Any]], on: datetime.date) -> Any:
