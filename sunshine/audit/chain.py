@@ -101,6 +101,19 @@ def object_type_of(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
+def locked_head() -> ChainHead:
+    """Return the chain head, locked until the caller's transaction ends.
+
+    Whoever holds it knows the id of the next entry: ``last_id + 1``.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit entries must be appended inside transaction.atomic()")
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head = ChainHead.objects.create(pk=1, last_id=0, last_hash=GENESIS_HASH)
+    return head
+
+
 def append(
     actor: Any,
     action: str,
@@ -110,19 +123,16 @@ def append(
     changes: dict | None = None,
     row_digests: Iterable[str] = (),
     superseded: list[list] | None = None,
+    head: ChainHead | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain inside the caller's transaction.
 
     The chain head row is locked first, so concurrent appends are chained one
-    after another rather than forking from the same previous hash.
+    after another rather than forking from the same previous hash. A caller
+    that already holds the lock passes the head it got from ``locked_head``.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit entries must be appended inside transaction.atomic()")
     count, total = sum_digests(row_digests)
-
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = ChainHead.objects.create(pk=1, last_id=0, last_hash=GENESIS_HASH)
+    head = head or locked_head()
     entry = AuditEntry(
         pk=head.last_id + 1,
         at=timezone.now(),

@@ -28,7 +28,7 @@ from sunshine.petitions.actions.handling import (
     reply,
     request_extension,
 )
-from sunshine.petitions.actions.intake import normalize_phone, register
+from sunshine.petitions.actions.intake import normalize_phone, register, register_and_route
 from sunshine.petitions.actions.review import (
     decide_re_review,
     decide_review,
@@ -39,6 +39,6 @@ from sunshine.petitions.actions.review import (
 __all__ = [
     "accept", "approve_extension", "assign", "attach_evidence", "close", "decide_re_review",
     "decide_review", "normalize_phone", "not_accept", "notify_reporter", "object_to_referral", "rate",
-    "record_escalation", "refer", "register", "reject_extension", "reply", "request_extension",
+    "record_escalation", "refer", "register", "register_and_route", "reject_extension", "reply", "request_extension",
     "request_re_review", "request_review", "transfer",
 ]

@@ -70,14 +70,36 @@ def record(
     from_state = petition.state
     if changes:
         petition = update_row(actor, petition, changes, expected_version=None)
-    event = PetitionEvent(
+    event = new_event(actor, petition, action, on=on, reason=reason, unit_id=unit_id,
+                      deadlines=deadlines, public=public, by_reporter=by_reporter,
+                      notified=notified, from_state=from_state)
+    create_row(actor, event)
+    return petition, event
+
+
+def new_event(
+    actor: Any,
+    petition: Petition,
+    action: str,
+    *,
+    on: datetime.date | None = None,
+    reason: str = "",
+    unit_id: int | None = None,
+    deadlines: Iterable[Deadline] = (),
+    public: bool = False,
+    by_reporter: bool = False,
+    notified: list[int] | None = None,
+    from_state: str | None = None,
+) -> PetitionEvent:
+    """Return the unsaved event of a step; ``from_state`` defaults to the petition's state."""
+    return PetitionEvent(
         petition=petition,
         action=action,
         actor=actor,
         by_reporter=by_reporter,
         at=timezone.now(),
         on=on or today(),
-        from_state=from_state,
+        from_state=from_state or petition.state,
         to_state=petition.state,
         unit_id=unit_id,
         reason=reason,
@@ -85,5 +107,3 @@ def record(
         is_public=public,
         notified=notified or [],
     )
-    create_row(actor, event)
-    return petition, event

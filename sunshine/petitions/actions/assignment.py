@@ -38,7 +38,15 @@ def _check_handler(petition: Petition, unit: Unit, handler) -> None:
         )
 
 
-def _receipt_changes(petition: Petition, unit: Unit, handler) -> tuple[dict, list]:
+def no_route_error(petition: Petition) -> ValidationError:
+    return ValidationError(
+        _("No unit handles category “%(category)s” in %(region)s; choose the unit.")
+        % {"category": petition.category, "region": petition.region},
+        code="no_route",
+    )
+
+
+def receipt_changes(petition: Petition, unit: Unit, handler) -> tuple[dict, list]:
     """Return the changes and deadlines when ``unit`` receives the petition today.
 
     The unit may object within 5 working days (Petition Work Regulation
@@ -80,14 +88,10 @@ def assign(actor: Any, petition: Petition, unit: Unit | None = None, *, handler=
             )
         unit = unit or routing.route(petition)
         if unit is None:
-            raise ValidationError(
-                _("No unit handles category “%(category)s” in %(region)s; choose the unit.")
-                % {"category": petition.category, "region": petition.region},
-                code="no_route",
-            )
+            raise no_route_error(petition)
         _check_unit(petition, unit)
         _check_handler(petition, unit, handler)
-        changes, found = _receipt_changes(petition, unit, handler)
+        changes, found = receipt_changes(petition, unit, handler)
         petition, _event = record(actor, petition, EventAction.ASSIGN, changes, reason=reason,
                                   unit_id=unit.pk, deadlines=found, public=True)
     logger.info("petition %s assigned to unit %s", petition.pk, unit.pk)
@@ -109,7 +113,7 @@ def transfer(actor: Any, petition: Petition, unit: Unit, *, reason: str, handler
             )
         _check_unit(petition, unit)
         _check_handler(petition, unit, handler)
-        changes, found = _receipt_changes(petition, unit, handler)
+        changes, found = receipt_changes(petition, unit, handler)
         petition, _event = record(actor, petition, EventAction.TRANSFER, changes, reason=reason,
                                   unit_id=unit.pk, deadlines=found, public=True)
     logger.info("petition %s transferred to unit %s", petition.pk, unit.pk)

@@ -12,14 +12,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunshine.audit.actions import create_row
+from sunshine.audit.actions import create_rows
 from sunshine.lib import crypto
-from sunshine.petitions import deadlines, tracking
-from sunshine.petitions.actions._common import record, required_text, today
+from sunshine.petitions import deadlines, routing, tracking
+from sunshine.petitions.actions._common import new_event, required_text, today
+from sunshine.petitions.actions.assignment import no_route_error, receipt_changes
 from sunshine.petitions.models import (
     FINISHED_STATES,
     EventAction,
     Petition,
+    PetitionEvent,
 )
 from sunshine.rules.values import get_setting
 
@@ -27,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 REPEAT_WINDOW_DAYS = "petitions.repeat_window_days"
 PHONE_DIGITS = re.compile(r"^\d{7,15}$")
+RELATED_FIELDS = ["category", "region", "target_unit", "target_person", "target_project",
+                  "repeat_of", "assigned_unit", "handler"]
 
 
 def normalize_phone(value: str) -> str:
@@ -57,12 +61,28 @@ def _same_matter(phone_hash: str, category, region, targets: dict[str, Any]) -> 
     return condition
 
 
-def _reject_final_matter(matter: Q) -> None:
+def _matter_history(matter: Q, since: datetime.date) -> list[dict[str, Any]]:
+    """Return the earlier petitions on the same matter that decide how this one is taken in.
+
+    Those are the ones closed after re-review and those received since
+    ``since`` or still open, earliest first, read in one query.
+    """
+    return list(
+        Petition.all_objects.filter(matter)
+        .filter(Q(is_final=True) | Q(received_on__gte=since) | ~Q(state__in=FINISHED_STATES))
+        .order_by("received_on", "pk")
+        .values("pk", "tracking_code", "repeat_of_id", "is_final", "closed_at", "received_on",
+                "state")
+    )
+
+
+def _reject_final_matter(history: list[dict[str, Any]]) -> None:
     """Reject a matter that was closed after re-review (Petition Work Regulation art. 36 para. 3)."""
-    final = Petition.all_objects.filter(matter, is_final=True).order_by("closed_at").first()
-    if final is None:
+    finals = [row for row in history if row["is_final"]]
+    if not finals:
         return
-    closed_on = timezone.localdate(final.closed_at) if final.closed_at else final.received_on
+    final = min(finals, key=lambda row: (row["closed_at"] is None, row["closed_at"]))
+    closed_on = timezone.localdate(final["closed_at"]) if final["closed_at"] else final["received_on"]
     raise ValidationError(
         _("The same matter was closed after re-review on %(date)s. Under the Petition Work "
           "Regulation art. 36 a petition on the same facts and reasons is not accepted again.")
@@ -71,19 +91,13 @@ def _reject_final_matter(matter: Q) -> None:
     )
 
 
-def _earlier_petition(matter: Q, *, region, received_on: datetime.date) -> Petition | None:
+def _earlier_petition(history: list[dict[str, Any]], since: datetime.date) -> Petition | None:
     """Return the first petition of a recent or still open petition on the same matter."""
-    window = get_setting(REPEAT_WINDOW_DAYS, region=region, on=received_on)
-    since = received_on - datetime.timedelta(days=window)
-    earlier = (
-        Petition.all_objects.filter(matter)
-        .filter(Q(received_on__gte=since) | ~Q(state__in=FINISHED_STATES))
-        .order_by("received_on", "pk")
-        .first()
-    )
-    if earlier is not None and earlier.repeat_of_id is not None:
-        return earlier.repeat_of
-    return earlier
+    for row in history:
+        if row["received_on"] >= since or row["state"] not in FINISHED_STATES:
+            first_id = row["repeat_of_id"] or row["pk"]
+            return Petition.all_objects.only("pk", "tracking_code").get(pk=first_id)
+    return None
 
 
 def _intake_deadlines(petition: Petition) -> dict[str, deadlines.Deadline]:
@@ -125,71 +139,134 @@ def _check_received_on(received_on: datetime.date) -> None:
         )
 
 
-def register(
-    actor: Any,
-    *,
-    kind: str,
-    category,
-    channel: str,
-    region,
-    text: str,
-    title: str = "",
-    target_unit=None,
-    target_person=None,
-    target_project=None,
-    location_text: str = "",
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    is_anonymous: bool = False,
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    received_on: datetime.date | None = None,
-) -> tuple[Petition, str]:
+def register(actor: Any, **arguments: Any) -> tuple[Petition, str]:
     """Register a petition from a citizen (``actor`` None) or entered by staff.
 
     Returns the petition and its tracking secret. The secret is stored
     only as a hash, so the caller must show it to the reporter now.
     Raises ValidationError for invalid input and for a matter closed after
     re-review; links the petition to an earlier one on the same matter.
+    The arguments are those of ``Intake``.
     """
-    text = required_text(text, _("The petition text"))
-    name = (reporter_name or "").strip()
-    phone = normalize_phone(reporter_phone)
-    _check_reporter(is_anonymous, name, phone)
-    received_on = received_on or today()
-    _check_received_on(received_on)
-    targets = {"target_unit": target_unit, "target_person": target_person,
-               "target_project": target_project}
-
+    intake = Intake(actor, **arguments)
     with transaction.atomic():
-        earlier = None
-        if phone:
-            matter = _same_matter(crypto.keyed_hash(phone), category, region, targets)
-            _reject_final_matter(matter)
-            earlier = _earlier_petition(matter, region=region, received_on=received_on)
+        intake.prepare()
+        intake.write()
+    return intake.petition, intake.secret
 
-        code, secret = tracking.new_code(), tracking.new_secret()
+
+def register_and_route(actor: Any, **arguments: Any) -> tuple[Petition, str, str]:
+    """Register a citizen's petition and hand it to the unit its category routes it to.
+
+    Both steps are one transaction and one audit entry, with a registration
+    and an assignment event, as ``register`` followed by ``assign`` would
+    write them. When no unit can take it the petition is registered
+    unassigned, where the registering office sees it with its transfer
+    deadline; the third value is then the reason, else "".
+    """
+    intake = Intake(actor, **arguments)
+    with transaction.atomic():
+        intake.prepare()
+        routing_error = intake.route()
+        intake.write()
+    return intake.petition, intake.secret, routing_error
+
+
+class Intake:
+    """One petition on its way in: checked, linked to earlier ones, optionally routed, written."""
+
+    def __init__(
+        self,
+        actor: Any,
+        *,
+        kind: str,
+        category,
+        channel: str,
+        region,
+        text: str,
+        title: str = "",
+        target_unit=None,
+        target_person=None,
+        target_project=None,
+        location_text: str = "",
+        latitude: Decimal | None = None,
+        longitude: Decimal | None = None,
+        is_anonymous: bool = False,
+        reporter_name: str = "",
+        reporter_phone: str = "",
+        received_on: datetime.date | None = None,
+    ) -> None:
+        self.actor = actor
+        self.text = required_text(text, _("The petition text"))
+        self.name = (reporter_name or "").strip()
+        self.phone = normalize_phone(reporter_phone)
+        _check_reporter(is_anonymous, self.name, self.phone)
+        self.received_on = received_on or today()
+        _check_received_on(self.received_on)
+        self.targets = {"target_unit": target_unit, "target_person": target_person,
+                        "target_project": target_project}
+        self.fields = {
+            "kind": kind, "category": category, "channel": channel, "region": region,
+            "title": title.strip(), "location_text": location_text, "latitude": latitude,
+            "longitude": longitude, "is_anonymous": is_anonymous,
+        }
+        self.events: list[PetitionEvent] = []
+        self.secret = ""
+
+    def prepare(self) -> None:
+        """Check the matter against earlier petitions and build the petition with its deadlines."""
+        category, region = self.fields["category"], self.fields["region"]
+        self.earlier = None
+        if self.phone:
+            matter = _same_matter(crypto.keyed_hash(self.phone), category, region, self.targets)
+            window = get_setting(REPEAT_WINDOW_DAYS, region=region, on=self.received_on)
+            since = self.received_on - datetime.timedelta(days=window)
+            history = _matter_history(matter, since)
+            _reject_final_matter(history)
+            self.earlier = _earlier_petition(history, since)
+
+        code, self.secret = tracking.new_code(), tracking.new_secret()
         petition = Petition(
-            tracking_code=code, secret_hash=tracking.secret_hash(code, secret), kind=kind,
-            category=category, channel=channel, region=region, title=title.strip(), text=text,
-            location_text=location_text, latitude=latitude, longitude=longitude,
-            is_anonymous=is_anonymous, received_on=received_on, registered_at=timezone.now(),
-            repeat_of=earlier, **targets,
+            tracking_code=code, secret_hash=tracking.secret_hash(code, self.secret),
+            text=self.text, received_on=self.received_on, registered_at=timezone.now(),
+            repeat_of=self.earlier, **self.fields, **self.targets,
         )
-        petition.set_reporter(name, phone)
+        petition.set_reporter(self.name, self.phone)
         found = _intake_deadlines(petition)
         for field, deadline in found.items():
             setattr(petition, field, deadline.due)
         petition.due_rule = found["due_on"].rule
-        petition.full_clean(exclude=["tracking_code", "secret_hash"])
-        create_row(actor, petition)
+        # The related rows come from validated forms or the caller, so their
+        # existence is not checked again here; the foreign keys check it at commit.
+        petition.full_clean(exclude=["tracking_code", "secret_hash", *RELATED_FIELDS])
+        self.petition = petition
 
-        record(actor, petition, EventAction.REGISTER, {}, on=received_on,
-               deadlines=found.values(), public=True, by_reporter=actor is None)
-        if earlier is not None:
-            record(actor, petition, EventAction.LINK_REPEAT, {}, on=received_on,
-                   reason=earlier.tracking_code)
+        self.events.append(new_event(self.actor, petition, EventAction.REGISTER,
+                                     on=self.received_on, deadlines=found.values(),
+                                     public=True, by_reporter=self.actor is None))
+        if self.earlier is not None:
+            self.events.append(new_event(self.actor, petition, EventAction.LINK_REPEAT,
+                                         on=self.received_on, reason=self.earlier.tracking_code))
 
-    logger.info("petition %s registered, kind %s, repeat of %s", petition.pk, kind,
-                earlier.pk if earlier else None)
-    return petition, secret
+    def route(self) -> str:
+        """Assign the prepared petition by its category; return why not, or ""."""
+        petition = self.petition
+        unit = routing.route(petition)
+        if unit is None:
+            error = no_route_error(petition)
+            logger.info("petition left unassigned: %s", error.code)
+            return " ".join(error.messages)
+        from_state = petition.state
+        changes, found = receipt_changes(petition, unit, None)
+        for name, value in changes.items():
+            setattr(petition, name, value)
+        self.events.append(new_event(self.actor, petition, EventAction.ASSIGN, unit_id=unit.pk,
+                                     deadlines=found, public=True, from_state=from_state))
+        return ""
+
+    def write(self) -> None:
+        """Insert the petition and its events under one audit entry."""
+        create_rows(self.actor, [self.petition, *self.events], action="register")
+        logger.info("petition %s registered, kind %s, repeat of %s, assigned to unit %s",
+                    self.petition.pk, self.petition.kind,
+                    self.earlier.pk if self.earlier else None, self.petition.assigned_unit_id)

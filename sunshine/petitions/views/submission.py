@@ -1,21 +1,29 @@
 """Submitting a report from the portal, the staff intake page, the API or Open311.
 
-The petition and its evidence files are written in one transaction. What
-follows the commit (routing to a handling unit, announcing the new
-petition) runs in its own transactions and only logs its failures, so a
-committed report is never undone by a later step.
+A citizen's report without files is registered and routed in one
+transaction (``actions.register_and_route``). Otherwise the petition and
+its evidence files are written in one transaction, and the routing to a
+handling unit runs in its own, so a committed report is never undone by a
+later step. Announcing the new petition to its handlers queues in-app
+notifications after the commit; a failure there is logged and never
+touches the report.
 """
 
 import logging
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from sunshine.notify.outbox import Message, queue
 from sunshine.organisation.models import Unit
-from sunshine.petitions import actions
+from sunshine.petitions import actions, visibility
 from sunshine.petitions.models import Petition
 
 logger = logging.getLogger(__name__)
@@ -28,13 +36,30 @@ class Submission:
     routing_error: str = ""
 
 
-def announce(petition_id: int) -> None:
-    """Announce a new petition to its handlers.
+def announcements(petition: Petition) -> list[Message]:
+    """Return a message for each handler of the assigned unit who may see the petition."""
+    if petition.assigned_unit_id is None:
+        return []
+    handlers = get_user_model().objects.filter(
+        is_active=True, assignments__unit_id=petition.assigned_unit_id,
+        assignments__role__in=visibility.HANDLING_ROLES,
+    ).distinct()
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New petition %(code)s to handle: %(category)s") % {
+            "code": petition.tracking_code, "category": petition.category.name}
+    url = reverse("petitions:staff_detail", args=[petition.pk])
+    return [Message(user, f"petition:{petition.pk}:assigned:{petition.assigned_unit_id}",
+                    subject, url=url)
+            for user in handlers if visibility.can_handle(user, petition)]
 
-    FIXME: placeholder until the notifications module has a channel; it
-    only logs, after the commit, so a failed message cannot lose a report.
-    """
-    logger.info("petition %s registered; no notification channel is configured", petition_id)
+
+def announce_on_commit(petition: Petition) -> None:
+    """Queue the announcement of a petition to its handlers once it is committed."""
+    # A named function, not a partial: Django logs a failed hook by its __qualname__.
+    def announce_petition() -> None:
+        queue(announcements(petition))
+
+    transaction.on_commit(announce_petition, robust=True)
 
 
 def route(actor: Any, petition: Petition, unit: Unit | None = None) -> tuple[Petition, str]:
@@ -55,11 +80,16 @@ def route(actor: Any, petition: Petition, unit: Unit | None = None) -> tuple[Pet
 def submit(actor: Any, *, arguments: dict[str, Any], channel: str, files: list | tuple = (),
            unit: Unit | None = None) -> Submission:
     """Register a petition with its files, then route it; ``actor`` None is the reporter."""
+    if actor is None and unit is None and not files:
+        petition, secret, routing_error = actions.register_and_route(
+            None, channel=channel, **arguments)
+        announce_on_commit(petition)
+        return Submission(petition, secret, routing_error)
+
     with transaction.atomic():
         petition, secret = actions.register(actor, channel=channel, **arguments)
         for upload in files:
             actions.attach_evidence(actor, petition, upload)
-        transaction.on_commit(partial(announce, petition.pk), robust=True)
-
     petition, routing_error = route(actor, petition, unit)
+    announce_on_commit(petition)
     return Submission(petition, secret, routing_error)
