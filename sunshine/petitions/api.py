@@ -17,6 +17,7 @@
 
 import datetime
 import functools
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -310,13 +311,20 @@ def report_status(request: HttpRequest, tracking_code: str,
                                        description="The secret from the receipt.")):
     """Follow a report with its tracking code and secret."""
     try:
-        petition = tracking.lookup(tracking_code, secret, client_ip=client_ip(request))
+        body = tracking.read_status(tracking_code, secret, client_ip=client_ip(request),
+                                    build=status_json)
     except tracking.TrackingLocked as locked:
         return Status(429, {"detail": str(locked)})
-    if petition is None:
+    if body is None:
         return Status(404, {"detail": _("No report matches this tracking code and secret; "
                                         "check both against the receipt.")})
-    return Status(200, status_of(petition))
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def status_json(petition: Petition) -> bytes:
+    """Return the reporter's view of a petition as the JSON body that ``StatusOut`` documents."""
+    data = StatusOut.model_validate(status_of(petition)).model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def status_of(petition: Petition) -> dict[str, Any]:

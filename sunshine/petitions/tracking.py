@@ -7,13 +7,19 @@ is stored. ``lookup`` returns the same answer for an unknown code and for a
 wrong secret, and counts failures per client address and per code in the
 cache; past the thresholds (versioned settings) every look-up from that
 address or of that code is refused until the lockout ends, even with the
-right secret.
+right secret. ``read_status`` answers the reporter's repeated reads of one
+petition from the shared cache, checking the secret on every read.
 """
 
+import datetime
 import logging
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sunshine.lib import crypto
@@ -28,6 +34,9 @@ SECRET_LENGTH = 10
 MAX_FAILURES_PER_IP = "petitions.tracking_max_failures_per_ip"
 MAX_FAILURES_PER_CODE = "petitions.tracking_max_failures_per_code"
 LOCKOUT_MINUTES = "petitions.tracking_lockout_minutes"
+# Seconds a reporter's status view is kept in the shared cache; see read_status.
+STATUS_SECONDS = 300
+T = TypeVar("T")
 # Compared against when the code is unknown, so that case takes as long as a wrong secret.
 _UNKNOWN_CODE_HASH = "0" * 64
 
@@ -79,10 +88,6 @@ def _counter_keys(code: str, client_ip: str) -> tuple[str, str]:
             f"petitions:track:code:{crypto.keyed_hash(code)[:32]}")
 
 
-def _count(key: str) -> int:
-    return int(cache.get(key, 0))
-
-
 def _record_failure(keys: tuple[str, str], timeout: int) -> None:
     for key in keys:
         cache.add(key, 0, timeout)
@@ -93,6 +98,22 @@ def _record_failure(keys: tuple[str, str], timeout: int) -> None:
             cache.set(key, 1, timeout)
 
 
+def _check_lockout(keys: tuple[str, str], found: dict[str, Any]) -> None:
+    if (int(found.get(keys[0], 0)) >= get_setting(MAX_FAILURES_PER_IP)
+            or int(found.get(keys[1], 0)) >= get_setting(MAX_FAILURES_PER_CODE)):
+        logger.warning("tracking look-up rejected during lockout: code key %s", keys[1][-12:])
+        raise TrackingLocked(get_setting(LOCKOUT_MINUTES))
+
+
+def _failed(keys: tuple[str, str], known: bool) -> None:
+    _record_failure(keys, get_setting(LOCKOUT_MINUTES) * 60)
+    logger.info("tracking look-up failed: code key %s, known code %s", keys[1][-12:], known)
+
+
+def _matches(stored: str, code: str, secret: str) -> bool:
+    return crypto.constant_time_equal(stored, secret_hash(code, secret))
+
+
 def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
     """Return the petition for a tracking code and secret, or None when either is wrong.
 
@@ -101,21 +122,61 @@ def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
     """
     code = normalize(code)
     keys = _counter_keys(code, client_ip)
-    minutes = get_setting(LOCKOUT_MINUTES)
-    if (_count(keys[0]) >= get_setting(MAX_FAILURES_PER_IP)
-            or _count(keys[1]) >= get_setting(MAX_FAILURES_PER_CODE)):
-        logger.warning("tracking look-up rejected during lockout: code key %s", keys[1][-12:])
-        raise TrackingLocked(minutes)
+    _check_lockout(keys, cache.get_many(list(keys)))
+    petition = Petition.all_objects.filter(tracking_code=code).first()
+    stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
+    if _matches(stored, code, secret) and petition is not None:
+        return petition
+    _failed(keys, petition is not None)
+    return None
+
+
+def _status_keys(code: str, day: datetime.date) -> dict[str, str]:
+    """Return the shared-cache key of a petition's status per language, for ``day``."""
+    digest = crypto.keyed_hash(code)[:32]
+    return {language: f"petitions:status:{digest}:{language}:{day.isoformat()}"
+            for language, _name in settings.LANGUAGES}
+
+
+def read_status(code: str, secret: str, *, client_ip: str,
+                build: Callable[[Petition], T]) -> T | None:
+    """Return ``build(petition)`` for a tracking code and secret, or None when either is wrong.
+
+    What a reporter sees changes only when someone acts on the petition,
+    so the built status is kept in the shared cache per language and day
+    (deadlines are shown as due soon or overdue against today), together
+    with the secret's hash, and checked against the secret on every read.
+    Every write to the petition, its steps, replies or extensions drops it
+    (``forget_status``); names of units, regions and categories may show
+    stale for up to ``STATUS_SECONDS``. Lockouts apply as in ``lookup``,
+    read in the same round trip as the kept status.
+    """
+    code = normalize(code)
+    keys = _counter_keys(code, client_ip)
+    status_key = _status_keys(code, timezone.localdate())[translation.get_language() or ""]
+    found = cache.get_many([*keys, status_key])
+    _check_lockout(keys, found)
+    kept = found.get(status_key)
+    if kept is not None:
+        stored, value = kept
+        if _matches(stored, code, secret):
+            return value
+        _failed(keys, True)
+        return None
 
     petition = Petition.all_objects.filter(tracking_code=code).first()
     stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
-    if crypto.constant_time_equal(stored, secret_hash(code, secret)) and petition is not None:
-        return petition
+    if not (_matches(stored, code, secret) and petition is not None):
+        _failed(keys, petition is not None)
+        return None
+    value = build(petition)
+    cache.set(status_key, (petition.secret_hash, value), STATUS_SECONDS)
+    return value
 
-    _record_failure(keys, minutes * 60)
-    logger.info("tracking look-up failed: code key %s, known code %s",
-                keys[1][-12:], petition is not None)
-    return None
+
+def forget_status(code: str) -> None:
+    """Drop the kept status of a petition in every language, for today."""
+    cache.delete_many(list(_status_keys(code, timezone.localdate()).values()))
 
 
 def public_events(petition: Petition):
