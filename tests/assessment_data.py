@@ -22,21 +22,21 @@ from tests.duties_data import make_leader
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
 
-@pytest.fixture
-def evaluator(django_user_model):
+@pytest.fixture(name="evaluator")
+def evaluator_fixture(django_user_model):
     firm = org_actions.create_unit(None, name="台州评估中心", kind=UnitKind.EVALUATOR,
                                    region=region("331002"))
     return make_staff(django_user_model, "evaluator", Role.EVALUATOR, firm)
 
 
-@pytest.fixture
-def second_evaluator(django_user_model, evaluator):
+@pytest.fixture(name="second_evaluator")
+def second_evaluator_fixture(django_user_model, evaluator):
     firm = evaluator.assignments.first().unit
     return make_staff(django_user_model, "evaluator_2", Role.EVALUATOR, firm)
 
 
-@pytest.fixture
-def leader_a(django_user_model, unit_a):
+@pytest.fixture(name="leader_a")
+def leader_a_fixture(django_user_model, unit_a):
     return make_leader(django_user_model, unit_a)
 
 

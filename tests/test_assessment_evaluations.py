@@ -12,7 +12,7 @@ from sunshine.assessment.models import Deduction, DeductionStatus, Evaluation
 from sunshine.audit.actions import ConflictError
 from sunshine.rules.models import Setting
 from sunshine.rules.values import settings_changed
-from tests.assessment_data import evaluator, second_evaluator  # noqa: F401
+from tests.assessment_data import evaluator_fixture, second_evaluator_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 QUARTER = "2026Q1"

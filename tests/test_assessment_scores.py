@@ -14,7 +14,7 @@ from sunshine.assessment.models import AssessmentWeights
 from sunshine.assessment.scores import composite_score, weights_for
 from sunshine.duties.periods import quarter
 from sunshine.organisation.tokens import issue_token
-from tests.assessment_data import evaluator, perform, plan  # noqa: F401
+from tests.assessment_data import evaluator_fixture, perform, plan  # noqa: F401
 from tests.conftest import region
 from tests.duties_data import NOW, make_directive, make_leader, make_task
 

@@ -17,7 +17,7 @@ from sunshine.duties.models import Task
 from sunshine.notify.models import Notification
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.tokens import issue_token
-from tests.assessment_data import JPEG, leader_a, perform, plan  # noqa: F401
+from tests.assessment_data import JPEG, leader_a_fixture, perform, plan  # noqa: F401
 from tests.conftest import region
 from tests.duties_data import make_person, upload
 
@@ -172,7 +172,7 @@ def test_draw_page_shows_verification(inspector_a, unit_a, township_unit):
     page = client_for(inspector_a).get(reverse("assessment:spot_check_detail", args=[check.pk]))
 
     assert check.draw_seed in page.content.decode()
-    assert "gives the same target" in page.content.decode() or "相同" in page.content.decode()
+    assert "用该种子重新抽取，得到同一被检单位" in page.content.decode()
 
 
 def test_failed_check_creates_rectification_task(check, inspector_a, unit_a, operator_a):

@@ -4,6 +4,8 @@ Until a check is performed it must stay invisible to the unit it targets;
 every read goes through ``sunshine.assessment.visibility``.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -41,7 +43,7 @@ class SpotCheck(AuditedModel):
     planned_on = models.DateField(_("planned date"))
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("planned by"))
-    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, through="SpotCheckInspector",
+    inspectors: "models.ManyToManyField[Any, SpotCheckInspector]" = models.ManyToManyField(settings.AUTH_USER_MODEL, through="SpotCheckInspector",
                                         related_name="+", verbose_name=_("inspectors"))
     status = models.CharField(_("status"), max_length=10, choices=CheckStatus.choices,
                               default=CheckStatus.PLANNED)

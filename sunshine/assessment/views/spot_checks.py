@@ -150,7 +150,7 @@ def follow_up_create(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 @require_safe
 @staff_only()
-def photo_download(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+def photo_download(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     check = visibility.get_visible_spot_check(request.user, pk)
     photo = get_object_or_404(check.photos.all(), pk=photo_pk)
     response = FileResponse(default_storage.open(photo.stored_name, "rb"),
