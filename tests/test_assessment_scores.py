@@ -151,7 +151,8 @@ def test_unit_page_explains_each_part(inputs, unit_a, operator_a):
     text = page.content.decode()
     assert page.status_code == 200
     assert "75.5" in text
-    assert "50%" in text and "20%" in text
+    assert "50%" in text
+    assert "20%" in text
     assert reverse("duties:task_list") in text
 
 

@@ -1,6 +1,6 @@
 """Forms of the assessment pages. Each error names the value entered and how to fix it.
 
-Unit and people choices are limited to what the user may see; the actions
+Unit and people choices are limited to what the user may see. The actions
 check roles and scope again, so a forged choice is still rejected.
 """
 

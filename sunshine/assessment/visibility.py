@@ -14,6 +14,10 @@ Cancelled checks never happened on site and stay with the inspectors.
 
 No notification or to-do about a planned check is sent to anyone who
 cannot see it: ``may_see`` filters every recipient.
+
+NOTE: the audit-log admin shows entries of this app to users who see every
+region, so a city-wide administrator can read that a check was planned
+even when the target lies under the city government's own unit tree.
 """
 
 from typing import Any

@@ -19,9 +19,9 @@ from sunshine.organisation.scoping import get_scoped, scoped
 
 
 def visible_templates(user: Any):
-    """Templates of the user's regions and of the regions above them, which they may reuse."""
-    regions = scoped(SurveyTemplate.objects.select_related("region"), user)
-    return regions.order_by("name")
+    """Templates of the regions in the user's read scope."""
+    templates = scoped(SurveyTemplate.objects.select_related("region"), user)
+    return templates.order_by("name")
 
 
 @require_safe
