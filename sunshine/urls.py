@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/", include("sunshine.funds.urls")),
     path("dashboard/", include("sunshine.dashboard.urls")),
     path("staff/duties/", include("sunshine.duties.urls")),
+    path("staff/merit/", include("sunshine.merit.urls")),
     path("staff/assessment/", include("sunshine.assessment.urls")),
     path("surveys/", include("sunshine.assessment.public_urls")),
     path("duties/", include("sunshine.duties.public_urls")),

@@ -249,4 +249,5 @@ def set_cache_headers(request: HttpRequest, response: HttpResponse) -> None:
 api.add_decorator(language_and_caching, mode="view")
 api.add_router("/", "sunshine.petitions.api.router")
 api.add_router("/", "sunshine.duties.api.router")
+api.add_router("/", "sunshine.merit.api.router")
 api.add_router("/", "sunshine.assessment.api.router")

@@ -58,9 +58,9 @@ def post_petitions(period: Period, actor=None) -> int:
                     for day in (period.start, period.end + datetime.timedelta(days=1)))
     replies = (Reply.objects.filter(rating=Rating.SATISFIED, rated_at__gte=first,
                                     rated_at__lt=after, petition__handler__isnull=False)
-               .select_related("petition").order_by("pk"))
+               .select_related("petition__handler").order_by("pk"))
     for reply in replies:
-        person = Person.objects.filter(user_id=reply.petition.handler_id).first()
+        person = Person.objects.filter(user=reply.petition.handler).first()
         if person is None:
             continue
         existing = PointEntry.objects.postings().for_cause(reply.petition).filter(

@@ -1,0 +1,89 @@
+"""Forms of the merit pages, with Chinese errors that name the value and the fix."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sunshine.duties.periods import Period, parse_period, quarter_of
+from sunshine.organisation.models import Region, Unit
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             required=False)
+
+
+class DecisionForm(ReasonForm):
+    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=[
+        ("approve", gettext_lazy("approve")), ("reject", gettext_lazy("reject"))])
+
+
+class ExemptionForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             required=False)
+    followed_procedure = forms.BooleanField(
+        label=gettext_lazy("the decision followed the required procedure"), required=False)
+    private_gain = forms.BooleanField(label=gettext_lazy("someone sought private gain"),
+                                      required=False)
+    prohibited_by_superior = forms.BooleanField(
+        label=gettext_lazy("a superior had explicitly prohibited what was done"), required=False)
+    correction = forms.CharField(label=gettext_lazy("Correction required"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScopeForm(forms.Form):
+    """A period and an optional region code or unit id, checked against the database."""
+
+    period = forms.CharField(label=gettext_lazy("period"), max_length=10, required=False,
+                             help_text=gettext_lazy("2024, 2024Q1 or 2024-03"))
+    region = forms.CharField(label=gettext_lazy("region code"), max_length=12, required=False)
+    unit = forms.IntegerField(label=gettext_lazy("unit"), required=False, min_value=1,
+                              widget=forms.HiddenInput)
+
+    def clean_period(self) -> Period:
+        text = self.cleaned_data["period"].strip()
+        return parse_period(text) if text else quarter_of(timezone.localdate())
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data["region"].strip()
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise ValidationError(_("Region code “%(value)s” does not exist; use a code such as "
+                                    "331002") % {"value": code}, code="unknown_region")
+        return region
+
+    def clean_unit(self) -> Unit | None:
+        pk = self.cleaned_data["unit"]
+        if pk is None:
+            return None
+        unit = Unit.objects.select_related("region").filter(pk=pk).first()
+        if unit is None:
+            raise ValidationError(_("Unit %(value)s does not exist; pick a unit from the list")
+                                  % {"value": pk}, code="unknown_unit")
+        return unit
+
+
+class LedgerFilterForm(ScopeForm):
+    person = forms.IntegerField(label=gettext_lazy("person"), required=False, min_value=1,
+                                widget=forms.HiddenInput)
+
+    def clean_period(self) -> Period | None:  # type: ignore[override]
+        text = self.cleaned_data["period"].strip()
+        return parse_period(text) if text else None
+
+
+class PromotionForm(ScopeForm):
+    year = forms.IntegerField(label=gettext_lazy("year"), required=False, min_value=2000,
+                              max_value=2100)
+
+    def clean_year(self) -> int:
+        return self.cleaned_data["year"] or timezone.localdate().year
+
+
+class QuotaForm(forms.Form):
+    document_number = forms.CharField(label=gettext_lazy("approval document number"),
+                                      max_length=100, required=False)

@@ -1,0 +1,122 @@
+"""Ledger pages: my points, the scoped ledger of a leader, one entry and its corrections."""
+
+from typing import Any
+
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST, require_safe
+
+from sunshine.duties.views.common import paginate, render_page, run_action, staff_only
+from sunshine.merit import actions
+from sunshine.merit.forms import ExemptionForm, LedgerFilterForm, ReasonForm
+from sunshine.merit.models import EntryKind, PointEntry
+from sunshine.merit.permissions import is_person_of, is_reviewer_for
+from sunshine.merit.views.common import readable_entry, require_ledger_reader
+from sunshine.organisation.models import Person
+from sunshine.organisation.scoping import scoped
+
+ENTRY_RELATIONS = ("person__unit", "rule", "reverses")
+
+
+@require_safe
+@staff_only()
+def my_points(request: HttpRequest) -> HttpResponse:
+    person = Person.objects.filter(user_id=request.user.pk or 0).select_related("unit").first()
+    entries = PointEntry.objects.filter(person=person).select_related(*ENTRY_RELATIONS)
+    totals = (entries.order_by().values("period").annotate(total=Sum("points"))
+              .order_by("-period"))
+    context = {"person": person, "page": paginate(request, entries), "totals": totals}
+    return render(request, "merit/mine.html", context)
+
+
+@require_safe
+@staff_only()
+def ledger(request: HttpRequest) -> HttpResponse:
+    require_ledger_reader(request.user)
+    form = LedgerFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "merit/ledger.html", {"form": form}, status=400)
+    entries = filtered(scoped(PointEntry.objects.select_related(*ENTRY_RELATIONS), request.user),
+                       form.cleaned_data)
+    query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page"])
+    context = {"form": form, "page": paginate(request, entries), "query": query,
+               "total": entries.aggregate(total=Sum("points"))["total"] or 0}
+    return render(request, "merit/ledger.html", context)
+
+
+def filtered(entries, data: dict[str, Any]):
+    if data["person"]:
+        entries = entries.filter(person_id=data["person"])
+    if data["unit"]:
+        entries = entries.filter(person__unit__path__startswith=data["unit"].path)
+    if data["region"]:
+        entries = entries.filter(person__unit__region__path__startswith=data["region"].path)
+    if data["period"]:
+        entries = entries.between(data["period"].start, data["period"].end)
+    return entries
+
+
+@require_safe
+@staff_only()
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return show_entry(request, pk)
+
+
+def show_entry(request: HttpRequest, pk: int, **forms: Any) -> HttpResponse:
+    entry = readable_entry(request.user, pk)
+    own = is_person_of(request.user, entry.person)
+    reviewer = is_reviewer_for(request.user, entry.person)
+    open_posting = entry.kind == EntryKind.POSTING and not hasattr(entry, "reversed_by")
+    context = {
+        "entry": entry, "own": own, "reviewer": reviewer,
+        "correction": PointEntry.objects.filter(reverses=entry).first(),
+        "appeals": entry.appeals.select_related("filed_by", "decided_by"),
+        "exemptions": entry.exemptions.select_related("requested_by", "decided_by"),
+        "may_reverse": reviewer and open_posting,
+        "may_appeal": own and open_posting,
+        "may_exempt": (own or reviewer) and open_posting and entry.points < 0,
+        "reverse_form": forms.get("reverse_form") or ReasonForm(),
+        "appeal_form": forms.get("appeal_form") or ReasonForm(),
+        "exemption_form": forms.get("exemption_form") or ExemptionForm(),
+        # Shown at the top, because a rejected action's form may no longer be offered.
+        "errors": [error for form in forms.values() for errors in form.errors.values()
+                   for error in errors],
+    }
+    return render_page(request, "merit/entry.html", context, *forms.values())
+
+
+@require_POST
+@staff_only()
+def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = readable_entry(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid() and run_action(form, lambda: actions.reverse_entry(
+            request.user, entry, reason=form.cleaned_data["reason"])):
+        return redirect("merit:entry_detail", pk=pk)
+    return show_entry(request, pk, reverse_form=form)
+
+
+@require_POST
+@staff_only()
+def entry_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = readable_entry(request.user, pk)
+    form = ReasonForm(request.POST)
+    appeal = form.is_valid() and run_action(form, lambda: actions.file_appeal(
+        request.user, entry, reason=form.cleaned_data["reason"]))
+    if appeal:
+        return redirect("merit:appeal_detail", pk=appeal.pk)
+    return show_entry(request, pk, appeal_form=form)
+
+
+@require_POST
+@staff_only()
+def entry_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = readable_entry(request.user, pk)
+    form = ExemptionForm(request.POST)
+    exemption = form.is_valid() and run_action(form, lambda: actions.request_exemption(
+        request.user, entry, **form.cleaned_data))
+    if exemption:
+        return redirect("merit:exemption_detail", pk=exemption.pk)
+    return show_entry(request, pk, exemption_form=form)
