@@ -1,0 +1,139 @@
+"""Merit points in the JSON API: own ledger, scoped list with filters, rankings and errors."""
+
+import datetime
+
+import pytest
+
+from sunshine.organisation.tokens import issue_token
+from tests.merit_data import NOW, make_directive, make_leader, make_person, make_task, post
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def bearer(user) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(None, user)}"}
+
+
+@pytest.fixture
+def leader_a(django_user_model, unit_a):
+    return make_leader(django_user_model, unit_a)
+
+
+@pytest.fixture
+def entries(operator_a, operator_b, unit_a, unit_b):
+    cadre = make_person(operator_a, unit_a)
+    other = make_person(operator_b, unit_b, name="李四")
+    directive = make_directive(operator_a, unit_a)
+    far = make_directive(operator_b, unit_b, number="黄政发〔2026〕5号")
+    return {
+        "penalty": post("task_overdue", cadre, make_task(
+            operator_a, directive, "1", responsible_person=cadre), datetime.date(2026, 2, 27)),
+        "old": post("task_on_time", cadre, make_task(
+            operator_a, directive, "2", responsible_person=cadre), datetime.date(2025, 11, 3)),
+        "other": post("task_on_time", other, make_task(
+            operator_b, far, "Y", responsible_person=other)),
+    }
+
+
+def test_mine_lists_own_entries_with_rule(client, operator_a, entries):
+    response = client.get(f"{API}/points/mine/", **bearer(operator_a))
+
+    items = response.json()["items"]
+    assert response.status_code == 200
+    assert [item["id"] for item in items] == [entries["penalty"].pk, entries["old"].pk]
+    assert items[0]["rule_code"] == "task_overdue"
+    assert items[0]["rule_name"] == "任务超期或逾期完成"
+    assert items[0]["rule_effective_from"] == "2000-01-01"
+    assert items[0]["points"] == -5
+    assert items[0]["cause_type"] == "duties.task"
+
+
+def test_cadre_gets_403_on_scoped_list(client, operator_a, entries):
+    response = client.get(f"{API}/points/", **bearer(operator_a))
+
+    assert response.status_code == 403
+    assert "/api/v1/points/mine/" in response.json()["detail"]
+
+
+def test_leader_list_is_scoped_and_filtered(client, leader_a, entries):
+    everything = client.get(f"{API}/points/", **bearer(leader_a)).json()["items"]
+    quarter = client.get(f"{API}/points/", {"period": "2026Q1"}, **bearer(leader_a)).json()
+
+    assert {item["person"] for item in everything} == {"张三"}
+    assert [item["id"] for item in quarter["items"]] == [entries["penalty"].pk]
+
+
+def test_leader_filters_by_person_and_unit(client, leader_a, entries, unit_a, unit_b):
+    person = entries["penalty"].person_id
+    by_person = client.get(f"{API}/points/", {"person": person}, **bearer(leader_a)).json()
+    by_unit = client.get(f"{API}/points/", {"unit": unit_a.pk}, **bearer(leader_a)).json()
+    outside = client.get(f"{API}/points/", {"unit": unit_b.pk}, **bearer(leader_a))
+
+    assert by_person["count"] == 2
+    assert by_unit["count"] == 2
+    assert outside.status_code == 400
+    assert str(unit_b.pk) in outside.json()["detail"]
+
+
+def test_bad_period_is_400(client, leader_a, entries):
+    response = client.get(f"{API}/points/", {"period": "2026Q9"}, **bearer(leader_a))
+
+    assert response.status_code == 400
+    assert "2026Q9" in response.json()["detail"]
+
+
+def test_rankings_report_small_sample(client, leader_a, entries, unit_a):
+    response = client.get(f"{API}/points/rankings/", {"unit": unit_a.pk, "period": "2026Q1"},
+                          **bearer(leader_a))
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["too_small"] is True
+    assert body["sample"] == 1
+    assert body["rows"] == []
+
+
+def test_rankings_rows(client, leader_a, entries, unit_a):
+    for n in range(4):
+        make_person(None, unit_a, name=f"干部{n}")
+
+    body = client.get(f"{API}/points/rankings/", {"region": "331002", "period": "2026Q1"},
+                      **bearer(leader_a)).json()
+
+    assert body["too_small"] is False
+    assert body["rows"][-1]["name"] == "张三"
+    assert body["rows"][-1]["total"] == -5
+    assert body["rows"][0]["rank"] == 1
+
+
+def test_rankings_need_a_target_in_scope(client, leader_a, entries):
+    missing = client.get(f"{API}/points/rankings/", **bearer(leader_a))
+    outside = client.get(f"{API}/points/rankings/", {"region": "331003"}, **bearer(leader_a))
+
+    assert missing.status_code == 400
+    assert outside.status_code == 400
+
+
+def test_token_required(client, entries):
+    assert client.get(f"{API}/points/mine/").status_code == 401
+    assert client.get(f"{API}/points/").status_code == 401
+
+
+def test_writes_are_405(client, leader_a):
+    for path in ("/points/mine/", "/points/", "/points/rankings/"):
+        response = client.post(f"{API}{path}", **bearer(leader_a))
+        assert response.status_code == 405
+        assert response["Allow"] == "GET"
+
+
+def test_paths_in_openapi(client):
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+
+    assert {"/api/v1/points/mine/", "/api/v1/points/", "/api/v1/points/rankings/"} <= set(paths)
