@@ -293,6 +293,17 @@ class Petition(AuditedModel):
             self.reporter_phone_encrypted
         )
 
+    @property
+    def reporter_purged(self) -> bool:
+        """Whether a named reporter's data was deleted after the retention period.
+
+        Registration requires a name unless the petition is anonymous, so a
+        named petition without one was purged (``sunshine.petitions.retention``).
+        """
+        return not self.is_anonymous and not self.reporter_name_encrypted and not (
+            self.reporter_phone_encrypted
+        )
+
     def _context(self, field: str) -> str:
         return f"petition:{self.tracking_code}:{field}"
 

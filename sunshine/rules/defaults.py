@@ -192,11 +192,9 @@ PETITION_WEB_DEFAULTS: dict[str, Default] = {
         _("Minutes over which reports from one client address are counted."),
         _("Platform default."),
     ),
-    # TODO: no job deletes or anonymises reporter fields yet; add it with the
-    # scheduled jobs and then state the period as enforced.
     "petitions.reporter_data_retention_years": Default(
         5,
-        _("Years after a petition is closed that the reporter's name and phone are kept before they are deleted or anonymised; shown in the privacy notice."),
+        _("Years after a petition is closed after which the purge_reporter_data command deletes the reporter's name and phone; shown in the privacy notice."),
         _("Platform default to be confirmed against the archive period of petition files; Personal Information Protection Law art. 19 asks for the shortest period the purpose needs."),
     ),
     "petitions.reply_templates": Default(

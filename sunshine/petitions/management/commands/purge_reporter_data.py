@@ -1,0 +1,51 @@
+"""Delete reporters' names and phones from petitions closed longer ago than the retention period."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from sunshine.petitions.retention import purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete the reporter's name and phone from every petition closed longer ago than "
+        "petitions.reporter_data_retention_years (per county); the case itself stays. "
+        "Safe to run daily: a petition already purged is left alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Report what would be deleted, and change nothing.")
+        parser.add_argument("--today", help="Run as on this day (YYYY-MM-DD) instead of today.")
+
+    def handle(self, *args, **options):
+        today = self._today(options["today"])
+        report = purge(today, dry_run=options["dry_run"])
+
+        template = (_("Would delete reporter data of %(count)s petitions.") if options["dry_run"]
+                    else _("Deleted reporter data of %(count)s petitions."))
+        self.stdout.write(template % {"count": len(report.purged)})
+        if report.reward_reporters:
+            self.stdout.write(_("Unlinked %(count)s rewarded reporters from their phone.")
+                              % {"count": len(report.reward_reporters)})
+        if report.entries:
+            self.stdout.write(_("Audit entries: %(ids)s") % {
+                "ids": ", ".join(f"#{pk}" for pk in report.entries)})
+        if report.skipped:
+            self.stdout.write(_(
+                "Kept %(count)s petitions past retention because they still have an open "
+                "deadline (ids %(ids)s); close that deadline first."
+            ) % {"count": len(report.skipped), "ids": ", ".join(map(str, report.skipped[:50]))})
+        if options["verbosity"] >= 2 and report.purged:
+            self.stdout.write(_("Petition ids: %(ids)s") % {"ids": ", ".join(map(str, report.purged))})
+
+    def _today(self, text: str | None) -> datetime.date | None:
+        if not text:
+            return None
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise CommandError(_("--today “%(value)s” is invalid; write it as YYYY-MM-DD")
+                               % {"value": text}) from None
