@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from sunshine.dashboard import petitions, views
+from sunshine.dashboard import execution, petitions, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("petitions/", petitions.index, name="petitions"),
     re_path(r"^petitions/region/(?P<code>[0-9]{6,12})/$", petitions.region_page,
             name="petitions_region"),
+    path("execution/", execution.index, name="execution"),
+    re_path(r"^execution/region/(?P<code>[0-9]{6,12})/$", execution.region_page,
+            name="execution_region"),
 ]

@@ -384,3 +384,15 @@ ASSESSMENT_DEFAULTS: dict[str, Default] = {
     ),
 }
 DEFAULTS.update(ASSESSMENT_DEFAULTS)
+
+
+# Command dashboard.
+DASHBOARD_DEFAULTS: dict[str, Default] = {
+    "dashboard.ranking_min_due_tasks": Default(
+        5,
+        _("Units with fewer tasks due in the period are left out of the dashboard's top and "
+          "bottom lists by execution rate, because one task would swing their rate."),
+        _("Platform default; set per county."),
+    ),
+}
+DEFAULTS.update(DASHBOARD_DEFAULTS)
