@@ -179,6 +179,16 @@ SUNSHINE_HASH_KEY = os.environ.get(
     "SUNSHINE_HASH_KEY", "dev-only-hash-key-7d1e5b3a9c2f4e6d"
 )
 
+# Outgoing e-mail of the notification outbox (sunshine.notify.email). The
+# default is an SMTP server on this machine.
+EMAIL_HOST = os.environ.get("SUNSHINE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SUNSHINE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SUNSHINE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SUNSHINE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SUNSHINE_EMAIL_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("SUNSHINE_EMAIL_FROM", "sunshine@localhost")
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

@@ -38,7 +38,7 @@ def test_in_app_messages_are_delivered_at_once(operator_a):
 
 
 def test_channel_without_sender_stays_pending(operator_a):
-    queue([Message(operator_a, "k1", "主题", channel=Channel.DINGTALK)])
+    queue([Message(operator_a, "k1", "主题", channel=Channel.ZZD)])
 
     assert deliver_due()["no_sender"] == 1
     assert Notification.objects.get().status == DeliveryStatus.PENDING

@@ -1,11 +1,12 @@
-"""The outbox in the admin: read-only, for superusers who check deliveries."""
+"""The outbox in the admin, read-only, and the DingTalk robots, for superusers."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from sunshine.notify.models import Notification
+from sunshine.notify.admin_robots import DingTalkRobotAdmin
+from sunshine.notify.models import DingTalkRobot, Notification
 
 
 @admin.register(Notification)
@@ -28,3 +29,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+admin.site.register(DingTalkRobot, DingTalkRobotAdmin)

@@ -1,21 +1,24 @@
 """Senders of the outbox, one per channel.
 
-A sender takes a ``Notification`` and returns when the message was
-handed over, or raises ``DeliveryError`` to have it retried. An in-app
-message is delivered by being stored, so its sender has nothing to do.
+A sender takes a ``Notification`` and returns when the message was handed
+over. It raises ``DeliveryError`` to have the message retried with a
+growing wait, or ``DeliveryDeferred`` to have it sent later without
+counting an attempt. An in-app message is delivered by being stored, so
+its sender has nothing to do.
 
-TODO: add senders for DingTalk robots (signed webhook, at most 20
-messages a minute per robot), 浙政钉 work notices and e-mail. Until then,
-rows queued for those channels stay pending.
+浙政钉 (Zhejiang government DingTalk) work notices have no sender, so rows
+queued for that channel stay pending until one is added. Its gateway
+signature is known only from third-party clients, and the tenant id and
+the app listing have to come from the customer.
 """
 
 from collections.abc import Callable
 
+from sunshine.notify import dingtalk, email
+from sunshine.notify.errors import DeliveryDeferred, DeliveryError
 from sunshine.notify.models import Channel, Notification
 
-
-class DeliveryError(Exception):
-    """Raised by a sender when the message could not be handed over."""
+__all__ = ["SENDERS", "DeliveryDeferred", "DeliveryError", "deliver_in_app"]
 
 
 def deliver_in_app(notification: Notification) -> None:
@@ -24,4 +27,6 @@ def deliver_in_app(notification: Notification) -> None:
 
 SENDERS: dict[str, Callable[[Notification], None]] = {
     Channel.IN_APP: deliver_in_app,
+    Channel.DINGTALK: dingtalk.deliver,
+    Channel.EMAIL: email.deliver,
 }

@@ -1,19 +1,22 @@
-"""The outbox: one row per message to one recipient over one channel.
+"""The outbox: one row per message to one recipient over one channel, and DingTalk robots.
 
 Rows are queued as ``pending`` and handed to the channel's sender by
 ``sunshine.notify.outbox.deliver_due``. A failed attempt is retried later,
-until the versioned limit ``notify.max_attempts`` is reached. Only the
-in-app channel has a sender so far; DingTalk, 浙政钉 and e-mail senders
-plug into ``sunshine.notify.channels.SENDERS``.
+until the versioned limit ``notify.max_attempts`` is reached. The senders
+are in ``sunshine.notify.channels.SENDERS``.
 
 Notifications are not governed records: they are not covered by the audit
 chain, because delivery bookkeeping would flood it. The actions that queue
-them record what they did in the chain.
+them record what they did in the chain. DingTalk robots are configuration
+that contains credentials, so every change to them is audited.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from sunshine.audit.models import AuditedModel
+from sunshine.lib import crypto
 
 
 class Channel(models.TextChoices):
@@ -85,3 +88,54 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.channel} {self.key}"
+
+
+class DingTalkRobot(AuditedModel):
+    """A DingTalk group robot (custom robot with signing) for one unit or one region.
+
+    A notification goes to the robot of the recipient's unit or its
+    nearest parent unit, else to the robot of the nearest region above
+    that unit (``sunshine.notify.dingtalk.robot_for``). The webhook address
+    contains the robot's access token, so it is stored SM4-encrypted like
+    the signing secret; the admin shows both masked.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.ForeignKey("organisation.Unit", models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("unit"))
+    region = models.ForeignKey("organisation.Region", models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    webhook_encrypted = models.TextField(editable=False)
+    secret_encrypted = models.TextField(editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("DingTalk robot")
+        verbose_name_plural = _("DingTalk robots")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False, region__isnull=True)
+                | models.Q(unit__isnull=True, region__isnull=False),
+                name="dingtalk_robot_unit_or_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_credentials(self, *, webhook: str | None = None, secret: str | None = None) -> None:
+        """Store the webhook address and signing secret encrypted; None keeps a value."""
+        if webhook is not None:
+            self.webhook_encrypted = crypto.encrypt(webhook, context=CREDENTIAL_CONTEXT + "webhook")
+        if secret is not None:
+            self.secret_encrypted = crypto.encrypt(secret, context=CREDENTIAL_CONTEXT + "secret")
+
+    def webhook(self) -> str:
+        return crypto.decrypt(self.webhook_encrypted, context=CREDENTIAL_CONTEXT + "webhook")
+
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted, context=CREDENTIAL_CONTEXT + "secret")
+
+
+CREDENTIAL_CONTEXT = "notify.dingtalk-robot:"

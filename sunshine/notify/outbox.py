@@ -3,7 +3,9 @@
 ``queue`` is idempotent per recipient, channel and key, so callers may
 run it again after a crash or on the next day without sending twice.
 ``deliver_due`` hands each pending row to its channel's sender; a failure
-is retried with a doubling wait until ``notify.max_attempts``.
+is retried with a doubling wait until ``notify.max_attempts``. A deferral
+(a DingTalk robot over its rate limit) waits until the time the sender
+names and does not count as an attempt.
 """
 
 import datetime
@@ -15,7 +17,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sunshine.notify.channels import SENDERS, DeliveryError
+from sunshine.notify.channels import SENDERS
+from sunshine.notify.errors import DeliveryDeferred, DeliveryError
 from sunshine.notify.models import Channel, DeliveryStatus, Notification
 from sunshine.rules.values import get_setting
 
@@ -76,7 +79,7 @@ def queue_on_commit(messages: list[Message]) -> None:
 def deliver_due(now: datetime.datetime | None = None) -> dict[str, int]:
     """Send every pending notification whose attempt time has come; return counts by outcome."""
     now = now or timezone.now()
-    counts = {"sent": 0, "retry": 0, "failed": 0, "no_sender": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "deferred": 0, "no_sender": 0}
     due = Notification.objects.due(now).select_related("recipient").order_by("id")
     for notification in due.iterator(chunk_size=BATCH):
         counts[_deliver(notification, now)] += 1
@@ -90,6 +93,8 @@ def _deliver(notification: Notification, now: datetime.datetime) -> str:
     notification.attempts += 1
     try:
         sender(notification)
+    except DeliveryDeferred as deferral:
+        return _deferred(notification, deferral)
     except DeliveryError as error:
         return _failed(notification, now, str(error))
     notification.status = DeliveryStatus.SENT
@@ -115,6 +120,16 @@ def _failed(notification: Notification, now: datetime.datetime, error: str) -> s
                     notification.attempts, error)
     notification.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
     return outcome
+
+
+def _deferred(notification: Notification, deferral: DeliveryDeferred) -> str:
+    notification.attempts -= 1
+    notification.next_attempt_at = deferral.until
+    notification.last_error = str(deferral)
+    notification.save(update_fields=["next_attempt_at", "last_error"])
+    logger.info("notification %s deferred until %s: %s", notification.pk,
+                deferral.until.isoformat(), deferral)
+    return "deferred"
 
 
 def mark_read(user: Any, notifications) -> int:

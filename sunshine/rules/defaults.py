@@ -342,6 +342,21 @@ NOTIFY_DEFAULTS: dict[str, Default] = {
         _("Minutes before a failed delivery is tried again; each further attempt waits twice as long."),
         _("Platform default."),
     ),
+    "notify.dingtalk_max_per_minute": Default(
+        20,
+        _("Messages sent to one DingTalk robot per minute; further messages wait for the next minute."),
+        _("DingTalk custom robot documentation: at most 20 messages a minute per robot, beyond which the robot is throttled for 10 minutes."),
+    ),
+    "notify.dingtalk_throttle_minutes": Default(
+        10,
+        _("Minutes no message is sent to a DingTalk robot after DingTalk reported it as sending too fast."),
+        _("DingTalk custom robot documentation: a robot over its limit is throttled for 10 minutes."),
+    ),
+    "notify.http_timeout_seconds": Default(
+        10,
+        _("Seconds to wait for a DingTalk webhook to respond before the attempt counts as failed."),
+        _("Platform default."),
+    ),
 }
 DEFAULTS.update(NOTIFY_DEFAULTS)
 

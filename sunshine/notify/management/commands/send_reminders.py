@@ -31,6 +31,9 @@ class Command(BaseCommand):
         counts = deliver_due()
         self.stdout.write(_("Delivered %(sent)s, to retry %(retry)s, failed %(failed)s, "
                             "without a sender %(no_sender)s.") % counts)
+        if counts["deferred"]:
+            self.stdout.write(_("Deferred %(deferred)s because a DingTalk robot reached its "
+                                "rate limit.") % counts)
 
 
 def parse_date(text: str) -> datetime.date:
