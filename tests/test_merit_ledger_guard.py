@@ -63,3 +63,29 @@ def test_fresh_row_may_get_its_audit_pointer_once(entry):
     stored = PointEntry.objects.get(pk=entry.pk)
 
     assert stored.audit_entry_id is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_ledger_and_keeps_guard(operator_a, unit_a):
+    from django.core.management import call_command
+
+    cadre = make_person(operator_a, unit_a)
+    task = make_task(operator_a, make_directive(operator_a, unit_a), "1", responsible_person=cadre)
+    post("task_on_time", cadre, task)
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_regions", verbosity=0)
+    again = make_person(None, make_unit_again(), name="张三")
+    entry = post("task_on_time", again, again)
+
+    assert PointEntry.objects.count() == 1
+    with pytest.raises(DatabaseError):
+        raw("DELETE FROM merit_pointentry WHERE id = %s", [entry.pk])
+
+
+def make_unit_again():
+    from sunshine.organisation import actions as org_actions
+    from tests.conftest import region
+
+    return org_actions.create_unit(None, name="椒江区人民政府", kind="government",
+                                   region=region("331002"))
