@@ -1,5 +1,7 @@
-"""Merit staff pages: own ledger, scoped ledger, entry actions with Chinese errors, rankings,
-promotion list and awards; every page checked for 200, 400, 403, 404 and 405."""
+"""Merit staff pages: own ledger, scoped ledger, entry actions, rankings, promotion and awards.
+
+Each page is checked for success, Chinese 400 errors, 403 outside scope, 404 and 405.
+"""
 
 import datetime
 

@@ -160,7 +160,7 @@ def test_promotion_list_caps_excellent_at_20_percent(unit_a, directive, operator
                                                                   False]
 
 
-def test_promotion_list_leaves_out_a_tie_crossing_the_share(unit_a, directive, operator_a):
+def test_promotion_tie_over_share_left_out(unit_a, directive, operator_a):
     crew = people(unit_a, 10)
     for person, total in zip(crew, [120, 100, 100, 0, 0, 0, 0, 0, 0, 0], strict=True):
         spread_points(person, directive, operator_a, total)

@@ -52,7 +52,7 @@ def post_quarter(period: Period, actor=None) -> Result:
 
 
 def post_petitions(period: Period, actor=None) -> int:
-    """Post ``petition_satisfied`` for answers rated satisfied in the period, where missing."""
+    """Post ``petition_satisfied`` for replies rated satisfied in the period, where missing."""
     posted = 0
     first, after = (timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
                     for day in (period.start, period.end + datetime.timedelta(days=1)))

@@ -1,8 +1,8 @@
 """The seed formula for task points, computed from the duties tables alone.
 
-For a person and a day ``through``, the task postings in the ledger, net of
-reversal and exemption entries (which correct a posting after the fact and
-are left out), must sum before caps to the points of ``task_on_time`` for each task the person completed by
+Reversal and exemption entries correct a posting after the fact, so they
+are left out here. For a person and a day ``through``, the task postings
+in the ledger must then sum, before caps, to the points of ``task_on_time`` for each task the person completed by
 its deadline, plus the points of ``task_overdue`` (negative) for each task
 completed late or still open after its deadline. With the default rules
 that is +10 × on-time tasks − 5 × delayed tasks. Each task is priced with
