@@ -1,4 +1,4 @@
-"""Every assessment staff page renders for its users and refuses the others."""
+"""Every assessment staff page renders for its users and rejects the others."""
 
 import datetime
 
