@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sunshine.demo",
     "sunshine.duties",
     "sunshine.notify",
+    "sunshine.merit",
     "sunshine.assessment",
 ]
 

@@ -411,3 +411,29 @@ DASHBOARD_DEFAULTS: dict[str, Default] = {
     ),
 }
 DEFAULTS.update(DASHBOARD_DEFAULTS)
+
+# Merit points: rankings and the promotion-priority list. The point rules
+# themselves are versioned rows of sunshine.merit.models.PointRule.
+MERIT_DEFAULTS: dict[str, Default] = {
+    "merit.ranking_min_sample": Default(
+        5,
+        _("Fewest persons a unit or region must have before its merit-point ranking is shown; a smaller group is shown as too small to rank."),
+        _("Platform default, so that a ranking of two or three people does not single anyone out."),
+    ),
+    "merit.promotion_threshold": Default(
+        90,
+        _("Merit points in a calendar year from which a person appears on the promotion-priority list."),
+        _("Platform default; the list is advice only and sets no official grade."),
+    ),
+    "merit.excellent_share": Default(
+        Decimal("0.20"),
+        _("Largest share of the assessed persons that the suggested grading marks as excellent (优秀)."),
+        _("Civil Servant Assessment Provisions (2020): excellent grades generally at most 20% of the persons assessed."),
+    ),
+    "merit.excellent_share_approved": Default(
+        Decimal("0.25"),
+        _("Largest share of excellent (优秀) grades in the suggested grading for a unit with a recorded approval."),
+        _("Civil Servant Assessment Provisions (2020): at most 25% in special cases, with approval."),
+    ),
+}
+DEFAULTS.update(MERIT_DEFAULTS)
