@@ -4,8 +4,9 @@ With no options it runs everything at full size: the ledger import of a
 100,000-row workbook on PostgreSQL and SQLite, then the project page and
 API under 32 connections over 200,000 projects and 2,000,000
 disbursements, then filing and reading citizen reports through the API
-over 1,000,000 stored reports. ``--quick`` runs the same steps on small sizes. Every figure
-that has a target is a ratio to a baseline measured in the same run, or an
+over 1,000,000 stored reports, then the county execution-rate page over
+500,000 tasks and 2,000,000 progress reports. ``--quick`` runs the same
+steps on small sizes. Every figure that has a target is a ratio to a baseline measured in the same run, or an
 absolute limit (latency, memory). Results are also written as JSON under
 ``bench/out/``.
 """
@@ -17,16 +18,17 @@ import sys
 import traceback
 from dataclasses import asdict
 
-from bench import ledger, machine, petitions, report, server, web
+from bench import execution, ledger, machine, petitions, report, server, web
 from bench.databases import OUT_DIR
 
 QUICK = {"rows": 2000, "projects": 2000, "disbursements": 20000, "duration": 3, "rounds": 1,
-         "codes": 1000, "reports": 5000, "tracking_codes": 500}
+         "codes": 1000, "reports": 5000, "tracking_codes": 500, "scale": 0.01}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["ledger", "http", "petitions"], action="append",
+    parser.add_argument("--only", choices=["ledger", "http", "petitions", "execution"],
+                        action="append",
                         help="run only this benchmark (repeatable); default: all")
     parser.add_argument("--quick", action="store_true",
                         help="small sizes for a check that the harness works: " + ", ".join(
@@ -82,6 +84,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                        help="PostgreSQL database of the reports, named sunshine_bench* "
                             "(default %(default)s); reloaded when its report count differs")
 
+    group = parser.add_argument_group("execution rate (load options as above)")
+    group.add_argument("--scale", type=float, default=1.0,
+                       help="execution dataset size as a fraction of 500000 tasks and 2000000 "
+                            "progress reports (default 1)")
+    group.add_argument("--execution-database", default="",
+                       help="PostgreSQL database of the execution dataset, named "
+                            "sunshine_bench* (default sunshine_bench_execution, with the scale "
+                            "appended when it is not 1); reloaded when its sizes differ")
+
     args = parser.parse_args(argv)
     if args.quick:
         for key, value in QUICK.items():
@@ -122,9 +133,18 @@ def petition_options(args: argparse.Namespace) -> petitions.PetitionOptions:
     )
 
 
+def execution_options(args: argparse.Namespace) -> execution.ExecutionOptions:
+    return execution.ExecutionOptions(
+        scale=args.scale, duration=args.duration, rounds=args.rounds,
+        connections=args.connections, threads=args.threads, max_requests=args.max_requests,
+        server_config=server_config(args), database=args.execution_database,
+        verify=not args.no_verify,
+    )
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    selected = args.only or ["ledger", "http", "petitions"]
+    selected = args.only or ["ledger", "http", "petitions", "execution"]
     started = datetime.datetime.now().astimezone()
     about = machine.describe()
     for key, value in about.items():
@@ -140,6 +160,8 @@ def main(argv: list[str]) -> int:
         figures += run_one("http", web.run, web_options(args), failed)
     if "petitions" in selected:
         figures += run_one("petitions", petitions.run, petition_options(args), failed)
+    if "execution" in selected:
+        figures += run_one("execution", execution.run, execution_options(args), failed)
 
     print()
     print(report.table(figures))

@@ -110,6 +110,30 @@ def write_tracking_codes(args: dict[str, Any]) -> dict[str, Any]:
     return {"codes": petitions.write_codes(args["reports"], args["limit"], Path(args["path"]))}
 
 
+@task
+def load_execution(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import execution_data
+
+    started = time.perf_counter()
+    counts = execution_data.load(execution_data.Sizes(tasks=args["tasks"]))
+    return {**counts, "seconds": time.perf_counter() - started}
+
+
+@task
+def execution_counts(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import execution_data
+
+    return execution_data.loaded_counts()
+
+
+@task
+def execution_counties(args: dict[str, Any]) -> dict[str, Any]:
+    from sunshine.organisation.models import Level, Region
+
+    codes = Region.objects.filter(level=Level.COUNTY).current().order_by("code")
+    return {"codes": list(codes.values_list("code", flat=True))}
+
+
 def main(argv: list[str]) -> int:
     import django
 
