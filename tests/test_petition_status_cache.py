@@ -93,3 +93,20 @@ def test_each_language_has_its_own_view(client, filed):
     assert chinese["state_label"] == "已登记"
     assert english["state_label"] != chinese["state_label"]
     assert english["state"] == chinese["state"]
+
+
+def test_a_kept_read_carries_the_headers_of_the_full_answer(client, filed):
+    first = read(client, filed)
+    second = read(client, filed)
+    english = read(client, filed, HTTP_ACCEPT_LANGUAGE="en")
+    again_english = read(client, filed, HTTP_ACCEPT_LANGUAGE="en")
+
+    def headers(response):
+        return {k: v for k, v in response.headers.items() if k != "Content-Length"}
+
+    assert headers(second) == headers(first)
+    assert second.content == first.content
+    assert "no-store" in second["Cache-Control"]
+    assert second["X-Content-Type-Options"] == "nosniff"
+    assert again_english.content == english.content
+    assert again_english["Content-Language"] == "en"

@@ -123,7 +123,8 @@ def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
     code = normalize(code)
     keys = _counter_keys(code, client_ip)
     _check_lockout(keys, cache.get_many(list(keys)))
-    petition = Petition.all_objects.filter(tracking_code=code).first()
+    petition = (Petition.all_objects.select_related("category", "region", "assigned_unit")
+                .filter(tracking_code=code).first())
     stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
     if _matches(stored, code, secret) and petition is not None:
         return petition
@@ -153,7 +154,7 @@ def read_status(code: str, secret: str, *, client_ip: str,
     """
     code = normalize(code)
     keys = _counter_keys(code, client_ip)
-    status_key = _status_keys(code, timezone.localdate())[translation.get_language() or ""]
+    status_key = _status_key(code, translation.get_language() or "")
     found = cache.get_many([*keys, status_key])
     _check_lockout(keys, found)
     kept = found.get(status_key)
@@ -164,7 +165,8 @@ def read_status(code: str, secret: str, *, client_ip: str,
         _failed(keys, True)
         return None
 
-    petition = Petition.all_objects.filter(tracking_code=code).first()
+    petition = (Petition.all_objects.select_related("category", "region", "assigned_unit")
+                .filter(tracking_code=code).first())
     stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
     if not (_matches(stored, code, secret) and petition is not None):
         _failed(keys, petition is not None)
@@ -172,6 +174,32 @@ def read_status(code: str, secret: str, *, client_ip: str,
     value = build(petition)
     cache.set(status_key, (petition.secret_hash, value), STATUS_SECONDS)
     return value
+
+
+def peek_status(code: str, secret: str, *, client_ip: str, language: str) -> Any | None:
+    """Return the kept status for a code and secret, or None; never counts nor logs.
+
+    None means "ask ``read_status``": nothing is kept, the secret is wrong
+    or a lockout applies. The caller then runs the full look-up, which
+    counts the failure once.
+    """
+    code = normalize(code)
+    keys = _counter_keys(code, client_ip)
+    status_key = _status_key(code, language)
+    found = cache.get_many([*keys, status_key])
+    kept = found.get(status_key)
+    if kept is None:
+        return None
+    try:
+        _check_lockout(keys, found)
+    except TrackingLocked:
+        return None
+    stored, value = kept
+    return value if _matches(stored, code, secret) else None
+
+
+def _status_key(code: str, language: str) -> str:
+    return _status_keys(code, timezone.localdate()).get(language, f"petitions:status:-:{language}")
 
 
 def forget_status(code: str) -> None:
