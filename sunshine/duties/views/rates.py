@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from sunshine.duties import rates
+from sunshine.duties import rate_cache, rates
 from sunshine.duties.models import Task
 from sunshine.duties.periods import Period, parse_period, quarter_of, recent_quarters
 from sunshine.duties.views.common import scoped_tasks, staff_only
@@ -74,9 +74,8 @@ def execution_rate(request: HttpRequest) -> HttpResponse:
     period, today = form.cleaned_data["period"], timezone.localdate()
 
     tasks = scoped_tasks(Task.objects.all(), request.user)
-    total = rates.counts(tasks.in_region(region), period, today)
-    rows = (rates.by_child_region(tasks, region, period, today)
-            + rates.by_unit(tasks, region, period, today))
+    found = rate_cache.figures(tasks, request.user, region, period, today)
+    total, rows = found.total, found.rows
     context = {
         "form": form, "region": region, "period": period, "today": today,
         "as_of": rates.as_of(period, today), "total": total,
