@@ -35,7 +35,7 @@ MAX_FAILURES_PER_IP = "petitions.tracking_max_failures_per_ip"
 MAX_FAILURES_PER_CODE = "petitions.tracking_max_failures_per_code"
 LOCKOUT_MINUTES = "petitions.tracking_lockout_minutes"
 # Seconds a reporter's status view is kept in the shared cache; see read_status.
-STATUS_SECONDS = 300
+STATUS_SECONDS = 3600
 T = TypeVar("T")
 # Compared against when the code is unknown, so that case takes as long as a wrong secret.
 _UNKNOWN_CODE_HASH = "0" * 64
