@@ -224,3 +224,24 @@ def test_command_dry_run_says_would(categories):
 def test_command_rejects_invalid_today():
     with pytest.raises(CommandError, match="2026-13-01"):
         call_command("purge_reporter_data", "--today", "2026-13-01")
+
+
+def test_audit_entries_never_hold_the_reporters_identity(client, township_unit):
+    from django.core.cache import cache
+
+    from tests.petition_web_data import TOWNSHIP
+
+    cache.clear()
+    make_categories()
+    response = client.post("/api/v1/reports/", {
+        "kind": "request", "category": "roads", "region": TOWNSHIP, "text": "村口道路塌陷。",
+        "anonymous": False, "name": "周九", "phone": "13812345678"},
+        content_type="application/json")
+    assert response.status_code == 201
+    petition = Petition.all_objects.get(tracking_code=response.json()["tracking_code"])
+
+    stored = [str(entry.changes) for entry in AuditEntry.objects.all()]
+    for value in (petition.reporter_name_encrypted, petition.reporter_phone_encrypted,
+                  petition.reporter_phone_hash):
+        assert value
+        assert not any(value in text for text in stored)

@@ -89,7 +89,7 @@ def update_row(
     for name, value in changes.items():
         old = getattr(current, name)
         if old != value:
-            diff[name] = [chain.canonical(_plain(old)), chain.canonical(_plain(value))]
+            diff[name] = change_record(model, name, old, value)
             setattr(current, name, value)
     if not diff:
         return current
@@ -135,12 +135,30 @@ def point_rows_at(model: type[models.Model], pks: Sequence[int], entry: AuditEnt
     model._base_manager.filter(pk__in=pks).update(audit_entry=entry)
 
 
+WITHHELD = "(withheld)"
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
+    """Return the field values an entry records for a row.
+
+    Fields a model lists in ``audit_withheld`` (personal data that a
+    retention period must be able to erase) are covered by the row digest
+    but not copied into the entry, which can never change.
+    """
+    withheld = set(getattr(type(instance), "audit_withheld", ()))
     return {
-        f.attname: chain.canonical(_plain(getattr(instance, f.attname)))
+        f.attname: WITHHELD if f.name in withheld
+        else chain.canonical(_plain(getattr(instance, f.attname)))
         for f in chain.digest_fields(type(instance))
         if f.name != "version"
     }
+
+
+def change_record(model: type[models.Model], name: str, old: Any, new: Any) -> list[Any]:
+    """Return the [old, new] pair an entry records for one changed field."""
+    if name in getattr(model, "audit_withheld", ()):
+        return [WITHHELD, WITHHELD]
+    return [chain.canonical(_plain(old)), chain.canonical(_plain(new))]
 
 
 def _plain(value: Any) -> Any:

@@ -191,6 +191,10 @@ class Petition(AuditedModel):
     a petition is overdue exactly when one of them is before today.
     """
 
+    # Erased after the retention period, so never copied into audit entries.
+    audit_withheld = ("reporter_name_encrypted", "reporter_phone_encrypted",
+                      "reporter_phone_hash")
+
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True,
                                      editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)

@@ -14,9 +14,9 @@ digests, with the old digests recorded as superseded, so
 ``sunshine verify_audit`` still passes. The entry does not repeat the old
 ciphertexts.
 
-NOTE: the audit entry that recorded a petition's creation keeps the
-ciphertexts of name and phone, because rewriting it would break the chain.
-They can be decrypted with the field keys until those keys are retired.
+Audit entries never hold the name, phone or phone hash: ``Petition``
+lists them in ``audit_withheld``, so the entries record "(withheld)" and
+only the row digests cover the values.
 """
 
 import datetime
