@@ -17,6 +17,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 
+from sunshine.assessment.models import (
+    CheckStatus,
+    Deduction,
+    DeductionStatus,
+    Evaluation,
+    SpotCheck,
+    SurveyResponse,
+)
 from sunshine.audit.verify import verify
 from sunshine.demo.builder import stage_rng
 from sunshine.demo.duties import LOCKED_QUARTER, DemoDuties, build_duties
@@ -41,6 +49,14 @@ from sunshine.duties.models import (
 from sunshine.duties.periods import quarter, year
 from sunshine.duties.rollup import refresh_progress
 from sunshine.lib.crypto import sm3_hex
+from sunshine.merit.models import (
+    Appeal,
+    AppealStatus,
+    EntryKind,
+    Exemption,
+    ExemptionStatus,
+    PointEntry,
+)
 from sunshine.organisation.models import Level, Region
 
 pytestmark = pytest.mark.django_db
@@ -152,13 +168,16 @@ def test_trees_have_two_or_three_levels_and_owners(built):
 
 
 def test_directives_name_each_county_with_numbers(built):
-    by_county = Directive.objects.filter(region__level=Level.COUNTY).values("region").annotate(
+    # The failed spot check adds a rectification directive of its own, numbered by its app.
+    demo = Directive.objects.filter(document_number__contains="政办发〔")
+    by_county = demo.filter(region__level=Level.COUNTY).values("region").annotate(
         count=Count("pk"))
-    numbers = list(Directive.objects.values_list("document_number", flat=True))
+    numbers = list(demo.values_list("document_number", flat=True))
 
     assert by_county.count() == 9
     assert all(row["count"] >= 2 for row in by_county)
-    assert all("〔" in number and number.endswith("号") for number in numbers)
+    assert len(numbers) == built.result.directives
+    assert all(number.endswith("号") for number in numbers)
     assert not Directive.objects.filter(issuer="").exists()
     assert Directive.objects.filter(document_number__startswith="椒政办发").exists()
 
@@ -224,3 +243,45 @@ def test_locked_quarter_is_locked_and_audited(built):
     assert locked.decision is not None
     assert not current.locked
     assert verify() == []
+
+
+def test_merit_points_follow_the_task_outcomes(built):
+    postings = PointEntry.objects.filter(kind=EntryKind.POSTING)
+    jiaojiang = Region.objects.get(code="331002")
+
+    assert postings.filter(rule_code="task_on_time").exists()
+    assert postings.filter(rule_code="task_overdue").exists()
+    for entry in postings.filter(rule_code__in=["task_on_time", "task_overdue"])[:50]:
+        task = Task.objects.get(pk=entry.cause_id)
+        assert task.responsible_person_id == entry.person_id
+        assert task.lead_unit.region.path.startswith(jiaojiang.path)
+        assert (entry.rule_code == "task_on_time") == (task.status_on(AS_OF) == "done_on_time")
+
+
+def test_merit_reviews_cover_each_decision(built):
+    exemptions = set(Exemption.objects.values_list("status", flat=True))
+    appeals = set(Appeal.objects.values_list("status", flat=True))
+
+    assert exemptions == {ExemptionStatus.APPROVED, ExemptionStatus.PENDING}
+    assert appeals == {AppealStatus.UPHELD, AppealStatus.REJECTED, AppealStatus.OPEN}
+
+
+def test_assessment_has_deductions_and_surveys(built):
+    threshold = Decimal("60")
+    low = Evaluation.objects.filter(score_tenths__lt=threshold * 10)
+
+    assert Evaluation.objects.count() >= 10
+    assert low.exists()
+    assert Deduction.objects.filter(unit__in=low.values("unit"),
+                                    status=DeductionStatus.ACTIVE).exists()
+    assert SurveyResponse.objects.exists()
+
+
+def test_spot_checks_pass_fail_and_stay_secret(built):
+    checks = SpotCheck.objects.all()
+    failed = checks.filter(status=CheckStatus.PERFORMED).exclude(rectification_task=None)
+
+    assert checks.filter(status=CheckStatus.PLANNED).count() == 1
+    assert checks.filter(status=CheckStatus.PERFORMED).count() == 2
+    assert failed.count() == 1
+    assert PointEntry.objects.filter(rule_code="spot_check_failed").exists()

@@ -1,4 +1,5 @@
-"""Demo execution data: directives, duty lists, task trees, progress reports and a locked quarter.
+"""Demo execution data: directives, duty lists, task trees, progress reports and a locked quarter,
+then merit points and an effectiveness assessment of one county.
 
 Townships are calibrated to differ (see ``outcomes``): on AS_OF, each
 county has townships near a 65% execution rate for the year and others
@@ -15,7 +16,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sunshine.demo.duties import rows
+from sunshine.demo.duties.assessment import DemoAssessment, build_assessment
 from sunshine.demo.duties.duty_list import build_duty_list
+from sunshine.demo.duties.merit import DemoMerit, build_merit
 from sunshine.demo.duties.outcomes import plan_outcomes
 from sunshine.demo.duties.reports import plan_reports
 from sunshine.demo.duties.trees import YEAR, Planner
@@ -37,6 +40,8 @@ class DemoDuties:
     evidence: int
     # Execution rate of each township and county group over the calibration period.
     rates: dict[str, float | None]
+    merit: DemoMerit
+    assessment: DemoAssessment
 
 
 def build_duties(actor: Any, rng: random.Random, organisation: Organisation) -> DemoDuties:
@@ -55,9 +60,14 @@ def build_duties(actor: Any, rng: random.Random, organisation: Organisation) -> 
         report_count, evidence_count = rows.insert_reports(
             actor, [(tasks[id(leaf)], reports[id(leaf)]) for leaf in leaves], Staff(organisation))
         rows.insert_locks(actor, organisation, LOCKED_QUARTER, admin)
+        merit = build_merit(actor)
+        assessment = build_assessment(actor, rng, organisation)
 
-    result = DemoDuties(len(directives), len(tasks), report_count, evidence_count, reached)
+    result = DemoDuties(len(directives), len(tasks), report_count, evidence_count, reached,
+                        merit, assessment)
     logger.info("demo execution data built: %s directives, %s tasks, %s progress reports, "
-                "%s evidence files", result.directives, result.tasks, result.reports,
-                result.evidence)
+                "%s evidence files, %s point entries, %s evaluations, %s survey responses, "
+                "%s spot checks", result.directives, result.tasks, result.reports,
+                result.evidence, merit.entries, assessment.evaluations, assessment.responses,
+                assessment.spot_checks)
     return result
