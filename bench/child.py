@@ -127,6 +127,13 @@ def execution_counts(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @task
+def execution_rankings(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import execution_points
+
+    return execution_points.time_rankings(args["period"], args["region"], args["repeats"])
+
+
+@task
 def execution_counties(args: dict[str, Any]) -> dict[str, Any]:
     from sunshine.organisation.models import Level, Region
 

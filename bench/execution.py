@@ -1,10 +1,17 @@
-"""HTTP benchmark of the county execution-rate page over 500,000 tasks and 2,000,000 reports.
+"""HTTP benchmark of the execution pages over 500,000 tasks and 2,000,000 progress reports.
 
-The rate page (``/staff/duties/rate/?region=<county>``) is a staff page, so
-its requests carry the session cookie of the demo's city administrator,
-who logs in through the login page before the load starts. It rotates over the nine county codes and
-alternates with ``/bench/minimal/`` (without a cookie, as in the other
-benchmarks) in every round on the same gunicorn server.
+Two staff pages are loaded, each with the session cookie of a demo account
+that logs in through the login page before the load starts:
+
+- the rate page (``/staff/duties/rate/?region=<county>``) as the city
+  administrator, rotating over the nine county codes;
+- the merit app's "my ledger" page (``/staff/merit/?page=<n>``) as a
+  township operator whose person answers for that township's task trees.
+
+Both alternate with ``/bench/minimal/`` (without a cookie, as in the other
+benchmarks) in every round on the same gunicorn server. Before the load,
+``sunshine.merit.rankings.rankings`` for a quarter and the whole city is
+timed against the same SQL aggregate run directly.
 
 The dataset (``bench.execution_data``) lives in its own PostgreSQL
 database, ``sunshine_bench_execution``, or ``…_<scale>`` for a ``--scale``
@@ -22,15 +29,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import databases, loadgen, server
-from bench.execution_data import PASSWORD, USERNAME, sizes_for
+from bench.execution_data import LEDGER_USERNAME, PASSWORD, USERNAME, sizes_for
 from bench.report import Figure
 from bench.runner import run_child
 
 DATABASE = "sunshine_bench_execution"
 MINIMAL_PATH = "/bench/minimal/"
 RATE_PATH = "/staff/duties/rate/?region={code}"
+LEDGER_PATH = "/staff/merit/?page={code}"
 LUA_SCRIPT = Path(__file__).resolve().parent / "execution.lua"
 CODES_FILE = databases.OUT_DIR / "execution-counties.txt"
+PAGES_FILE = databases.OUT_DIR / "execution-ledger-pages.txt"
+LEDGER_PAGES = 5
+RANKING_PERIOD = "2026Q3"
+RANKING_REPEATS = 5
+MAX_RANKING_RATIO = 2.0
 WARM_UP_SECONDS = 3
 P99_LIMIT_MS = 100
 MIN_RATIO = 0.50
@@ -63,7 +76,9 @@ class ExecutionOptions:
 class Target:
     name: str
     path: str
-    cookie: bool
+    codes: Path
+    # The user whose session cookie the requests carry; empty for none.
+    username: str = ""
     min_ratio: float | None = None
     results: list[loadgen.LoadResult] = field(default_factory=list)
 
@@ -74,11 +89,12 @@ def ensure_dataset(options: ExecutionOptions) -> str:
     url = databases.postgres_url(name)
     sizes = sizes_for(options.scale)
     wanted = {"tasks": sizes.task_rows, "reports": sizes.reports}
+    found: dict = {}
     if databases.postgres_exists(name):
         try:
             databases.prepare(url)
             found = run_child("execution-counts", {}, url).data
-            if all(found[key] == value for key, value in wanted.items()):
+            if all(found[key] == value for key, value in wanted.items()) and found["entries"]:
                 print(f"reusing {name}: {found['tasks']:,} tasks, {found['reports']:,} reports",
                       flush=True)
                 return url
@@ -100,8 +116,8 @@ def ensure_dataset(options: ExecutionOptions) -> str:
     return url
 
 
-def log_in(port: int) -> str:
-    """Log the demo's city administrator in through the login page; return the Cookie header.
+def log_in(port: int, username: str) -> str:
+    """Log ``username`` in through the login page; return the Cookie header.
 
     The server signs sessions with a secret key made when it starts, so the
     session must come from the server itself.
@@ -115,7 +131,7 @@ def log_in(port: int) -> str:
     if token is None:
         raise RuntimeError(f"GET {LOGIN_PATH} returned {response.status} without a CSRF token")
 
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], "username": USERNAME,
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], "username": username,
                                    "password": PASSWORD})
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
@@ -125,7 +141,7 @@ def log_in(port: int) -> str:
     connection.close()
     cookies.update(cookies_of(response))
     if response.status != 302 or SESSION_COOKIE not in cookies:
-        raise RuntimeError(f"logging in as {USERNAME} returned {response.status} without a session")
+        raise RuntimeError(f"logging in as {username} returned {response.status} without a session")
     return f"{SESSION_COOKIE}={cookies[SESSION_COOKIE]}"
 
 
@@ -137,18 +153,20 @@ def cookies_of(response: http.client.HTTPResponse) -> dict[str, str]:
     return found
 
 
-def write_codes(url: str) -> list[str]:
+def write_codes(url: str) -> None:
+    """Write the county codes the rate page rotates over, and the ledger's page numbers."""
     codes = run_child("execution-counties", {}, url).data["codes"]
     databases.OUT_DIR.mkdir(parents=True, exist_ok=True)
     CODES_FILE.write_text("\n".join(codes) + "\n", encoding="utf-8")
-    return codes
+    pages = [str(number) for number in range(1, LEDGER_PAGES + 1)]
+    PAGES_FILE.write_text("\n".join(pages) + "\n", encoding="utf-8")
 
 
 def run_wrk(port: int, options: ExecutionOptions, target: Target, cookie: str,
             seconds: float) -> loadgen.LoadResult:
     env = {
-        **os.environ, "BENCH_PATH": target.path, "BENCH_CODES": str(CODES_FILE),
-        "BENCH_COOKIE": cookie if target.cookie else "",
+        **os.environ, "BENCH_PATH": target.path, "BENCH_CODES": str(target.codes),
+        "BENCH_COOKIE": cookie,
         "BENCH_MAX_REQUESTS": str(max(1, options.max_requests // options.threads)),
     }
     command = ["wrk", f"-t{options.threads}", f"-c{options.connections}", f"-d{seconds:.0f}s",
@@ -161,10 +179,11 @@ def run_wrk(port: int, options: ExecutionOptions, target: Target, cookie: str,
     return loadgen.parse_wrk_summary(line)
 
 
-def check_target(port: int, target: Target, code: str, cookie: str) -> None:
+def check_target(port: int, target: Target, cookie: str) -> None:
     """Fail early when a target does not return 200, e.g. a login redirect for a bad cookie."""
+    code = target.codes.read_text(encoding="utf-8").split()[0]
     connection = http.client.HTTPConnection(server.HOST, port, timeout=60)
-    headers = {"Cookie": cookie} if target.cookie else {}
+    headers = {"Cookie": cookie} if cookie else {}
     connection.request("GET", target.path.replace("{code}", code), headers=headers)
     response = connection.getresponse()
     response.read()
@@ -173,32 +192,39 @@ def check_target(port: int, target: Target, code: str, cookie: str) -> None:
         raise RuntimeError(f"GET {target.path} for {code} returned {response.status}")
 
 
-def measure(options: ExecutionOptions) -> tuple[list[Target], str]:
+def measure(options: ExecutionOptions) -> tuple[list[Target], str, dict]:
     url = ensure_dataset(options)
-    codes = write_codes(url)
+    write_codes(url)
+    timing = run_child("execution-rankings", {"period": RANKING_PERIOD, "region": "331000",
+                                              "repeats": RANKING_REPEATS}, url).data
+    print(f"rankings: {timing['rankings_ms']:.0f} ms, raw SQL {timing['sql_ms']:.0f} ms, "
+          f"{timing['people']:,} people", flush=True)
     config = options.server_config
     if config.redis_url:
         server.flush_redis(config.redis_url)
-    targets = [Target("minimal view", MINIMAL_PATH, cookie=False),
-               Target("county execution rate", RATE_PATH, cookie=True, min_ratio=MIN_RATIO)]
+    targets = [Target("minimal view", MINIMAL_PATH, CODES_FILE),
+               Target("county execution rate", RATE_PATH, CODES_FILE, USERNAME, MIN_RATIO),
+               Target("my merit ledger", LEDGER_PATH, PAGES_FILE, LEDGER_USERNAME, MIN_RATIO)]
 
     with server.running(url, config) as port:
-        cookie = log_in(port)
+        cookies = {t.username: log_in(port, t.username) for t in targets if t.username}
+        cookies[""] = ""
         for target in targets:
-            check_target(port, target, codes[0], cookie)
-            run_wrk(port, options, target, cookie, WARM_UP_SECONDS)
+            check_target(port, target, cookies[target.username])
+            run_wrk(port, options, target, cookies[target.username], WARM_UP_SECONDS)
         for round_number in range(options.rounds):
             for target in targets:
-                result = run_wrk(port, options, target, cookie, options.duration)
+                result = run_wrk(port, options, target, cookies[target.username],
+                                 options.duration)
                 target.results.append(result)
                 print(f"round {round_number + 1} {target.name}: {result.throughput:,.0f} req/s, "
                       f"p99 {result.p99_ms:.1f} ms, errors {result.status_errors}"
                       f"+{result.socket_errors}", flush=True)
-    return targets, config.describe()
+    return targets, config.describe(), timing
 
 
 def figures(targets: list[Target], server_description: str,
-            options: ExecutionOptions) -> list[Figure]:
+            options: ExecutionOptions, timing: dict) -> list[Figure]:
     baseline = targets[0]
     sizes = sizes_for(options.scale)
     note = (f"{server_description}; wrk -t{options.threads} -c{options.connections} "
@@ -208,7 +234,20 @@ def figures(targets: list[Target], server_description: str,
                    statistics.median(r.throughput for r in baseline.results), "req/s", note=note)]
     for target in targets[1:]:
         rows.extend(target_figures(target, baseline))
-    return rows
+    return rows + ranking_figures(timing)
+
+
+def ranking_figures(timing: dict) -> list[Figure]:
+    ratio = timing["rankings_ms"] / timing["sql_ms"] if timing["sql_ms"] else 0.0
+    note = (f"{RANKING_PERIOD}, whole city, {timing['people']:,} people, median of "
+            f"{RANKING_REPEATS}")
+    return [
+        Figure("execution", "rankings() for a quarter", timing["rankings_ms"], "ms", note=note),
+        Figure("execution", "same SQL aggregate run directly", timing["sql_ms"], "ms"),
+        Figure("execution", "rankings() / SQL aggregate", ratio, "ratio",
+               target=f"≤ {MAX_RANKING_RATIO:.1f}",
+               met=ratio <= MAX_RANKING_RATIO and timing["same_totals"]),
+    ]
 
 
 def target_figures(target: Target, baseline: Target) -> list[Figure]:
@@ -230,5 +269,5 @@ def target_figures(target: Target, baseline: Target) -> list[Figure]:
 
 
 def run(options: ExecutionOptions) -> list[Figure]:
-    targets, description = measure(options)
-    return figures(targets, description, options)
+    targets, description, timing = measure(options)
+    return figures(targets, description, options, timing)

@@ -3,7 +3,8 @@
 Every tree has a root led by a township government and ``CHILDREN``
 sub-tasks led by its village committees or itself, weighted equally. Only
 the sub-tasks get progress reports, ``REPORTS_PER_LEAF`` each, so the full
-size is 500,000 tasks and 2,000,000 reports. Outcomes, dates and report
+size is 500,000 tasks and 2,000,000 reports. Each task with an outcome
+also gets its merit-point posting (``bench.execution_points``). Outcomes, dates and report
 statuses are arithmetic in the row index: a rerun writes the same rows.
 Tasks and reports are written with ``COPY`` under one audit entry per
 table (``bench.petitions.copy_audited``), so ``sunshine verify_audit``
@@ -34,8 +35,10 @@ ON_TIME_PER_MILLE = 750
 LATE_PER_MILLE = 100
 RETURNED_PER_MILLE = 100
 LOAD_PURPOSE = "execution benchmark dataset"
-# The demo's city administrator, whose password the loader sets for the load's login.
+# The demo's city administrator, and the operator of a township (whose person answers for
+# that township's task trees), whose passwords the loader sets for the load's logins.
 USERNAME = "admin"
+LEDGER_USERNAME = "op331002002"
 PASSWORD = "bench-execution-2026"  # noqa: S105 - a benchmark database on 127.0.0.1
 SUBMITTER = "bench_operator"
 DECIDER = "bench_leader"
@@ -93,14 +96,16 @@ def leaf_plan(index: int, start: datetime.date) -> Leaf:
 class TreeRows:
     """Deterministic task and report rows for ``sizes.trees`` trees."""
 
-    def __init__(self, sizes: Sizes, townships: list[tuple[int, list[int]]],
-                 directives: list[list[int]], users: tuple[int, int]) -> None:
+    def __init__(self, sizes: Sizes, prepared: "Prepared") -> None:
         self.sizes = sizes
-        # (township government id, lead unit ids of its sub-tasks) by township, and
-        # the directive ids of each township's county, in the same order.
-        self.townships = townships
-        self.directives = directives
-        self.submitter, self.decider = users
+        self.townships = prepared.townships
+        self.directives = prepared.directives
+        self.people = prepared.people
+        self.submitter, self.decider = prepared.users
+
+    def _responsible(self, unit: int, index: int) -> int:
+        staff = self.people[unit]
+        return staff[index % len(staff)]
 
     def _tree(self, tree: int) -> tuple[int, list[int], int]:
         slot = tree % len(self.townships)
@@ -115,22 +120,24 @@ class TreeRows:
             root_id = tree * TASKS_PER_TREE + 1
             start = START + datetime.timedelta(days=tree % 20)
             leaves = [leaf_plan(tree * CHILDREN + c, start) for c in range(CHILDREN)]
+            # The township's clerk, who holds its operator account, answers for the whole tree.
             yield self._row(root_id, directive, None, str(tree + 1), f"任务{tree + 1}", government,
-                            start, max(leaf.deadline for leaf in leaves)
-                            + datetime.timedelta(days=10), Decimal("1.00"), f"{root_id}/",
-                            *_rolled_up(leaves))
+                            self._responsible(government, -1), start,
+                            max(leaf.deadline for leaf in leaves) + datetime.timedelta(days=10),
+                            Decimal("1.00"), f"{root_id}/", *_rolled_up(leaves))
             for c, leaf in enumerate(leaves):
                 task_id = root_id + 1 + c
-                final = approved_progress(leaf)
+                lead = leads[c % len(leads)]
                 yield self._row(task_id, directive, root_id, f"{tree + 1}.{c + 1}",
-                                f"任务{tree + 1}.{c + 1}", leads[c % len(leads)], start,
-                                leaf.deadline, Decimal("25.00"), f"{root_id}/{task_id}/",
-                                final, leaf.completed_on)
+                                f"任务{tree + 1}.{c + 1}", lead, self._responsible(lead, tree + c),
+                                start, leaf.deadline, Decimal("25.00"), f"{root_id}/{task_id}/",
+                                approved_progress(leaf), leaf.completed_on)
 
-    def _row(self, task_id, directive, parent, code, name, lead, start, deadline, weight, path,
-             progress, completed_on) -> dict[str, Any]:
+    def _row(self, task_id, directive, parent, code, name, lead, person, start, deadline, weight,
+             path, progress, completed_on) -> dict[str, Any]:
         return {"id": task_id, "directive_id": directive, "parent_id": parent, "code": code,
-                "name": name, "lead_unit_id": lead, "start": start, "deadline": deadline,
+                "name": name, "lead_unit_id": lead, "responsible_person_id": person,
+                "start": start, "deadline": deadline,
                 "weight": weight, "path": path, "progress": progress,
                 "completed_on": completed_on}
 
@@ -192,7 +199,19 @@ def _moment(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _prepare_units() -> tuple[list[tuple[int, list[int]]], list[list[int]], tuple[int, int]]:
+@dataclass
+class Prepared:
+    # (township government id, lead unit ids of its sub-tasks) by township.
+    townships: list[tuple[int, list[int]]]
+    # The directive ids of each township's county, in the same order.
+    directives: list[list[int]]
+    # Ids of the report submitter and the deciding leader.
+    users: tuple[int, int]
+    # Person ids of each unit, the head first.
+    people: dict[int, list[int]]
+
+
+def _prepare_units() -> Prepared:
     """Create the demo organisation, the benchmark's directives and its two report users."""
     from django.contrib.auth import get_user_model
 
@@ -219,13 +238,16 @@ def _prepare_units() -> tuple[list[tuple[int, list[int]]], list[list[int]], tupl
         leads = [v.committee.pk for v in township.villages] or [township.government.pk]
         townships.append((township.government.pk, leads))
     users = get_user_model().objects
-    viewer = users.get(username=USERNAME)
-    viewer.set_password(PASSWORD)
-    viewer.save(update_fields=["password"])
+    for username in (USERNAME, LEDGER_USERNAME):
+        viewer = users.get(username=username)
+        viewer.set_password(PASSWORD)
+        viewer.save(update_fields=["password"])
     submitter = users.create_user(username=SUBMITTER)
     decider = users.create_user(username=DECIDER)
     by_township = [directives[t.county.region.code] for t in organisation.townships]
-    return townships, by_township, (submitter.pk, decider.pk)
+    people = {unit: [person.pk for person in staff]
+              for unit, staff in organisation.people.items()}
+    return Prepared(townships, by_township, (submitter.pk, decider.pk), people)
 
 
 def load(sizes: Sizes) -> dict[str, int]:
@@ -233,22 +255,25 @@ def load(sizes: Sizes) -> dict[str, int]:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
+    from bench.execution_points import PointRows
     from bench.petitions import copy_audited
     from sunshine.audit import chain
     from sunshine.duties.models import ProgressReport, Task
+    from sunshine.merit.models import PointEntry
 
     with transaction.atomic():
         if Task.objects.exists():
             raise RuntimeError("the benchmark database already has tasks; recreate it first")
-        townships, directives, users = _prepare_units()
-        rows = TreeRows(sizes, townships, directives, users)
+        rows = TreeRows(sizes, _prepare_units())
         counts = {"tasks": copy_audited(Task, rows.tasks),
-                  "reports": copy_audited(ProgressReport, rows.reports)}
+                  "reports": copy_audited(ProgressReport, rows.reports),
+                  "entries": copy_audited(PointEntry, PointRows(rows).entries)}
         chain.append(None, "bulk_load", object_type="bench.execution",
                      changes={"purpose": LOAD_PURPOSE, **counts})
         # Move PostgreSQL's id sequences past the ids the COPY wrote; SQLite needs nothing.
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), [Task, ProgressReport]):
+            for statement in connection.ops.sequence_reset_sql(
+                    no_style(), [Task, ProgressReport, PointEntry]):
                 cursor.execute(statement)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -261,7 +286,8 @@ def loaded_counts() -> dict[str, int]:
 
     entry = (AuditEntry.objects.filter(action="bulk_load", object_type="bench.execution",
                                        changes__purpose=LOAD_PURPOSE).order_by("-id").first())
+    keys = ("tasks", "reports", "entries")
     if entry is None:
-        return {"tasks": 0, "reports": 0}
-    return {"tasks": int(entry.changes["tasks"]), "reports": int(entry.changes["reports"])}
+        return dict.fromkeys(keys, 0)
+    return {key: int(entry.changes.get(key, 0)) for key in keys}
 

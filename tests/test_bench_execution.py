@@ -10,14 +10,15 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from bench import databases, execution, execution_data
+from bench import databases, execution, execution_data, execution_points
 from bench.__main__ import parse_args
 from sunshine.audit.verify import verify
 from sunshine.duties import rates
 from sunshine.duties.models import ProgressReport, ReportStatus, Task
 from sunshine.duties.periods import year
 from sunshine.duties.rollup import refresh_progress
-from sunshine.organisation.models import Region
+from sunshine.merit.models import PointEntry
+from sunshine.organisation.models import Person, Region
 
 SIZES = execution_data.Sizes(tasks=50)
 
@@ -28,7 +29,9 @@ def loaded(db):
 
 
 def test_loader_writes_requested_counts(loaded):
-    assert loaded == {"tasks": 50, "reports": 200}
+    assert loaded["tasks"] == 50
+    assert loaded["reports"] == 200
+    assert loaded["entries"] == PointEntry.objects.count()
     assert Task.objects.count() == 50
     assert ProgressReport.objects.count() == 200
     assert execution_data.loaded_counts() == loaded
@@ -64,6 +67,34 @@ def test_loaded_data_has_a_rate(loaded):
 
     assert found.due > 0
     assert 0 < found.done_on_time < found.due
+
+
+def test_entries_follow_task_outcomes(loaded):
+    entries = PointEntry.objects.select_related("person")
+
+    assert entries.filter(rule_code="task_on_time").exists()
+    assert entries.filter(rule_code="task_overdue").exists()
+    for entry in entries:
+        task = Task.objects.get(pk=entry.cause_id)
+        status = task.status_on(execution_data.REFERENCE_DAY)
+        assert entry.person_id == task.responsible_person_id
+        assert (entry.rule_code == "task_on_time") == (status == "done_on_time"), task.code
+
+
+def test_ledger_user_answers_for_tasks(loaded):
+    person = Person.objects.get(user__username=execution_data.LEDGER_USERNAME)
+    trees = Task.objects.filter(parent=None, lead_unit=person.unit)
+
+    assert trees.exists()
+    assert not trees.exclude(responsible_person=person).exists()
+
+
+def test_ranking_timing_matches_the_sql(loaded):
+    timing = execution_points.time_rankings("2026Q3", "331000", 1)
+
+    assert timing["same_totals"]
+    assert timing["rows"] == timing["people"]
+    assert timing["rankings_ms"] > 0
 
 
 def test_scale_sets_sizes():
@@ -103,5 +134,7 @@ def test_harness_runs_end_to_end():
     names = [figure.measure for figure in figures]
     assert names[0] == "minimal view throughput"
     assert "county execution rate / minimal view" in names
+    assert "my merit ledger / minimal view" in names
+    assert "rankings() / SQL aggregate" in names
     assert all(figure.value > 0 for figure in figures)
     assert not any("failed" in figure.note for figure in figures)
