@@ -85,3 +85,14 @@ def test_an_override_inside_a_rolled_back_transaction_is_forgotten():
         raise RuntimeError("roll back")
 
     assert not workdays.is_workday(SATURDAY)
+
+
+def test_a_rolled_back_write_does_not_mark_the_next_transaction(django_assert_num_queries):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Setting.objects.create(key=KEY, value=30, effective_from=datetime.date(2020, 1, 1))
+        raise RuntimeError("roll back")
+
+    with transaction.atomic():
+        assert get_setting(KEY) == 50
+        with django_assert_num_queries(0):
+            assert get_setting(KEY) == 50

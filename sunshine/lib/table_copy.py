@@ -13,7 +13,8 @@ what it reads may be kept. Writers call ``written`` (the models' save and
 delete signals do); until that transaction commits, look-ups inside it
 read the table for the call only and keep nothing, because the read holds
 uncommitted rows that may still roll back. The mark is per thread, as
-Django's connections are.
+Django's connections are, and names the transaction's outermost atomic
+block, so it lapses when that transaction commits or rolls back.
 """
 
 import threading
@@ -41,10 +42,7 @@ class TableCopy(Generic[T]):
         self._local = threading.local()
 
     def get(self) -> T:
-        if not connection.in_atomic_block:
-            # Outside a transaction nothing uncommitted can be pending.
-            self._local.dirty = False
-        elif getattr(self._local, "dirty", False):
+        if self._written_in_this_transaction():
             return self._load()
         now = time.monotonic()
         with self._lock:
@@ -64,11 +62,19 @@ class TableCopy(Generic[T]):
         """Note a write to the table by this thread, inside or outside a transaction."""
         self.forget()
         if connection.in_atomic_block:
-            self._local.dirty = True
+            # The outermost atomic block stands for the transaction: after a
+            # rollback the next transaction has another block, so the mark
+            # no longer applies, and a commit clears it.
+            self._local.transaction = connection.atomic_blocks[0]
             transaction.on_commit(self._committed)
 
+    def _written_in_this_transaction(self) -> bool:
+        marked = getattr(self._local, "transaction", None)
+        return (marked is not None and connection.in_atomic_block
+                and bool(connection.atomic_blocks) and connection.atomic_blocks[0] is marked)
+
     def _committed(self) -> None:
-        self._local.dirty = False
+        self._local.transaction = None
         self.forget()
 
     def expire(self) -> None:
