@@ -64,3 +64,24 @@ def test_cached_figures_equal_computed_ones(tasks, city_admin):
 
     assert rate_cache.figures(tasks, city_admin, city, PERIOD, TODAY) == cached
     assert rate_cache.compute(tasks, city, PERIOD, TODAY) == cached
+
+
+def test_named_values_are_computed_once_per_generation(tasks, city_admin):
+    jiaojiang = region("331002")
+    calls = []
+
+    def compute_value():
+        calls.append(1)
+        return len(calls)
+
+    first = rate_cache.cached(city_admin, jiaojiang, PERIOD, TODAY, "ranked_units", compute_value)
+    again = rate_cache.cached(city_admin, jiaojiang, PERIOD, TODAY, "ranked_units", compute_value)
+    other = rate_cache.cached(city_admin, jiaojiang, PERIOD, TODAY, "other", compute_value)
+    with transaction.atomic():
+        chain.append(None, "test", object_type="duties.task", changes={})
+    after_write = rate_cache.cached(city_admin, jiaojiang, PERIOD, TODAY, "ranked_units",
+                                    compute_value)
+
+    assert (first, again) == (1, 1)
+    assert other == 2
+    assert after_write == 3

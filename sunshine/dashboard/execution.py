@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from sunshine.dashboard import composite
 from sunshine.dashboard.kpis import Definition
 from sunshine.dashboard.views import CHILD_HEADINGS, require_scope, top_regions, visible_ancestors
-from sunshine.duties import rates
+from sunshine.duties import rate_cache, rates
 from sunshine.duties.models import Task, TaskQuerySet
 from sunshine.duties.periods import Period, parse_period, recent_quarters, year
 from sunshine.duties.views.common import scoped_tasks
@@ -88,12 +88,11 @@ def render_region(request: HttpRequest, region: Region) -> HttpResponse:
         return HttpResponseBadRequest(" ".join(error.messages))
 
     tasks = scoped_tasks(Task.objects.all(), request.user).in_region(region)
-    total = rates.counts(tasks, period, today)
-    lines = [_child_line(row, region, period) for row in
-             rates.by_child_region(tasks, region, period, today)]
-    lines += [_unit_line(row.unit, row.counts, region, period) for row in
-              rates.by_unit(tasks, region, period, today) if row.unit is not None]
-    top, bottom = ranked_units(tasks, region, period, today)
+    found = rate_cache.figures(tasks, request.user, region, period, today)
+    total = found.total
+    lines = [line_of(row, region, period) for row in found.rows]
+    top, bottom = rate_cache.cached(request.user, region, period, today, "ranked_units",
+                                    lambda: ranked_units(tasks, region, period, today))
     context = {
         "region": region, "ancestors": visible_ancestors(request, region), "period": period,
         "today": today, "as_of": rates.as_of(period, today), "definition": definition(),
@@ -119,6 +118,13 @@ def task_links(region: Region, period: Period, unit: Unit | None = None) -> dict
 
 def rate_url(region: Region, period: Period) -> str:
     return f"{reverse('duties:execution_rate')}?{urlencode({'region': region.code, 'period': period.key})}"
+
+
+def line_of(row: rates.Row, region: Region, period: Period) -> Line:
+    """Return the line of a child region, or of a unit placed in ``region`` itself."""
+    if row.unit is not None:
+        return _unit_line(row.unit, row.counts, region, period)
+    return _child_line(row, region, period)
 
 
 def _child_line(row: rates.Row, region: Region, period: Period) -> Line:

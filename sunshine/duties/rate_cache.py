@@ -15,8 +15,9 @@ ATOMIC_REQUESTS mode), whose entries other processes cannot see yet.
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -27,6 +28,8 @@ from sunshine.duties.periods import Period
 from sunshine.organisation.models import Region
 from sunshine.organisation.scoping import scope_for
 from sunshine.portal.cache import ENTRY_SECONDS, generation
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,21 +46,29 @@ def compute(tasks: TaskQuerySet, region: Region, period: Period,
     return Figures(total, rows)
 
 
-def cache_key(user: Any, region: Region, period: Period, today: datetime.date) -> str:
+def cache_key(user: Any, region: Region, period: Period, today: datetime.date,
+              name: str = "figures") -> str:
     scope = scope_for(user)
-    raw = repr((scope.everything, scope.region_paths, scope.unit_paths, region.code, period.key,
-                today.isoformat()))
+    raw = repr((name, scope.everything, scope.region_paths, scope.unit_paths, region.code,
+                period.key, today.isoformat()))
     return f"sunshine:rates:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def cached(user: Any, region: Region, period: Period, today: datetime.date, name: str,
+           compute_value: Callable[[], T]) -> T:
+    """Return ``compute_value()`` for this scope, region, period and day, cached when safe."""
+    if connection.in_atomic_block:
+        return compute_value()
+    key = cache_key(user, region, period, today, name)
+    found = cache.get(key)
+    if found is None:
+        found = compute_value()
+        cache.set(key, found, timeout=ENTRY_SECONDS)
+    return found
 
 
 def figures(tasks: TaskQuerySet, user: Any, region: Region, period: Period,
             today: datetime.date) -> Figures:
     """Return the figures of ``tasks`` (already scoped to ``user``), from the cache when fresh."""
-    if connection.in_atomic_block:
-        return compute(tasks, region, period, today)
-    key = cache_key(user, region, period, today)
-    found = cache.get(key)
-    if found is None:
-        found = compute(tasks, region, period, today)
-        cache.set(key, found, timeout=ENTRY_SECONDS)
-    return found
+    return cached(user, region, period, today, "figures",
+                  lambda: compute(tasks, region, period, today))
