@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from sunshine.api.api import BoundedPagination
 from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.duties.api import private_answers, staff_user
 from sunshine.duties.periods import Period, parse_period, quarter_of
+from sunshine.merit.forms import MAX_ID, PERSON_ID_RANGE
 from sunshine.merit.models import PointEntry, PointEntryQuerySet
 from sunshine.merit.rankings import rankings
 from sunshine.merit.views.common import is_ledger_reader
@@ -119,7 +121,7 @@ def period_of(text: str) -> Period:
 
 @router.get("/points/mine/", response={200: list[EntryOut], 401: ErrorOut},
             url_name="points_mine")
-@paginate(PageNumberPagination)
+@paginate(BoundedPagination)
 def my_points(request: HttpRequest):
     """List the token user's own entries, newest first."""
     user = staff_user(request)
@@ -128,7 +130,7 @@ def my_points(request: HttpRequest):
 
 @router.get("/points/", response={200: list[EntryOut], 400: ErrorOut, 401: ErrorOut,
                                   403: ErrorOut}, url_name="points")
-@paginate(PageNumberPagination)
+@paginate(BoundedPagination)
 def list_points(request: HttpRequest, filters: EntryFilter = Query(...)):  # noqa: B008
     """List entries in scope for leaders, discipline inspectors and administrators."""
     user = staff_user(request)
@@ -136,7 +138,9 @@ def list_points(request: HttpRequest, filters: EntryFilter = Query(...)):  # noq
         raise HttpError(403, _("Only leaders, discipline inspectors and administrators see other "
                                "people's points; use /api/v1/points/mine/ for your own."))
     found = cast(PointEntryQuerySet, scoped(entries(), user))
-    if filters.person:
+    if filters.person is not None:
+        if not 1 <= filters.person <= MAX_ID:
+            raise HttpError(400, PERSON_ID_RANGE % {"value": filters.person})
         found = found.filter(person_id=filters.person)
     if filters.unit:
         found = found.filter(person__unit__path__startswith=unit_in_scope(user, filters.unit).path)

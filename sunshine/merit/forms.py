@@ -9,6 +9,12 @@ from django.utils.translation import gettext_lazy
 from sunshine.duties.periods import Period, parse_period, quarter_of
 from sunshine.organisation.models import Region, Unit
 
+# The largest BigAutoField id. A filter checks its id against this range before
+# querying, because SQLite raises OverflowError on a larger integer.
+MAX_ID = 2**63 - 1
+PERSON_ID_RANGE = gettext_lazy("Person id %(value)s is out of range; use the id of a person "
+                               "from the ledger or the ranking")
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -69,7 +75,9 @@ class ScopeForm(forms.Form):
 
 class LedgerFilterForm(ScopeForm):
     person = forms.IntegerField(label=gettext_lazy("person"), required=False, min_value=1,
-                                widget=forms.HiddenInput)
+                                max_value=MAX_ID, widget=forms.HiddenInput,
+                                error_messages={"min_value": PERSON_ID_RANGE,
+                                                "max_value": PERSON_ID_RANGE})
 
     def clean_period(self) -> Period | None:  # type: ignore[override]
         text = self.cleaned_data["period"].strip()
