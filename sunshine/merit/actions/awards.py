@@ -4,7 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,11 +77,30 @@ def record_quota_approval(actor: Any, unit: Unit, *, year: int,
     if not document_number:
         raise ValidationError(_("Enter the number of the document that approves the higher "
                                 "share"), code="document_missing")
-    if QuotaApproval.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError(_("An approval for %(unit)s in %(year)s is already recorded") % {
-            "unit": unit, "year": year}, code="approval_exists")
     approval = QuotaApproval(unit=unit, year=year, document_number=document_number,
                              recorded_by=actor, recorded_at=timezone.now())
-    with transaction.atomic():
-        create_row(actor, approval, action="record_quota_approval")
+    # The unique constraint decides between two leaders who record at the same
+    # moment, because a check before the insert lets both through. The savepoint
+    # keeps the caller's transaction usable for reading the approval that won.
+    try:
+        with transaction.atomic():
+            create_row(actor, approval, action="record_quota_approval")
+    except IntegrityError:
+        raise_approval_exists(unit, year)
+        raise
     return approval
+
+
+def raise_approval_exists(unit: Unit, year: int) -> None:
+    """Raise ValidationError naming the approval of ``unit`` and ``year``, if one is recorded."""
+    existing = (QuotaApproval.objects.select_related("recorded_by")
+                .filter(unit=unit, year=year).first())
+    if existing is None:
+        return
+    raise ValidationError(
+        _("An approval for %(unit)s in %(year)s is already recorded: document %(document)s, "
+          "recorded by %(user)s at %(time)s") % {
+            "unit": unit, "year": year, "document": existing.document_number,
+            "user": existing.recorded_by.get_username(),
+            "time": timezone.localtime(existing.recorded_at).strftime("%Y-%m-%d %H:%M")},
+        code="approval_exists")
