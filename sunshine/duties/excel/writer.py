@@ -36,6 +36,7 @@ from sunshine.duties.excel.schema import (
 )
 from sunshine.duties.models import Directive, DutyStep, Task
 from sunshine.funds.ledger.schema import YES_NO_BY_VALUE, YES_NO_LABELS
+from sunshine.lib.formula_text import formulas_as_text
 from sunshine.organisation.models import Person
 
 LAST_ROW = 1_048_576
@@ -140,7 +141,7 @@ def drop_down(column: Column) -> DataValidation | None:
 def append(sheet, rows: Iterator[list]) -> int:
     count = 0
     for row in rows:
-        sheet.append(row)
+        sheet.append(formulas_as_text(sheet, row))
         count += 1
     return count
 

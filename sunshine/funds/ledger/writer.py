@@ -38,6 +38,7 @@ from sunshine.funds.ledger.schema import (
     SheetSpec,
 )
 from sunshine.funds.models import CNY, Allocation, Disbursement, FundSource, Project
+from sunshine.lib.formula_text import formulas_as_text
 
 LAST_ROW = 1_048_576  # the last row of an .xlsx sheet
 AMOUNT_FORMAT = "#,##0.00"
@@ -167,19 +168,9 @@ def _append(sheet, spec: SheetSpec, rows: Iterator[list]) -> int:
                 cell = WriteOnlyCell(sheet, value=row[position])
                 cell.number_format = AMOUNT_FORMAT
                 row[position] = cell
-        for position, value in enumerate(row):
-            if isinstance(value, str) and value.startswith("="):
-                row[position] = _text_cell(sheet, value)
-        sheet.append(row)
+        sheet.append(formulas_as_text(sheet, row))
         count += 1
     return count
-
-
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
-    """Keep text that starts with "=" as text; openpyxl would otherwise write a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 def _project_rows(projects: QuerySet) -> Iterator[list]:
