@@ -16,9 +16,10 @@ from sunshine.audit.verify import verify
 from sunshine.duties.models import Task
 from sunshine.notify.models import Notification
 from sunshine.organisation import actions as org_actions
+from sunshine.organisation.models import Assignment, Role
 from sunshine.organisation.tokens import issue_token
 from tests.assessment_data import JPEG, leader_a_fixture, perform, plan  # noqa: F401
-from tests.conftest import region
+from tests.conftest import make_staff, region
 from tests.duties_data import make_person, upload
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,97 @@ def test_superuser_in_target_chain_sees_nothing(check, unit_a, django_user_model
         reverse("assessment:spot_check_detail", args=[check.pk])).status_code == 404
 
 
+@pytest.fixture
+def township_check(inspector_a, township_unit, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return plan(inspector_a, township_unit, title="海门街道暗访")
+
+
+@pytest.fixture
+def above_target(django_user_model, unit_a, leader_a):
+    """A superuser administering the county government and its leader, both above the township."""
+    boss = django_user_model.objects.create_superuser("county_boss", password="x-Pass-9271")
+    Assignment.objects.create(user=boss, role=Role.ADMINISTRATOR, unit=unit_a)
+    return [boss, leader_a]
+
+
+def test_planned_check_hidden_above_target_pages(township_check, above_target):
+    for user in above_target:
+        client = client_for(user)
+        listing = client.get(reverse("assessment:spot_check_list"))
+        detail = client.get(reverse("assessment:spot_check_detail", args=[township_check.pk]))
+
+        assert listing.status_code == 200, user
+        assert township_check.title not in listing.content.decode(), user
+        assert detail.status_code == 404, user
+
+
+def test_planned_check_hidden_above_target_api(township_check, above_target):
+    for user in above_target:
+        listing = api_get(user, "/api/v1/assessment/spot-checks/")
+        detail = api_get(user, f"/api/v1/assessment/spot-checks/{township_check.pk}/")
+
+        assert listing.status_code == 200, user
+        assert township_check.pk not in [row["id"] for row in listing.json()["items"]], user
+        assert detail.status_code == 404, user
+
+
+def test_planned_check_hidden_above_target_admin(township_check, above_target):
+    for user in above_target:
+        client = admin_client(user)
+        listing = client.get(reverse("admin:assessment_spotcheck_changelist"))
+        search = client.get(reverse("admin:assessment_spotcheck_changelist"),
+                            {"q": township_check.title})
+        change_url = reverse("admin:assessment_spotcheck_change", args=[township_check.pk])
+        detail = client.get(change_url)
+
+        assert township_check.title not in listing.content.decode(), user
+        assert search.status_code == 200, user
+        assert change_url not in search.content.decode(), user
+        assert detail.status_code in (302, 404), user
+
+
+def test_planned_check_sends_nothing_above_target(township_check, above_target):
+    for user in above_target:
+        inbox = client_for(user).get(reverse("notify:inbox"))
+
+        assert Notification.objects.filter(recipient=user).count() == 0, user
+        assert township_check.title not in inbox.content.decode(), user
+
+
+def test_superuser_sees_check_outside_own_line(inspector_a, above_target):
+    other = org_actions.create_unit(None, name="章安街道办事处", kind="government",
+                                    region=region("331002001"))
+    outside = plan(inspector_a, other, title="章安街道暗访")
+    boss = above_target[0]
+
+    detail = client_for(boss).get(reverse("assessment:spot_check_detail", args=[outside.pk]))
+
+    assert detail.status_code == 200
+
+
+def test_performed_check_visible_above_target(township_check, inspector_a, above_target):
+    perform(inspector_a, township_check)
+
+    for user in above_target:
+        detail = client_for(user).get(
+            reverse("assessment:spot_check_detail", args=[township_check.pk]))
+
+        assert detail.status_code == 200, user
+
+
+def test_inspector_above_target_cannot_plan(django_user_model, unit_a, township_unit,
+                                            inspector_a):
+    county_inspector = make_staff(django_user_model, "county_inspector", Role.INSPECTOR, unit_a)
+
+    with pytest.raises(PermissionDenied):
+        plan(county_inspector, township_unit)
+    with pytest.raises(ValidationError) as raised:
+        plan(inspector_a, township_unit, inspectors=[inspector_a, county_inspector])
+
+    assert raised.value.code == "inspector_invalid"
+
+
 def test_inspector_sees_planned_check(check, inspector_a):
     response = client_for(inspector_a).get(reverse("assessment:spot_check_list"))
 
@@ -108,7 +200,6 @@ def test_inspector_sees_planned_check(check, inspector_a):
 
 
 def test_other_county_inspector_sees_nothing(check, django_user_model, unit_b):
-    from tests.conftest import make_staff
     commission = org_actions.create_unit(None, name="黄岩区纪委监委", kind="commission",
                                          region=region("331003"))
     other = make_staff(django_user_model, "inspector_b", "inspector", commission)

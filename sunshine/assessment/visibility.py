@@ -42,11 +42,24 @@ def inspector_scope(user: Any) -> Scope:
     return Scope(region_paths=tuple(sorted(set(paths))))
 
 
-def chain_unit_ids(user: Any) -> set[int]:
-    """Return the ids of the user's units (assignments and person record) and all units above."""
+def own_unit_paths(user: Any) -> list[str]:
+    """Return the tree paths of the user's units: their assignments and their person record."""
     paths = list(Assignment.objects.filter(user=user).values_list("unit__path", flat=True))
     paths += Person.objects.filter(user=user).values_list("unit__path", flat=True)
-    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    return sorted(set(paths))
+
+
+def works_in_or_above(user: Any, unit: Unit) -> bool:
+    """Return whether ``user`` works in ``unit`` or in a unit above it in the same tree."""
+    return any(unit.path.startswith(path) for path in own_unit_paths(user))
+
+
+def own_line_condition(user: Any) -> Q:
+    """Return the filter for checks whose target is one of the user's units or lies below one."""
+    condition = Q(pk__in=[])
+    for path in own_unit_paths(user):
+        condition |= Q(target_unit__path__startswith=path)
+    return condition
 
 
 def named_condition(user: Any) -> Q:
@@ -60,11 +73,11 @@ def visible_spot_checks(user: Any) -> QuerySet:
         return checks.none()
 
     named = Q(pk__in=SpotCheck.objects.filter(named_condition(user)).values("pk"))
-    in_chain = Q(target_unit_id__in=chain_unit_ids(user))
+    in_line = own_line_condition(user)
     if user.is_superuser:
-        unperformed = ~in_chain | named
+        unperformed = ~in_line | named
     else:
-        unperformed = (inspector_scope(user).condition(SpotCheck) & ~in_chain) | named
+        unperformed = (inspector_scope(user).condition(SpotCheck) & ~in_line) | named
     general = scope_for(user)
     performed = Q() if general.everything else general.condition(SpotCheck)
     if not user.is_superuser:
@@ -88,8 +101,8 @@ def may_see(user: Any, check: SpotCheck) -> bool:
 
 
 def may_plan(user: Any, unit: Unit) -> bool:
-    """Return whether ``user`` is an inspector (or a superuser) outside ``unit``'s chain who covers it."""
-    if not _active(user) or unit.pk in chain_unit_ids(user):
+    """Return whether ``user`` is an inspector (or a superuser) who covers ``unit`` from outside its line."""
+    if not _active(user) or works_in_or_above(user, unit):
         return False
     return user.is_superuser or inspector_scope(user).contains_region(unit.region)
 

@@ -86,8 +86,7 @@ def check_inspectors(inspectors: Sequence[Any], unit: Unit) -> list[Any]:
                               code="inspectors_missing")
     for user in team:
         roles = set(user.assignments.values_list("role", flat=True))
-        if not roles & {Role.INSPECTOR, Role.EVALUATOR} or unit.pk in visibility.chain_unit_ids(
-                user):
+        if not roles & {Role.INSPECTOR, Role.EVALUATOR} or visibility.works_in_or_above(user, unit):
             raise ValidationError(
                 _("“%(user)s” cannot go on this check: members must be discipline inspectors or "
                   "evaluators who do not work in “%(unit)s” or a unit above it")
