@@ -19,12 +19,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
 
 from sunshine.api.auth import InvalidToken, OptionalBearer
+from sunshine.api.pagination import MAX_PAGE, BoundedPagination
 from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
 from sunshine.funds.models import Project, ProjectQuerySet
 from sunshine.organisation.scoping import scoped
@@ -55,18 +56,6 @@ integrations.
 * **Language**: `?lang=zh-hans` or `?lang=en`, else the Accept-Language header.
 * **Errors** are `{"detail": "..."}` with status 400, 401, 404 or 405.
 """
-
-
-# Far beyond any real listing, and small enough for an SQL OFFSET on every backend.
-MAX_PAGE = 100_000
-
-
-class BoundedPagination(PageNumberPagination):
-    """Page-number pagination that rejects absurd page numbers with 400 instead of a 500."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
 
 
 class Utf8JSONRenderer(JSONRenderer):

@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from sunshine.api.pagination import BoundedPagination
 from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.duties import actions
@@ -179,7 +180,7 @@ def rejected(error: ValidationError | PermissionDenied) -> HttpError:
 
 @router.get("/tasks/", response={200: list[TaskOut], 400: ErrorOut, 401: ErrorOut},
             url_name="tasks")
-@paginate(PageNumberPagination)
+@paginate(BoundedPagination)
 def list_tasks(request: HttpRequest, filters: TaskFilter = Query(...)):  # noqa: B008
     """List the tasks inside the token user's scope, by deadline."""
     user = staff_user(request)

@@ -28,8 +28,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from sunshine.api.pagination import BoundedPagination
 from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.lib.client_address import client_ip
@@ -362,7 +363,7 @@ class PetitionFilter(Schema):
 
 @router.get("/petitions/", response={200: list[PetitionSummary], 400: ErrorOut, 401: ErrorOut},
             url_name="petitions")
-@paginate(PageNumberPagination)
+@paginate(BoundedPagination)
 def list_petitions(request: HttpRequest, filters: PetitionFilter = Query(...)):  # noqa: B008
     """List the petitions the token's user may see, newest first."""
     user = staff_user(request)
