@@ -4,6 +4,10 @@ A reversal copies the rule version, quarter and day of the entry it
 cancels with the points negated, so every total that included the entry
 nets to zero without it. An entry is cancelled once, by a reversal or an
 exemption offset; the database enforces this with a unique ``reverses``.
+
+Cancelling an entry that has an open appeal closes the appeal as upheld,
+because the cadre got what the appeal asked for. Otherwise the appeal
+would stay open with only a rejection left to decide.
 """
 
 import logging
@@ -14,8 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunshine.audit.actions import create_row
-from sunshine.merit.models import EntryKind, PointEntry
+from sunshine.audit.actions import create_row, update_row
+from sunshine.merit.models import Appeal, AppealStatus, EntryKind, PointEntry
 from sunshine.merit.permissions import is_reviewer_for
 from sunshine.organisation.models import Person
 
@@ -47,8 +51,27 @@ def cancel_entry(actor: Any, entry: PointEntry, *, kind: str, reason: str,
             created_at=timezone.now(),
         )
         create_row(actor, correction, action=kind)
+        close_open_appeal(actor, correction)
+        # NOTE: a pending exemption of the entry stays pending, and only its rejection
+        # remains possible; it needs a status for "closed by a correction" to close it.
     logger.info("point entry %s cancelled by entry %s (%s)", entry.pk, correction.pk, kind)
     return correction
+
+
+def close_open_appeal(actor: Any, correction: PointEntry) -> None:
+    """Mark the open appeal on the cancelled entry as upheld by ``correction``.
+
+    The appeal whose own decision posted ``correction`` is left to that decision.
+    """
+    appeal = (Appeal.objects.select_for_update()
+              .filter(entry_id=correction.reverses_id, status=AppealStatus.OPEN).first())
+    if appeal is None or correction.cause == appeal:
+        return
+    update_row(actor, appeal, {"status": AppealStatus.UPHELD, "decided_by": actor,
+                               "decided_at": correction.created_at,
+                               "decision_reason": correction.reason, "reversal": correction},
+               expected_version=None)
+    logger.info("appeal %s closed by entry %s", appeal.pk, correction.pk)
 
 
 def check_cancellable(entry: PointEntry) -> None:

@@ -1,6 +1,7 @@
 """Exemptions (容错纠错) and appeals against ledger entries, each decided by a reviewer."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +108,11 @@ class Appeal(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.status}"
+
+    @property
+    def closed_by_correction(self) -> bool:
+        """Whether a reversal or exemption offset made outside this appeal closed it."""
+        if self.reversal is None:
+            return False
+        own_type = ContentType.objects.get_for_model(Appeal)
+        return (self.reversal.cause_type_id, self.reversal.cause_id) != (own_type.pk, self.pk)

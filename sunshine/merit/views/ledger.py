@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sunshine.duties.views.common import paginate, render_page, run_action, staff_only
 from sunshine.merit import actions
 from sunshine.merit.forms import ExemptionForm, LedgerFilterForm, ReasonForm
-from sunshine.merit.models import EntryKind, PointEntry
+from sunshine.merit.models import AppealStatus, EntryKind, PointEntry
 from sunshine.merit.permissions import is_person_of, is_reviewer_for
 from sunshine.merit.views.common import readable_entry, require_ledger_reader
 from sunshine.organisation.models import Person
@@ -73,6 +73,7 @@ def show_entry(request: HttpRequest, pk: int, **forms: Any) -> HttpResponse:
         "entry": entry, "own": own, "reviewer": reviewer,
         "correction": PointEntry.objects.filter(reverses=entry).first(),
         "appeals": entry.appeals.select_related("filed_by", "decided_by"),
+        "open_appeal": entry.appeals.filter(status=AppealStatus.OPEN).exists(),
         "exemptions": entry.exemptions.select_related("requested_by", "decided_by"),
         "may_reverse": reviewer and open_posting,
         "may_appeal": own and open_posting,
