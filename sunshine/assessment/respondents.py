@@ -6,19 +6,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from sunshine.lib.crypto import keyed_hash
+from sunshine.lib.phones import phone_digits
 
 # Mainland mobile numbers have 11 digits and start with 13 to 19 (MIIT numbering plan).
-MOBILE = re.compile(r"1[3-9]\d{9}")
-SEPARATORS = re.compile(r"[\s\-()（）]")
+# The class is [0-9] and not \d, because \d also matches the digits of other scripts.
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def normalize_mobile(value: str) -> str:
     """Return a mainland mobile number as 11 digits; raise ValidationError naming the value."""
-    digits = SEPARATORS.sub("", value or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
+    digits = phone_digits(value)
     if not MOBILE.fullmatch(digits):
         raise ValidationError(
             _("Mobile number “%(value)s” is invalid; enter the 11 digits of a mainland mobile "

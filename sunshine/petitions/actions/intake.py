@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_rows
 from sunshine.lib import crypto
+from sunshine.lib.phones import phone_digits
 from sunshine.petitions import deadlines, routing, tracking
 from sunshine.petitions.actions._common import new_event, required_text, today
 from sunshine.petitions.actions.assignment import no_route_error, receipt_changes
@@ -28,16 +29,14 @@ from sunshine.rules.values import get_setting
 logger = logging.getLogger(__name__)
 
 REPEAT_WINDOW_DAYS = "petitions.repeat_window_days"
-PHONE_DIGITS = re.compile(r"^\d{7,15}$")
+PHONE_DIGITS = re.compile(r"^[0-9]{7,15}$")
 RELATED_FIELDS = ["category", "region", "target_unit", "target_person", "target_project",
                   "repeat_of", "assigned_unit", "handler"]
 
 
 def normalize_phone(value: str) -> str:
-    """Return a phone number as digits only, without a leading +86; raise on anything else."""
-    text = re.sub(r"[\s\-()（）]", "", value or "")
-    if text.startswith("+86"):
-        text = text[3:]
+    """Return a phone number as ASCII digits only, without +86 or 0086; raise on anything else."""
+    text = phone_digits(value)
     if text and not PHONE_DIGITS.match(text):
         raise ValidationError(
             _("Phone number “%(value)s” is invalid; enter 7 to 15 digits, for example "
