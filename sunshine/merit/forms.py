@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunshine.duties.periods import Period, parse_period, quarter_of
+from sunshine.merit.text import MAX_TEXT_LENGTH, TEXT_ERRORS
 from sunshine.organisation.models import Region, Unit
 
 # The largest BigAutoField id. A filter checks its id against this range before
@@ -18,7 +19,8 @@ PERSON_ID_RANGE = gettext_lazy("Person id %(value)s is out of range; use the id 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             required=False)
+                             required=False, max_length=MAX_TEXT_LENGTH,
+                             error_messages=TEXT_ERRORS)
 
 
 class DecisionForm(ReasonForm):
@@ -28,7 +30,8 @@ class DecisionForm(ReasonForm):
 
 class ExemptionForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             required=False)
+                             required=False, max_length=MAX_TEXT_LENGTH,
+                             error_messages=TEXT_ERRORS)
     followed_procedure = forms.BooleanField(
         label=gettext_lazy("the decision followed the required procedure"), required=False)
     private_gain = forms.BooleanField(label=gettext_lazy("someone sought private gain"),
@@ -36,6 +39,7 @@ class ExemptionForm(forms.Form):
     prohibited_by_superior = forms.BooleanField(
         label=gettext_lazy("a superior had explicitly prohibited what was done"), required=False)
     correction = forms.CharField(label=gettext_lazy("Correction required"), required=False,
+                                 max_length=MAX_TEXT_LENGTH, error_messages=TEXT_ERRORS,
                                  widget=forms.Textarea(attrs={"rows": 2}))
 
 

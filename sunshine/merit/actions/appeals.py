@@ -12,6 +12,7 @@ from sunshine.audit.actions import create_row, update_row
 from sunshine.merit.actions.corrections import cancel_entry, check_cancellable
 from sunshine.merit.models import Appeal, AppealStatus, EntryKind, PointEntry
 from sunshine.merit.permissions import is_person_of, is_reviewer_for
+from sunshine.merit.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ def file_appeal(actor: Any, entry: PointEntry, *, reason: str) -> Appeal:
     """Record the cadre's dispute of their own posting; one appeal per entry may be open."""
     if not is_person_of(actor, entry.person):
         raise PermissionDenied(_("You may appeal only against your own entries."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Write why you dispute entry #%(id)s; an appeal without a "
                                 "reason cannot be decided") % {"id": entry.pk},
@@ -45,7 +46,7 @@ def decide_appeal(actor: Any, appeal: Appeal, *, uphold: bool, reason: str) -> A
     if appeal.status != AppealStatus.OPEN:
         raise ValidationError(_("This appeal was already %(status)s") % {
             "status": appeal.get_status_display()}, code="already_decided")
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Write the reason for the decision; the cadre is told it"),
                               code="reason_missing")

@@ -12,6 +12,7 @@ from sunshine.audit.actions import create_row, update_row
 from sunshine.merit.models import Award, AwardStatus, QuotaApproval
 from sunshine.merit.permissions import is_person_of, leads, led_unit_over
 from sunshine.merit.posting import AWARD_PIONEER, post_event_points
+from sunshine.merit.text import clean_text
 from sunshine.organisation.models import Person, Unit
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def nominate_award(actor: Any, person: Person, *, reason: str) -> Award:
         raise PermissionDenied(_("Only a leader of %(unit)s or of a unit above it may nominate "
                                  "%(person)s, and nobody nominates themselves.")
                                % {"unit": person.unit, "person": person})
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Write what %(person)s did to earn the award") % {
             "person": person}, code="reason_missing")
@@ -39,7 +40,7 @@ def decide_award(actor: Any, award: Award, *, approve: bool, reason: str = "") -
     """Approve a nomination, posting ``award_pioneer`` points, or reject it with a reason."""
     award = Award.objects.select_related("person__unit", "nominating_unit").get(pk=award.pk)
     check_decidable(actor, award)
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not approve and not reason:
         raise ValidationError(_("Write why the nomination is rejected"), code="reason_missing")
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sunshine.audit.actions import create_row, update_row
 from sunshine.merit.models import Appeal, AppealStatus, EntryKind, PointEntry
 from sunshine.merit.permissions import is_reviewer_for
+from sunshine.merit.text import clean_text
 from sunshine.organisation.models import Person
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def check_cancellable(entry: PointEntry) -> None:
 
 
 def require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Write the reason; a correction without a reason cannot be "
                                 "checked later"), code="reason_missing")

@@ -19,6 +19,7 @@ from sunshine.audit.actions import create_row, update_row
 from sunshine.merit.actions.corrections import cancel_entry, check_cancellable, require_reason
 from sunshine.merit.models import EntryKind, Exemption, ExemptionStatus, PointEntry
 from sunshine.merit.permissions import is_person_of, is_reviewer_for
+from sunshine.merit.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def request_exemption(actor: Any, entry: PointEntry, *, reason: str, followed_pr
     exemption = Exemption(
         entry=entry, reason=reason, followed_procedure=followed_procedure,
         private_gain=private_gain, prohibited_by_superior=prohibited_by_superior,
-        correction=(correction or "").strip(), requested_by=actor, requested_at=timezone.now(),
+        correction=clean_text(correction), requested_by=actor, requested_at=timezone.now(),
     )
     with transaction.atomic():
         create_row(actor, exemption, action="request_exemption")
@@ -64,7 +65,7 @@ def decide_exemption(actor: Any, exemption: Exemption, *, approve: bool,
     exemption = Exemption.objects.select_related("entry__person__unit__region").get(
         pk=exemption.pk)
     check_decidable(actor, exemption)
-    note = (note or "").strip()
+    note = clean_text(note)
     if approve:
         check_checklist(exemption)
     elif not note:

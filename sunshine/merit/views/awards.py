@@ -13,6 +13,7 @@ from sunshine.merit import actions
 from sunshine.merit.forms import DecisionForm
 from sunshine.merit.models import Award, AwardStatus
 from sunshine.merit.permissions import is_person_of, leads
+from sunshine.merit.text import MAX_TEXT_LENGTH, TEXT_ERRORS
 from sunshine.merit.views.common import require_ledger_reader
 from sunshine.organisation.models import Person
 from sunshine.organisation.scoping import get_scoped, scoped
@@ -21,6 +22,7 @@ from sunshine.organisation.scoping import get_scoped, scoped
 class NominationForm(forms.Form):
     person = forms.ModelChoiceField(label=gettext_lazy("person"), queryset=Person.objects.none())
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False,
+                             max_length=MAX_TEXT_LENGTH, error_messages=TEXT_ERRORS,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user=None, **kwargs) -> None:
