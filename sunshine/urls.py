@@ -21,3 +21,6 @@ urlpatterns = [
     path("", include("sunshine.petitions.urls")),
     path("", include("sunshine.portal.urls")),
 ]
+
+# An oversized form body gets a 413 page instead of Django's bare 400.
+handler400 = "sunshine.lib.too_large.bad_request"

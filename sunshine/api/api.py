@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -28,6 +29,7 @@ from sunshine.api.auth import InvalidToken, OptionalBearer
 from sunshine.api.pagination import MAX_PAGE, BoundedPagination
 from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
 from sunshine.funds.models import Project, ProjectQuerySet
+from sunshine.lib.too_large import TOO_LARGE, too_large_message
 from sunshine.organisation.scoping import scoped
 from sunshine.portal import cache as public_cache
 from sunshine.portal.disclosure import REGION_CHAIN, search_projects, timeline_page
@@ -54,7 +56,8 @@ integrations.
   `currency`. **Rates** are decimal strings with four places (`"0.6250"`), or null
   when the divisor is zero.
 * **Language**: `?lang=zh-hans` or `?lang=en`, else the Accept-Language header.
-* **Errors** are `{"detail": "..."}` with status 400, 401, 404 or 405.
+* **Errors** are `{"detail": "..."}` with status 400, 401, 404, 405 or 413 (a body over
+  5 MB).
 """
 
 
@@ -164,6 +167,11 @@ def method_not_allowed(request: HttpRequest, exc: MethodNotAllowed) -> HttpRespo
     response = api.create_response(request, {"detail": message}, status=405)
     response["Allow"] = ", ".join(exc.allowed)
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": too_large_message(request)}, status=TOO_LARGE)
 
 
 @api.exception_handler(Http404)

@@ -1,0 +1,144 @@
+"""Error pages 400, 403, 404, 413 and 500 in Chinese and English, and the 413 API response."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from django.views import defaults
+
+pytestmark = pytest.mark.django_db
+
+OVER_LIMIT = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+LOCK_MESSAGE_ZH = "只有管理员可以锁定或解锁季度。"
+LOCK_MESSAGE_EN = "Only administrators may lock or unlock quarters."
+
+
+def logged_in(user, **options) -> Client:
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def test_403_page_shows_the_chinese_reason(operator_a):
+    response = logged_in(operator_a).get(reverse("duties:quarter_locks"))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert LOCK_MESSAGE_ZH in page
+    assert "无权访问" in page
+    assert '<html lang="zh-hans">' in page
+
+
+def test_403_page_follows_the_english_language(operator_a):
+    client = logged_in(operator_a, HTTP_ACCEPT_LANGUAGE="en")
+
+    response = client.get(reverse("duties:quarter_locks"))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert LOCK_MESSAGE_EN in page
+    assert "Access denied" in page
+
+
+def test_403_page_without_a_message_still_explains(rf):
+    with translation.override("zh-hans"):
+        response = defaults.permission_denied(rf.get("/staff/"), PermissionError())
+
+    assert response.status_code == 403
+    assert "管理员" in response.content.decode()
+
+
+def test_404_page_names_the_address(client):
+    response = client.get("/no-such-page/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in page
+    assert "/no-such-page/" in page
+
+
+def test_404_page_keeps_large_type(client):
+    client.cookies["sunshine_large_type"] = "1"
+
+    page = client.get("/no-such-page/").content.decode()
+
+    assert '<body class="error-page large-type">' in page
+
+
+@pytest.mark.parametrize(("language", "heading"), [
+    ("zh-hans", "服务器出错"), ("en", "Server error")])
+def test_500_page_renders_without_a_request(language, heading):
+    with translation.override(language):
+        response = defaults.server_error(RequestFactory().get("/"))
+
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert heading in page
+    assert "language-switch" not in page
+
+
+@pytest.mark.parametrize(("language", "heading"), [
+    ("zh-hans", "请求无法处理"), ("en", "Bad request")])
+def test_400_page_renders_without_a_request(language, heading):
+    with translation.override(language):
+        response = defaults.bad_request(RequestFactory().get("/"), ValueError("secret detail"))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert heading in page
+    assert "secret detail" not in page
+
+
+def test_oversized_form_gets_the_413_page():
+    client = Client(raise_request_exception=False)
+
+    response = client.post(reverse("petitions:report_new"), {"text": "字" * OVER_LIMIT})
+
+    page = response.content.decode()
+    assert response.status_code == 413
+    assert "请求过大" in page
+    assert "5.0" in page
+
+
+def test_oversized_form_checked_for_csrf_gets_413():
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.get(reverse("petitions:report_new"))  # sets the CSRF cookie
+    body = "text=" + "a" * OVER_LIMIT
+
+    response = client.post(reverse("petitions:report_new"), body,
+                           content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 413
+
+
+def oversized_report() -> str:
+    return json.dumps({"kind": "report", "category": "other", "region": "331002",
+                       "text": "a" * OVER_LIMIT})
+
+
+def test_oversized_api_body_gets_413_in_chinese():
+    client = Client(raise_request_exception=False)
+
+    body = oversized_report()
+
+    response = client.post("/api/v1/reports/", body, content_type="application/json")
+
+    assert response.status_code == 413
+    detail = response.json()["detail"]
+    assert f"请求正文有 {len(body.encode())} 字节" in detail
+    assert str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) in detail
+    assert "Traceback" not in response.content.decode()
+
+
+def test_oversized_api_body_gets_413_in_english():
+    client = Client(raise_request_exception=False)
+
+    body = oversized_report()
+
+    response = client.post("/api/v1/reports/?lang=en", body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert f"The request body has {len(body.encode())} bytes" in response.json()["detail"]
