@@ -5,11 +5,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sunshine.duties.periods import recent_quarters
-from sunshine.duties.views.common import run_action, staff_only
+from sunshine.duties.views.common import paginate, run_action, staff_only
 from sunshine.duties.views.rates import home_region
 from sunshine.merit import actions
 from sunshine.merit.forms import PromotionForm, QuotaForm, ScopeForm
@@ -43,8 +44,11 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         return render(request, "merit/rankings.html", {"form": form}, status=400)
     target = chosen_scope(request.user, form.cleaned_data)
     period = form.cleaned_data["period"]
+    ranking = rankings(period, target)
     context = {
-        "form": form, "ranking": rankings(period, target), "period": period,
+        "form": form, "ranking": ranking, "period": period,
+        "page": paginate(request, ranking.rows),  # type: ignore[arg-type]
+        "query": urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page"]),
         "target": target, "is_unit": isinstance(target, Unit),
         "groups": [] if isinstance(target, Unit) else unit_groups(target, period),
         "drill_down": is_ledger_reader(request.user),
