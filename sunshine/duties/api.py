@@ -133,7 +133,7 @@ class ReportOut(Schema):
         return report.evidence.count()
 
 
-class ReportIn(Schema):
+class ProgressReportIn(Schema):
     percent: int = Field(description="Progress reached, 0 to 100.")
     text: str = Field(description="What was done.")
     as_of: datetime.date | None = Field(None, description="Day the progress was reached; "
@@ -217,7 +217,7 @@ def task_reports(request: HttpRequest, task_id: int):
 @router.post("/tasks/{task_id}/progress-reports/",
              response={201: ReportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
                        404: ErrorOut})
-def submit_report(request: HttpRequest, task_id: int, body: ReportIn):
+def submit_report(request: HttpRequest, task_id: int, body: ProgressReportIn):
     """Submit a progress report for a leader of the lead unit to approve."""
     user = staff_user(request)
     task = get_task(user, task_id)

@@ -73,7 +73,7 @@ SECRET_HEADER = "X-Tracking-Secret"  # noqa: S105 - a header name, not a secret
 ISO_DATE = "ISO 8601 date, e.g. 2026-03-17."
 
 
-class ReportIn(Schema):
+class CitizenReportIn(Schema):
     kind: str = Field("", description="suggestion (建议意见), accusation (检举控告) or request "
                                       "(申诉求决).")
     category: str = Field("", description="Code of a public category.")
@@ -250,7 +250,7 @@ def reply_items(petition: Petition) -> list[dict[str, Any]]:
     } for r in petition.replies.order_by("delivered_on", "id")]
 
 
-def form_data(body: ReportIn) -> QueryDict:
+def form_data(body: CitizenReportIn) -> QueryDict:
     data = QueryDict(mutable=True)
     data.update({
         "kind": body.kind, "category": body.category, "region": body.region,
@@ -273,7 +273,7 @@ def invalid_report(form: ReportForm) -> dict[str, Any]:
 
 @router.post("/reports/", response={201: ReceiptOut, 400: ReportErrorOut, 429: ErrorOut},
              url_name="report_create")
-def create_report(request: HttpRequest, body: ReportIn):
+def create_report(request: HttpRequest, body: CitizenReportIn):
     """File a report or petition. Without a token the reporter is anonymous to the API."""
     user = request.auth  # type: ignore[attr-defined]
     actor = user if user.is_authenticated else None
