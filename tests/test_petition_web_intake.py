@@ -230,7 +230,7 @@ def test_it_rejects_an_unknown_project_code(client, categories):
     ("photo.jpg", JPEG, "image/jpeg", "jpg"),
     ("scan.png", PNG, "image/png", "png"),
     ("letter.pdf", PDF, "application/pdf", "pdf"),
-    ("letter.jpg", PDF, "application/pdf", "pdf"),
+    ("IMG_0001.JPEG", JPEG, "image/jpeg", "jpg"),
 ])
 def test_it_stores_evidence_by_its_content(client, categories, name, content, content_type,
                                            extension):
@@ -245,6 +245,24 @@ def test_it_stores_evidence_by_its_content(client, categories, name, content, co
     with default_storage.open(evidence.stored_name, "rb") as stored:
         assert stored.read() == content
     assert verify() == []
+
+
+@pytest.mark.parametrize(("name", "content", "extension"), [
+    ("a.jpg.exe", JPEG, "exe"),
+    ("letter.jpg", PDF, "jpg"),
+    ("scan.png", JPEG, "png"),
+    ("photo.html", JPEG, "html"),
+])
+def test_it_rejects_a_disguised_name(client, categories, name, content, extension):
+    response = client.post(URL, {**report_form(), "evidence": [upload(name, content)]})
+
+    text = page(response)
+    assert response.status_code == 400
+    assert name in text
+    assert f".{extension}" in text
+    assert "伪装" in text
+    assert not Petition.all_objects.exists()
+    assert not Evidence.objects.exists()
 
 
 def test_it_rejects_a_disguised_program(client, categories):

@@ -155,11 +155,12 @@ def check_file(upload: Any, *, region=None) -> FileType:
               "says; attach %(types)s files")
             % {"name": name, "kind": kind, "types": allowed_labels(region)},
             code="file_type")
-    _check_name(name, found)
+    check_name(name, found)
     return found
 
 
-def _check_name(name: str, found: FileType) -> None:
+def check_name(name: str, found: FileType) -> None:
+    """Reject a dangerous extension, or one that claims another accepted type than the content."""
     extension = extension_of(name)
     claimed = next((t for t in TYPES.values() if extension in t.extensions), None)
     if extension in DANGEROUS_EXTENSIONS or (claimed is not None and claimed != found):

@@ -1,15 +1,15 @@
 """Attaching evidence files to a petition, with the type checked from the content.
 
-A file's type is read from its first bytes (its magic number), never from
-its name or the browser's declared type, so a program renamed to
-``photo.jpg`` is rejected. Accepted are JPEG, PNG and PDF, up to the
-size and count in the versioned settings ``petitions.evidence_max_bytes``
-and ``petitions.evidence_max_files``.
+The type is read from the file's content by the progress-report checker
+``sunshine.duties.evidence``, never from its name or the browser's declared
+type, so a program renamed to ``photo.jpg`` is rejected. The same checker
+rejects a disguised name such as ``a.jpg.exe``. Accepted are JPEG, PNG and
+PDF, up to the size and count in the versioned settings
+``petitions.evidence_max_bytes`` and ``petitions.evidence_max_files``.
 """
 
 import logging
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row
+from sunshine.duties import evidence
+from sunshine.duties.evidence import FileType
 from sunshine.lib.crypto import sm3_hex
 from sunshine.petitions.models import Evidence, Petition
 from sunshine.rules.values import get_setting
@@ -32,41 +34,11 @@ MAX_FILES = "petitions.evidence_max_files"
 NAME_LENGTH = 200
 
 
-@dataclass(frozen=True)
-class FileType:
-    content_type: str
-    extension: str
-    label: str
-    magic: bytes
-
-
-# Signatures: JPEG (ISO/IEC 10918-1 SOI marker and the next marker's
-# first byte), PNG (ISO/IEC 15948 section 5.2), PDF (ISO 32000-1 section 7.5.2).
-FILE_TYPES = (
-    FileType("image/jpeg", "jpg", "JPEG", b"\xff\xd8\xff"),
-    FileType("image/png", "png", "PNG", b"\x89PNG\r\n\x1a\n"),
-    FileType("application/pdf", "pdf", "PDF", b"%PDF-"),
-)
-HEAD_BYTES = max(len(t.magic) for t in FILE_TYPES)
-
-
-def detect_type(head: bytes) -> FileType | None:
-    """Return the accepted type whose signature starts ``head``, or None."""
-    for file_type in FILE_TYPES:
-        if head.startswith(file_type.magic):
-            return file_type
-    return None
+ACCEPTED_TYPES = ("jpeg", "png", "pdf")
 
 
 def accepted_labels() -> str:
-    return ", ".join(t.label for t in FILE_TYPES)
-
-
-def _read_head(upload: Any) -> bytes:
-    upload.seek(0)
-    head = upload.read(HEAD_BYTES)
-    upload.seek(0)
-    return head
+    return ", ".join(str(evidence.TYPES[code].label) for code in ACCEPTED_TYPES)
 
 
 def check_file(upload: Any, *, region=None) -> FileType:
@@ -87,14 +59,15 @@ def check_file(upload: Any, *, region=None) -> FileType:
             % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="file_too_large",
         )
-    found = detect_type(_read_head(upload))
-    if found is None:
+    found = evidence.detect(upload)
+    if found is None or found.code not in ACCEPTED_TYPES:
         raise ValidationError(
             _("File “%(name)s” is not a %(types)s file, whatever its name says; only photos "
               "and documents of these types are accepted.")
             % {"name": name, "types": accepted_labels()},
             code="file_type",
         )
+    evidence.check_name(name, found)
     return found
 
 
