@@ -30,17 +30,17 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def survey(operator_a, unit_a):
+def survey(city_admin, unit_a):
     if not Region.objects.exists():
         call_command("load_regions", verbosity=0)
-    template = actions.create_template(operator_a, name="便民服务满意度", region=unit_a.region,
+    template = actions.create_template(city_admin, name="便民服务满意度", region=unit_a.region,
                                        questions=[
         {"kind": "choice", "text": "您对办事服务总体满意吗", "choices": [
             {"label": "满意", "score": 100}, {"label": "不满意", "score": 0}]},
         {"kind": "rating", "text": "办事效率打分"},
     ])
     today = timezone.localdate()
-    return actions.create_survey(operator_a, template=template, unit=unit_a, quarter=
+    return actions.create_survey(city_admin, template=template, unit=unit_a, quarter=
                                  f"{today.year}Q{(today.month - 1) // 3 + 1}",
                                  opens_on=today - datetime.timedelta(days=1),
                                  closes_on=today + datetime.timedelta(days=7))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sunshine.assessment import actions
 from sunshine.assessment.models import AssessmentWeights, Deduction, Evaluation, SurveyTemplate
+from sunshine.duties.periods import quarter_of
 from tests.assessment_data import evaluator_fixture, perform, plan  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +22,14 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def survey(operator_a, unit_a):
-    template = actions.create_template(operator_a, name="满意度", region=unit_a.region,
+def survey(city_admin, unit_a):
+    template = actions.create_template(city_admin, name="满意度", region=unit_a.region,
                                        questions=[{"kind": "rating", "text": "评分"},
                                                   {"kind": "text", "text": "建议",
                                                    "required": False}])
     today = timezone.localdate()
-    return actions.create_survey(operator_a, template=template, unit=unit_a, quarter="2026Q1",
-                                 opens_on=today, closes_on=today)
+    return actions.create_survey(city_admin, template=template, unit=unit_a,
+                                 quarter=quarter_of(today).key, opens_on=today, closes_on=today)
 
 
 @pytest.mark.parametrize("name", ["score_list", "weights_list", "evaluation_list",

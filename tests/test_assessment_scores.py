@@ -67,12 +67,12 @@ def test_defaults_without_rows(db):
     assert weights_for(region("331002"), Q1.end).row is None
 
 
-def satisfied_survey(operator_a, unit, scores):
-    template = actions.create_template(operator_a, name="满意度", region=unit.region, questions=[
+def satisfied_survey(surveyor, unit, scores):
+    template = actions.create_template(surveyor, name="满意度", region=unit.region, questions=[
         {"kind": "choice", "text": "满意吗", "choices": [
             {"label": "满意", "score": 100}, {"label": "一般", "score": 70},
             {"label": "不满意", "score": 0}]}])
-    survey = actions.create_survey(operator_a, template=template, unit=unit, quarter="2026Q1",
+    survey = actions.create_survey(surveyor, template=template, unit=unit, quarter="2026Q1",
                                    opens_on=datetime.date(2026, 3, 1),
                                    closes_on=datetime.date(2026, 3, 31))
     question = template.questions.get()
@@ -83,9 +83,9 @@ def satisfied_survey(operator_a, unit, scores):
 
 
 @pytest.fixture
-def inputs(operator_a, unit_a, evaluator, inspector_a, django_user_model):
+def inputs(operator_a, unit_a, evaluator, inspector_a, city_admin, django_user_model):
     """Satisfaction 85, execution 50%, evaluation 70, spot check 90, no deduction."""
-    satisfied_survey(operator_a, unit_a, [0, 1])  # 100 and 70
+    satisfied_survey(city_admin, unit_a, [0, 1])  # 100 and 70
     directive = make_directive(operator_a, unit_a)
     done = make_task(operator_a, directive, "1", weight="50",
                      deadline=datetime.date(2026, 3, 10))

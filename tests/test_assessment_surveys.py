@@ -14,6 +14,12 @@ from sunshine.assessment import actions
 from sunshine.assessment.models import SurveyAnswer, SurveyResponse
 from sunshine.assessment.respondents import respondent_hash
 from sunshine.audit.models import AuditEntry
+from sunshine.duties.periods import quarter_of
+from sunshine.organisation import actions as org_actions
+from sunshine.organisation.models import Assignment, Role
+from sunshine.rules.models import Setting
+from sunshine.rules.values import settings_changed
+from tests.conftest import make_staff, region
 
 pytestmark = pytest.mark.django_db
 PHONE = "138 1234 5678"
@@ -28,11 +34,17 @@ QUESTIONS = [
 
 
 @pytest.fixture
-def survey(operator_a, unit_a):
-    template = actions.create_template(operator_a, name="群众满意度调查", region=unit_a.region,
-                                       questions=QUESTIONS)
+def template(city_admin, unit_a):
+    return actions.create_template(city_admin, name="群众满意度调查", region=unit_a.region,
+                                   questions=QUESTIONS)
+
+
+@pytest.fixture
+def survey(city_admin, template, unit_a):
+    """A survey of ``unit_a`` for the current quarter, run by the city administrator."""
     today = timezone.localdate()
-    return actions.create_survey(operator_a, template=template, unit=unit_a, quarter="2026Q1",
+    return actions.create_survey(city_admin, template=template, unit=unit_a,
+                                 quarter=quarter_of(today).key,
                                  opens_on=today - datetime.timedelta(days=1),
                                  closes_on=today + datetime.timedelta(days=30))
 
@@ -56,6 +68,29 @@ def test_second_response_same_phone_refused(survey):
         actions.submit_response(survey, mobile="+86 138-1234-5678", answers=answers(survey, 2))
 
     assert "已经" in str(raised.value.messages[0]) or "already" in raised.value.messages[0]
+    assert SurveyResponse.objects.count() == 1
+
+
+@pytest.mark.parametrize("mobile", ["13８12345678", "１３８１２３４５６７８", "＋86 138 1234 5678"])
+def test_full_width_phone_is_same_respondent(survey, mobile):
+    actions.submit_response(survey, mobile=DIGITS, answers=answers(survey))
+
+    with pytest.raises(actions.DuplicateResponse):
+        actions.submit_response(survey, mobile=mobile, answers=answers(survey, 2))
+
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_public_page_rejects_full_width_repeat(survey):
+    url = reverse("assessment_public:survey", args=[survey.code])
+    choice_q, rating_q, _text_q = survey.template.questions.order_by("number")
+    data = {f"q{choice_q.pk}": "0", f"q{rating_q.pk}": "5"}
+
+    first = Client().post(url, {**data, "mobile": DIGITS})
+    second = Client().post(url, {**data, "mobile": "13８12345678"})
+
+    assert first.status_code == 200
+    assert second.status_code == 409
     assert SurveyResponse.objects.count() == 1
 
 
@@ -95,9 +130,9 @@ def test_answer_outside_options_rejected(survey):
     assert raised.value.code == "answer_invalid"
 
 
-def test_closed_survey_refuses_answers(survey, operator_a):
-    closed = actions.create_survey(operator_a, template=survey.template, unit=survey.unit,
-                                   quarter="2026Q1", opens_on=datetime.date(2025, 1, 1),
+def test_closed_survey_refuses_answers(survey, city_admin):
+    closed = actions.create_survey(city_admin, template=survey.template, unit=survey.unit,
+                                   quarter="2025Q1", opens_on=datetime.date(2025, 1, 1),
                                    closes_on=datetime.date(2025, 1, 31))
 
     with pytest.raises(ValidationError) as raised:
@@ -141,3 +176,86 @@ def test_template_needs_two_options(operator_a, unit_a):
             {"kind": "choice", "text": "满意吗", "choices": [{"label": "是", "score": 100}]}])
 
     assert raised.value.code == "question_choices"
+
+
+def survey_dates(template, actor, unit, quarter, opens_on, closes_on):
+    return actions.create_survey(actor, template=template, unit=unit, quarter=quarter,
+                                 opens_on=opens_on, closes_on=closes_on)
+
+
+def test_unit_cannot_survey_itself(template, operator_a, unit_a):
+    with pytest.raises(ValidationError) as raised:
+        survey_dates(template, operator_a, unit_a, "2026Q4", datetime.date(2026, 10, 1),
+                     datetime.date(2026, 12, 31))
+
+    assert raised.value.code == "surveyor_in_unit"
+    assert "椒江区人民政府" in raised.value.messages[0]
+
+
+def test_unit_inside_cannot_survey_parent(template, township_unit, unit_a, django_user_model):
+    office = org_actions.create_unit(None, name="椒江区考核办", kind="government",
+                                     region=region("331002"))
+    clerk = make_staff(django_user_model, "clerk", Role.OPERATOR, office)
+    Assignment.objects.create(user=clerk, role=Role.LEADER, unit=township_unit)
+
+    with pytest.raises(ValidationError) as raised:
+        survey_dates(template, clerk, unit_a, "2026Q4", datetime.date(2026, 10, 1),
+                     datetime.date(2026, 12, 31))
+
+    assert raised.value.code == "surveyor_in_unit"
+
+
+def test_unit_above_may_survey_below(template, operator_a, township_unit):
+    survey = survey_dates(template, operator_a, township_unit, "2026Q4",
+                          datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+
+    assert survey.unit == township_unit
+
+
+@pytest.mark.parametrize(("opens_on", "closes_on", "code"), [
+    (datetime.date(1900, 1, 1), datetime.date(2026, 12, 31), "opens_too_early"),
+    (datetime.date(2026, 10, 1), datetime.date(9999, 12, 31), "closes_too_late"),
+    (datetime.date(2026, 8, 31), datetime.date(2026, 12, 31), "opens_too_early"),
+    (datetime.date(2026, 10, 1), datetime.date(2027, 1, 31), "closes_too_late"),
+    (datetime.date(2027, 2, 1), datetime.date(2027, 2, 1), "closes_too_late"),
+    (datetime.date(2026, 11, 2), datetime.date(2026, 11, 1), "closes_before_opening"),
+])
+def test_survey_dates_outside_window_rejected(template, city_admin, unit_a, opens_on, closes_on,
+                                              code):
+    with pytest.raises(ValidationError) as raised:
+        survey_dates(template, city_admin, unit_a, "2026Q4", opens_on, closes_on)
+
+    assert raised.value.code == code
+    assert str(opens_on if code == "opens_too_early" else closes_on) in raised.value.messages[0]
+
+
+def test_survey_window_edges_accepted(template, city_admin, unit_a):
+    survey = survey_dates(template, city_admin, unit_a, "2026Q4", datetime.date(2026, 9, 1),
+                          datetime.date(2027, 1, 30))
+
+    assert survey.quarter == "2026Q4"
+
+
+def test_survey_window_is_a_setting(template, city_admin, unit_a):
+    Setting.objects.create(key="assessment.survey_window_days", value=0,
+                           effective_from=datetime.date(2000, 1, 1))
+    settings_changed()
+
+    with pytest.raises(ValidationError) as raised:
+        survey_dates(template, city_admin, unit_a, "2026Q4", datetime.date(2026, 9, 30),
+                     datetime.date(2026, 12, 31))
+
+    assert raised.value.code == "opens_too_early"
+
+
+def test_survey_page_explains_self_survey(template, operator_a, unit_a):
+    client = Client()
+    client.force_login(operator_a)
+
+    response = client.post(reverse("assessment:survey_create"), {
+        "template": template.pk, "unit": unit_a.pk, "quarter": "2026Q4",
+        "opens_on": "2026-10-01", "closes_on": "2026-12-31"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 400
+    assert "不能" in response.content.decode()
+    assert "椒江区人民政府" in response.content.decode()

@@ -397,20 +397,15 @@ ASSESSMENT_DEFAULTS: dict[str, Default] = {
         _("Most photos attached to one spot-check result."),
         _("Platform default."),
     ),
-}
-DEFAULTS.update(ASSESSMENT_DEFAULTS)
-
-
-# Command dashboard.
-DASHBOARD_DEFAULTS: dict[str, Default] = {
-    "dashboard.ranking_min_due_tasks": Default(
-        5,
-        _("Units with fewer tasks due in the period are left out of the dashboard's top and "
-          "bottom lists by execution rate, because one task would swing their rate."),
-        _("Platform default; set per county."),
+    "assessment.survey_window_days": Default(
+        30,
+        _("Days before a quarter starts and after it ends within which a satisfaction survey of "
+          "that quarter may open and close."),
+        _("Platform default: a survey runs during its quarter or in the month after it, before "
+          "the quarter's composite score is settled."),
     ),
 }
-DEFAULTS.update(DASHBOARD_DEFAULTS)
+DEFAULTS.update(ASSESSMENT_DEFAULTS)
 
 # Merit points: rankings and the promotion-priority list. The point rules
 # themselves are versioned rows of sunshine.merit.models.PointRule.
@@ -437,3 +432,15 @@ MERIT_DEFAULTS: dict[str, Default] = {
     ),
 }
 DEFAULTS.update(MERIT_DEFAULTS)
+
+
+# Command dashboard.
+DASHBOARD_DEFAULTS: dict[str, Default] = {
+    "dashboard.ranking_min_due_tasks": Default(
+        5,
+        _("Units with fewer tasks due in the period are left out of the dashboard's top and "
+          "bottom lists by execution rate, because one task would swing their rate."),
+        _("Platform default; set per county."),
+    ),
+}
+DEFAULTS.update(DASHBOARD_DEFAULTS)

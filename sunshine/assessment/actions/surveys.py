@@ -1,5 +1,6 @@
 """Survey templates and surveys (staff), and anonymous responses (citizens)."""
 
+import datetime
 import logging
 import secrets
 from decimal import Decimal
@@ -23,14 +24,18 @@ from sunshine.assessment.models.surveys import RATING_MAX, RATING_MIN
 from sunshine.assessment.models.tenths import round_score, to_tenths
 from sunshine.assessment.quarters import parse_quarter
 from sunshine.assessment.respondents import normalize_mobile, respondent_hash
+from sunshine.assessment.visibility import own_unit_paths
 from sunshine.audit import chain
 from sunshine.duties.actions.batch import Batch
+from sunshine.duties.periods import Period
 from sunshine.organisation.models import Region, Unit
 from sunshine.organisation.scoping import scope_for
+from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
 
 CODE_BYTES = 12
+SURVEY_WINDOW = "assessment.survey_window_days"
 RATING_STEP = HUNDRED / (RATING_MAX - RATING_MIN)
 
 
@@ -87,15 +92,12 @@ def check_question(number: int, question: dict) -> None:
 
 
 def create_survey(actor: Any, *, template: SurveyTemplate, unit: Unit, quarter: str,
-                  opens_on, closes_on) -> Survey:
+                  opens_on: datetime.date, closes_on: datetime.date) -> Survey:
     """Open a template to the citizens of ``unit``, with a fresh unguessable public code."""
     require_unit_write(actor, unit)
+    check_surveyor(actor, unit)
     period = parse_quarter(quarter)
-    if closes_on < opens_on:
-        raise ValidationError(_("Closing date %(closes)s is before the opening date %(opens)s; "
-                                "correct one of the two dates") % {"closes": closes_on,
-                                                                    "opens": opens_on},
-                              code="closes_before_opening")
+    check_survey_dates(unit, period, opens_on, closes_on)
     survey = Survey(template=template, unit=unit, quarter=period.key, opens_on=opens_on,
                     closes_on=closes_on, code=secrets.token_urlsafe(CODE_BYTES))
     with transaction.atomic():
@@ -104,6 +106,47 @@ def create_survey(actor: Any, *, template: SurveyTemplate, unit: Unit, quarter: 
         batch.commit(actor, "create", object_type=chain.object_type_of(Survey),
                      object_id=survey.pk, changes={"unit": unit.pk, "quarter": period.key})
     return survey
+
+
+def check_surveyor(actor: Any, unit: Unit) -> None:
+    """Reject a survey run by the surveyed unit itself or by a unit inside it.
+
+    The satisfaction score feeds the unit's own composite score, so the
+    people it rates must not run the survey. An actor of None (the system) passes.
+    """
+    if actor is None:
+        return
+    if any(path.startswith(unit.path) for path in own_unit_paths(actor)):
+        raise ValidationError(
+            _("You work in “%(unit)s” or in a unit inside it, so you cannot survey it; a unit "
+              "above it, such as the assessment office, runs its survey") % {"unit": unit},
+            code="surveyor_in_unit")
+
+
+def check_survey_dates(unit: Unit, period: Period, opens_on: datetime.date,
+                       closes_on: datetime.date) -> None:
+    """Require the survey to run within ``assessment.survey_window_days`` of its quarter."""
+    if closes_on < opens_on:
+        raise ValidationError(_("Closing date %(closes)s is before the opening date %(opens)s; "
+                                "correct one of the two dates") % {"closes": closes_on,
+                                                                    "opens": opens_on},
+                              code="closes_before_opening")
+
+    days = get_setting(SURVEY_WINDOW, region=unit.region)
+    earliest = period.start - datetime.timedelta(days=days)
+    latest = period.end + datetime.timedelta(days=days)
+    if opens_on < earliest:
+        raise ValidationError(
+            _("Opening date %(opens)s is more than %(days)s days before %(quarter)s starts; "
+              "open the survey on %(earliest)s or later") % {
+                "opens": opens_on, "days": days, "quarter": period.key, "earliest": earliest},
+            code="opens_too_early")
+    if closes_on > latest:
+        raise ValidationError(
+            _("Closing date %(closes)s is more than %(days)s days after %(quarter)s ends; "
+              "close the survey on %(latest)s or earlier") % {
+                "closes": closes_on, "days": days, "quarter": period.key, "latest": latest},
+            code="closes_too_late")
 
 
 class DuplicateResponse(ValidationError):
