@@ -45,6 +45,39 @@ def test_weights_must_sum_to_100(city_admin):
     assert not AssessmentWeights.objects.exists()
 
 
+@pytest.mark.parametrize("effective_from", [datetime.date(1900, 1, 1), NOW.date()
+                                            - datetime.timedelta(days=1)])
+def test_backdated_weights_rejected(city_admin, effective_from):
+    with pytest.raises(ValidationError) as raised:
+        actions.set_weights(city_admin, region=None, effective_from=effective_from,
+                            values=weights())
+
+    assert raised.value.code == "weights_backdated"
+    assert str(effective_from) in raised.value.messages[0]
+    assert not AssessmentWeights.objects.exists()
+
+
+def test_weights_from_today_accepted(city_admin):
+    row = actions.set_weights(city_admin, region=None, effective_from=NOW.date(),
+                              values=weights())
+
+    assert row.effective_from == NOW.date()
+
+
+def test_weights_page_rejects_backdating(city_admin):
+    client = Client()
+    client.force_login(city_admin)
+
+    response = client.post(reverse("assessment:weights_create"), {
+        "effective_from": "1900-01-01", "satisfaction": "50", "execution": "20",
+        "evaluation": "20", "spot_check": "10", "reason": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 400
+    assert "1900-01-01" in response.content.decode()
+    assert "已发布" in response.content.decode()
+    assert not AssessmentWeights.objects.exists()
+
+
 def test_weights_need_administrator(operator_a):
     with pytest.raises(PermissionDenied):
         actions.set_weights(operator_a, region=region("331002"),
@@ -52,11 +85,12 @@ def test_weights_need_administrator(operator_a):
 
 
 def test_nearest_region_weights_win(city_admin):
-    actions.set_weights(city_admin, region=None, effective_from=datetime.date(2026, 1, 1),
-                        values=weights())
-    actions.set_weights(city_admin, region=region("331002"),
-                        effective_from=datetime.date(2025, 1, 1),
-                        values=weights(satisfaction="40", spot_check="20"))
+    with time_machine.travel(datetime.date(2024, 12, 1), tick=False):
+        actions.set_weights(city_admin, region=None, effective_from=datetime.date(2026, 1, 1),
+                            values=weights())
+        actions.set_weights(city_admin, region=region("331002"),
+                            effective_from=datetime.date(2025, 1, 1),
+                            values=weights(satisfaction="40", spot_check="20"))
 
     assert weights_for(region("331002001"), Q1.end).values["satisfaction"] == 40
     assert weights_for(region("331003"), Q1.end).values["satisfaction"] == 50
