@@ -1,9 +1,12 @@
 """Third-party evaluations and the performance deductions they cause."""
 
+import datetime
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
@@ -16,6 +19,14 @@ from tests.assessment_data import evaluator_fixture, second_evaluator_fixture  #
 
 pytestmark = pytest.mark.django_db
 QUARTER = "2026Q1"
+# Mid 2026Q2: 2026Q1 and 2026Q2 may be evaluated, and four quarters back reach 2025Q2.
+NOW = datetime.datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def evaluate(user, unit, score, quarter=QUARTER):
@@ -65,6 +76,56 @@ def test_month_is_not_a_quarter(evaluator, unit_a):
         evaluate(evaluator, unit_a, "80", quarter="2026-03")
 
     assert raised.value.code == "invalid_quarter"
+
+
+@pytest.mark.parametrize("quarter", ["2099Q1", "2026Q3"])
+def test_future_quarter_rejected(evaluator, unit_a, quarter):
+    with pytest.raises(ValidationError) as raised:
+        evaluate(evaluator, unit_a, "80", quarter=quarter)
+
+    assert raised.value.code == "quarter_future"
+    assert quarter in raised.value.messages[0]
+    assert "2026Q2" in raised.value.messages[0]
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("quarter", ["1999Q1", "2025Q1"])
+def test_old_quarter_rejected(evaluator, unit_a, quarter):
+    with pytest.raises(ValidationError) as raised:
+        evaluate(evaluator, unit_a, "80", quarter=quarter)
+
+    assert raised.value.code == "quarter_too_old"
+    assert quarter in raised.value.messages[0]
+    assert "2025Q2" in raised.value.messages[0]
+    assert not Evaluation.objects.exists()
+
+
+def test_oldest_open_quarter_accepted(evaluator, unit_a):
+    assert evaluate(evaluator, unit_a, "80", quarter="2025Q2").quarter == "2025Q2"
+
+
+def test_past_quarters_is_a_setting(evaluator, unit_a):
+    Setting.objects.create(key="assessment.evaluation_past_quarters", value=0,
+                           effective_from=datetime.date(2000, 1, 1))
+    settings_changed()
+
+    with pytest.raises(ValidationError) as raised:
+        evaluate(evaluator, unit_a, "80", quarter="2026Q1")
+
+    assert raised.value.code == "quarter_too_old"
+    assert evaluate(evaluator, unit_a, "80", quarter="2026Q2").quarter == "2026Q2"
+
+
+def test_edit_outside_window_rejected(evaluator, unit_a):
+    evaluation = evaluate(evaluator, unit_a, "80", quarter="2025Q3")
+
+    with time_machine.travel(datetime.date(2026, 12, 1), tick=False), \
+            pytest.raises(ValidationError) as raised:
+        actions.update_evaluation(evaluator, evaluation, score="90", comments="",
+                                  expected_version=evaluation.version)
+
+    assert raised.value.code == "quarter_too_old"
+    assert Evaluation.objects.get().score == Decimal("80")
 
 
 def test_only_evaluators_in_scope_may_evaluate(evaluator, operator_a, unit_a, unit_b):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +12,15 @@ from sunshine.assessment import actions
 from sunshine.assessment.models import AssessmentWeights, Deduction, Evaluation, SurveyTemplate
 from sunshine.duties.periods import quarter_of
 from tests.assessment_data import evaluator_fixture, perform, plan  # noqa: F401
+from tests.duties_data import NOW
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def client_for(user) -> Client:
@@ -102,6 +110,17 @@ def test_bad_quarter_is_400(operator_a):
 
     assert response.status_code == 400
     assert "2026Q5" in response.content.decode()
+
+
+def test_evaluation_page_rejects_future_quarter(evaluator, unit_a):
+    response = client_for(evaluator).post(
+        reverse("assessment:evaluation_create"),
+        {"unit": unit_a.pk, "quarter": "2099Q1", "score": "80"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 400
+    assert "2099Q1" in response.content.decode()
+    assert "尚未开始" in response.content.decode()
+    assert not Evaluation.objects.exists()
 
 
 def test_weights_page_reports_sum(city_admin):

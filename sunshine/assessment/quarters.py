@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from sunshine.duties.periods import Period, parse_period
+from sunshine.duties.periods import Period, parse_period, quarter
+
+QUARTERS_PER_YEAR = 4
 
 
 def parse_quarter(text: str) -> Period:
@@ -18,3 +20,10 @@ def parse_quarter(text: str) -> Period:
             _("“%(value)s” is not a quarter; assessments are per quarter, written as 2026Q4")
             % {"value": value}, code="invalid_quarter")
     return period
+
+
+def quarters_before(period: Period, count: int) -> Period:
+    """Return the quarter ``count`` quarters before ``period`` (after it when negative)."""
+    year, number = (int(part) for part in period.key.split("Q"))
+    index = year * QUARTERS_PER_YEAR + number - 1 - count
+    return quarter(index // QUARTERS_PER_YEAR, index % QUARTERS_PER_YEAR + 1)

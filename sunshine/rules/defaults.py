@@ -404,6 +404,13 @@ ASSESSMENT_DEFAULTS: dict[str, Default] = {
         _("Platform default: a survey runs during its quarter or in the month after it, before "
           "the quarter's composite score is settled."),
     ),
+    "assessment.evaluation_past_quarters": Default(
+        4,
+        _("Number of quarters before the current one that evaluators may still evaluate or edit; "
+          "0 allows only the current quarter."),
+        _("Platform default: one year, so a late evaluation cannot rewrite older settled "
+          "composite scores."),
+    ),
 }
 DEFAULTS.update(ASSESSMENT_DEFAULTS)
 

@@ -13,12 +13,16 @@ from sunshine.assessment.actions.common import has_role, parse_score
 from sunshine.assessment.actions.deductions import settle_unit
 from sunshine.assessment.models import Evaluation
 from sunshine.assessment.models.tenths import to_tenths
-from sunshine.assessment.quarters import parse_quarter
+from sunshine.assessment.quarters import parse_quarter, quarters_before
 from sunshine.audit.actions import create_row, update_row
+from sunshine.duties.periods import Period, quarter_of
 from sunshine.organisation.models import Role, Unit
 from sunshine.organisation.scoping import scope_for
+from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
+
+PAST_QUARTERS = "assessment.evaluation_past_quarters"
 
 
 def require_evaluator(actor: Any, unit: Unit) -> None:
@@ -30,11 +34,38 @@ def require_evaluator(actor: Any, unit: Unit) -> None:
                                  "“%(unit)s” may evaluate it.") % {"unit": unit})
 
 
+def check_quarter_open(period: Period, unit: Unit) -> None:
+    """Reject a quarter that has not started or lies too far back to evaluate.
+
+    The limit is ``assessment.evaluation_past_quarters`` quarters before the
+    current one, because a late score rewrites settled composite scores.
+    """
+    today = timezone.localdate()
+    current = quarter_of(today)
+    if period.start > today:
+        raise ValidationError(
+            _("Quarter %(quarter)s has not started yet; evaluate a quarter once it has begun, "
+              "such as the current quarter %(current)s") % {"quarter": period.key,
+                                                          "current": current.key},
+            code="quarter_future")
+
+    count = get_setting(PAST_QUARTERS, region=unit.region)
+    earliest = quarters_before(current, count)
+    if period.start < earliest.start:
+        raise ValidationError(
+            _("Quarter %(quarter)s is more than %(count)s quarters before the current quarter "
+              "%(current)s; evaluations are open from %(earliest)s to %(current)s") % {
+                "quarter": period.key, "count": count, "current": current.key,
+                "earliest": earliest.key},
+            code="quarter_too_old")
+
+
 def record_evaluation(actor: Any, *, unit: Unit, quarter: str, score: Any,
                       comments: str = "") -> Evaluation:
     """Record an evaluator's score of a unit for a quarter; a second one for the same quarter is rejected."""
     require_evaluator(actor, unit)
     period = parse_quarter(quarter)
+    check_quarter_open(period, unit)
     value = parse_score(score, label=_("Score"))
     evaluation = Evaluation(evaluator=actor, unit=unit, quarter=period.key,
                             score_tenths=to_tenths(value), comments=(comments or "").strip(),
@@ -68,6 +99,7 @@ def update_evaluation(actor: Any, evaluation: Evaluation, *, score: Any, comment
     """Change the score or comments of one's own evaluation, rejecting a stale edit."""
     if not actor.is_superuser and evaluation.evaluator_id != actor.pk:
         raise PermissionDenied(_("Only the evaluator who wrote an evaluation may edit it."))
+    check_quarter_open(parse_quarter(evaluation.quarter), evaluation.unit)
     value: Decimal = parse_score(score, label=_("Score"))
     changes = {"score_tenths": to_tenths(value), "comments": (comments or "").strip(),
                "evaluated_at": timezone.now()}
