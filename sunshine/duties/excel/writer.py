@@ -172,13 +172,24 @@ def step_rows(duties: QuerySet, names: dict[str, int]) -> Iterator[list]:
                YES_NO_BY_VALUE[step.is_disclosed]]
 
 
+def in_tree_order(tasks: Iterator[Task]) -> Iterator[Task]:
+    """Yield each directive's tasks parent first, holding one directive's tasks at a time."""
+    group: list[Task] = []
+    for task in tasks:
+        if group and task.directive_id != group[0].directive_id:
+            yield from sorted(group, key=lambda row: row.tree_key)
+            group = []
+        group.append(task)
+    yield from sorted(group, key=lambda row: row.tree_key)
+
+
 def task_rows(tasks: QuerySet, names: dict[str, int]) -> Iterator[list]:
     rows = (tasks.select_related("directive", "parent", "lead_unit", "responsible_person",
                                  "duty")
             .prefetch_related("cooperating_units", "milestones")
-            .order_by("directive__document_number", "path"))
+            .order_by("directive__document_number", "directive_id"))
     namesakes = Namesakes()
-    for task in rows.iterator(chunk_size=BATCH):
+    for task in in_tree_order(rows.iterator(chunk_size=BATCH)):
         person = task.responsible_person
         ambiguous = person is not None and namesakes(person, task.lead_unit)
         cooperating = sorted(task.cooperating_units.all(), key=lambda unit: (unit.name, unit.pk))

@@ -190,6 +190,14 @@ class Task(AuditedModel):
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.split("/")[:-2] if part]
 
+    @property
+    def tree_key(self) -> tuple[int, ...]:
+        """Sort key putting each task after its parent and siblings in id order.
+
+        The ``path`` column is text, where "100/" sorts before "99/".
+        """
+        return tuple(int(part) for part in self.path.strip("/").split("/") if part)
+
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id and self.parent else ""
         return f"{prefix}{self.pk}/"

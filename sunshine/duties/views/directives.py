@@ -98,8 +98,8 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def tree(tasks: TaskQuerySet, today) -> list[Task]:
     """Return tasks in tree order, with their status of ``today`` annotated."""
-    return list(tasks.with_status(today).select_related("lead_unit", "responsible_person")
-                .order_by("path"))
+    rows = tasks.with_status(today).select_related("lead_unit", "responsible_person")
+    return sorted(rows, key=lambda task: task.tree_key)
 
 
 def weight_gaps(directive: Directive) -> dict[int | None, Decimal]:
