@@ -250,3 +250,16 @@ def test_it_loads_regions_when_missing():
 
     assert Region.objects.filter(code="331002001").exists()
     assert Project.all_objects.filter(source=Source.DEMO).count() == 60
+
+
+def test_it_builds_on_a_later_day(time_machine):
+    # The actions accept only recent quarters and today's date, so the
+    # assessment part follows the day the demo runs, whatever AS_OF says.
+    time_machine.move_to(datetime.datetime(2027, 8, 20, 10, tzinfo=datetime.UTC), tick=False)
+
+    call_command("demo", "--size", "small", stdout=io.StringIO())
+    call_command("verify_audit", stdout=io.StringIO())
+
+    from sunshine.assessment.models import Evaluation, Survey
+    assert Evaluation.objects.filter(quarter="2027Q3").exists()
+    assert Survey.objects.filter(quarter="2027Q3").exists()

@@ -3,9 +3,12 @@
 Everything goes through the ``sunshine.assessment`` actions, as the
 pages would write it, so the rows are audited and the deductions,
 rectification task and merit points of a failed check follow from them.
-Evaluations cover the quarter before AS_OF's and AS_OF's own. Surveys,
-responses and spot checks are dated by the actions on the day the demo
-is built, as those actions accept no other day.
+The actions accept only recent quarters and the current day, so the
+assessment follows the day the demo is built, not AS_OF: evaluations
+cover the current quarter and the one before, surveys the current
+quarter, and surveys, responses and spot checks are dated today. While
+that day lies in AS_OF's quarter, as when the demo was calibrated, the
+composite scores combine them with the tasks' execution rates.
 """
 
 import datetime
@@ -24,7 +27,6 @@ from sunshine.assessment.actions.surveys import create_survey, create_template, 
 from sunshine.assessment.models import Deduction, Evaluation, SpotCheck, SurveyResponse
 from sunshine.demo import bulk
 from sunshine.demo.organisation import Organisation
-from sunshine.demo.schedule import AS_OF
 from sunshine.duties.periods import quarter_of
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Region, Role, Unit, UnitKind
@@ -63,7 +65,7 @@ def build_assessment(actor: Any, rng: random.Random, organisation: Organisation)
     evaluator = _evaluator(actor, organisation)
     admin = get_user_model().objects.get(username="admin")
 
-    current = quarter_of(AS_OF)
+    current = quarter_of(timezone.localdate())
     earlier = quarter_of(current.start - datetime.timedelta(days=1))
     weak = set(rng.sample(range(len(units)), WEAK_UNITS))
     for index, unit in enumerate(units):
