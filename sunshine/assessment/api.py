@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from sunshine.api.pagination import BoundedPagination
 from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.assessment.models import Evaluation, SpotCheck
@@ -129,7 +130,7 @@ def region_of(user: Any, code: str) -> Region:
 
 @router.get("/assessment/scores/", response={200: list[ScoreOut], 400: ErrorOut, 401: ErrorOut},
             url_name="assessment_scores")
-@paginate(PageNumberPagination)
+@paginate(BoundedPagination)
 def list_scores(request: HttpRequest, filters: PeriodFilter = Query(...)):  # noqa: B008
     """List the composite scores of the units in a region for a quarter, with each component."""
     user = staff_user(request)
@@ -145,7 +146,7 @@ def list_scores(request: HttpRequest, filters: PeriodFilter = Query(...)):  # no
 @router.get("/assessment/evaluations/",
             response={200: list[EvaluationOut], 400: ErrorOut, 401: ErrorOut},
             url_name="assessment_evaluations")
-@paginate(PageNumberPagination)
+@paginate(BoundedPagination)
 def list_evaluations(request: HttpRequest, filters: PeriodFilter = Query(...)):  # noqa: B008
     """List the third-party evaluations in scope for a quarter."""
     user = staff_user(request)
@@ -171,7 +172,7 @@ def check_row(check: SpotCheck) -> dict[str, Any]:
 
 @router.get("/assessment/spot-checks/", response={200: list[SpotCheckOut], 401: ErrorOut},
             url_name="assessment_spot_checks")
-@paginate(PageNumberPagination)
+@paginate(BoundedPagination)
 def list_spot_checks(request: HttpRequest):
     """List the spot checks the caller may see: planned ones only for their inspectors."""
     checks = visible_spot_checks(staff_user(request)).select_related("target_unit")
