@@ -2,7 +2,7 @@
 
 Rows are only ever inserted. The actions never update or delete one, the
 admin is read-only, and database triggers (migration
-``0003_guard_point_entries``) reject UPDATE and DELETE on both SQLite and
+``0002_guard_point_entries``) reject UPDATE and DELETE on both SQLite and
 PostgreSQL. The only change a trigger lets through is the audit layer
 pointing a fresh row at its audit entry once, right after the insert.
 
@@ -100,6 +100,8 @@ class PointEntry(AuditedModel):
             models.Index(fields=["person", "occurred_on"], name="point_entry_person_day_idx"),
             models.Index(fields=["person", "rule_code", "period"],
                          name="point_entry_cap_idx"),
+            # The ledger page's order and its quarter filter, over all people in scope.
+            models.Index(fields=["occurred_on", "id"], name="point_entry_day_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,13 +2,15 @@
 
 from typing import Any
 
-from django.db.models import Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
-from sunshine.duties.views.common import paginate, render_page, run_action, staff_only
+from sunshine.duties.views.common import render_page, run_action, staff_only
+from sunshine.funds.views.access import PAGE_SIZE
 from sunshine.merit import actions
 from sunshine.merit.forms import ExemptionForm, LedgerFilterForm, ReasonForm
 from sunshine.merit.models import AppealStatus, EntryKind, PointEntry
@@ -17,17 +19,44 @@ from sunshine.merit.views.common import readable_entry, require_ledger_reader
 from sunshine.organisation.models import Person
 from sunshine.organisation.scoping import scoped
 
-ENTRY_RELATIONS = ("person__unit", "rule", "reverses")
+# The columns merit/_entries.html shows. The reason, the cause's type and id and
+# the audit columns are left unread, and so is the cancelled entry, whose id is enough.
+ENTRY_COLUMNS = ("occurred_on", "period", "rule_code", "kind", "points", "rule_points", "cap",
+                 "cause_label", "reverses_id", "rule__name", "rule__points",
+                 "rule__effective_from")
+PERSON_COLUMNS = ("person__name", "person__unit__name")
+
+
+def entry_rows(entries: QuerySet, *, with_person: bool = False) -> QuerySet:
+    """Return ``entries`` reading only the columns of the entry table."""
+    if with_person:
+        return entries.select_related("rule", "person__unit").only(*ENTRY_COLUMNS,
+                                                                    *PERSON_COLUMNS)
+    return entries.select_related("rule").only(*ENTRY_COLUMNS)
+
+
+def paginate_counted(request: HttpRequest, entries: QuerySet, count: int) -> Page:
+    """Return the requested page of ``entries``, given their number.
+
+    The caller counts the rows in the query that sums them, which saves the
+    paginator's own ``COUNT(*)`` over the same rows.
+    """
+    paginator = Paginator(entries, PAGE_SIZE)
+    paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 @require_safe
 @staff_only()
 def my_points(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user_id=request.user.pk or 0).select_related("unit").first()
-    entries = PointEntry.objects.filter(person=person).select_related(*ENTRY_RELATIONS)
-    totals = (entries.order_by().values("period").annotate(total=Sum("points"))
-              .order_by("-period"))
-    context = {"person": person, "page": paginate(request, entries), "totals": totals}
+    person = (Person.objects.filter(user_id=request.user.pk or 0).select_related("unit")
+              .only("name", "unit__name").first())
+    entries = PointEntry.objects.filter(person=person)
+    # One grouped query gives the quarter totals and, added up, the paginator's count.
+    totals = list(entries.order_by().values("period")
+                  .annotate(total=Sum("points"), entries=Count("id")).order_by("-period"))
+    page = paginate_counted(request, entry_rows(entries), sum(row["entries"] for row in totals))
+    context = {"person": person, "page": page, "totals": totals}
     return render(request, "merit/mine.html", context)
 
 
@@ -38,11 +67,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "merit/ledger.html", {"form": form}, status=400)
-    entries = filtered(scoped(PointEntry.objects.select_related(*ENTRY_RELATIONS), request.user),
-                       form.cleaned_data)
+    entries = filtered(scoped(PointEntry.objects.all(), request.user), form.cleaned_data)
+    # One aggregate gives both the total shown and the paginator's count.
+    summary = entries.order_by().aggregate(total=Sum("points"), entries=Count("id"))
+    page = paginate_counted(request, entry_rows(entries, with_person=True), summary["entries"])
     query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page"])
-    context = {"form": form, "page": paginate(request, entries), "query": query,
-               "total": entries.aggregate(total=Sum("points"))["total"] or 0}
+    context = {"form": form, "page": page, "query": query, "total": summary["total"] or 0}
     return render(request, "merit/ledger.html", context)
 
 
