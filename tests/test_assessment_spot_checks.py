@@ -349,3 +349,17 @@ def test_perform_page_records_result(check, inspector_a):
 
     assert response.status_code == 302
     assert SpotCheck.objects.get(pk=check.pk).rating == Rating.EXCELLENT
+
+
+
+def test_audit_entries_never_name_the_target(inspector_a, unit_a):
+    from sunshine.audit.models import AuditEntry
+
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    planned = plan(inspector_a, unit_a, title="椒江区政府暗访")
+
+    entries = list(AuditEntry.objects.filter(pk__gt=last))
+    assert [e.action for e in entries] == ["plan"]
+    assert entries[0].changes == {"inspectors": [inspector_a.pk]}
+    assert planned.target_unit == unit_a
+    assert verify() == []

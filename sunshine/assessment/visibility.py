@@ -15,9 +15,10 @@ Cancelled checks never happened on site and stay with the inspectors.
 No notification or to-do about a planned check is sent to anyone who
 cannot see it: ``may_see`` filters every recipient.
 
-NOTE: the audit-log admin shows entries of this app to users who see every
-region, so a city-wide administrator can read that a check was planned
-even when the target lies under the city government's own unit tree.
+The audit log is read by administrators of every region, so its entries
+record "(withheld)" for a check's title, target, date, draw candidates
+and follow-up (``SpotCheck.audit_withheld``): an entry shows that a check
+was planned and by whom, never on which unit.
 """
 
 from typing import Any

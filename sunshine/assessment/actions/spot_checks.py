@@ -63,9 +63,9 @@ def plan_spot_check(actor: Any, *, title: str, target_unit: Unit, planned_on: da
         batch.insert(check)
         for user in team:
             batch.insert(SpotCheckInspector(spot_check=check, user=user))
+        # The entry leaves out the target (see SpotCheck.audit_withheld).
         batch.commit(actor, "plan", object_type=CHECK_TYPE, object_id=check.pk,
-                     changes={"target_unit": target_unit.pk, "inspectors": [u.pk for u in team],
-                              "draw_seed": draw_seed})
+                     changes={"inspectors": [u.pk for u in team]})
         queue_on_commit(planned_messages(check, [actor, *team]))
     logger.info("spot check %s planned by user %s", check.pk, actor.pk)
     return check

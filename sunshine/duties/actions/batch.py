@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from django.utils.translation import gettext as _
 
 from sunshine.audit import chain
-from sunshine.audit.actions import ConflictError, point_rows_at
+from sunshine.audit.actions import ConflictError, change_record, point_rows_at
 from sunshine.audit.models import AuditedModel, AuditEntry
 
 RowKey = tuple[type, Any]
@@ -53,7 +53,7 @@ class Batch:
         for name, value in changes.items():
             old = getattr(current, name)
             if old != value:
-                diff[name] = [chain.canonical(_plain(old)), chain.canonical(_plain(value))]
+                diff[name] = change_record(type(current), name, old, value)
                 setattr(current, name, value)
         if not diff:
             return current, diff
@@ -103,9 +103,3 @@ class Batch:
 
 def _key(instance: AuditedModel) -> RowKey:
     return type(instance), instance.pk
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "_meta"):
-        return value.pk
-    return value
