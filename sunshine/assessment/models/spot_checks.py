@@ -39,7 +39,7 @@ class SpotCheck(AuditedModel):
 
     # The audit log is read more widely than a planned check may be seen, so
     # its entries never name the target; the row digests still cover it.
-    audit_withheld = ("title", "target_unit", "planned_on", "draw_candidates", "follow_up")
+    audit_withheld = ("title", "target_unit", "planned_on", "draw_candidates", "follow_up_of")
 
     title = models.CharField(_("title"), max_length=200)
     target_unit = models.ForeignKey("organisation.Unit", models.PROTECT,
