@@ -363,3 +363,12 @@ def test_audit_entries_never_name_the_target(inspector_a, unit_a):
     assert entries[0].changes == {"inspectors": [inspector_a.pk]}
     assert planned.target_unit == unit_a
     assert verify() == []
+
+
+def test_a_date_years_ahead_is_rejected(inspector_a, unit_a):
+    with pytest.raises(ValidationError) as raised:
+        plan(inspector_a, unit_a, planned_on=datetime.date(9999, 12, 31))
+
+    assert raised.value.code == "planned_too_far"
+    assert "9999-12-31" in raised.value.messages[0]
+    assert not SpotCheck.objects.exists()

@@ -411,6 +411,12 @@ ASSESSMENT_DEFAULTS: dict[str, Default] = {
         _("Platform default: one year, so a late evaluation cannot rewrite older settled "
           "composite scores."),
     ),
+    "assessment.plan_ahead_days": Default(
+        366,
+        _("Days ahead of today within which a spot check may be planned."),
+        _("Platform default: a check is planned for the coming year at most, so a mistyped "
+          "year is caught."),
+    ),
 }
 DEFAULTS.update(ASSESSMENT_DEFAULTS)
 

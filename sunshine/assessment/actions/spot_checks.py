@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 CHECK_TYPE = chain.object_type_of(SpotCheck)
 COORDINATE = Decimal("0.000001")
+PLAN_AHEAD_DAYS = "assessment.plan_ahead_days"
 
 
 def plan_spot_check(actor: Any, *, title: str, target_unit: Unit, planned_on: datetime.date,
@@ -54,6 +55,11 @@ def plan_spot_check(actor: Any, *, title: str, target_unit: Unit, planned_on: da
     if planned_on < timezone.localdate():
         raise ValidationError(_("Planned date %(date)s is in the past; choose today or a later "
                                 "day") % {"date": planned_on}, code="planned_in_past")
+    ahead = get_setting(PLAN_AHEAD_DAYS, region=target_unit.region)
+    if planned_on > timezone.localdate() + datetime.timedelta(days=ahead):
+        raise ValidationError(_("Planned date %(date)s is more than %(days)s days ahead; choose "
+                                "a date within that period") % {"date": planned_on, "days": ahead},
+                              code="planned_too_far")
     team = check_inspectors(inspectors, target_unit)
     check = SpotCheck(title=title, target_unit=target_unit, planned_on=planned_on,
                       planned_by=actor, follow_up_of=follow_up_of, draw_seed=draw_seed,
