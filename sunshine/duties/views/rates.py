@@ -1,19 +1,23 @@
 """The execution-rate page: one region and period, drilled down to regions and units."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from sunshine.duties import rate_cache, rates
-from sunshine.duties.models import Task
+from sunshine.duties.models import Task, TaskQuerySet
 from sunshine.duties.periods import Period, parse_period, quarter_of, recent_quarters
 from sunshine.duties.views.common import scoped_tasks, staff_only
 from sunshine.organisation.models import Region
@@ -74,18 +78,34 @@ def execution_rate(request: HttpRequest) -> HttpResponse:
     period, today = form.cleaned_data["period"], timezone.localdate()
 
     tasks = scoped_tasks(Task.objects.all(), request.user)
-    found = rate_cache.figures(tasks, request.user, region, period, today)
-    total, rows = found.total, found.rows
+    # The table is rendered once per language, cached like the figures (same scope,
+    # region, period, day and generation), so a request that finds it renders no row.
+    total, table = rate_cache.cached(
+        request.user, region, period, today, f"table:{get_language()}",
+        lambda: rate_table(tasks, request.user, region, period, today))
     context = {
         "form": form, "region": region, "period": period, "today": today,
         "as_of": rates.as_of(period, today), "total": total,
-        "total_links": links({"region": region.code, "period": period.key}),
-        "rows": [(row, links(row_query(row, region, period))) for row in rows],
+        # rate_table rendered the HTML with autoescaping on, so it goes in as it is.
+        "table": mark_safe(table),  # noqa: S308
         "trail": trail(region, request.user),
         "periods": recent_quarters(today) + [Period(str(today.year), today.replace(month=1, day=1),
                                                     today.replace(month=12, day=31))],
     }
     return render(request, "duties/rate.html", context)
+
+
+def rate_table(tasks: TaskQuerySet, user: Any, region: Region, period: Period,
+               today: datetime.date) -> tuple[rates.Counts, str]:
+    """Render the table of the region's total and its rows; return the total with the HTML."""
+    found = rate_cache.figures(tasks, user, region, period, today)
+    task_list = reverse("duties:task_list")
+    context = {
+        "region": region, "period": period, "total": found.total,
+        "total_links": links(task_list, {"region": region.code, "period": period.key}),
+        "rows": [(row, links(task_list, row_query(row, region, period))) for row in found.rows],
+    }
+    return found.total, render_to_string("duties/_rate_table.html", context)
 
 
 def row_query(row: rates.Row, region: Region, period: Period) -> dict[str, Any]:
@@ -94,7 +114,7 @@ def row_query(row: rates.Row, region: Region, period: Period) -> dict[str, Any]:
     return {"region": region.code, "unit": row.unit.pk if row.unit else "", "period": period.key}
 
 
-def links(query: dict[str, Any]) -> dict[str, str]:
-    """Return the task-list query strings behind the due and done-on-time numbers."""
-    return {measure: urlencode({**query, "measure": measure})
+def links(task_list: str, query: dict[str, Any]) -> dict[str, str]:
+    """Return the task-list addresses behind the due and done-on-time numbers."""
+    return {measure: f"{task_list}?{urlencode({**query, 'measure': measure})}"
             for measure in ("due", "done_on_time")}

@@ -1,12 +1,19 @@
 """Ledger pages: my points, the scoped ledger of a leader, one entry and its corrections."""
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from sunshine.duties.views.common import render_page, run_action, staff_only
@@ -18,6 +25,7 @@ from sunshine.merit.permissions import is_person_of, is_reviewer_for
 from sunshine.merit.views.common import readable_entry, require_ledger_reader
 from sunshine.organisation.models import Person
 from sunshine.organisation.scoping import scoped
+from sunshine.portal.cache import ENTRY_SECONDS, generation
 
 # The columns merit/_entries.html shows. The reason, the cause's type and id and
 # the audit columns are left unread, and so is the cancelled entry, whose id is enough.
@@ -46,18 +54,53 @@ def paginate_counted(request: HttpRequest, entries: QuerySet, count: int) -> Pag
     return paginator.get_page(request.GET.get("page"))
 
 
+def cached_html(parts: tuple, render_html: Callable[[], str]) -> str:
+    """Return ``render_html()``, kept in the shared cache until the next governed write.
+
+    Entries are only ever inserted, and every insert, like every new rule
+    version, appends an audit entry. So the key contains the audit-chain
+    generation of ``sunshine.portal.cache``, and another process shows a new
+    entry within its ``REFRESH_SECONDS``. Nothing is cached inside a
+    transaction, whose entries other processes cannot see yet.
+    """
+    if connection.in_atomic_block:
+        return render_html()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"sunshine:merit:{generation()}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_html()
+        cache.set(key, html, timeout=ENTRY_SECONDS)
+    return html
+
+
 @require_safe
 @staff_only()
 def my_points(request: HttpRequest) -> HttpResponse:
     person = (Person.objects.filter(user_id=request.user.pk or 0).select_related("unit")
               .only("name", "unit__name").first())
+    context: dict[str, Any] = {"person": person}
+    if person is not None:
+        page_number = request.GET.get("page", "")
+        # Only short page numbers get cache entries, so made-up ones cannot fill the cache.
+        if page_number == "" or (len(page_number) <= 4 and page_number.isdigit()):
+            parts = ("mine", person.pk, page_number, get_language())
+            html = cached_html(parts, lambda: render_my_points(request, person))
+        else:
+            html = render_my_points(request, person)
+        # render_my_points renders with autoescaping on, so the HTML goes in as it is.
+        context["points"] = mark_safe(html)  # noqa: S308
+    return render(request, "merit/mine.html", context)
+
+
+def render_my_points(request: HttpRequest, person: Person) -> str:
+    """Render the person's quarter totals and one page of their entries."""
     entries = PointEntry.objects.filter(person=person)
     # One grouped query gives the quarter totals and, added up, the paginator's count.
     totals = list(entries.order_by().values("period")
                   .annotate(total=Sum("points"), entries=Count("id")).order_by("-period"))
     page = paginate_counted(request, entry_rows(entries), sum(row["entries"] for row in totals))
-    context = {"person": person, "page": page, "totals": totals}
-    return render(request, "merit/mine.html", context)
+    return render_to_string("merit/_my_points.html", {"page": page, "totals": totals})
 
 
 @require_safe
