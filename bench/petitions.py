@@ -46,6 +46,9 @@ TRACK_PATH = "/api/v1/reports/{code}/"
 LUA_SCRIPT = Path(__file__).resolve().parent / "petitions.lua"
 CODES_FILE = databases.OUT_DIR / "tracking-codes.txt"
 WARM_UP_SECONDS = 3
+# When wrk stops, up to 32 requests of the previous target are still queued
+# at the server (about 0.3 s of submissions); the next target starts after them.
+SETTLE_SECONDS = 2
 P99_LIMIT_MS = 100
 # The township, category and unit that submitted reports are filed in and routed to.
 SUBMIT_REGION = "331002001"
@@ -415,6 +418,7 @@ def measure(options: PetitionOptions) -> tuple[list[Target], str]:
             run_wrk(port, options, target, WARM_UP_SECONDS)
         for round_number in range(options.rounds):
             for target in targets:
+                time.sleep(SETTLE_SECONDS)
                 result = run_wrk(port, options, target, options.duration)
                 target.results.append(result)
                 print(f"round {round_number + 1} {target.name}: {result.throughput:,.0f} req/s, "
