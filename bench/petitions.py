@@ -46,8 +46,8 @@ TRACK_PATH = "/api/v1/reports/{code}/"
 LUA_SCRIPT = Path(__file__).resolve().parent / "petitions.lua"
 CODES_FILE = databases.OUT_DIR / "tracking-codes.txt"
 WARM_UP_SECONDS = 3
-# When wrk stops, up to 32 requests of the previous target are still queued
-# at the server (about 0.3 s of submissions); the next target starts after them.
+# When wrk stops, up to 32 requests of the previous target are still queued at
+# the server, about 0.3 s of submissions. The next target starts after them.
 SETTLE_SECONDS = 2
 P99_LIMIT_MS = 100
 # The township, category and unit that submitted reports are filed in and routed to.

@@ -352,7 +352,7 @@ def test_perform_page_records_result(check, inspector_a):
 
 
 
-def test_audit_entries_never_name_the_target(inspector_a, unit_a):
+def test_plan_entry_omits_target(inspector_a, unit_a):
     from sunshine.audit.models import AuditEntry
 
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -365,7 +365,7 @@ def test_audit_entries_never_name_the_target(inspector_a, unit_a):
     assert verify() == []
 
 
-def test_a_date_years_ahead_is_rejected(inspector_a, unit_a):
+def test_plan_far_ahead_rejected(inspector_a, unit_a):
     with pytest.raises(ValidationError) as raised:
         plan(inspector_a, unit_a, planned_on=datetime.date(9999, 12, 31))
 

@@ -252,9 +252,9 @@ def test_it_loads_regions_when_missing():
     assert Project.all_objects.filter(source=Source.DEMO).count() == 60
 
 
-def test_it_builds_on_a_later_day(time_machine):
+def test_demo_builds_on_later_day(time_machine):
     # The actions accept only recent quarters and today's date, so the
-    # assessment part follows the day the demo runs, whatever AS_OF says.
+    # assessment part follows the day the demo runs, not AS_OF.
     time_machine.move_to(datetime.datetime(2027, 8, 20, 10, tzinfo=datetime.UTC), tick=False)
 
     call_command("demo", "--size", "small", stdout=io.StringIO())

@@ -11,7 +11,7 @@ def task(directive_id: int, path: str) -> Task:
     return Task(directive_id=directive_id, path=path)
 
 
-def test_siblings_follow_their_ids_not_their_text():
+def test_tree_key_orders_by_id_numbers():
     rows = [task(1, "100/"), task(1, "99/"), task(1, "99/101/"), task(1, "99/1000/")]
 
     ordered = [t.path for t in sorted(rows, key=lambda t: t.tree_key)]
@@ -19,7 +19,7 @@ def test_siblings_follow_their_ids_not_their_text():
     assert ordered == ["99/", "99/101/", "99/1000/", "100/"]
 
 
-def test_the_export_orders_each_directive_on_its_own():
+def test_export_orders_each_directive():
     rows = [task(1, "100/"), task(1, "99/"), task(2, "1000/"), task(2, "998/"),
             task(2, "998/999/")]
 

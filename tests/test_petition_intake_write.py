@@ -1,4 +1,4 @@
-"""What filing a citizen's report writes: one transaction, one audit entry, the handlers told.
+"""What filing a citizen's report writes: one transaction, one audit entry, a notice to handlers.
 
 A report from the portal, the API or Open311 is registered and routed
 together: the petition and its registration and assignment events are
@@ -41,7 +41,7 @@ def file_report(client, category="roads", **extra):
     return client.post(REPORTS, body, content_type="application/json")
 
 
-def test_one_entry_covers_the_petition_and_its_events(client, categories, township_unit):
+def test_intake_one_entry_covers_rows(client, categories, township_unit):
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     assert file_report(client).status_code == 201
@@ -61,7 +61,7 @@ def test_one_entry_covers_the_petition_and_its_events(client, categories, townsh
     assert verify() == []
 
 
-def test_a_report_no_unit_takes_stays_registered(client, categories, township_unit):
+def test_intake_unrouted_stays_registered(client, categories, township_unit):
     response = file_report(client, category="lamps", kind="suggestion")
 
     assert response.status_code == 201
@@ -72,7 +72,7 @@ def test_a_report_no_unit_takes_stays_registered(client, categories, township_un
     assert verify() == []
 
 
-def test_a_repeat_is_linked_to_the_first_petition(client, categories, township_unit):
+def test_intake_repeat_links_first_petition(client, categories, township_unit):
     named = {"anonymous": False, "name": "周九", "phone": PHONE}
     first = file_report(client, **named).json()
     second = file_report(client, **named).json()
@@ -87,7 +87,7 @@ def test_a_repeat_is_linked_to_the_first_petition(client, categories, township_u
     assert verify() == []
 
 
-def test_handlers_of_the_assigned_unit_are_told(client, categories, township_unit, unit_b,
+def test_intake_notifies_unit_handlers(client, categories, township_unit, unit_b,
                                                 django_user_model,
                                                 django_capture_on_commit_callbacks):
     handler = make_staff(django_user_model, "haimen_operator", Role.OPERATOR, township_unit)

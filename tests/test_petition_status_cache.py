@@ -1,7 +1,7 @@
 """The reporter's status view of a petition, kept in the shared cache between writes.
 
-A read with the right secret stores the view; a repeated read answers from
-the cache without touching the database, still checking the secret. Any
+A read with the right secret stores the view. A repeated read is served from
+the cache without touching the database, and the secret is still checked. Any
 step on the petition drops the view once its transaction commits.
 """
 
@@ -39,7 +39,7 @@ def read(client, filed, secret=None, **headers):
                       HTTP_X_TRACKING_SECRET=secret or filed["secret"], **headers)
 
 
-def test_a_repeated_read_needs_no_query(client, filed, django_assert_num_queries):
+def test_status_repeated_read_no_query(client, filed, django_assert_num_queries):
     first = read(client, filed)
 
     with django_assert_num_queries(0):
@@ -50,7 +50,7 @@ def test_a_repeated_read_needs_no_query(client, filed, django_assert_num_queries
     assert second.json()["state"] == "received"
 
 
-def test_a_kept_view_still_needs_the_secret(client, filed):
+def test_status_kept_view_needs_secret(client, filed):
     read(client, filed)
 
     wrong = read(client, filed, secret="2222222222")
@@ -59,7 +59,7 @@ def test_a_kept_view_still_needs_the_secret(client, filed):
     assert wrong.json()["detail"] == "查询码和密码不匹配任何件，请对照回执核对两者。"
 
 
-def test_failures_against_a_kept_view_count_towards_the_lockout(client, filed):
+def test_status_kept_view_failures_lock(client, filed):
     from sunshine.rules.values import get_setting
 
     read(client, filed)
@@ -70,7 +70,7 @@ def test_failures_against_a_kept_view_count_towards_the_lockout(client, filed):
     assert read(client, filed).status_code == 429
 
 
-def test_a_reply_shows_on_the_next_read(client, filed, township_operator,
+def test_status_reply_shows_on_next_read(client, filed, township_operator,
                                         django_capture_on_commit_callbacks):
     before = read(client, filed).json()
     petition = Petition.all_objects.get()
@@ -86,7 +86,7 @@ def test_a_reply_shows_on_the_next_read(client, filed, township_operator,
     assert after["replies"][0]["text"] == "已修复。"
 
 
-def test_each_language_has_its_own_view(client, filed):
+def test_status_view_per_language(client, filed):
     chinese = read(client, filed).json()
     english = read(client, filed, HTTP_ACCEPT_LANGUAGE="en").json()
 
@@ -95,7 +95,7 @@ def test_each_language_has_its_own_view(client, filed):
     assert english["state"] == chinese["state"]
 
 
-def test_a_kept_read_carries_the_headers_of_the_full_answer(client, filed):
+def test_status_kept_read_keeps_headers(client, filed):
     first = read(client, filed)
     second = read(client, filed)
     english = read(client, filed, HTTP_ACCEPT_LANGUAGE="en")

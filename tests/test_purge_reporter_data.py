@@ -226,7 +226,7 @@ def test_command_rejects_invalid_today():
         call_command("purge_reporter_data", "--today", "2026-13-01")
 
 
-def test_audit_entries_never_hold_the_reporters_identity(client, township_unit):
+def test_audit_entries_omit_reporter_identity(client, township_unit):
     from django.core.cache import cache
 
     from tests.petition_web_data import TOWNSHIP

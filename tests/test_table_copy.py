@@ -1,6 +1,6 @@
 """Per-process copies of small tables: settings and working-day overrides.
 
-A transaction that has not written a table may keep what it reads; one
+A transaction that has not written a table may keep what it reads. One
 that has written it must see its own rows and keep nothing, because they
 may roll back.
 """
@@ -22,7 +22,7 @@ KEY = "portal.max_search_results"
 SATURDAY = datetime.date(2031, 3, 1)
 
 
-def test_a_transaction_that_has_not_written_keeps_what_it_checked(django_assert_num_queries):
+def test_copy_kept_by_reading_transaction(django_assert_num_queries):
     assert get_setting(KEY) == 50
     settings_copy.expire()
 
@@ -33,7 +33,7 @@ def test_a_transaction_that_has_not_written_keeps_what_it_checked(django_assert_
             assert get_setting(KEY) == 50
 
 
-def test_a_transaction_sees_its_own_version_and_a_rollback_forgets_it():
+def test_copy_shows_own_write_until_rollback():
     assert get_setting(KEY) == 50
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -44,7 +44,7 @@ def test_a_transaction_sees_its_own_version_and_a_rollback_forgets_it():
     assert get_setting(KEY) == 50
 
 
-def test_a_committed_version_is_seen_at_once_by_the_writer():
+def test_copy_shows_committed_write_at_once():
     assert get_setting(KEY) == 50
 
     with transaction.atomic():
@@ -53,7 +53,7 @@ def test_a_committed_version_is_seen_at_once_by_the_writer():
     assert get_setting(KEY) == 30
 
 
-def test_a_version_written_elsewhere_is_seen_once_the_copy_is_due_for_a_check():
+def test_copy_shows_outside_write_after_check():
     assert get_setting(KEY) == 50
     with connection.cursor() as cursor:
         # Raw SQL sends no signal, as with a write made by another process.
@@ -69,7 +69,7 @@ def test_a_version_written_elsewhere_is_seen_once_the_copy_is_due_for_a_check():
     assert get_setting(KEY) == 30
 
 
-def test_a_working_day_override_applies_to_the_next_deadline():
+def test_override_applies_to_next_deadline():
     assert not workdays.is_workday(SATURDAY)
 
     set_workday(None, SATURDAY, is_workday=True, name="调休上班", source="test notice")
@@ -78,7 +78,7 @@ def test_a_working_day_override_applies_to_the_next_deadline():
     assert workdays.add_workdays(SATURDAY - datetime.timedelta(days=1), 1) == SATURDAY
 
 
-def test_an_override_inside_a_rolled_back_transaction_is_forgotten():
+def test_override_rolled_back_is_forgotten():
     with pytest.raises(RuntimeError), transaction.atomic():
         set_workday(None, SATURDAY, is_workday=True, name="调休上班", source="test notice")
         assert workdays.is_workday(SATURDAY)
@@ -87,7 +87,7 @@ def test_an_override_inside_a_rolled_back_transaction_is_forgotten():
     assert not workdays.is_workday(SATURDAY)
 
 
-def test_a_rolled_back_write_does_not_mark_the_next_transaction(django_assert_num_queries):
+def test_rollback_leaves_next_transaction_unmarked(django_assert_num_queries):
     with pytest.raises(RuntimeError), transaction.atomic():
         Setting.objects.create(key=KEY, value=30, effective_from=datetime.date(2020, 1, 1))
         raise RuntimeError("roll back")

@@ -40,7 +40,7 @@ def create_rows(actor: Any, rows: Sequence[AuditedModel], *, action: str,
     """Insert several new rows that one step writes, covered by a single entry.
 
     The chain head is locked before the rows are written, so the entry's id
-    is known and each row is inserted already pointing at it; the foreign
+    is known and each row is inserted already pointing at it. The foreign
     key is checked at commit. This saves the pointer update per row and the
     lock per row that ``create_row`` costs. The entry names ``subject``
     (the first row by default) and carries its field values.

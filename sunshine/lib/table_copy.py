@@ -8,8 +8,8 @@ entry id. At most once per ``refresh_seconds`` the generation is read
 again (one aggregate query) and the table re-read only when it differs,
 so the copy follows writes from other processes without a shared cache.
 
-A transaction that has not written the table sees what is committed, so
-what it reads may be kept. Writers call ``written`` (the models' save and
+A transaction that has not written the table reads only committed rows,
+so what it reads may be kept. Writers call ``written`` (the models' save and
 delete signals do); until that transaction commits, look-ups inside it
 read the table for the call only and keep nothing, because the read holds
 uncommitted rows that may still roll back. The mark is per thread, as

@@ -16,7 +16,10 @@ def is_person_of(user: Any, person: Person) -> bool:
 
 
 def leads(user: Any, unit: Unit, *, strictly_above: bool = False) -> bool:
-    """Whether ``user`` leads ``unit`` or a unit above it (only above with ``strictly_above``)."""
+    """Return whether ``user`` leads ``unit`` or a unit above it.
+
+    With ``strictly_above`` only a unit above it counts.
+    """
     if user.is_superuser:
         return True
     paths = unit_prefixes(unit)
@@ -34,7 +37,7 @@ def led_unit_over(user: Any, unit: Unit) -> Unit | None:
 
 
 def inspects(user: Any, unit: Unit) -> bool:
-    """Whether ``user`` is a discipline inspector of a region containing ``unit``."""
+    """Return whether ``user`` is a discipline inspector of a region containing ``unit``."""
     regions = Assignment.objects.filter(user=user, role=Role.INSPECTOR).values_list(
         "unit__region__path", flat=True)
     return any(unit.region.path.startswith(path) for path in regions)
@@ -47,6 +50,6 @@ def is_reviewer_for(user: Any, person: Person) -> bool:
 
 
 def is_reviewer(user: Any) -> bool:
-    """Whether ``user`` may review anybody: a superuser, leader or inspector."""
+    """Return whether ``user`` may review anybody: a superuser, leader or inspector."""
     return user.is_superuser or Assignment.objects.filter(
         user=user, role__in=[Role.LEADER, Role.INSPECTOR]).exists()

@@ -1,4 +1,4 @@
-"""Answering a reporter's repeated status reads before the rest of the request cycle.
+"""Middleware that serves a reporter's repeated status reads before the rest of the request cycle.
 
 ``GET /api/v1/reports/{code}/`` with the secret is what a reporter's app
 polls. Once the full view has built a petition's status, it is kept in

@@ -7,8 +7,8 @@ is stored. ``lookup`` returns the same answer for an unknown code and for a
 wrong secret, and counts failures per client address and per code in the
 cache; past the thresholds (versioned settings) every look-up from that
 address or of that code is refused until the lockout ends, even with the
-right secret. ``read_status`` answers the reporter's repeated reads of one
-petition from the shared cache, checking the secret on every read.
+right secret. ``read_status`` serves the reporter's repeated reads of one
+petition from the shared cache and checks the secret on every read.
 """
 
 import datetime
@@ -82,10 +82,14 @@ def format_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def _counter_keys(code: str, client_ip: str) -> tuple[str, str]:
+def _code_digest(code: str) -> str:
     # Keyed hashes keep client addresses and codes out of the cache's key space.
+    return crypto.keyed_hash(code)[:32]
+
+
+def _counter_keys(digest: str, client_ip: str) -> tuple[str, str]:
     return (f"petitions:track:ip:{crypto.keyed_hash(client_ip)[:32]}",
-            f"petitions:track:code:{crypto.keyed_hash(code)[:32]}")
+            f"petitions:track:code:{digest}")
 
 
 def _record_failure(keys: tuple[str, str], timeout: int) -> None:
@@ -98,9 +102,13 @@ def _record_failure(keys: tuple[str, str], timeout: int) -> None:
             cache.set(key, 1, timeout)
 
 
+def _locked(keys: tuple[str, str], found: dict[str, Any]) -> bool:
+    return (int(found.get(keys[0], 0)) >= get_setting(MAX_FAILURES_PER_IP)
+            or int(found.get(keys[1], 0)) >= get_setting(MAX_FAILURES_PER_CODE))
+
+
 def _check_lockout(keys: tuple[str, str], found: dict[str, Any]) -> None:
-    if (int(found.get(keys[0], 0)) >= get_setting(MAX_FAILURES_PER_IP)
-            or int(found.get(keys[1], 0)) >= get_setting(MAX_FAILURES_PER_CODE)):
+    if _locked(keys, found):
         logger.warning("tracking look-up rejected during lockout: code key %s", keys[1][-12:])
         raise TrackingLocked(get_setting(LOCKOUT_MINUTES))
 
@@ -114,15 +122,8 @@ def _matches(stored: str, code: str, secret: str) -> bool:
     return crypto.constant_time_equal(stored, secret_hash(code, secret))
 
 
-def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
-    """Return the petition for a tracking code and secret, or None when either is wrong.
-
-    Raises TrackingLocked when the client address or the code has too many
-    recent failures.
-    """
-    code = normalize(code)
-    keys = _counter_keys(code, client_ip)
-    _check_lockout(keys, cache.get_many(list(keys)))
+def _find(code: str, secret: str, keys: tuple[str, str]) -> Petition | None:
+    """Return the petition when code and secret match; otherwise count a failure."""
     petition = (Petition.all_objects.select_related("category", "region", "assigned_unit")
                 .filter(tracking_code=code).first())
     stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
@@ -132,29 +133,39 @@ def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
     return None
 
 
-def _status_keys(code: str, day: datetime.date) -> dict[str, str]:
-    """Return the shared-cache key of a petition's status per language, for ``day``."""
-    digest = crypto.keyed_hash(code)[:32]
-    return {language: f"petitions:status:{digest}:{language}:{day.isoformat()}"
-            for language, _name in settings.LANGUAGES}
+def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
+    """Return the petition for a tracking code and secret, or None when either is wrong.
+
+    Raises TrackingLocked when the client address or the code has too many
+    recent failures.
+    """
+    code = normalize(code)
+    keys = _counter_keys(_code_digest(code), client_ip)
+    _check_lockout(keys, cache.get_many(list(keys)))
+    return _find(code, secret, keys)
+
+
+def _status_key(digest: str, language: str, day: datetime.date) -> str:
+    return f"petitions:status:{digest}:{language}:{day.isoformat()}"
 
 
 def read_status(code: str, secret: str, *, client_ip: str,
                 build: Callable[[Petition], T]) -> T | None:
     """Return ``build(petition)`` for a tracking code and secret, or None when either is wrong.
 
-    What a reporter sees changes only when someone acts on the petition,
-    so the built status is kept in the shared cache per language and day
-    (deadlines are shown as due soon or overdue against today), together
-    with the secret's hash, and checked against the secret on every read.
-    Every write to the petition, its steps, replies or extensions drops it
-    (``forget_status``); names of units, regions and categories may show
-    stale for up to ``STATUS_SECONDS``. Lockouts apply as in ``lookup``,
-    read in the same round trip as the kept status.
+    The reporter's view changes only when someone acts on the petition. So
+    the built status is kept in the shared cache per language and day,
+    because deadlines are shown as due soon or overdue against today. The
+    secret's hash is kept with it and checked on every read. Every write to
+    the petition, its steps, replies or extensions drops it
+    (``forget_status``). Names of units, regions and categories may be
+    stale for up to ``STATUS_SECONDS``. Lockouts apply as in ``lookup`` and
+    are read in the same round trip as the kept status.
     """
     code = normalize(code)
-    keys = _counter_keys(code, client_ip)
-    status_key = _status_key(code, translation.get_language() or "")
+    digest = _code_digest(code)
+    keys = _counter_keys(digest, client_ip)
+    status_key = _status_key(digest, translation.get_language() or "", timezone.localdate())
     found = cache.get_many([*keys, status_key])
     _check_lockout(keys, found)
     kept = found.get(status_key)
@@ -165,11 +176,8 @@ def read_status(code: str, secret: str, *, client_ip: str,
         _failed(keys, True)
         return None
 
-    petition = (Petition.all_objects.select_related("category", "region", "assigned_unit")
-                .filter(tracking_code=code).first())
-    stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
-    if not (_matches(stored, code, secret) and petition is not None):
-        _failed(keys, petition is not None)
+    petition = _find(code, secret, keys)
+    if petition is None:
         return None
     value = build(petition)
     cache.set(status_key, (petition.secret_hash, value), STATUS_SECONDS)
@@ -177,34 +185,29 @@ def read_status(code: str, secret: str, *, client_ip: str,
 
 
 def peek_status(code: str, secret: str, *, client_ip: str, language: str) -> Any | None:
-    """Return the kept status for a code and secret, or None; never counts nor logs.
+    """Return the kept status for a code and secret, or None, without counting or logging.
 
-    None means "ask ``read_status``": nothing is kept, the secret is wrong
-    or a lockout applies. The caller then runs the full look-up, which
-    counts the failure once.
+    None means the caller must run ``read_status``: nothing is kept, the
+    secret is wrong or a lockout applies. That full look-up counts the
+    failure once.
     """
     code = normalize(code)
-    keys = _counter_keys(code, client_ip)
-    status_key = _status_key(code, language)
+    digest = _code_digest(code)
+    keys = _counter_keys(digest, client_ip)
+    status_key = _status_key(digest, language, timezone.localdate())
     found = cache.get_many([*keys, status_key])
     kept = found.get(status_key)
-    if kept is None:
-        return None
-    try:
-        _check_lockout(keys, found)
-    except TrackingLocked:
+    if kept is None or _locked(keys, found):
         return None
     stored, value = kept
     return value if _matches(stored, code, secret) else None
 
 
-def _status_key(code: str, language: str) -> str:
-    return _status_keys(code, timezone.localdate()).get(language, f"petitions:status:-:{language}")
-
-
 def forget_status(code: str) -> None:
     """Drop the kept status of a petition in every language, for today."""
-    cache.delete_many(list(_status_keys(code, timezone.localdate()).values()))
+    digest, today = _code_digest(normalize(code)), timezone.localdate()
+    cache.delete_many([_status_key(digest, language, today)
+                       for language, _name in settings.LANGUAGES])
 
 
 def public_events(petition: Petition):

@@ -31,7 +31,10 @@ def parse_score(value: Any, *, label: str) -> Decimal:
 
 
 def has_role(user: Any, role: str, *, region: Region | None = None) -> bool:
-    """Whether ``user`` holds ``role`` in a unit whose region covers ``region`` (or anywhere)."""
+    """Return whether ``user`` has ``role`` in a unit whose region covers ``region``.
+
+    Without a region, any unit counts.
+    """
     if user is None:
         return False
     if user.is_superuser:
@@ -44,7 +47,10 @@ def has_role(user: Any, role: str, *, region: Region | None = None) -> bool:
 
 
 def require_role(user: Any, role: str, region: Region | None, message: str) -> None:
-    """Raise PermissionDenied with ``message`` unless the user holds the role over the region; None is the system."""
+    """Raise PermissionDenied with ``message`` unless the user has the role over the region.
+
+    ``user`` None is the system, which may act anywhere.
+    """
     if user is not None and not has_role(user, role, region=region):
         raise PermissionDenied(message)
 

@@ -37,8 +37,8 @@ class SpotCheck(AuditedModel):
     failed check whose rectification it re-checks.
     """
 
-    # The audit log is read more widely than a planned check may be seen, so
-    # its entries never name the target; the row digests still cover it.
+    # More people read the audit log than may see a planned check, so its
+    # entries never name the target. The row digests still cover it.
     audit_withheld = ("title", "target_unit", "planned_on", "draw_candidates", "follow_up_of")
 
     title = models.CharField(_("title"), max_length=200)

@@ -4,9 +4,9 @@ Everything goes through the ``sunshine.assessment`` actions, as the
 pages would write it, so the rows are audited and the deductions,
 rectification task and merit points of a failed check follow from them.
 The actions accept only recent quarters and the current day, so the
-assessment follows the day the demo is built, not AS_OF: evaluations
-cover the current quarter and the one before, surveys the current
-quarter, and surveys, responses and spot checks are dated today. While
+assessment follows the day the demo is built, not AS_OF. Evaluations
+cover the current quarter and the one before, and surveys the current
+quarter. Surveys, responses and spot checks are dated today. While
 that day lies in AS_OF's quarter, as when the demo was calibrated, the
 composite scores combine them with the tasks' execution rates.
 """

@@ -159,9 +159,9 @@ def register_and_route(actor: Any, **arguments: Any) -> tuple[Petition, str, str
 
     Both steps are one transaction and one audit entry, with a registration
     and an assignment event, as ``register`` followed by ``assign`` would
-    write them. When no unit can take it the petition is registered
-    unassigned, where the registering office sees it with its transfer
-    deadline; the third value is then the reason, else "".
+    write them. When no unit can take it, the petition is registered
+    unassigned and the registering office finds it with its transfer
+    deadline. The third value is then the reason, else "".
     """
     intake = Intake(actor, **arguments)
     with transaction.atomic():
@@ -211,11 +211,11 @@ class Intake:
         }
         self.events: list[PetitionEvent] = []
         self.secret = ""
+        self.earlier: Petition | None = None
 
     def prepare(self) -> None:
         """Check the matter against earlier petitions and build the petition with its deadlines."""
         category, region = self.fields["category"], self.fields["region"]
-        self.earlier = None
         if self.phone:
             matter = _same_matter(crypto.keyed_hash(self.phone), category, region, self.targets)
             window = get_setting(REPEAT_WINDOW_DAYS, region=region, on=self.received_on)
