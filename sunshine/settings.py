@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sunshine.lib.staff_pages.StaffPageCacheMiddleware",
     "sunshine.portal.cache.PublicCacheMiddleware",
     "sunshine.petitions.status_reads.StatusReadMiddleware",
     "django.middleware.security.SecurityMiddleware",

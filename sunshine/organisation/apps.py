@@ -10,7 +10,7 @@ class OrganisationConfig(AppConfig):
         from django.contrib import admin
 
         from sunshine import checks  # noqa: F401
-        from sunshine.organisation import lockout  # noqa: F401
+        from sunshine.organisation import lockout, signals  # noqa: F401
         from sunshine.organisation.login_views import AdminLockoutAuthenticationForm
 
         admin.site.login_form = AdminLockoutAuthenticationForm

@@ -20,6 +20,7 @@ from sunshine.duties import rate_cache, rates
 from sunshine.duties.models import Task, TaskQuerySet
 from sunshine.duties.periods import Period, parse_period, quarter_of, recent_quarters
 from sunshine.duties.views.common import scoped_tasks, staff_only
+from sunshine.lib.staff_pages import per_session
 from sunshine.organisation.models import Region
 from sunshine.organisation.scoping import scope_for
 
@@ -66,6 +67,7 @@ def trail(region: Region, user: Any) -> list[Region]:
 
 
 @require_safe
+@per_session
 @staff_only()
 def execution_rate(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.GET)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sunshine.duties.views.common import render_page, run_action, staff_only
 from sunshine.funds.views.access import PAGE_SIZE
+from sunshine.lib.staff_pages import per_session
 from sunshine.merit import actions
 from sunshine.merit.forms import ExemptionForm, LedgerFilterForm, ReasonForm
 from sunshine.merit.models import AppealStatus, EntryKind, PointEntry
@@ -75,6 +76,7 @@ def cached_html(parts: tuple, render_html: Callable[[], str]) -> str:
 
 
 @require_safe
+@per_session
 @staff_only()
 def my_points(request: HttpRequest) -> HttpResponse:
     person = (Person.objects.filter(user_id=request.user.pk or 0).select_related("unit")

@@ -1,0 +1,160 @@
+"""A per-session cache of the staff pages people reload most, served before the middleware stack.
+
+The execution-rate page and a cadre's own points page are read again and
+again between the writes that change them. A view marked ``per_session``
+has its 200 responses kept in the shared cache under a key made of the
+session cookie, every other cookie, the path with its query, the language
+headers, the local date (statuses change at midnight) and the generation
+of ``sunshine.portal.cache``, which every governed write moves on.
+``StaffPageCacheMiddleware``, placed first, answers a repeated request
+with one cache round trip that reads three keys at once:
+
+- the stored page;
+- the session itself: a logged-out or expired session is gone from the
+  cache, so its pages are gone too;
+- the authorisation generation, which any change to a user or a role
+  assignment moves on (``bump_authorisation``), so a password change, a
+  deactivation or a withdrawn role takes effect at once in every session,
+  including those that only hit cached pages.
+
+A hit moves the session's expiry on and sends the session cookie again,
+as ``SESSION_SAVE_EVERY_REQUEST`` would, so idle logout is unchanged.
+
+The cache is on only when sessions live in the shared cache
+(``SESSION_ENGINE`` is the cache backend, which the settings choose when
+``REDIS_URL`` is set): then one cache read can prove the session exists.
+Nothing is kept for a request inside a transaction, one with messages to
+show, one whose response sets cookies (a new CSRF cookie, a rotated
+session; the same CSRF cookie again is fine) or one that is not a 200.
+"""
+
+import functools
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.cache import KEY_PREFIX as SESSION_KEY_PREFIX
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
+
+from sunshine.portal.cache import freeze, generation, restore
+
+CACHE_SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+ENTRY_SECONDS = 300
+AUTHORISATION_KEY = "sunshine:staff-pages:authorisation"
+# Paths whose views may mark responses per_session; other requests never touch the cache.
+STAFF_PATHS = re.compile(r"^/staff/(?:duties/rate/|merit/$)")
+
+
+def enabled() -> bool:
+    return settings.SESSION_ENGINE == CACHE_SESSION_ENGINE
+
+
+def per_session(view: Callable) -> Callable:
+    """Mark a staff view's 200 responses as the same on a reload in the same session."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.per_session_cacheable = True  # type: ignore[attr-defined]
+        return response
+
+    return wrapper
+
+
+def bump_authorisation() -> None:
+    """Make every kept staff page stale, once the current transaction commits."""
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(AUTHORISATION_KEY)
+    except ValueError:
+        # First bump since the cache started: any value other than the missing
+        # key's 0 makes older entries stale.
+        cache.set(AUTHORISATION_KEY, time.time_ns(), timeout=None)
+
+
+def is_candidate(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and STAFF_PATHS.match(request.path_info) is not None
+        and settings.SESSION_COOKIE_NAME in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "Authorization" not in request.headers
+        and enabled()
+        and not connection.in_atomic_block
+    )
+
+
+def page_key(request: HttpRequest) -> str:
+    cookies = sorted(request.COOKIES.items())
+    raw = repr((request.get_full_path(), request.headers.get("Accept-Language", ""), cookies,
+                timezone.localdate().isoformat()))
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"sunshine:staff-pages:{generation()}:{digest}"
+
+
+class StaffPageCacheMiddleware:
+    """Serve a session's repeated request for a marked staff page from the shared cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_candidate(request):
+            return self.get_response(request)
+        session_key = request.COOKIES[settings.SESSION_COOKIE_NAME]
+        key, session_entry = page_key(request), SESSION_KEY_PREFIX + session_key
+        found = cache.get_many([key, session_entry, AUTHORISATION_KEY])
+        authorisation = found.get(AUTHORISATION_KEY, 0)
+        stored = found.get(key)
+        if stored is not None and session_entry in found and stored[0] == authorisation:
+            cache.touch(session_entry, settings.SESSION_COOKIE_AGE)
+            return with_session_cookie(restore(stored[1]), session_key)
+
+        response = self.get_response(request)
+        if self.may_keep(request, response, session_key):
+            cache.set(key, (authorisation, freeze(response)), timeout=ENTRY_SECONDS)
+        return response
+
+    @staticmethod
+    def may_keep(request: HttpRequest, response: HttpResponse, session_key: str) -> bool:
+        # Django sends the CSRF cookie again whenever a page uses the token; the
+        # same value again only moves its year-long expiry on.
+        cookies = {name for name, morsel in response.cookies.items()
+                   if name != settings.SESSION_COOKIE_NAME
+                   and not (name == settings.CSRF_COOKIE_NAME
+                            and morsel.value == request.COOKIES.get(name))}
+        session = getattr(request, "session", None)
+        messages = getattr(request, "_messages", None)
+        return (
+            getattr(response, "per_session_cacheable", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not cookies
+            and session is not None and session.session_key == session_key
+            and request.user.is_authenticated
+            and (messages is None or len(messages) == 0)
+        )
+
+
+def with_session_cookie(response: HttpResponse, session_key: str) -> HttpResponse:
+    """Send the session cookie with a new expiry, as SessionMiddleware does after a save."""
+    max_age = settings.SESSION_COOKIE_AGE
+    response.set_cookie(
+        settings.SESSION_COOKIE_NAME, session_key, max_age=max_age,
+        expires=http_date(time.time() + max_age), domain=settings.SESSION_COOKIE_DOMAIN,
+        path=settings.SESSION_COOKIE_PATH, secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
+    return response
