@@ -163,3 +163,29 @@ def test_backend_rejects_locked_username_without_form(operator_a, rf):
     with pytest.raises(lockout.LoginLocked):
         lockout.LockoutModelBackend().authenticate(request, username="operator_a",
                                                    password=PASSWORD)
+
+
+def username_key(username: str) -> str:
+    return lockout.Subject("username", username, lockout.MAX_PER_USERNAME).key
+
+
+def test_ended_window_kept_by_cache_is_not_counted(operator_a):
+    # A cache on its own clock (Redis) may still contain a window the application's clock has ended.
+    start = NOW - datetime.timedelta(minutes=16)
+    key = username_key("operator_a")
+    cache.set(f"{key}:start", start, 3600)
+    cache.set(lockout._counter_key(key, start), 4, 3600)
+
+    fail(4)
+
+    assert login("operator_a", PASSWORD).status_code == 302
+
+
+def test_ended_lock_in_cache_allows_relock(operator_a):
+    cache.set(f"{username_key('operator_a')}:lock", NOW - datetime.timedelta(minutes=1), 3600)
+    assert login("operator_a", PASSWORD).status_code == 302
+
+    fail(5)
+
+    assert login("operator_a", PASSWORD).status_code == 429
+    assert AuditEntry.objects.filter(action="login_locked").count() == 1

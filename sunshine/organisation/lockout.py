@@ -2,10 +2,15 @@
 
 GB/T 22239-2019 (等保 2.0) requires login failure handling that limits
 failed logins. Failures are counted in the cache, per username and per
-client address, within a window (versioned settings ``auth.*``). When a
-count reaches its limit, a lock key stores the time the lock ends, and
-every login of that username or from that address is rejected until then,
-even with the right password. A successful login clears the username's
+client address, within a window (versioned settings ``auth.*``) that opens
+at the first failure. When a count reaches its limit, a lock key stores the
+time the lock ends, and every login of that username or from that address
+is rejected until then, even with the right password.
+
+The window's start and the lock's end are stored as times and compared with
+``timezone.now()``, so the cache's time-to-live is only a clean-up bound.
+Redis expires keys by its own clock, which may differ from the
+application's, and a count or lock must not outlive its window for that. A successful login clears the username's
 count. Every failure is in the audit chain already (``sunshine.audit.signals``);
 the start of a lock is appended there too.
 
@@ -90,7 +95,7 @@ def check(request: HttpRequest | None, username: str) -> None:
 
 def record_failure(request: HttpRequest | None, username: str) -> None:
     """Count a failed login; lock the username or address that reaches its limit."""
-    window = get_setting(WINDOW_MINUTES) * 60
+    window = datetime.timedelta(minutes=get_setting(WINDOW_MINUTES))
     for subject in subjects(request, username):
         count = _increment(subject.key, window)
         if count >= get_setting(subject.limit_setting):
@@ -98,25 +103,53 @@ def record_failure(request: HttpRequest | None, username: str) -> None:
 
 
 def clear_username(username: str) -> None:
-    cache.delete(Subject("username", username.strip(), MAX_PER_USERNAME).key)
+    _clear_count(Subject("username", username.strip(), MAX_PER_USERNAME).key)
 
 
-def _increment(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout)
+def _counter_key(key: str, start: datetime.datetime) -> str:
+    return f"{key}:{start.timestamp():.6f}"
+
+
+def _clear_count(key: str) -> None:
+    start = cache.get(f"{key}:start")
+    if start is not None:
+        cache.delete_many([f"{key}:start", _counter_key(key, start)])
+
+
+def _increment(key: str, window: datetime.timedelta) -> int:
+    """Count one failure in the window that opened at the first failure; return the count.
+
+    The counter's key carries the window's start, so a new window starts a
+    new counter. Two failures that both open a new window at once may each
+    start one, and then one of them is not counted.
+    """
+    now = timezone.now()
+    timeout = int(window.total_seconds())
+    start = cache.get(f"{key}:start")
+    if start is None or now - start >= window:
+        start = now
+        cache.set(f"{key}:start", start, timeout)
+    counter = _counter_key(key, start)
+    cache.add(counter, 0, timeout)
     try:
-        return cache.incr(key)
+        return cache.incr(counter)
     except ValueError:
         # The counter expired between add and incr; start it again.
-        cache.set(key, 1, timeout)
+        cache.set(counter, 1, timeout)
         return 1
 
 
 def _lock(subject: Subject, username: str) -> None:
     minutes = get_setting(LOCKOUT_MINUTES)
-    until = timezone.now() + datetime.timedelta(minutes=minutes)
-    if not cache.add(f"{subject.key}:lock", until, minutes * 60):
-        return  # Already locked: a failure during a lock does not extend it.
-    cache.delete(subject.key)
+    now = timezone.now()
+    until = now + datetime.timedelta(minutes=minutes)
+    lock_key = f"{subject.key}:lock"
+    if not cache.add(lock_key, until, minutes * 60):
+        current = cache.get(lock_key)
+        if current is not None and current > now:
+            return  # Already locked: a failure during a lock does not extend it.
+        cache.set(lock_key, until, minutes * 60)  # The stored lock has ended.
+    _clear_count(subject.key)
     logger.warning("login locked for %s minutes: %s key %s, username %s", minutes,
                    subject.kind, subject.key[-12:], username[:150])
     with transaction.atomic():
