@@ -2,7 +2,7 @@
 
 The execution-rate page and a cadre's own points page are read again and
 again between the writes that change them. A view marked ``per_session``
-has its 200 responses kept in the shared cache under a key made of the
+has its 200 responses kept in the shared cache. The key is made of the
 session cookie, every other cookie, the path with its query, the language
 headers, the local date (statuses change at midnight) and the generation
 of ``sunshine.portal.cache``, which every governed write moves on.
@@ -48,7 +48,7 @@ from sunshine.portal.cache import freeze, generation, restore
 CACHE_SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 ENTRY_SECONDS = 300
 AUTHORISATION_KEY = "sunshine:staff-pages:authorisation"
-# Paths whose views may mark responses per_session; other requests never touch the cache.
+# Paths whose views may mark responses per_session. Other requests never touch the cache.
 STAFF_PATHS = re.compile(r"^/staff/(?:duties/rate/|merit/$)")
 
 
@@ -78,8 +78,8 @@ def _bump() -> None:
     try:
         cache.incr(AUTHORISATION_KEY)
     except ValueError:
-        # First bump since the cache started: any value other than the missing
-        # key's 0 makes older entries stale.
+        # The first bump since the cache started. Any value other than the 0 of a
+        # missing key makes older entries stale.
         cache.set(AUTHORISATION_KEY, time.time_ns(), timeout=None)
 
 
@@ -128,8 +128,8 @@ class StaffPageCacheMiddleware:
 
     @staticmethod
     def may_keep(request: HttpRequest, response: HttpResponse, session_key: str) -> bool:
-        # Django sends the CSRF cookie again whenever a page uses the token; the
-        # same value again only moves its year-long expiry on.
+        # Django sends the CSRF cookie again whenever a page uses the token. The
+        # same value again only moves its expiry on.
         cookies = {name for name, morsel in response.cookies.items()
                    if name != settings.SESSION_COOKIE_NAME
                    and not (name == settings.CSRF_COOKIE_NAME
@@ -153,8 +153,8 @@ def with_session_cookie(response: HttpResponse, session_key: str) -> HttpRespons
     response.set_cookie(
         settings.SESSION_COOKIE_NAME, session_key, max_age=max_age,
         expires=http_date(time.time() + max_age), domain=settings.SESSION_COOKIE_DOMAIN,
-        path=settings.SESSION_COOKIE_PATH, secure=settings.SESSION_COOKIE_SECURE or None,
-        httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+        path=settings.SESSION_COOKIE_PATH, secure=settings.SESSION_COOKIE_SECURE,
+        httponly=settings.SESSION_COOKIE_HTTPONLY,
         samesite=settings.SESSION_COOKIE_SAMESITE,
     )
     return response
