@@ -305,6 +305,7 @@ def write_codes(reports: int, limit: int, path: Path) -> int:
     """Write ``limit`` tracking codes with their secrets, spread over the loaded reports."""
     step = max(1, reports // max(1, limit))
     lines = [" ".join(code_for(index)) for index in range(0, reports, step)][:limit]
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
 
