@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from sunshine.audit.models import AuditEntry
+from sunshine.audit.verify import verify
 from sunshine.merit import actions
 from sunshine.merit.models import (
     AppealStatus,
@@ -187,6 +188,72 @@ def test_exempted_entry_cannot_be_reversed(operator_a, leader_a, inspector_a, pe
         actions.reverse_entry(leader_a, penalty, reason="再冲")
 
     assert error.value.code == "already_reversed"
+
+
+def request_exemption(actor, entry, reason="按程序决策"):
+    return actions.request_exemption(actor, entry, reason=reason, followed_procedure=True,
+                                     private_gain=False, prohibited_by_superior=False)
+
+
+def test_reversal_closes_pending_exemption_as_moot(operator_a, leader_a, penalty):
+    exemption = request_exemption(operator_a, penalty)
+
+    reversal = actions.reverse_entry(leader_a, penalty, reason="时限已顺延")
+
+    exemption.refresh_from_db()
+    assert exemption.status == ExemptionStatus.MOOT
+    assert exemption.decided_by == leader_a
+    assert exemption.decided_at == reversal.created_at
+    assert f"#{reversal.pk}" in exemption.decision_note
+    assert "时限已顺延" in exemption.decision_note
+    assert exemption.offset is None
+    update = AuditEntry.objects.get(object_type="merit.exemption", object_id=str(exemption.pk),
+                                    action="update")
+    assert update.changes["status"] == ["pending", "moot"]
+    assert verify() == []
+
+
+def test_moot_exemption_cannot_be_decided(operator_a, leader_a, inspector_a, penalty):
+    exemption = request_exemption(operator_a, penalty)
+    actions.reverse_entry(leader_a, penalty, reason="错记")
+
+    with pytest.raises(ValidationError) as error:
+        actions.decide_exemption(inspector_a, exemption, approve=True)
+
+    assert error.value.code == "already_decided"
+    assert PointEntry.objects.filter(reverses=penalty).count() == 1
+
+
+def test_upheld_appeal_closes_pending_exemption(operator_a, leader_a, penalty):
+    exemption = request_exemption(operator_a, penalty)
+    appeal = actions.file_appeal(operator_a, penalty, reason="任务已延期批准")
+
+    decided = actions.decide_appeal(leader_a, appeal, uphold=True, reason="核实属实")
+
+    exemption.refresh_from_db()
+    assert exemption.status == ExemptionStatus.MOOT
+    assert f"#{decided.reversal.pk}" in exemption.decision_note
+
+
+def test_reversal_leaves_rejected_exemption(operator_a, leader_a, inspector_a, penalty):
+    exemption = request_exemption(operator_a, penalty)
+    actions.decide_exemption(inspector_a, exemption, approve=False, note="上级明令禁止")
+
+    actions.reverse_entry(leader_a, penalty, reason="错记")
+
+    exemption.refresh_from_db()
+    assert exemption.status == ExemptionStatus.REJECTED
+    assert exemption.decision_note == "上级明令禁止"
+
+
+def test_approved_exemption_is_not_moot(operator_a, inspector_a, penalty):
+    exemption = request_exemption(operator_a, penalty)
+
+    decided = actions.decide_exemption(inspector_a, exemption, approve=True)
+
+    assert decided.status == ExemptionStatus.APPROVED
+    assert not AuditEntry.objects.filter(object_type="merit.exemption",
+                                         changes__status=["pending", "moot"]).exists()
 
 
 def test_appeal_upheld_reverses(operator_a, leader_a, penalty):

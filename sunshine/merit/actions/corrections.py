@@ -7,7 +7,9 @@ exemption offset; the database enforces this with a unique ``reverses``.
 
 Cancelling an entry that has an open appeal closes the appeal as upheld,
 because the cadre got what the appeal asked for. Otherwise the appeal
-would stay open with only a rejection left to decide.
+would stay open with only a rejection left to decide. For the same reason
+a pending exemption request of the entry is closed as moot: a reviewer
+cannot exempt an entry that no longer counts.
 """
 
 import logging
@@ -19,7 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
-from sunshine.merit.models import Appeal, AppealStatus, EntryKind, PointEntry
+from sunshine.merit.models import (
+    Appeal,
+    AppealStatus,
+    EntryKind,
+    Exemption,
+    ExemptionStatus,
+    PointEntry,
+)
 from sunshine.merit.permissions import is_reviewer_for
 from sunshine.merit.text import clean_text
 from sunshine.organisation.models import Person
@@ -53,8 +62,7 @@ def cancel_entry(actor: Any, entry: PointEntry, *, kind: str, reason: str,
         )
         create_row(actor, correction, action=kind)
         close_open_appeal(actor, correction)
-        # NOTE: a pending exemption of the entry stays pending, and only its rejection
-        # remains possible; it needs a status for "closed by a correction" to close it.
+        close_pending_exemption(actor, correction)
     logger.info("point entry %s cancelled by entry %s (%s)", entry.pk, correction.pk, kind)
     return correction
 
@@ -73,6 +81,25 @@ def close_open_appeal(actor: Any, correction: PointEntry) -> None:
                                "decision_reason": correction.reason, "reversal": correction},
                expected_version=None)
     logger.info("appeal %s closed by entry %s", appeal.pk, correction.pk)
+
+
+def close_pending_exemption(actor: Any, correction: PointEntry) -> None:
+    """Close the pending exemption request of the cancelled entry as moot, naming ``correction``.
+
+    The exemption whose own approval posted ``correction`` is left to that decision.
+    """
+    exemption = (Exemption.objects.select_for_update()
+                 .filter(entry_id=correction.reverses_id, status=ExemptionStatus.PENDING).first())
+    if exemption is None or correction.cause == exemption:
+        return
+    note = _("Closed without a decision: entry #%(entry)s was cancelled by entry #%(by)s "
+             "(%(kind)s), for this reason: %(reason)s") % {
+        "entry": correction.reverses_id, "by": correction.pk,
+        "kind": correction.get_kind_display(), "reason": correction.reason}
+    update_row(actor, exemption, {"status": ExemptionStatus.MOOT, "decided_by": actor,
+                                  "decided_at": correction.created_at, "decision_note": note},
+               expected_version=None)
+    logger.info("exemption %s closed as moot by entry %s", exemption.pk, correction.pk)
 
 
 def check_cancellable(entry: PointEntry) -> None:

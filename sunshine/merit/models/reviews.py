@@ -15,6 +15,8 @@ class ExemptionStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("exemption status", "waiting for a decision")
     APPROVED = "approved", pgettext_lazy("exemption status", "approved")
     REJECTED = "rejected", pgettext_lazy("exemption status", "rejected")
+    # The entry was cancelled by a reversal while the request waited, so it had nothing to exempt.
+    MOOT = "moot", pgettext_lazy("exemption status", "closed: the entry was reversed")
 
 
 class Exemption(AuditedModel):
