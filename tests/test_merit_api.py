@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.test import Client
 
+from sunshine.api.pagination import MAX_PAGE
 from sunshine.organisation.tokens import issue_token
 from tests.merit_data import NOW, make_directive, make_leader, make_person, make_task, post
 
@@ -137,3 +139,87 @@ def test_paths_in_openapi(client):
     paths = client.get(f"{API}/openapi.json").json()["paths"]
 
     assert {"/api/v1/points/mine/", "/api/v1/points/", "/api/v1/points/rankings/"} <= set(paths)
+
+
+@pytest.fixture
+def ranked_unit(unit_a, entries):
+    """Five persons in unit_a, the minimum sample, one of them with points in 2026Q1."""
+    for n in range(4):
+        make_person(None, unit_a, name=f"干部{n}")
+    return unit_a
+
+
+def rankings_page(client, leader, unit, **params):
+    return client.get(f"{API}/points/rankings/", {"unit": unit.pk, "period": "2026Q1", **params},
+                      **bearer(leader))
+
+
+def test_rankings_pages_cover_the_group(client, leader_a, ranked_unit):
+    whole = rankings_page(client, leader_a, ranked_unit).json()
+    pages = [rankings_page(client, leader_a, ranked_unit, page=n, page_size=2).json()
+             for n in (1, 2, 3)]
+
+    assert whole["page"] == 1
+    assert whole["page_size"] == 50
+    assert whole["next_page"] is None
+    assert len(whole["rows"]) == 5
+    assert [page["next_page"] for page in pages] == [2, 3, None]
+    assert [len(page["rows"]) for page in pages] == [2, 2, 1]
+    assert [row for page in pages for row in page["rows"]] == whole["rows"]
+    assert {page["sample"] for page in pages} == {5}
+    assert pages[2]["rows"][0]["name"] == "张三"
+    assert pages[2]["rows"][0]["rank"] == 5
+
+
+def test_rankings_page_past_the_end_is_empty(client, leader_a, ranked_unit):
+    body = rankings_page(client, leader_a, ranked_unit, page=4, page_size=2).json()
+
+    assert body["rows"] == []
+    assert body["next_page"] is None
+    assert body["sample"] == 5
+    assert body["too_small"] is False
+
+
+def test_rankings_page_size_is_capped(client, leader_a, ranked_unit):
+    body = rankings_page(client, leader_a, ranked_unit, page_size=100_000).json()
+
+    assert body["page_size"] == 100
+    assert len(body["rows"]) == 5
+
+
+def test_rankings_small_sample_on_every_page(client, leader_a, entries, unit_a):
+    for page in ("1", "2"):
+        body = rankings_page(client, leader_a, unit_a, page=page).json()
+
+        assert body["too_small"] is True
+        assert body["rows"] == []
+        assert body["next_page"] is None
+
+
+@pytest.mark.parametrize("name,value", [
+    ("page", "0"), ("page", "-1"), ("page", "99999999999999999999"), ("page", "abc"),
+    ("page", str(MAX_PAGE + 1)), ("page", ""), ("page_size", "0"), ("page_size", "-5"),
+    ("page_size", "many"),
+])
+def test_rankings_reject_invalid_page(leader_a, ranked_unit, name, value):
+    client = Client(raise_request_exception=False)
+
+    response = rankings_page(client, leader_a, ranked_unit, **{name: value})
+
+    assert response.status_code == 400
+    assert f"“{value}”" in response.json()["detail"]
+    assert name in response.json()["detail"]
+
+
+def test_rankings_page_in_openapi(client):
+    document = client.get(f"{API}/openapi.json").json()
+    operation = document["paths"]["/api/v1/points/rankings/"]["get"]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    ranking = document["components"]["schemas"]["RankingOut"]
+
+    assert parameters["page"]["minimum"] == 1
+    assert parameters["page"]["maximum"] == MAX_PAGE
+    assert {"minimum": 1, "type": "integer"} in parameters["page_size"]["anyOf"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RankingOut"}
+    assert {"page", "page_size", "next_page", "rows", "sample"} <= set(ranking["required"])

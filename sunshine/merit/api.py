@@ -5,7 +5,8 @@
   inspector or administrator, filtered by person, unit and period; other
   users get 403.
 - ``GET /points/rankings/``: persons of a unit or region ranked by points
-  in a period, or ``too_small`` when the group is below the minimum sample.
+  in a period, or ``too_small`` when the group is below the minimum sample;
+  one page of rows at a time, with the page bounds of every other list.
 """
 
 import datetime
@@ -28,7 +29,7 @@ from sunshine.duties.api import private_answers, staff_user
 from sunshine.duties.periods import Period, parse_period, quarter_of
 from sunshine.merit.forms import MAX_ID, PERSON_ID_RANGE
 from sunshine.merit.models import PointEntry, PointEntryQuerySet
-from sunshine.merit.rankings import rankings
+from sunshine.merit.rankings import ranking_page
 from sunshine.merit.views.common import is_ledger_reader
 from sunshine.organisation.models import Region, Unit
 from sunshine.organisation.scoping import scope_for, scoped
@@ -105,7 +106,12 @@ class RankingOut(Schema):
     min_sample: int = Field(description="Fewest persons needed for a ranking.")
     too_small: bool = Field(description="True when the sample is below the minimum; then "
                                         "rows is empty.")
-    rows: list[RankRowOut]
+    rows: list[RankRowOut] = Field(description="The ranked persons on this page; empty when "
+                                               "too_small or past the last page.")
+    page: int = Field(description="Number of this page, from 1.")
+    page_size: int = Field(description="Maximum number of rows on one page.")
+    next_page: int | None = Field(description="Number of the next page, or null on the last "
+                                              "page.")
 
 
 def entries() -> QuerySet:
@@ -172,8 +178,9 @@ def points_rankings(request: HttpRequest,
                     unit: int | None = Query(None, description="Id of a unit to rank."),
                     region: str = Query("", description="Statistical code of a region to rank, "
                                                         "when no unit is given."),
-                    period: str = Query("", description=PERIOD)):
-    """Rank the persons of a unit or region by their points in a period."""
+                    period: str = Query("", description=PERIOD),
+                    pages: BoundedPagination.Input = Query(...)):  # noqa: B008
+    """Rank the persons of a unit or region by their points in a period, one page at a time."""
     user = staff_user(request)
     if unit is not None:
         target: Region | Unit = unit_in_scope(user, unit)
@@ -182,10 +189,15 @@ def points_rankings(request: HttpRequest,
     else:
         raise HttpError(400, _("Give a unit id (unit=12) or a region code (region=331002) to "
                                "rank"))
-    ranking = rankings(period_of(period), target)
+    paginator = BoundedPagination()
+    page_size = min(pages.page_size or paginator.page_size, paginator.max_page_size)
+    offset = (pages.page - 1) * page_size
+    ranking = ranking_page(period_of(period), target, offset=offset, limit=page_size)
+    has_next = not ranking.too_small and offset + page_size < ranking.sample
     return {"scope": target.name, "period": ranking.period.key, "sample": ranking.sample,
             "min_sample": ranking.min_sample, "too_small": ranking.too_small,
-            "rows": [asdict(row) for row in ranking.rows]}
+            "rows": [asdict(row) for row in ranking.rows], "page": pages.page,
+            "page_size": page_size, "next_page": pages.page + 1 if has_next else None}
 
 
 @router.api_operation(["POST", "PUT", "PATCH", "DELETE"], "/points/mine/",

@@ -66,11 +66,29 @@ def ranked_people(period: Period, scope: Region | Unit) -> QuerySet:
 def rankings(period: Period, scope: Region | Unit) -> Ranking:
     """Rank the people of ``scope`` by their points in ``period``, unless the group is too small."""
     min_sample = get_setting("merit.ranking_min_sample", region=region_of(scope), on=period.end)
-    rows = [RankRow(row["pk"], row["name"], row["unit_name"], row["total"], row["rank"])
-            for row in ranked_people(period, scope)]
+    rows = rank_rows(ranked_people(period, scope))
     if len(rows) < min_sample:
         return Ranking(period, scope, len(rows), min_sample)
     return Ranking(period, scope, len(rows), min_sample, rows)
+
+
+def ranking_page(period: Period, scope: Region | Unit, *, offset: int, limit: int) -> Ranking:
+    """Rank like ``rankings``, returning at most ``limit`` rows from ``offset`` on.
+
+    The sample, the minimum-sample rule and the ranks cover the whole group:
+    SQL computes RANK() over every row before LIMIT and OFFSET apply.
+    """
+    min_sample = get_setting("merit.ranking_min_sample", region=region_of(scope), on=period.end)
+    sample = people_in(scope).count()
+    if sample < min_sample:
+        return Ranking(period, scope, sample, min_sample)
+    rows = rank_rows(ranked_people(period, scope)[offset:offset + limit])
+    return Ranking(period, scope, sample, min_sample, rows)
+
+
+def rank_rows(ranked: QuerySet) -> list[RankRow]:
+    return [RankRow(row["pk"], row["name"], row["unit_name"], row["total"], row["rank"])
+            for row in ranked]
 
 
 @dataclass(frozen=True)
