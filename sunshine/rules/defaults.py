@@ -301,6 +301,16 @@ DUTY_DEFAULTS: dict[str, Default] = {
         _("Days after a quarter ends from which its progress reports are locked, unless an administrator has locked or unlocked the quarter; 0 turns automatic locking off."),
         _("Platform default; set per county to the date its quarterly figures are closed."),
     ),
+    "duties.plan_ahead_days": Default(
+        92,
+        _("Days ahead of today up to which a monthly, quarterly or yearly duty has its tasks: every period that starts by then gets its task."),
+        _("Platform default: the coming quarter, so units see the next periods' tasks without long lists of far-off ones."),
+    ),
+    "duties.horizon_warning_days": Default(
+        30,
+        _("Days ahead of today within which the tasks of a recurring duty running out raises a warning to extend them (sunshine extend_duty_tasks)."),
+        _("Platform default."),
+    ),
 }
 DEFAULTS.update(DUTY_DEFAULTS)
 

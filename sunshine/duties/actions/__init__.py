@@ -12,6 +12,7 @@ from sunshine.duties.actions.directives import (
     update_duty,
 )
 from sunshine.duties.actions.locks import lock_quarter, unlock_quarter
+from sunshine.duties.actions.occurrences import extend_occurrences
 from sunshine.duties.actions.progress import approve_report, return_report, submit_report
 from sunshine.duties.actions.tasks import (
     add_milestone,
@@ -24,6 +25,6 @@ from sunshine.duties.actions.tasks import (
 
 __all__ = [
     "add_milestone", "approve_report", "cancel_task", "complete_milestone", "create_directive",
-    "create_duty", "create_task", "lock_quarter", "return_report", "set_weights",
+    "create_duty", "create_task", "extend_occurrences", "lock_quarter", "return_report", "set_weights",
     "submit_report", "unlock_quarter", "update_directive", "update_duty", "update_task",
 ]

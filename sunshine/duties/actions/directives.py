@@ -1,5 +1,6 @@
 """Audited changes to directives and to duty items with their funding and steps."""
 
+import datetime
 import logging
 from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
@@ -7,11 +8,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sunshine.audit import chain
 from sunshine.duties import formats, rules
 from sunshine.duties.actions.batch import Batch
 from sunshine.duties.actions.common import require_write
+from sunshine.duties.actions.occurrences import write_occurrences
 from sunshine.duties.models import Directive, Duty, DutyFunding, DutyStep
 
 logger = logging.getLogger(__name__)
@@ -50,10 +53,11 @@ def funding_labels(funding: Funding) -> Funding:
 
 
 def create_duty(actor: Any, *, funding: Funding | None = None, steps: list[dict] | None = None,
-                **fields: Any) -> Duty:
-    """Create a duty item with its funding shares and procedure steps."""
+                today: datetime.date | None = None, **fields: Any) -> Duty:
+    """Create a duty item with its funding shares, procedure steps and, if it recurs, its tasks."""
     funding, steps = funding or [], steps or []
-    duty = Duty(**fields)
+    today = today or timezone.localdate()
+    duty = Duty(created_on=today, **fields)
     require_write(actor, duty.unit)
     rules.check_duty_deadline(duty.cycle, duty.deadline)
     rules.check_funding(funding_labels(funding))
@@ -62,6 +66,7 @@ def create_duty(actor: Any, *, funding: Funding | None = None, steps: list[dict]
         batch.insert(duty)
         write_funding(batch, duty, funding)
         write_steps(batch, duty, steps)
+        write_occurrences(batch, duty, today)
         batch.commit(actor, "create", object_type=chain.object_type_of(Duty), object_id=duty.pk,
                      changes={"unit": duty.unit_id, "code": duty.code})
     return duty
@@ -69,8 +74,12 @@ def create_duty(actor: Any, *, funding: Funding | None = None, steps: list[dict]
 
 def update_duty(actor: Any, duty: Duty, changes: dict[str, Any], *,
                 funding: Funding | None = None, steps: list[dict] | None = None,
-                expected_version: int | None) -> Duty:
-    """Change a duty item; ``funding`` and ``steps``, when given, replace the stored ones."""
+                expected_version: int | None, today: datetime.date | None = None) -> Duty:
+    """Change a duty item; ``funding`` and ``steps``, when given, replace the stored ones.
+
+    A change of cycle or directive is followed by the duty's tasks
+    (see ``sunshine.duties.actions.occurrences``) in the same audit entry.
+    """
     require_write(actor, duty)
     if "unit" in changes:
         require_write(actor, changes["unit"])
@@ -85,6 +94,7 @@ def update_duty(actor: Any, duty: Duty, changes: dict[str, Any], *,
             write_funding(batch, duty, funding)
         if steps is not None:
             write_steps(batch, duty, steps)
+        write_occurrences(batch, duty, today or timezone.localdate())
         batch.commit(actor, "update", object_type=chain.object_type_of(Duty), object_id=duty.pk,
                      changes=diff)
     return duty

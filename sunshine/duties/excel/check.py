@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from sunshine.duties import formats, locks, rules
+from sunshine.duties import formats, locks, occurrences, rules
 from sunshine.duties.excel.cells import read_row
 from sunshine.duties.excel.lookups import Lookups
 from sunshine.duties.excel.reader import SheetRows
@@ -340,7 +340,8 @@ class TaskChecker:
             weights = [(f"{row['code']} {row['name']}", row["weight"]) for row in members]
             weights += self.stored_siblings(first, {row["code"] for row in members})
             try:
-                rules.check_weights(owner_text(first), weights, exact=True)
+                rules.check_weights(owner_text(first), weights, exact=not occurrences_of_year(
+                    first, members))
             except ValidationError as error:
                 self.problem(first, "权重(%)", formats.format_percent(first["weight"]), error)
 
@@ -365,6 +366,17 @@ class TaskChecker:
             seen.add(id(parent))
             parent = parent["parent_ref"]
         return False
+
+
+def occurrences_of_year(first: Row, members: list[Row]) -> bool:
+    """Whether the rows are a recurring duty's tasks of one year, which may sum to less than 100%.
+
+    A year the duty started late holds fewer periods; see
+    ``sunshine.duties.occurrences``. Such rows are top-level, carry a duty
+    and are numbered by their period (2026-03, 2026Q1 or 2026).
+    """
+    return not first["parent"] and all(
+        row["duty"] is not None and occurrences.is_period_key(row["code"]) for row in members)
 
 
 def stored_directive(row: Row) -> Directive | None:

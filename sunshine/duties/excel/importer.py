@@ -9,11 +9,15 @@ the 流程节点 sheet is present, each duty that it or the 权责清单 sheet n
 gets exactly the steps listed there. A task's cooperating units and milestones
 are the ones in its row (a reached milestone keeps its date). Nothing is
 deleted: tasks, duties and directives missing from the workbook stay.
+A monthly, quarterly or yearly duty gets its tasks for each period up to
+the horizon (``sunshine.duties.occurrences``); a task row that names one
+of them, as an exported workbook does, updates it.
 
 The whole import is one audit entry, written in the transaction that
 writes the rows.
 """
 
+import datetime
 import logging
 import os
 import time
@@ -26,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.duties.actions.batch import Batch
 from sunshine.duties.actions.directives import sync_rows, write_funding, write_steps
+from sunshine.duties.actions.occurrences import write_occurrences
 from sunshine.duties.actions.tasks import insert_task, write_cooperation
 from sunshine.duties.excel.check import CheckedWorkbook, Checker, Row
 from sunshine.duties.excel.lookups import Lookups
@@ -60,11 +65,14 @@ class ImportReport:
     directives: Counts = field(default_factory=Counts)
     duties: Counts = field(default_factory=Counts)
     tasks: Counts = field(default_factory=Counts)
+    # Tasks of recurring duties that the import created or cancelled by itself.
+    occurrences: int = 0
     seconds: float = 0.0
 
     @property
     def changed(self) -> bool:
-        return any(c.created or c.updated for c in (self.directives, self.duties, self.tasks))
+        return bool(self.occurrences) or any(
+            c.created or c.updated for c in (self.directives, self.duties, self.tasks))
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -76,6 +84,9 @@ class ImportReport:
             _("Tasks: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
             % asdict(self.tasks),
         ]
+        if self.occurrences:
+            lines.append(_("Tasks of monthly, quarterly or yearly duties created or cancelled "
+                           "for their periods: %(count)s.") % {"count": self.occurrences})
         if not self.changed:
             lines.append(_("Nothing changed: the system already matched this workbook."))
         return lines
@@ -89,16 +100,17 @@ def import_workbook(actor: Any, path: str | os.PathLike, *,
     active language; then nothing was written.
     """
     started = time.monotonic()
+    today = timezone.localdate()
     with translation.override(language or translation.get_language()):
         issues = IssueList()
         sheets = read_workbook(path, issues)
         scope = Scope(everything=True) if actor is None else scope_for(actor, write=True)
-        checked = Checker(Lookups(scope), issues, timezone.localdate()).check(sheets)
+        checked = Checker(Lookups(scope), issues, today).check(sheets)
         if issues:
             logger.info("duty import rejected: %s problems", len(issues.items) + issues.more)
         issues.raise_if_any()
         with transaction.atomic():
-            report = Writer(actor, checked).write()
+            report = Writer(actor, checked, today).write()
     report.seconds = time.monotonic() - started
     logger.info("duty import by user %s: %s rows in %.1f s", getattr(actor, "pk", None),
                 report.rows, report.seconds)
@@ -106,8 +118,9 @@ def import_workbook(actor: Any, path: str | os.PathLike, *,
 
 
 class Writer:
-    def __init__(self, actor: Any, checked: CheckedWorkbook) -> None:
+    def __init__(self, actor: Any, checked: CheckedWorkbook, today: datetime.date) -> None:
         self.actor = actor
+        self.today = today
         self.checked = checked
         self.batch = Batch()
         self.report = ImportReport(rows=checked.rows)
@@ -168,13 +181,15 @@ class Writer:
         stored = Duty.all_objects.filter(unit=row["unit"], code=row["code"]).first()
         created = stored is None
         if stored is None:
-            stored = Duty(unit=row["unit"], code=row["code"], **values)
+            stored = Duty(unit=row["unit"], code=row["code"], created_on=self.today, **values)
             self.batch.insert(stored)
         else:
             stored, _diff = self.batch.update(stored, values)
         write_funding(self.batch, stored, row["funding"])
         self.duties[(row["unit"].pk, row["code"])] = stored
         self.count(self.report.duties, created, before)
+        written = write_occurrences(self.batch, stored, self.today)
+        self.report.occurrences += written.created + written.cancelled + written.restored
 
     def write_all_steps(self, steps: dict[tuple[int, str], list[Row]]) -> None:
         keys = set(steps) | set(self.duties)
@@ -191,7 +206,10 @@ class Writer:
         directive = self.directive_of(row["directive"])
         values = {name: row[name] for name in TASK_FIELDS}
         values["duty"] = self.duty_of(values["duty"])
-        stored = row["stored"]
+        # A recurring duty's task that this import has just created is matched by its number.
+        stored = row["stored"] or Task.objects.filter(directive=directive,
+                                                      code=row["code"]).first()
+        created = stored is None
         if stored is None:
             parent = self.parent_of(row, directive)
             stored = insert_task(self.batch, Task(directive=directive, parent=parent,
@@ -201,7 +219,7 @@ class Writer:
         write_cooperation(self.batch, stored, row["cooperating_units"])
         self.write_milestones(stored, row["milestones"])
         self.tasks[row["key"]] = stored
-        self.count(self.report.tasks, row["stored"] is None, before)
+        self.count(self.report.tasks, created, before)
 
     def duty_of(self, value: Any) -> Duty | None:
         if value is None or isinstance(value, Duty):

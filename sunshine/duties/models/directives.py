@@ -72,6 +72,8 @@ class Duty(AuditedModel):
     is_public = models.BooleanField(_("public"), default=False)
     directive = models.ForeignKey(Directive, models.PROTECT, null=True, blank=True,
                                   related_name="duties", verbose_name=_("directive"))
+    # The day the duty was entered; a recurring duty without a directive is due from then.
+    created_on = models.DateField(_("entered on"), null=True, blank=True, editable=False)
 
     all_objects = DutyQuerySet.as_manager()
     public_objects = PublicDutyManager()

@@ -133,6 +133,8 @@ class Task(AuditedModel):
     weight = PercentField(_("weight (%)"), default=FULL)
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The period key (2026-03, 2026Q1 or 2026) of a recurring duty's occurrence; empty otherwise.
+    period = models.CharField(_("period"), max_length=7, blank=True, editable=False)
     # Ids of the ancestors and this task joined by "/", for subtree queries.
     path = models.CharField(max_length=255, db_index=True, editable=False)
 
@@ -152,6 +154,8 @@ class Task(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["directive", "code"],
                                     name="task_unique_code_in_directive"),
+            models.UniqueConstraint(fields=["duty", "period"], condition=~Q(period=""),
+                                    name="task_unique_duty_period"),
             models.CheckConstraint(condition=Q(deadline__gte=F("start")),
                                    name="task_deadline_not_before_start"),
             models.CheckConstraint(condition=Q(weight__gt=0, weight__lte=100),

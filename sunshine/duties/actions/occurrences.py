@@ -1,0 +1,168 @@
+"""Creating and cancelling the tasks of recurring duties (see ``sunshine.duties.occurrences``).
+
+``write_occurrences`` runs inside the batch of the action that creates,
+changes or imports a duty, so the occurrences share that change's audit
+entry. ``extend_occurrences`` moves every recurring duty up to today's
+horizon, one audit entry per duty that gained or lost occurrences; run
+twice, it writes nothing the second time.
+
+Occurrences are never deleted. When a duty stops recurring (or changes
+its cycle), each occurrence of the old cycle that is not yet due, has no
+progress report and is not complete is cancelled with a reason; the others
+stay, because they are what the unit did or failed to do. A duty taken off
+the public portal still applies inside the government, so unpublishing
+changes nothing here. Should the duty recur again, the occurrences this
+cancelled and that are still not due are restored rather than created
+twice.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sunshine.duties import locks, occurrences
+from sunshine.duties.actions.batch import Batch
+from sunshine.duties.actions.tasks import TASK_TYPE, insert_task
+from sunshine.duties.models import Directive, Duty, ProgressReport, Task
+from sunshine.duties.periods import Period, parse_period, quarter_of
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Written:
+    created: int = 0
+    cancelled: int = 0
+    restored: int = 0
+
+    def add(self, other: "Written") -> None:
+        self.created += other.created
+        self.cancelled += other.cancelled
+        self.restored += other.restored
+
+
+def cancel_reason() -> str:
+    """The reason stored on occurrences a change of cycle cancelled, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The duty no longer recurs in this cycle, so this period's task is not owed.")
+
+
+def write_occurrences(batch: Batch, duty: Duty, today: datetime.date) -> Written:
+    """Bring a duty's occurrences in line with its cycle and today's horizon, in ``batch``.
+
+    The duty row is locked first, so two writers cannot plan the same
+    period; the unique constraint on (duty, period) would reject the second.
+    """
+    Duty.all_objects.select_for_update().filter(pk=duty.pk).first()
+    duty = Duty.all_objects.select_related("unit__region", "directive").get(pk=duty.pk)
+    stored = list(Task.objects.filter(duty=duty).exclude(period="").order_by("period"))
+    touched = reported_ids(stored)
+    written = Written(cancelled=cancel_unowed(batch, duty, stored, touched, today))
+
+    active = [task.period for task in stored if task.cancelled_on is None]
+    by_key = {task.period: task for task in stored}
+    for period in occurrences.planned_periods(duty, today, active):
+        task = by_key.get(period.key)
+        if task is None:
+            insert_occurrence(batch, duty, period, today)
+            written.created += 1
+        elif restorable(task, touched, today):
+            batch.update(task, {"cancelled_on": None, "cancel_reason": ""})
+            written.restored += 1
+    return written
+
+
+def reported_ids(tasks: list[Task]) -> set[int]:
+    return set(ProgressReport.objects.filter(task__in=[task.pk for task in tasks])
+               .values_list("task_id", flat=True))
+
+
+def untouched(task: Task, touched: set[int], today: datetime.date) -> bool:
+    """Not yet due, never reported on and not complete: nothing anyone did would be lost."""
+    return (task.deadline >= today and task.pk not in touched and task.completed_on is None
+            and not task.progress)
+
+
+def owed(duty: Duty, period: Period) -> bool:
+    """Whether the duty's current cycle still asks for an occurrence of ``period``."""
+    if not occurrences.is_recurring(duty.cycle):
+        return False
+    return occurrences.period_of(duty.cycle, period.start).key == period.key
+
+
+def cancel_unowed(batch: Batch, duty: Duty, stored: list[Task], touched: set[int],
+                  today: datetime.date) -> int:
+    reason = cancel_reason()
+    count = 0
+    for task in stored:
+        if task.cancelled_on is not None or owed(duty, parse_period(task.period)):
+            continue
+        if not untouched(task, touched, today) or locks.lock_state(
+                locks.county_of(task), quarter_of(task.deadline),
+                today).locked:
+            continue
+        batch.update(task, {"cancelled_on": today, "cancel_reason": reason})
+        count += 1
+    return count
+
+
+def restorable(task: Task, touched: set[int], today: datetime.date) -> bool:
+    return (task.cancelled_on is not None and task.cancel_reason == cancel_reason()
+            and untouched(task, touched, today))
+
+
+def insert_occurrence(batch: Batch, duty: Duty, period: Period, today: datetime.date) -> Task:
+    directive = directive_for(batch, duty, period.start.year, today)
+    start = min(max(period.start, occurrences.start_of(duty, today)), period.end)
+    weight = min(occurrences.weight_of(duty.cycle, period), room_in(directive))
+    task = Task(directive=directive, duty=duty, period=period.key, code=period.key,
+                name=occurrences.occurrence_name(duty, period), lead_unit=duty.unit,
+                start=start, deadline=period.end, weight=weight, path="")
+    return insert_task(batch, task)
+
+
+def room_in(directive: Directive) -> Decimal:
+    """What the directive's active top-level weights leave of 100%.
+
+    Periods of different cycles that follow one another after a change of
+    cycle can round to 0.01% over a year; the last one gives way.
+    """
+    used = sum(Task.objects.active().filter(directive=directive, parent=None)
+               .values_list("weight", flat=True), start=Decimal("0"))
+    return Decimal("100") - used
+
+
+def directive_for(batch: Batch, duty: Duty, year_number: int, today: datetime.date) -> Directive:
+    fields = occurrences.directive_fields(duty, year_number, today)
+    found = Directive.objects.filter(document_number=fields["document_number"]).first()
+    if found is not None:
+        return found
+    return batch.insert(Directive(**fields))
+
+
+def extend_occurrences(actor: Any, duties: Iterable[Duty] | None = None,
+                       today: datetime.date | None = None) -> Written:
+    """Give every recurring duty (or the given ones) its occurrences up to today's horizon."""
+    today = today or timezone.localdate()
+    if duties is None:
+        duties = Duty.all_objects.filter(cycle__in=list(occurrences.PERIODS_PER_YEAR))
+    total = Written()
+    for duty in duties:
+        with transaction.atomic():
+            batch = Batch()
+            written = write_occurrences(batch, duty, today)
+            batch.commit(actor, "extend_occurrences", object_type=TASK_TYPE,
+                         changes={"duty": duty.pk, "created": written.created,
+                                  "cancelled": written.cancelled, "restored": written.restored})
+        total.add(written)
+    logger.info("recurring duty tasks extended to %s: %s created, %s cancelled, %s restored",
+                today, total.created, total.cancelled, total.restored)
+    return total

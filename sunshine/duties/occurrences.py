@@ -1,0 +1,161 @@
+"""The tasks of a monthly, quarterly or yearly duty: one per period, planned from the duty alone.
+
+A recurring duty of a duty list (责任清单), such as a monthly safety
+inspection, is due once in every period, and each period's occurrence is
+assessed on its own. Each occurrence is an ordinary ``Task`` led by the
+duty's executing unit, named after the period and the duty
+("2026年12月 安全生产检查"), starting at the later of the period's start and
+the duty's start and due on the period's last day. Neither the
+specification nor the rules the platform follows set a grace period after
+the period ends, so the last day it is.
+
+Where occurrences sit in the task tree: under one directive per duty and
+calendar year ("权责清单〔2026〕123号", 123 being the duty's id), as
+top-level tasks. The weights of a directive's top-level tasks must sum to
+100%, and a duty recurs without end, so no fixed set of top-level tasks
+can hold all its occurrences; a year holds a known number of periods,
+though. Each occurrence weighs its share of the year (25% a quarter, 100%
+a year, 8.34% for January to April and 8.33% for the other months), so a
+whole year sums to exactly 100% and a year the duty started late sums to
+less, which the weight rule allows. The duty's own directive, when it has
+one, keeps its tree and the weights its authors chose: occurrences added
+there would push its top-level weights past 100%. The rectification task
+of a failed spot check gets a directive of its own for the same reason.
+
+Correctness never depends on a scheduled job: the actions create the
+occurrences when a duty is created, changed or imported; the
+``extend_duty_tasks`` command only moves the horizon forward.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from sunshine.duties.models import Cycle, Duty
+from sunshine.duties.periods import Period, month, parse_period, quarter_of, year
+from sunshine.rules.values import get_setting
+
+PLAN_AHEAD_DAYS = "duties.plan_ahead_days"
+WARNING_DAYS = "duties.horizon_warning_days"
+PERIODS_PER_YEAR = {Cycle.MONTHLY: 12, Cycle.QUARTERLY: 4, Cycle.YEARLY: 1}
+HUNDREDTHS = 10000
+NAME_LENGTH = 300
+PERIOD_KEY = re.compile(r"\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?")
+
+
+def is_recurring(cycle: str) -> bool:
+    return cycle in PERIODS_PER_YEAR
+
+
+def is_period_key(text: str) -> bool:
+    """Whether ``text`` is written the way an occurrence's period is: 2026-03, 2026Q1 or 2026."""
+    return bool(PERIOD_KEY.fullmatch(text or ""))
+
+
+def period_of(cycle: str, day: datetime.date) -> Period:
+    """Return the month, quarter or year of ``cycle`` that contains ``day``."""
+    if cycle == Cycle.MONTHLY:
+        return month(day.year, day.month)
+    if cycle == Cycle.QUARTERLY:
+        return quarter_of(day)
+    return year(day.year)
+
+
+def periods_between(cycle: str, first: datetime.date, last: datetime.date) -> list[Period]:
+    """Return the periods of ``cycle`` from the one containing ``first`` to the one containing ``last``."""
+    periods: list[Period] = []
+    day = first
+    while day <= last:
+        period = period_of(cycle, day)
+        periods.append(period)
+        day = period.end + datetime.timedelta(days=1)
+    return periods
+
+
+def number_in_year(period: Period) -> int:
+    """1 for January, the first quarter or a year; 12 for December."""
+    if "Q" in period.key:
+        return int(period.key.split("Q")[1])
+    if "-" in period.key:
+        return int(period.key.split("-")[1])
+    return 1
+
+
+def weight_of(cycle: str, period: Period) -> Decimal:
+    """The occurrence's share of its year, in hundredths of a percent that sum to 100 over the year."""
+    count = PERIODS_PER_YEAR[Cycle(cycle)]
+    base, extra = divmod(HUNDREDTHS, count)
+    hundredths = base + (1 if number_in_year(period) <= extra else 0)
+    return Decimal(hundredths) / 100
+
+
+def start_of(duty: Duty, today: datetime.date) -> datetime.date:
+    """The day a duty is due from: its directive's date, else the day it was entered."""
+    if duty.directive_id is not None and duty.directive is not None:
+        return duty.directive.issued_on
+    return duty.created_on or today
+
+
+def horizon(duty: Duty, today: datetime.date) -> datetime.date:
+    """The last day a period may start on and still get its occurrence now."""
+    days = get_setting(PLAN_AHEAD_DAYS, region=duty.unit.region, on=today)
+    return today + datetime.timedelta(days=days)
+
+
+def overlaps(period: Period, others: Iterable[Period]) -> bool:
+    return any(other.start <= period.end and period.start <= other.end for other in others)
+
+
+def planned_periods(duty: Duty, today: datetime.date, taken: Iterable[str]) -> list[Period]:
+    """Return the periods of a recurring duty that still lack an occurrence, oldest first.
+
+    ``taken`` holds the period keys of the duty's occurrences that are not
+    cancelled. A period is skipped when an occurrence has its key, or when
+    an occurrence of another cycle covers part of it: after a change of
+    cycle, the new cycle takes over from the first period the old one left
+    free, and no day is owed twice.
+    """
+    if not is_recurring(duty.cycle):
+        return []
+    active = [parse_period(key) for key in taken]
+    keys = {period.key for period in active}
+    return [period for period in periods_between(duty.cycle, start_of(duty, today),
+                                                 horizon(duty, today))
+            if period.key not in keys and not overlaps(period, active)]
+
+
+def period_label(period: Period) -> str:
+    if "Q" in period.key or "-" in period.key:
+        return period.label
+    return _("year %(year)s") % {"year": period.key}
+
+
+def occurrence_name(duty: Duty, period: Period) -> str:
+    """The task name in the site's language, as stored data: 2026年第4季度 安全生产检查."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = _("%(duty)s, %(period)s") % {"duty": duty.name, "period": period_label(period)}
+    return name[:NAME_LENGTH]
+
+
+def directive_fields(duty: Duty, year_number: int, today: datetime.date) -> dict:
+    """Field values of the directive that holds a duty's occurrences of one year."""
+    with translation.override(settings.LANGUAGE_CODE):
+        number = _("Duty list %(year)s No. %(duty)s") % {"year": year_number, "duty": duty.pk}
+        title = _("Recurring duty %(duty)s, %(year)s") % {"duty": duty.name, "year": year_number}
+    issued = max(datetime.date(year_number, 1, 1), min(start_of(duty, today),
+                                                        datetime.date(year_number, 12, 31)))
+    return {"document_number": number, "title": title[:300], "issuer": str(duty.unit)[:200],
+            "issued_on": issued, "region": duty.unit.region, "unit": duty.unit,
+            "description": duty.basis}
+
+
+def covered_until(period_keys: Iterable[str]) -> datetime.date | None:
+    """The last day the given occurrences cover, or None without any."""
+    ends = [parse_period(key).end for key in period_keys]
+    return max(ends) if ends else None
+
