@@ -5,6 +5,7 @@
 --   BENCH_CODES         file with one code per line (optional)
 --   BENCH_COOKIE        Cookie header sent with every request (optional)
 --   BENCH_MAX_REQUESTS  maximum responses per wrk thread (0 = no cap)
+--   BENCH_UNIQUE        "1" adds a query parameter that differs on every request
 -- done() prints one JSON line starting with "BENCH " for bench.loadgen to parse.
 
 local counter = 0
@@ -28,6 +29,8 @@ function init(args)
       end
    end
    cookie = os.getenv("BENCH_COOKIE") or ""
+   unique = os.getenv("BENCH_UNIQUE") == "1"
+   sent = 0
    math.randomseed(1000 + id)
 end
 
@@ -36,6 +39,10 @@ function request()
    if #codes > 0 then
       local code = codes[math.random(#codes)]
       path = string.gsub(path_template, "{code}", code)
+   end
+   if unique then
+      sent = sent + 1
+      path = path .. "&unique=" .. id .. "-" .. sent
    end
    local headers = {}
    if cookie ~= "" then headers["Cookie"] = cookie end

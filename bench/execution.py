@@ -9,7 +9,13 @@ that logs in through the login page before the load starts:
   township operator whose person answers for that township's task trees.
 
 Both alternate with ``/bench/minimal/`` (without a cookie, as in the other
-benchmarks) in every round on the same gunicorn server. Before the load,
+benchmarks) in every round on the same gunicorn server. With Redis, sessions
+and the per-session page cache (``sunshine.lib.staff_pages``) are on, so a
+reload is a cache hit. Each page is therefore also loaded with a query
+parameter that differs on every request: the cache misses and the view runs
+(with its own fragment caches), which is what a first visit costs. Two
+seconds pass between targets, so requests still queued from one target do
+not count in the next. Before the load,
 ``sunshine.merit.rankings.rankings`` for a quarter and the whole city is
 timed against the same SQL aggregate run directly.
 
@@ -24,6 +30,7 @@ import os
 import re
 import statistics
 import subprocess
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +52,7 @@ RANKING_PERIOD = "2026Q3"
 RANKING_REPEATS = 5
 MAX_RANKING_RATIO = 2.0
 WARM_UP_SECONDS = 3
+SETTLE_SECONDS = 2
 P99_LIMIT_MS = 100
 MIN_RATIO = 0.50
 LOGIN_PATH = "/accounts/login/"
@@ -80,6 +88,8 @@ class Target:
     # The user whose session cookie the requests carry; empty for none.
     username: str = ""
     min_ratio: float | None = None
+    # A query parameter that differs on every request, so the page cache never hits.
+    unique: bool = False
     results: list[loadgen.LoadResult] = field(default_factory=list)
 
 
@@ -166,7 +176,7 @@ def run_wrk(port: int, options: ExecutionOptions, target: Target, cookie: str,
             seconds: float) -> loadgen.LoadResult:
     env = {
         **os.environ, "BENCH_PATH": target.path, "BENCH_CODES": str(target.codes),
-        "BENCH_COOKIE": cookie,
+        "BENCH_COOKIE": cookie, "BENCH_UNIQUE": "1" if target.unique else "",
         "BENCH_MAX_REQUESTS": str(max(1, options.max_requests // options.threads)),
     }
     command = ["wrk", f"-t{options.threads}", f"-c{options.connections}", f"-d{seconds:.0f}s",
@@ -204,7 +214,11 @@ def measure(options: ExecutionOptions) -> tuple[list[Target], str, dict]:
         server.flush_redis(config.redis_url)
     targets = [Target("minimal view", MINIMAL_PATH, CODES_FILE),
                Target("county execution rate", RATE_PATH, CODES_FILE, USERNAME, MIN_RATIO),
-               Target("my merit ledger", LEDGER_PATH, PAGES_FILE, LEDGER_USERNAME, MIN_RATIO)]
+               Target("my merit ledger", LEDGER_PATH, PAGES_FILE, LEDGER_USERNAME, MIN_RATIO),
+               Target("county execution rate, page cache missed", RATE_PATH, CODES_FILE,
+                      USERNAME, unique=True),
+               Target("my merit ledger, page cache missed", LEDGER_PATH, PAGES_FILE,
+                      LEDGER_USERNAME, unique=True)]
 
     with server.running(url, config) as port:
         cookies = {t.username: log_in(port, t.username) for t in targets if t.username}
@@ -214,6 +228,8 @@ def measure(options: ExecutionOptions) -> tuple[list[Target], str, dict]:
             run_wrk(port, options, target, cookies[target.username], WARM_UP_SECONDS)
         for round_number in range(options.rounds):
             for target in targets:
+                # Requests still queued from the previous target finish first.
+                time.sleep(SETTLE_SECONDS)
                 result = run_wrk(port, options, target, cookies[target.username],
                                  options.duration)
                 target.results.append(result)
@@ -257,12 +273,18 @@ def target_figures(target: Target, baseline: Target) -> list[Figure]:
     p99 = statistics.median(r.p99_ms for r in target.results)
     errors = sum(r.status_errors + r.socket_errors for r in target.results)
     error_note = f"{errors} failed requests" if errors else ""
-    return [
+    rows = [
         Figure("execution", f"{target.name} throughput",
                statistics.median(r.throughput for r in target.results), "req/s", note=error_note),
+    ]
+    if target.min_ratio is None:
+        # Shown for what a first visit costs; the targets apply to the pages as reloaded.
+        return rows + [Figure("execution", f"{target.name} / minimal view", ratio, "ratio"),
+                       Figure("execution", f"{target.name} p99 latency", p99, "ms")]
+    return rows + [
         Figure("execution", f"{target.name} / minimal view", ratio, "ratio",
                target=f"≥ {target.min_ratio:.2f}",
-               met=ratio >= (target.min_ratio or 0) and not errors),
+               met=ratio >= target.min_ratio and not errors),
         Figure("execution", f"{target.name} p99 latency", p99, "ms",
                target=f"< {P99_LIMIT_MS} ms", met=p99 < P99_LIMIT_MS and not errors),
     ]
