@@ -65,9 +65,11 @@ def write_occurrences(batch: Batch, duty: Duty, today: datetime.date) -> Written
     duty = Duty.all_objects.select_related("unit__region", "directive").get(pk=duty.pk)
     stored = list(Task.objects.filter(duty=duty).exclude(period="").order_by("period"))
     touched = reported_ids(stored)
-    written = Written(cancelled=cancel_unowed(batch, duty, stored, touched, today))
+    cancelled = cancel_unowed(batch, duty, stored, touched, today)
+    written = Written(cancelled=len(cancelled))
 
-    active = [task.period for task in stored if task.cancelled_on is None]
+    active = [task.period for task in stored
+              if task.cancelled_on is None and task.pk not in cancelled]
     by_key = {task.period: task for task in stored}
     for period in occurrences.planned_periods(duty, today, active):
         task = by_key.get(period.key)
@@ -99,9 +101,10 @@ def owed(duty: Duty, period: Period) -> bool:
 
 
 def cancel_unowed(batch: Batch, duty: Duty, stored: list[Task], touched: set[int],
-                  today: datetime.date) -> int:
+                  today: datetime.date) -> set[int]:
+    """Cancel the untouched tasks the duty's cycle no longer asks for; return their ids."""
     reason = cancel_reason()
-    count = 0
+    cancelled: set[int] = set()
     for task in stored:
         if task.cancelled_on is not None or owed(duty, parse_period(task.period)):
             continue
@@ -110,8 +113,8 @@ def cancel_unowed(batch: Batch, duty: Duty, stored: list[Task], touched: set[int
                 today).locked:
             continue
         batch.update(task, {"cancelled_on": today, "cancel_reason": reason})
-        count += 1
-    return count
+        cancelled.add(task.pk)
+    return cancelled
 
 
 def restorable(task: Task, touched: set[int], today: datetime.date) -> bool:
