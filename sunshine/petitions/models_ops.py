@@ -94,7 +94,14 @@ class SupervisionDay(AuditedModel):
 
 
 class SupervisionRegistration(AuditedModel):
-    """A citizen's registration for a supervision day, with name and phone encrypted."""
+    """A citizen's registration for a supervision day, with name and phone encrypted.
+
+    Name, phone and phone hash are erased once the retention period after the
+    day has passed (``sunshine.petitions.retention``).
+    """
+
+    # Erased after the retention period, so never copied into audit entries.
+    audit_withheld = ("name_encrypted", "phone_encrypted", "phone_hash")
 
     day = models.ForeignKey(SupervisionDay, models.PROTECT, related_name="registrations",
                             verbose_name=_("supervision day"))
@@ -126,8 +133,15 @@ class SupervisionRegistration(AuditedModel):
         self.phone_encrypted = crypto.encrypt(phone, context=self._context("phone"))
         self.phone_hash = crypto.keyed_hash(phone)
 
+    @property
+    def identity_purged(self) -> bool:
+        """Whether name and phone were deleted after the retention period; both are required before."""
+        return not self.name_encrypted and not self.phone_encrypted
+
     def decrypt_identity(self) -> dict[str, str]:
-        """Return name and phone; only ``supervision_days.reveal_registrants`` may call this."""
+        """Return name and phone, empty once purged; only ``supervision_days.reveal_registrants`` may call this."""
+        if self.identity_purged:
+            return {"name": "", "phone": ""}
         return {
             "name": crypto.decrypt(self.name_encrypted, context=self._context("name")),
             "phone": crypto.decrypt(self.phone_encrypted, context=self._context("phone")),

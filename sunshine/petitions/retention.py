@@ -17,6 +17,12 @@ ciphertexts.
 Audit entries never hold the name, phone or phone hash: ``Petition``
 lists them in ``audit_withheld``, so the entries record "(withheld)" and
 only the row digests cover the values.
+
+Registrations for a supervision day are purged the same way, by
+``purge_registrations``: name, phone and phone hash are cleared once
+``supervision.registrant_data_retention_days`` have passed after the day,
+read for the day's county as in force on the day. The registration number
+and the matter the citizen wanted to raise stay.
 """
 
 import datetime
@@ -31,7 +37,7 @@ from django.utils import timezone
 from sunshine.audit import chain
 from sunshine.audit.actions import point_rows_at, supersede
 from sunshine.petitions.models import FINISHED_STATES, Petition
-from sunshine.petitions.models_ops import RewardReporter
+from sunshine.petitions.models_ops import RewardReporter, SupervisionDay, SupervisionRegistration
 from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,9 @@ REPORTER_FIELDS = ["reporter_name_encrypted", "reporter_phone_encrypted", "repor
 OPEN_DEADLINES = ["due_on", "notice_due", "assign_due", "handle_due"]
 BATCH = 500
 ACTION = "purge_reporter_data"
+REGISTRANT_RETENTION_DAYS = "supervision.registrant_data_retention_days"
+REGISTRANT_FIELDS = ["name_encrypted", "phone_encrypted", "phone_hash"]
+REGISTRANT_ACTION = "purge_registrant_data"
 
 
 @dataclass
@@ -156,3 +165,82 @@ def _unlink_reward_reporters(phone_hashes: set[str]) -> tuple[list[RewardReporte
         reporter.version += 1
     RewardReporter.objects.bulk_update(reporters, ["phone_hash", "version"])
     return reporters, superseded
+
+
+def registration_retention_ends(day: SupervisionDay) -> datetime.date:
+    """Return the first day on which the names and phones of the day's registrants may be deleted."""
+    days = get_setting(REGISTRANT_RETENTION_DAYS, region=day.region, on=day.date)
+    return day.date + datetime.timedelta(days=days + 1)
+
+
+def due_registrations(today: datetime.date) -> Iterator[int]:
+    """Yield the ids of registrations past retention that still contain a name, phone or phone hash."""
+    days = (
+        SupervisionDay.all_objects.filter(
+            date__lt=today,
+            registrations__in=SupervisionRegistration.objects.exclude(
+                **dict.fromkeys(REGISTRANT_FIELDS, "")),
+        )
+        .distinct().select_related("region").order_by("date", "pk")
+    )
+    for day in days.iterator(chunk_size=BATCH):
+        if registration_retention_ends(day) > today:
+            continue
+        yield from (
+            SupervisionRegistration.objects.filter(day=day)
+            .exclude(**dict.fromkeys(REGISTRANT_FIELDS, ""))
+            .order_by("pk").values_list("pk", flat=True)
+        )
+
+
+def purge_registrations(today: datetime.date | None = None, *,
+                        dry_run: bool = False) -> PurgeReport:
+    """Delete registrants' names and phones of every supervision day past retention.
+
+    ``purged`` lists registration ids; the report has no skipped rows,
+    because a day that has passed owes its registrants nothing more.
+    """
+    today = today or timezone.localdate()
+    report = PurgeReport()
+    batch: list[int] = []
+    for pk in due_registrations(today):
+        batch.append(pk)
+        if len(batch) == BATCH:
+            _purge_registration_batch(batch, report, dry_run)
+            batch = []
+    if batch:
+        _purge_registration_batch(batch, report, dry_run)
+    return report
+
+
+def _purge_registration_batch(ids: list[int], report: PurgeReport, dry_run: bool) -> None:
+    if dry_run:
+        report.purged.extend(ids)
+        return
+    with transaction.atomic():
+        # A concurrent run may have purged some of the rows since they were listed.
+        registrations = list(SupervisionRegistration.objects.select_for_update()
+                             .filter(pk__in=ids).exclude(**dict.fromkeys(REGISTRANT_FIELDS, ""))
+                             .order_by("pk"))
+        if not registrations:
+            return
+        ids = [registration.pk for registration in registrations]
+        superseded = supersede(registrations)
+        for registration in registrations:
+            for name in REGISTRANT_FIELDS:
+                setattr(registration, name, "")
+            registration.version += 1
+        SupervisionRegistration.objects.bulk_update(registrations, [*REGISTRANT_FIELDS, "version"])
+        entry = chain.append(
+            None, REGISTRANT_ACTION,
+            object_type=chain.object_type_of(SupervisionRegistration),
+            changes={"registrations": ids, "cleared": REGISTRANT_FIELDS,
+                     "setting": REGISTRANT_RETENTION_DAYS},
+            row_digests=[chain.row_digest(row) for row in registrations],
+            superseded=superseded,
+        )
+        point_rows_at(SupervisionRegistration, ids, entry)
+    report.purged.extend(ids)
+    report.entries.append(entry.pk)
+    logger.info("registrant data purged from %s supervision day registrations, audit entry %s",
+                len(ids), entry.pk)

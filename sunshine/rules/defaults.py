@@ -261,6 +261,11 @@ PETITION_OPS_DEFAULTS: dict[str, Default] = {
         _("Registration places offered for a new supervision day unless the planner enters another number."),
         _("Platform default."),
     ),
+    "supervision.registrant_data_retention_days": Default(
+        90,
+        _("Days after a supervision day after which the purge_reporter_data command deletes the names and phones of the citizens who registered for it."),
+        _("Platform default to be confirmed by the county: a registration serves only the day itself, and a matter raised there is kept as a petition with its own reporter data. Personal Information Protection Law art. 19 asks for the shortest period the purpose needs."),
+    ),
     "rewards.points_accusation": Default(
         {"true": 20, "partly_true": 10},
         _("Reward points for a report (accusation) verified as true or partly true."),

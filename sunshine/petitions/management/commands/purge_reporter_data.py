@@ -1,18 +1,20 @@
-"""Delete reporters' names and phones from petitions closed longer ago than the retention period."""
+"""Delete reporters' and supervision day registrants' names and phones after their retention periods."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from sunshine.petitions.retention import purge
+from sunshine.petitions.retention import purge, purge_registrations
 
 
 class Command(BaseCommand):
     help = (
         "Delete the reporter's name and phone from every petition closed longer ago than "
         "petitions.reporter_data_retention_years (per county); the case itself stays. "
-        "Safe to run daily: a petition already purged is left alone."
+        "Also delete the name and phone of every citizen registered for a supervision day more "
+        "than supervision.registrant_data_retention_days ago (per county). "
+        "Safe to run daily: a petition or registration already purged is left alone."
     )
 
     def add_arguments(self, parser):
@@ -40,6 +42,18 @@ class Command(BaseCommand):
             ) % {"count": len(report.skipped), "ids": ", ".join(map(str, report.skipped[:50]))})
         if options["verbosity"] >= 2 and report.purged:
             self.stdout.write(_("Petition ids: %(ids)s") % {"ids": ", ".join(map(str, report.purged))})
+
+        registrations = purge_registrations(today, dry_run=options["dry_run"])
+        template = (_("Would delete names and phones of %(count)s supervision day registrations.")
+                    if options["dry_run"]
+                    else _("Deleted names and phones of %(count)s supervision day registrations."))
+        self.stdout.write(template % {"count": len(registrations.purged)})
+        if registrations.entries:
+            self.stdout.write(_("Audit entries: %(ids)s") % {
+                "ids": ", ".join(f"#{pk}" for pk in registrations.entries)})
+        if options["verbosity"] >= 2 and registrations.purged:
+            self.stdout.write(_("Registration ids: %(ids)s") % {
+                "ids": ", ".join(map(str, registrations.purged))})
 
     def _today(self, text: str | None) -> datetime.date | None:
         if not text:
