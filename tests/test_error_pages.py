@@ -142,3 +142,28 @@ def test_oversized_api_body_gets_413_in_english():
 
     assert response.status_code == 413
     assert f"The request body has {len(body.encode())} bytes" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("enforce_csrf", [False, True])
+def test_oversized_form_gets_413_page_in_debug(settings, enforce_csrf):
+    settings.DEBUG = True
+    client = Client(enforce_csrf_checks=enforce_csrf, raise_request_exception=False)
+    client.get(reverse("petitions:report_new"))  # sets the CSRF cookie
+
+    response = client.post(reverse("petitions:report_new"), "text=" + "a" * OVER_LIMIT,
+                           content_type="application/x-www-form-urlencoded")
+
+    page = response.content.decode()
+    assert response.status_code == 413
+    assert "请求过大" in page
+    assert "Traceback" not in page
+
+
+def test_oversized_api_body_gets_json_413_in_debug(settings):
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/api/v1/reports/", oversized_report(), content_type="application/json")
+
+    assert response.status_code == 413
+    assert "请求正文有" in response.json()["detail"]
