@@ -1,11 +1,14 @@
 """Demo execution data: directives, duty lists, task trees, reports, evidence and the lock.
 
-The organisation and the execution stage are built once for the module
-(without the projects and petitions of the full demo) to keep the tests
-short; the full ``sunshine demo`` run, audit check included, is in
+The organisation and the execution stage are built once for each of two
+days the data describes (without the projects and petitions of the full
+demo) to keep the tests short: AS_OF, late in the year, and a day in
+spring, when the twelve months behind it span two calendar years. The
+full ``sunshine demo`` run, audit check included, is in
 test_demo_command.py.
 """
 
+import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,15 +30,16 @@ from sunshine.assessment.models import (
 )
 from sunshine.audit.verify import verify
 from sunshine.demo.builder import stage_rng
-from sunshine.demo.duties import LOCKED_QUARTER, DemoDuties, build_duties
+from sunshine.demo.duties import DemoDuties, build_duties
 from sunshine.demo.duties.outcomes import plan_outcomes
 from sunshine.demo.duties.reports import plan_reports
 from sunshine.demo.duties.trees import Planner
 from sunshine.demo.organisation import Organisation, build_organisation
-from sunshine.demo.schedule import AS_OF
-from sunshine.duties import rates
+from sunshine.demo.schedule import AS_OF, TaskCalendar
+from sunshine.duties import actions, rates
 from sunshine.duties.locks import lock_state
 from sunshine.duties.models import (
+    Cycle,
     Directive,
     Duty,
     DutyFunding,
@@ -46,7 +50,7 @@ from sunshine.duties.models import (
     Task,
     TaskCooperation,
 )
-from sunshine.duties.periods import quarter, year
+from sunshine.duties.periods import quarter_of
 from sunshine.duties.rollup import refresh_progress
 from sunshine.lib.crypto import sm3_hex
 from sunshine.merit.models import (
@@ -72,9 +76,17 @@ class Built:
     def rates(self) -> dict[str, float | None]:
         return self.result.rates
 
+    @property
+    def calendar(self) -> TaskCalendar:
+        return self.result.calendar
 
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    @property
+    def today(self) -> datetime.date:
+        return self.result.calendar.today
+
+
+@pytest.fixture(scope="module", params=[AS_OF, datetime.date(2026, 4, 20)], ids=str)
+def built(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """Build once for the module inside a transaction that is rolled back at its end.
 
     Each test still runs in its own savepoint, so one test's writes do not
@@ -83,31 +95,31 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         organisation = build_organisation(None, stage_rng(SEED, "organisation"), 1)
-        result = build_duties(None, stage_rng(SEED, "duties"), organisation)
+        result = build_duties(None, stage_rng(SEED, "duties"), organisation, request.param)
         yield Built(organisation, result)
         transaction.set_rollback(True)
 
 
-def plan_digest(organisation: Organisation, seed: int) -> str:
+def plan_digest(organisation: Organisation, seed: int, calendar: TaskCalendar) -> str:
     """Digest the planned trees, outcomes and reports, which decide every written row."""
     rng = stage_rng(seed, "duties")
-    planner = Planner(rng, organisation)
+    planner = Planner(rng, organisation, calendar)
     planner.plan()
-    plan_outcomes(rng, planner.roots)
+    plan_outcomes(rng, planner.roots, calendar)
     parts = []
     for root in planner.roots:
         for task in root.walk():
             reports = [(r.percent, r.as_of, r.status, r.submitted_at) for r in
-                       (plan_reports(rng, task) if not task.children else [])]
+                       (plan_reports(rng, task, calendar) if not task.children else [])]
             parts.append((task.directive.number, task.code, task.name, task.lead.name,
                           task.deadline, task.weight, task.progress, task.completed_on, reports))
     return sm3_hex(json.dumps(parts, default=str, ensure_ascii=False).encode())
 
 
 def test_plan_is_deterministic_for_a_seed(built):
-    first = plan_digest(built.organisation, SEED)
-    second = plan_digest(built.organisation, SEED)
-    other = plan_digest(built.organisation, SEED + 1)
+    first = plan_digest(built.organisation, SEED, built.calendar)
+    second = plan_digest(built.organisation, SEED, built.calendar)
+    other = plan_digest(built.organisation, SEED + 1, built.calendar)
 
     assert first == second
     assert first != other
@@ -115,13 +127,13 @@ def test_plan_is_deterministic_for_a_seed(built):
 
 def test_every_county_has_weak_and_strong_townships(built):
     tasks = Task.objects.all()
-    period = year(AS_OF.year)
+    period = built.calendar.reference
     counties = Region.objects.filter(level=Level.COUNTY).current()
 
     assert counties.count() == 9
     for county in counties:
         found = [row.counts.execution_rate for row in
-                 rates.by_child_region(tasks, county, period, AS_OF)]
+                 rates.by_child_region(tasks, county, period, built.today)]
         measured = [value for value in found if value is not None]
         assert len(measured) >= 10, county.name
         assert min(measured) <= Decimal("0.70"), county.name
@@ -131,10 +143,10 @@ def test_every_county_has_weak_and_strong_townships(built):
 
 def test_calibrated_rates_match_the_rate_module(built):
     tasks = Task.objects.all()
-    period = year(AS_OF.year)
+    period = built.calendar.reference
     township = Region.objects.get(code="331002001")
 
-    computed = rates.counts(tasks.in_region(township), period, AS_OF).execution_rate
+    computed = rates.counts(tasks.in_region(township), period, built.today).execution_rate
 
     assert computed is not None
     assert abs(float(computed) - built.rates["331002001"]) < 0.0001
@@ -149,10 +161,15 @@ def test_trees_have_weights_summing_to_100(built):
                                                                             "weight"):
         tops[directive_id] += weight
 
+    # A recurring duty's year sums to 100% once all its periods have their task.
+    years = set(Task.objects.exclude(period="").values_list("directive_id", flat=True))
+
     assert children
     assert set(children.values()) == {Decimal("100")}
     assert len(tops) == Directive.objects.count()
-    assert set(tops.values()) == {Decimal("100")}
+    assert {tops[pk] for pk in tops if pk not in years} == {Decimal("100")}
+    assert max(tops[pk] for pk in years) == Decimal("100")
+    assert all(tops[pk] <= Decimal("100") for pk in years)
 
 
 def test_trees_have_two_or_three_levels_and_owners(built):
@@ -163,8 +180,8 @@ def test_trees_have_two_or_three_levels_and_owners(built):
     assert TaskCooperation.objects.exists()
     assert Task.objects.filter(lead_unit__kind="village_committee").exists()
     assert Task.objects.exclude(duty=None).exists()
-    assert Task.objects.filter(deadline__lt=AS_OF).exists()
-    assert Task.objects.filter(deadline__gt=AS_OF).exists()
+    assert Task.objects.filter(deadline__lt=built.today).exists()
+    assert Task.objects.filter(deadline__gt=built.today).exists()
 
 
 def test_directives_name_each_county_with_numbers(built):
@@ -176,7 +193,8 @@ def test_directives_name_each_county_with_numbers(built):
 
     assert by_county.count() == 9
     assert all(row["count"] >= 2 for row in by_county)
-    assert len(numbers) == built.result.directives
+    years = Directive.objects.exclude(tasks__period="").distinct().count()
+    assert len(numbers) + years == built.result.directives
     assert all(number.endswith("号") for number in numbers)
     assert not Directive.objects.filter(issuer="").exists()
     assert Directive.objects.filter(document_number__startswith="椒政办发").exists()
@@ -219,7 +237,7 @@ def test_reports_cover_every_status(built):
     for report in reports.exclude(decided_by=None).select_related("submitted_by", "decided_by"):
         assert report.decided_by != report.submitted_by
         assert report.decided_at > report.submitted_at
-    assert not reports.filter(as_of__gt=AS_OF).exists()
+    assert not reports.filter(as_of__gt=built.today).exists()
 
 
 def test_evidence_files_exist_with_their_digest(built):
@@ -236,8 +254,8 @@ def test_evidence_files_exist_with_their_digest(built):
 
 def test_locked_quarter_is_locked_and_audited(built):
     jiaojiang = Region.objects.get(code="331002")
-    locked = lock_state(jiaojiang, LOCKED_QUARTER, AS_OF)
-    current = lock_state(jiaojiang, quarter(AS_OF.year, 4), AS_OF)
+    locked = lock_state(jiaojiang, built.calendar.locked_quarter, built.today)
+    current = lock_state(jiaojiang, quarter_of(built.today), built.today)
 
     assert locked.locked
     assert locked.decision is not None
@@ -255,7 +273,8 @@ def test_merit_points_follow_the_task_outcomes(built):
         task = Task.objects.get(pk=entry.cause_id)
         assert task.responsible_person_id == entry.person_id
         assert task.lead_unit.region.path.startswith(jiaojiang.path)
-        assert (entry.rule_code == "task_on_time") == (task.status_on(AS_OF) == "done_on_time")
+        assert (entry.rule_code == "task_on_time") == (
+            task.status_on(built.today) == "done_on_time")
 
 
 def test_merit_reviews_cover_each_decision(built):
@@ -285,3 +304,20 @@ def test_spot_checks_pass_fail_and_stay_secret(built):
     assert checks.filter(status=CheckStatus.PERFORMED).count() == 2
     assert failed.count() == 1
     assert PointEntry.objects.filter(rule_code="spot_check_failed").exists()
+
+
+def test_recurring_duties_have_their_tasks_as_the_product_plans_them(built):
+    """Each recurring duty has one task per period up to the horizon: extending adds nothing."""
+    recurring = Duty.all_objects.exclude(cycle=Cycle.ONCE)
+    occurrences = Task.objects.exclude(period="")
+
+    assert set(recurring.values_list("cycle", flat=True)) == {Cycle.MONTHLY, Cycle.QUARTERLY,
+                                                              Cycle.YEARLY}
+    assert set(occurrences.values_list("duty_id", flat=True).distinct()) == set(
+        recurring.values_list("pk", flat=True))
+    assert occurrences.filter(deadline__lt=built.today, completed_on=None).exists()
+    assert occurrences.filter(completed_on__lte=built.today).exists()
+    with transaction.atomic():
+        written = actions.extend_occurrences(None, today=built.today)
+        transaction.set_rollback(True)
+    assert (written.created, written.cancelled, written.restored) == (0, 0, 0)

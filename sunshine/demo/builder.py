@@ -6,6 +6,7 @@ name, so the same seed always yields the same rows, and a change to one
 stage does not reshuffle the others.
 """
 
+import datetime
 import logging
 import random
 from dataclasses import dataclass
@@ -78,8 +79,13 @@ def stage_rng(seed: int, stage: str) -> random.Random:
     return random.Random(f"{seed}:{stage}")
 
 
-def build_demo(*, seed: int, size: Size, actor: Any = None) -> DemoResult:
-    """Create the demo data in one transaction, then import the OCDS samples."""
+def build_demo(*, seed: int, size: Size, actor: Any = None,
+               today: datetime.date | None = None) -> DemoResult:
+    """Create the demo data in one transaction, then import the OCDS samples.
+
+    Directives, tasks and progress describe ``today`` (default: the current
+    day); projects, disposals and petitions describe ``schedule.AS_OF``.
+    """
     if not Region.objects.filter(code=CITY_CODE).exists():
         load_regions(actor)
     check_empty(["admin", "jiaojiang", "haimen", "inspector", "leader"])
@@ -97,7 +103,7 @@ def build_demo(*, seed: int, size: Size, actor: Any = None) -> DemoResult:
 
     ocds = import_ocds(actor)
     build_petitions(actor, stage_rng(seed, "petitions"), organisation, size.projects)
-    build_duties(actor, stage_rng(seed, "duties"), organisation)
+    build_duties(actor, stage_rng(seed, "duties"), organisation, today)
     return DemoResult(seed, size.projects, disposals, organisation.accounts,
                       organisation.staff_count, ocds)
 

@@ -1,4 +1,12 @@
-"""Duty lists (权责清单) of the demo units: township governments, villages and county departments."""
+"""Duty lists (权责清单) of the demo units: township governments, villages and county departments.
+
+A few items recur, as in real duty lists: township safety inspections every
+month, the upkeep of rural living conditions and of rural roads every
+quarter, and the supervision of special funds every year. They are
+entered on the calendar's first issue day, so their tasks (planned in
+``trees.Planner.plan_occurrences``) start then. The other items are done
+once, by a deadline.
+"""
 
 import datetime
 import random
@@ -7,55 +15,58 @@ from typing import Any
 
 from sunshine.demo import bulk
 from sunshine.demo.duties.texts import COUNTY_DUTIES, TOWNSHIP_DUTIES, VILLAGE_DUTIES
-from sunshine.demo.duties.trees import YEAR
 from sunshine.demo.organisation import Organisation
+from sunshine.demo.schedule import TaskCalendar
 from sunshine.duties.models import Cycle, Duty, DutyFunding, DutyStep
 from sunshine.funds.models import FundSource
 from sunshine.organisation.models import Unit
 
 PUBLIC_SHARE = 0.6
-CYCLES = (Cycle.MONTHLY, Cycle.QUARTERLY, Cycle.YEARLY, Cycle.ONCE)
+RECURRING = {"安全生产检查": Cycle.MONTHLY, "农村人居环境日常监管": Cycle.QUARTERLY,
+             "农村公路养护管理": Cycle.QUARTERLY, "财政专项资金监管": Cycle.YEARLY}
 STEP_DAYS = (3, 5, 7, 10, 15)
 
 
-def _duty(rng: random.Random, unit: Unit, code: str, item: tuple, *, public: bool) -> Duty:
+def _duty(calendar: TaskCalendar, unit: Unit, code: str, item: tuple, *, public: bool) -> Duty:
     name, category, basis = item[0], item[1], item[2]
-    cycle = rng.choice(CYCLES)
-    deadline = datetime.date(YEAR, 12, 31) if cycle == Cycle.ONCE else None
+    cycle = RECURRING.get(name, Cycle.ONCE)
+    deadline = datetime.date(calendar.year, 12, 31) if cycle == Cycle.ONCE else None
     evidence = item[3] if isinstance(item[3], str) else "会议记录、公开照片"
     return Duty(unit=unit, code=code, name=name, category=category, basis=basis, cycle=cycle,
-                deadline=deadline, required_evidence=evidence, is_public=public)
+                deadline=deadline, required_evidence=evidence, is_public=public,
+                created_on=calendar.first_issue)
 
 
-def build_duty_list(actor: Any, rng: random.Random, organisation: Organisation) -> dict[int, Duty]:
+def build_duty_list(actor: Any, rng: random.Random, organisation: Organisation,
+                    calendar: TaskCalendar) -> tuple[dict[int, Duty], list[Duty]]:
     """Insert every unit's duty items, their funding and village procedures.
 
     Returns the first duty of each township government by unit id, for the
-    tasks that carry one out.
+    tasks that carry one out, and the recurring duties.
     """
     duties: list[Duty] = []
     first_of_township: dict[int, Duty] = {}
     for county in organisation.counties:
         for key, items in COUNTY_DUTIES.items():
             for number, item in enumerate(items, start=1):
-                duties.append(_duty(rng, county.units[key], f"XB-{number:03d}", item,
+                duties.append(_duty(calendar, county.units[key], f"XB-{number:03d}", item,
                                     public=rng.random() < PUBLIC_SHARE))
     for township in organisation.townships:
         for number, item in enumerate(TOWNSHIP_DUTIES, start=1):
-            duty = _duty(rng, township.government, f"XZ-{number:03d}", item,
+            duty = _duty(calendar, township.government, f"XZ-{number:03d}", item,
                          public=rng.random() < PUBLIC_SHARE)
             first_of_township.setdefault(township.government.pk or 0, duty)
             duties.append(duty)
         for village in township.villages:
             for number, village_item in enumerate(VILLAGE_DUTIES, start=1):
                 # A village power list exists so that villagers can read it: always public.
-                duties.append(_duty(rng, village.committee, f"CW-{number:03d}", village_item,
+                duties.append(_duty(calendar, village.committee, f"CW-{number:03d}", village_item,
                                     public=True))
     bulk.insert_audited(actor, duties)
 
     bulk.insert_audited(actor, _funding(rng, duties))
     bulk.insert_audited(actor, _steps(rng, duties))
-    return first_of_township
+    return first_of_township, [duty for duty in duties if duty.cycle != Cycle.ONCE]
 
 
 def _funding(rng: random.Random, duties: list[Duty]) -> list[DutyFunding]:

@@ -7,13 +7,13 @@ point entry, so only the tasks of ``COUNTY`` (the county of the
 ``jiaojiang`` demo account) are posted, to keep the demo within seconds.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from sunshine.demo.schedule import AS_OF
 from sunshine.duties.models import Task
 from sunshine.merit.actions.appeals import decide_appeal, file_appeal
 from sunshine.merit.actions.exemptions import decide_exemption, request_exemption
@@ -36,11 +36,11 @@ class DemoMerit:
     appeals: int
 
 
-def build_merit(actor: Any) -> DemoMerit:
+def build_merit(actor: Any, today: datetime.date) -> DemoMerit:
     """Post the points of the county's finished and overdue tasks, then review a few of them."""
     tasks = Task.objects.in_region(Region.objects.get(code=COUNTY))
     for task in tasks.exclude(responsible_person=None).order_by("pk"):
-        post_task_points(task, actor=actor, on=AS_OF, completed_only=False)
+        post_task_points(task, actor=actor, on=today, completed_only=False)
 
     reviewer = get_user_model().objects.get(username=REVIEWER)
     penalties = list(PointEntry.objects.filter(rule_code=TASK_OVERDUE,

@@ -4,23 +4,23 @@ Every township (and every county, for the city directive's tasks) gets a
 target rate from one of three bands, so each county has weak townships
 near 65% and strong ones above 90%. Leaves get an outcome drawn with the
 target as the chance of finishing on time; then single leaves are switched
-until the township's rate over ``REFERENCE`` lies within ``TOLERANCE`` of
-its target. The rate is computed here as ``sunshine.duties.rates`` defines
-it, and parents roll up as ``sunshine.duties.rollup`` does, so the pages
-show what was planned.
+until the township's rate lies within ``TOLERANCE`` of its target. The
+rate is taken over the twelve months up to the day the data describes
+(``TaskCalendar.reference``), so the calibration holds whatever that day
+is. It is computed here as ``sunshine.duties.rates`` defines it, and
+parents roll up as ``sunshine.duties.rollup`` does, so the pages show
+what was planned. The tasks of recurring duties are calibrated with the
+tree tasks of their unit's township or county.
 """
 
 import datetime
 import random
 from decimal import Decimal
 
-from sunshine.demo.duties.trees import YEAR, PlannedTask
-from sunshine.demo.schedule import AS_OF, random_day
-from sunshine.duties.periods import year
+from sunshine.demo.duties.trees import PlannedTask
+from sunshine.demo.schedule import TaskCalendar, random_day
 from sunshine.duties.rollup import weighted
 
-# The period the calibration aims at, judged on AS_OF.
-REFERENCE = year(YEAR)
 TOLERANCE = 0.03
 MAX_SWITCHES = 200
 # Target bands (lowest, highest, upper end of the band's share of a county's
@@ -37,20 +37,22 @@ NOT_STARTED = "not_started"
 COMPLETED = (ON_TIME, LATE, EARLY)
 
 
-def is_due(task: PlannedTask) -> bool:
-    """Due in REFERENCE on AS_OF; no demo deadline falls before the period, so none is carried."""
-    return REFERENCE.start <= task.deadline <= AS_OF
+def is_due(task: PlannedTask, calendar: TaskCalendar) -> bool:
+    """Due in the calendar's reference period on its today; no demo deadline falls before the
+    period, so none is carried."""
+    return calendar.reference.start <= task.deadline <= calendar.today
 
 
-def is_done_on_time(task: PlannedTask) -> bool:
-    return is_due(task) and task.completed_on is not None and task.completed_on <= task.deadline
+def is_done_on_time(task: PlannedTask, calendar: TaskCalendar) -> bool:
+    return (is_due(task, calendar) and task.completed_on is not None
+            and task.completed_on <= task.deadline)
 
 
-def rate(tasks: list[PlannedTask]) -> float | None:
-    due = [task for task in tasks if is_due(task)]
+def rate(tasks: list[PlannedTask], calendar: TaskCalendar) -> float | None:
+    due = [task for task in tasks if is_due(task, calendar)]
     if not due:
         return None
-    return sum(1 for task in due if is_done_on_time(task)) / len(due)
+    return sum(1 for task in due if is_done_on_time(task, calendar)) / len(due)
 
 
 def band_targets(rng: random.Random, groups: list[str]) -> dict[str, float]:
@@ -64,9 +66,11 @@ def band_targets(rng: random.Random, groups: list[str]) -> dict[str, float]:
     return targets
 
 
-def set_outcome(rng: random.Random, leaf: PlannedTask, outcome: str) -> None:
+def set_outcome(rng: random.Random, leaf: PlannedTask, outcome: str,
+                calendar: TaskCalendar) -> None:
     """Give a leaf an outcome with a completion date and progress that fit it."""
-    if outcome == LATE and leaf.deadline >= AS_OF:
+    today = calendar.today
+    if outcome == LATE and leaf.deadline >= today:
         outcome = OVERDUE
     leaf.outcome = outcome
     leaf.completed_on = None
@@ -74,10 +78,11 @@ def set_outcome(rng: random.Random, leaf: PlannedTask, outcome: str) -> None:
         first = max(leaf.start + datetime.timedelta(days=7), leaf.deadline - datetime.timedelta(days=25))
         leaf.completed_on = random_day(rng, first, leaf.deadline)
     elif outcome == LATE:
-        last = min(AS_OF, leaf.deadline + datetime.timedelta(days=45))
+        last = min(today, leaf.deadline + datetime.timedelta(days=45))
         leaf.completed_on = random_day(rng, leaf.deadline + datetime.timedelta(days=1), last)
     elif outcome == EARLY:
-        leaf.completed_on = random_day(rng, AS_OF - datetime.timedelta(days=40), AS_OF)
+        leaf.completed_on = random_day(rng, max(leaf.start, today - datetime.timedelta(days=40)),
+                                       today)
     if leaf.completed_on is not None:
         leaf.progress = Decimal("100")
     elif outcome == NOT_STARTED:
@@ -86,8 +91,12 @@ def set_outcome(rng: random.Random, leaf: PlannedTask, outcome: str) -> None:
         leaf.progress = Decimal(rng.choice((20, 30, 40, 50, 60, 70, 80, 90)))
 
 
-def draw_outcome(rng: random.Random, leaf: PlannedTask, target: float) -> str:
-    if leaf.deadline <= AS_OF:
+def draw_outcome(rng: random.Random, leaf: PlannedTask, target: float,
+                 calendar: TaskCalendar) -> str:
+    if leaf.start > calendar.today:
+        # A recurring duty's task of a period that has not begun.
+        return NOT_STARTED
+    if leaf.deadline <= calendar.today:
         if rng.random() < target:
             return ON_TIME
         return LATE if rng.random() < 0.45 else OVERDUE
@@ -107,7 +116,8 @@ def roll_up(task: PlannedTask) -> None:
     task.progress, task.completed_on = weighted(rows)
 
 
-def calibrate(rng: random.Random, roots: list[PlannedTask], target: float) -> float | None:
+def calibrate(rng: random.Random, roots: list[PlannedTask], target: float,
+              calendar: TaskCalendar) -> float | None:
     """Draw the outcomes of a group's leaves, then switch leaves until the rate is on target.
 
     With few due tasks one switch can jump over the target band, so the
@@ -116,13 +126,13 @@ def calibrate(rng: random.Random, roots: list[PlannedTask], target: float) -> fl
     leaves = [leaf for root in roots for leaf in root.leaves()]
     tasks = [task for root in roots for task in root.walk()]
     for leaf in leaves:
-        set_outcome(rng, leaf, draw_outcome(rng, leaf, target))
+        set_outcome(rng, leaf, draw_outcome(rng, leaf, target, calendar), calendar)
     _roll_all(roots)
 
-    due_leaves = [leaf for leaf in leaves if is_due(leaf)]
-    best = (_distance(rate(tasks), target), _snapshot(leaves))
+    due_leaves = [leaf for leaf in leaves if is_due(leaf, calendar)]
+    best = (_distance(rate(tasks, calendar), target), _snapshot(leaves))
     for _switch in range(MAX_SWITCHES):
-        current = rate(tasks)
+        current = rate(tasks, calendar)
         if current is None or abs(current - target) <= TOLERANCE:
             return current
         if current < target:
@@ -133,14 +143,14 @@ def calibrate(rng: random.Random, roots: list[PlannedTask], target: float) -> fl
             outcome = LATE if rng.random() < 0.5 else OVERDUE
         if not pool:
             break
-        set_outcome(rng, rng.choice(pool), outcome)
+        set_outcome(rng, rng.choice(pool), outcome, calendar)
         _roll_all(roots)
-        distance = _distance(rate(tasks), target)
+        distance = _distance(rate(tasks, calendar), target)
         if distance < best[0]:
             best = (distance, _snapshot(leaves))
     _restore(leaves, best[1])
     _roll_all(roots)
-    return rate(tasks)
+    return rate(tasks, calendar)
 
 
 def _distance(value: float | None, target: float) -> float:
@@ -162,8 +172,9 @@ def _roll_all(roots: list[PlannedTask]) -> None:
         roll_up(root)
 
 
-def plan_outcomes(rng: random.Random, roots: list[PlannedTask]) -> dict[str, float | None]:
-    """Calibrate every group; return the rate each group reached over REFERENCE.
+def plan_outcomes(rng: random.Random, roots: list[PlannedTask],
+                  calendar: TaskCalendar) -> dict[str, float | None]:
+    """Calibrate every group; return the rate each group reached over the reference period.
 
     Groups are township codes (9 digits) and county codes (6 digits) for the
     tasks of county units, which all aim at DEPARTMENT_TARGET.
@@ -179,5 +190,5 @@ def plan_outcomes(rng: random.Random, roots: list[PlannedTask]) -> dict[str, flo
     reached = {}
     for group in sorted(by_group):
         target = targets.get(group, DEPARTMENT_TARGET)
-        reached[group] = calibrate(rng, by_group[group], target)
+        reached[group] = calibrate(rng, by_group[group], target, calendar)
     return reached

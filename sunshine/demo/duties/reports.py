@@ -3,7 +3,7 @@
 A leaf's approved reports climb to the progress its outcome gave it; the
 last approved one carries the completion date of a finished leaf. Some
 finished leaves had a report returned first, and some open leaves have a
-report waiting for approval on AS_OF. Every report is decided before the
+report waiting for approval on the calendar's today. Every report is decided before the
 quarter lock of its ``as_of`` day takes effect, so the data could have
 been entered through the pages.
 """
@@ -22,7 +22,7 @@ from django.utils import timezone
 from sunshine.demo.duties.outcomes import COMPLETED, LATE, NOT_STARTED
 from sunshine.demo.duties.texts import LATE_REASONS, PROGRESS_TEXTS, RETURN_REASONS
 from sunshine.demo.duties.trees import PlannedTask
-from sunshine.demo.schedule import AS_OF, random_day
+from sunshine.demo.schedule import TaskCalendar, random_day
 from sunshine.duties.models import ReportStatus
 from sunshine.lib.crypto import sm3_hex
 
@@ -30,7 +30,6 @@ RETURNED_SHARE = 0.15
 PENDING_SHARE = 0.35
 EVIDENCE_SHARE = 0.1
 STEPS = (20, 30, 40, 50, 60, 70, 80, 90)
-LAST_MOMENT = timezone.make_aware(datetime.datetime.combine(AS_OF, datetime.time(20)))
 
 
 @dataclass
@@ -43,29 +42,37 @@ class PlannedReport:
     return_reason: str = ""
     files: int = 0
     # Both moments are set by _set_moments once the report's place in the sequence is known.
-    submitted_at: datetime.datetime = LAST_MOMENT
+    submitted_at: datetime.datetime = datetime.datetime.min.replace(tzinfo=datetime.UTC)
     decided_at: datetime.datetime | None = None
     # Position among the task's reports, which makes evidence file contents distinct.
     key: int = 0
 
 
-def plan_reports(rng: random.Random, leaf: PlannedTask) -> list[PlannedReport]:
+def last_moment(calendar: TaskCalendar) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(calendar.today, datetime.time(20)))
+
+
+def plan_reports(rng: random.Random, leaf: PlannedTask,
+                 calendar: TaskCalendar) -> list[PlannedReport]:
     """Return the reports of one leaf, oldest first, with their moments set."""
+    today = calendar.today
+    if leaf.start > today:
+        return []
     final = int(leaf.progress)
     reports: list[PlannedReport] = []
     if final:
-        last_day = leaf.completed_on or random_day(
-            rng, max(leaf.start + datetime.timedelta(days=10), AS_OF - datetime.timedelta(days=70)),
-            AS_OF - datetime.timedelta(days=15))
+        last_day = leaf.completed_on or min(today, random_day(
+            rng, max(leaf.start + datetime.timedelta(days=10), today - datetime.timedelta(days=70)),
+            today - datetime.timedelta(days=15)))
         reports = _approved_steps(rng, leaf, final, last_day)
     if leaf.outcome in COMPLETED and rng.random() < RETURNED_SHARE:
         returned = PlannedReport(100, reports[-1].as_of, ReportStatus.RETURNED, PROGRESS_TEXTS[3],
                                  return_reason=rng.choice(RETURN_REASONS))
         reports.insert(len(reports) - 1, returned)
     if leaf.outcome not in COMPLETED and rng.random() < PENDING_SHARE:
-        reports.append(_pending(rng, leaf, final, reports))
+        reports.append(_pending(rng, leaf, final, reports, today))
     _set_previous(reports)
-    _set_moments(rng, reports)
+    _set_moments(rng, reports, last_moment(calendar))
     for key, report in enumerate(reports, start=1):
         report.key = key
     return reports
@@ -88,9 +95,9 @@ def _approved_steps(rng: random.Random, leaf: PlannedTask, final: int,
 
 
 def _pending(rng: random.Random, leaf: PlannedTask, final: int,
-             reports: list[PlannedReport]) -> PlannedReport:
+             reports: list[PlannedReport], today: datetime.date) -> PlannedReport:
     after = reports[-1].as_of + datetime.timedelta(days=1) if reports else leaf.start
-    day = random_day(rng, max(after, AS_OF - datetime.timedelta(days=14)), AS_OF)
+    day = min(today, random_day(rng, max(after, today - datetime.timedelta(days=14)), today))
     percent = min(100, final + rng.choice((10, 20, 30)))
     text = PROGRESS_TEXTS[0] if leaf.outcome == NOT_STARTED else PROGRESS_TEXTS[2]
     return PlannedReport(percent, day, ReportStatus.SUBMITTED, text, files=1)
@@ -104,7 +111,8 @@ def _set_previous(reports: list[PlannedReport]) -> None:
             approved = Decimal(report.percent)
 
 
-def _set_moments(rng: random.Random, reports: list[PlannedReport]) -> None:
+def _set_moments(rng: random.Random, reports: list[PlannedReport],
+                 last: datetime.datetime) -> None:
     """Submit each report within two days of its ``as_of`` and decide it within two more."""
     cursor = None
     for report in reports:
@@ -113,11 +121,11 @@ def _set_moments(rng: random.Random, reports: list[PlannedReport]) -> None:
             datetime.time(rng.randint(8, 11), rng.randint(0, 59))))
         if cursor is not None:
             submitted = max(submitted, cursor + datetime.timedelta(minutes=30))
-        report.submitted_at = min(submitted, LAST_MOMENT - datetime.timedelta(hours=2))
+        report.submitted_at = min(submitted, last - datetime.timedelta(hours=2))
         cursor = report.submitted_at
         if report.status != ReportStatus.SUBMITTED:
             decided = report.submitted_at + datetime.timedelta(hours=rng.randint(1, 48))
-            report.decided_at = min(decided, LAST_MOMENT - datetime.timedelta(minutes=30))
+            report.decided_at = min(decided, last - datetime.timedelta(minutes=30))
             cursor = report.decided_at
 
 

@@ -50,7 +50,7 @@ def insert_tasks(actor: Any, roots: list[PlannedTask], directives: dict[str, Dir
         parent = rows[id(plan.parent)] if plan.parent else None
         row = Task(
             pk=next_id, directive=directives[plan.directive.number], parent=parent,
-            duty=_duty_of(plan, duties), code=plan.code, name=plan.name, lead_unit=plan.lead,
+            duty=plan.duty or _duty_of(plan, duties), period=plan.period, code=plan.code, name=plan.name, lead_unit=plan.lead,
             responsible_person=plan.person, start=plan.start, deadline=plan.deadline,
             weight=Decimal(plan.weight), progress=plan.progress, completed_on=plan.completed_on,
         )

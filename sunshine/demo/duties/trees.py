@@ -15,15 +15,14 @@ from decimal import Decimal
 
 from sunshine.demo.duties.texts import CITY_TOPIC, COORDINATION_TASK, TOPICS, Topic
 from sunshine.demo.organisation import CountyUnits, Organisation, TownshipUnits, place_name
-from sunshine.demo.schedule import AS_OF, random_day
+from sunshine.demo.schedule import TaskCalendar, random_day
+from sunshine.duties import occurrences
+from sunshine.duties.models import Duty
 from sunshine.organisation.models import Person, Unit
 
-YEAR = AS_OF.year
 DIRECTIVES_PER_COUNTY = 3
-# Share of leaf deadlines on or before AS_OF; the rest fall in the months after it.
+# Share of leaf deadlines on or before the calendar's today; the rest fall in the months after it.
 DUE_SHARE = 0.8
-FIRST_DEADLINE = datetime.date(YEAR, 2, 15)
-LAST_DEADLINE = datetime.date(YEAR + 1, 3, 31)
 # Share of second-level tasks that villages share out among themselves.
 SPLIT_SHARE = 0.35
 COOPERATION_SHARE = 0.5
@@ -50,8 +49,8 @@ class PlannedTask:
     lead: Unit
     person: Person | None
     start: datetime.date
-    deadline: datetime.date = FIRST_DEADLINE
-    weight: int = 100
+    deadline: datetime.date = datetime.date.min
+    weight: int | Decimal = 100
     parent: "PlannedTask | None" = None
     children: list["PlannedTask"] = field(default_factory=list)
     cooperating: list[Unit] = field(default_factory=list)
@@ -61,6 +60,9 @@ class PlannedTask:
     completed_on: datetime.date | None = None
     progress: Decimal = Decimal("0")
     pk: int = 0
+    # The recurring duty and period of an occurrence (see sunshine.duties.occurrences).
+    duty: Duty | None = None
+    period: str = ""
 
     def add(self, child: "PlannedTask") -> "PlannedTask":
         child.parent = self
@@ -84,16 +86,18 @@ def split_weights(rng: random.Random, count: int, total: int = 100) -> list[int]
     return parts
 
 
-def leaf_deadline(rng: random.Random) -> datetime.date:
+def leaf_deadline(rng: random.Random, calendar: TaskCalendar) -> datetime.date:
     if rng.random() < DUE_SHARE:
-        return random_day(rng, FIRST_DEADLINE, AS_OF)
-    return random_day(rng, AS_OF + datetime.timedelta(days=1), LAST_DEADLINE)
+        return random_day(rng, calendar.first_deadline, calendar.today)
+    return random_day(rng, calendar.today + datetime.timedelta(days=1), calendar.last_deadline)
 
 
 class Planner:
-    def __init__(self, rng: random.Random, organisation: Organisation) -> None:
+    def __init__(self, rng: random.Random, organisation: Organisation,
+                 calendar: TaskCalendar) -> None:
         self.rng = rng
         self.organisation = organisation
+        self.calendar = calendar
         self.directives: list[PlannedDirective] = []
         self.roots: list[PlannedTask] = []
 
@@ -111,11 +115,33 @@ class Planner:
             for number, topic in enumerate(topics, start=1):
                 self._plan_county_directive(county, townships, topic, number)
         for root in self.roots:
-            fix_deadlines(self.rng, root)
+            fix_deadlines(self.rng, root, self.calendar)
+
+    def plan_occurrences(self, duties: list[Duty]) -> None:
+        """Plan each recurring duty's tasks as the product generates them, one root each."""
+        today = self.calendar.today
+        for duty in duties:
+            planned: dict[int, PlannedDirective] = {}
+            for period in occurrences.planned_periods(duty, today, []):
+                year = period.start.year
+                if year not in planned:
+                    fields = occurrences.directive_fields(duty, year, today)
+                    planned[year] = PlannedDirective(
+                        fields["document_number"], fields["title"], fields["issuer"],
+                        fields["issued_on"], duty.unit, fields["description"])
+                    self.directives.append(planned[year])
+                task = PlannedTask(
+                    planned[year], period.key, occurrences.occurrence_name(duty, period),
+                    duty.unit, self.person(duty.unit, True),
+                    max(period.start, occurrences.start_of(duty, today)), period.end,
+                    occurrences.weight_of(duty.cycle, period), group=duty.unit.region.code,
+                    duty=duty, period=period.key)
+                self.roots.append(task)
 
     def _directive(self, unit: Unit, number: str, issuer: str, topic: Topic) -> PlannedDirective:
-        issued = datetime.date(YEAR, 1, 5) + datetime.timedelta(days=self.rng.randint(0, 35))
-        directive = PlannedDirective(number, topic.title.format(year=YEAR), issuer, issued, unit,
+        issued = self.calendar.first_issue + datetime.timedelta(days=self.rng.randint(0, 35))
+        directive = PlannedDirective(number, topic.title.format(year=self.calendar.year), issuer,
+                                     issued, unit,
                                      f"围绕{topic.short}，明确各乡镇（街道）和县级部门任务、时限和责任人。")
         self.directives.append(directive)
         return directive
@@ -127,7 +153,7 @@ class Planner:
 
     def _plan_city(self) -> None:
         city = self.organisation.city_government
-        directive = self._directive(city, f"台政办发〔{YEAR}〕8号", "台州市人民政府办公室", CITY_TOPIC)
+        directive = self._directive(city, f"台政办发〔{self.calendar.year}〕8号", "台州市人民政府办公室", CITY_TOPIC)
         counties = self.organisation.counties
         for index, (county, weight) in enumerate(
                 zip(counties, split_weights(self.rng, len(counties)), strict=True), start=1):
@@ -148,7 +174,7 @@ class Planner:
                                topic: Topic, number: int) -> None:
         initial = county.short_name[0]
         directive = self._directive(
-            county.units["government"], f"{initial}政办发〔{YEAR}〕{number * 7 + 3}号",
+            county.units["government"], f"{initial}政办发〔{self.calendar.year}〕{number * 7 + 3}号",
             f"{county.region.name}人民政府办公室", topic)
         department = county.units[topic.department]
         weights = [COORDINATION_WEIGHT, *split_weights(self.rng, len(townships),
@@ -195,12 +221,12 @@ class Planner:
             child.weight = weight
 
 
-def fix_deadlines(rng: random.Random, task: PlannedTask) -> None:
+def fix_deadlines(rng: random.Random, task: PlannedTask, calendar: TaskCalendar) -> None:
     """Give leaves a drawn deadline and each parent a deadline a little after its last child's."""
     if not task.children:
-        task.deadline = max(leaf_deadline(rng), task.start + datetime.timedelta(days=14))
+        task.deadline = max(leaf_deadline(rng, calendar), task.start + datetime.timedelta(days=14))
         return
     for child in task.children:
-        fix_deadlines(rng, child)
+        fix_deadlines(rng, child, calendar)
     latest = max(child.deadline for child in task.children)
     task.deadline = latest + datetime.timedelta(days=rng.randint(0, 12))

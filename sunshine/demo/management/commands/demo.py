@@ -1,3 +1,4 @@
+import datetime
 import os
 import time
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
     help = (
         "Create a demo data set for Taizhou from a seed (the same seed gives the same data): "
         "units, cadres, staff accounts, projects with their money, asset disposals, and the "
-        f"bundled real OCDS samples. Generated data describes the state on {AS_OF:%Y-%m-%d}. "
+        f"bundled real OCDS samples. Projects, disposals and petitions describe the state on "
+        f"{AS_OF:%Y-%m-%d}; directives, tasks and progress describe the day the demo runs. "
         f"Every demo account has the password {DEMO_PASSWORD}."
     )
 
@@ -38,6 +40,9 @@ class Command(BaseCommand):
                             help="preset size: small (60 projects), default (900), large (5000)")
         amount.add_argument("--projects", type=int,
                             help="number of generated projects, instead of a preset size")
+        parser.add_argument("--today", type=datetime.date.fromisoformat,
+                            help="date the directives, tasks and progress describe, YYYY-MM-DD "
+                                 "(default: today)")
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing when the database already has projects")
 
@@ -49,7 +54,7 @@ class Command(BaseCommand):
         size = self._size(options["size"], options["projects"])
         started = time.monotonic()
         try:
-            result = build_demo(seed=options["seed"], size=size)
+            result = build_demo(seed=options["seed"], size=size, today=options["today"])
         except DemoDataExists as error:
             raise CommandError(_(
                 "The database already contains demo data (%(what)s). Run the demo on an empty "
