@@ -306,7 +306,7 @@ def test_spot_checks_pass_fail_and_stay_secret(built):
     assert PointEntry.objects.filter(rule_code="spot_check_failed").exists()
 
 
-def test_recurring_duties_have_their_tasks_as_the_product_plans_them(built):
+def test_recurring_duties_have_period_tasks(built):
     """Each recurring duty has one task per period up to the horizon: extending adds nothing."""
     recurring = Duty.all_objects.exclude(cycle=Cycle.ONCE)
     occurrences = Task.objects.exclude(period="")

@@ -45,7 +45,7 @@ def occurrences(duty: Duty):
     return Task.objects.filter(duty=duty).exclude(period="").order_by("period")
 
 
-def test_a_monthly_duty_gets_a_task_per_month_up_to_the_horizon(operator_a, unit_a):
+def test_monthly_duty_tasks_to_horizon(operator_a, unit_a):
     duty = make_duty(operator_a, unit_a, Cycle.MONTHLY)
 
     tasks = list(occurrences(duty))
@@ -66,7 +66,7 @@ def test_a_monthly_duty_gets_a_task_per_month_up_to_the_horizon(operator_a, unit
     assert verify() == []
 
 
-def test_a_quarterly_duty_starts_at_its_directive(operator_a, unit_a):
+def test_quarterly_duty_starts_at_directive(operator_a, unit_a):
     directive = make_directive(operator_a, unit_a)
 
     duty = make_duty(operator_a, unit_a, Cycle.QUARTERLY, directive=directive)
@@ -81,7 +81,7 @@ def test_a_quarterly_duty_starts_at_its_directive(operator_a, unit_a):
     assert not Task.objects.filter(directive=directive).exists()
 
 
-def test_a_yearly_duty_gets_next_year_once_the_horizon_reaches_it(operator_a, unit_a):
+def test_yearly_duty_reaches_next_year(operator_a, unit_a):
     duty = make_duty(operator_a, unit_a, Cycle.YEARLY)
     assert [(t.period, t.name, t.weight) for t in occurrences(duty)] == [
         ("2026", "2026年度 安全生产检查", Decimal("100"))]
@@ -95,13 +95,13 @@ def test_a_yearly_duty_gets_next_year_once_the_horizon_reaches_it(operator_a, un
     assert tasks[1].directive.issued_on == day(2027, 1, 1)
 
 
-def test_a_once_duty_gets_no_task(operator_a, unit_a):
+def test_once_duty_gets_no_task(operator_a, unit_a):
     duty = make_duty(operator_a, unit_a, Cycle.ONCE, deadline=day(2026, 6, 30))
 
     assert not occurrences(duty).exists()
 
 
-def test_the_horizon_is_a_versioned_setting(operator_a, unit_a):
+def test_horizon_is_versioned_setting(operator_a, unit_a):
     Setting.objects.create(key="duties.plan_ahead_days", value=10,
                            effective_from=day(2026, 1, 1))
     settings_changed()
@@ -111,7 +111,7 @@ def test_the_horizon_is_a_versioned_setting(operator_a, unit_a):
     assert [task.period for task in occurrences(duty)] == ["2026-03"]
 
 
-def test_generation_twice_creates_nothing_new(operator_a, unit_a):
+def test_generation_is_idempotent(operator_a, unit_a):
     duty = make_duty(operator_a, unit_a, Cycle.MONTHLY)
     first = actions.extend_occurrences(None, today=day(2026, 5, 2))
     entries = AuditEntry.objects.count()
@@ -126,7 +126,7 @@ def test_generation_twice_creates_nothing_new(operator_a, unit_a):
     assert verify() == []
 
 
-def test_one_task_per_duty_and_period_is_enforced(operator_a, unit_a):
+def test_duty_period_is_unique(operator_a, unit_a):
     duty = make_duty(operator_a, unit_a, Cycle.MONTHLY)
     first = occurrences(duty).first()
 
@@ -136,7 +136,7 @@ def test_one_task_per_duty_and_period_is_enforced(operator_a, unit_a):
                             deadline=first.deadline, path="x/")
 
 
-def test_the_command_extends_every_duty_to_the_horizon(operator_a, unit_a):
+def test_command_extends_every_duty(operator_a, unit_a):
     monthly = make_duty(operator_a, unit_a, Cycle.MONTHLY)
     quarterly = make_duty(operator_a, unit_a, Cycle.QUARTERLY, code="AQ-02")
     out = io.StringIO()
@@ -153,7 +153,7 @@ def test_the_command_extends_every_duty_to_the_horizon(operator_a, unit_a):
     assert "新建 0 项，取消 0 项，恢复 0 项" in again.getvalue()
 
 
-def test_the_check_warns_before_the_tasks_run_out(operator_a, unit_a, time_machine):
+def test_check_warns_before_running_out(operator_a, unit_a, time_machine):
     make_duty(operator_a, unit_a, Cycle.MONTHLY)
     assert check_recurring_horizon(None, databases=["default"]) == []
 
@@ -171,7 +171,7 @@ def report_on(operator, task: Task) -> None:
     actions.submit_report(operator, task, percent=30, text="已检查两个企业。", as_of=TODAY)
 
 
-def test_a_change_to_once_cancels_only_untouched_tasks_not_yet_due(operator_a, unit_a):
+def test_change_to_once_keeps_reported_tasks(operator_a, unit_a):
     directive = make_directive(operator_a, unit_a)
     duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
     march = occurrences(duty).get(period="2026-03")
@@ -189,7 +189,7 @@ def test_a_change_to_once_cancels_only_untouched_tasks_not_yet_due(operator_a, u
     assert verify() == []
 
 
-def test_a_duty_that_recurs_again_gets_its_cancelled_tasks_back(operator_a, unit_a):
+def test_recurring_again_restores_tasks(operator_a, unit_a):
     duty = make_duty(operator_a, unit_a, Cycle.MONTHLY)
     duty = actions.update_duty(operator_a, duty, {"cycle": Cycle.ONCE,
                                                   "deadline": day(2026, 12, 31)},
@@ -203,7 +203,7 @@ def test_a_duty_that_recurs_again_gets_its_cancelled_tasks_back(operator_a, unit
     assert occurrences(duty).count() == 4
 
 
-def test_a_change_of_cycle_takes_over_from_the_first_free_period(operator_a, unit_a):
+def test_new_cycle_starts_at_free_period(operator_a, unit_a):
     directive = make_directive(operator_a, unit_a)
     duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
     report_on(operator_a, occurrences(duty).get(period="2026-03"))
@@ -217,7 +217,7 @@ def test_a_change_of_cycle_takes_over_from_the_first_free_period(operator_a, uni
     assert sum(t.weight for t in year_tasks) <= Decimal("100")
 
 
-def test_a_recurring_duty_imported_from_excel_gets_its_tasks(tmp_path, operator_a, unit_a):
+def test_excel_import_creates_period_tasks(tmp_path, operator_a, unit_a):
     path = tmp_path / "duties.xlsx"
     book = Workbook()
     sheet = book.active
@@ -239,7 +239,7 @@ def test_a_recurring_duty_imported_from_excel_gets_its_tasks(tmp_path, operator_
     assert verify() == []
 
 
-def test_an_overdue_monthly_task_counts_as_due_and_not_done(operator_a, unit_a):
+def test_overdue_monthly_task_counts_due(operator_a, unit_a):
     directive = make_directive(operator_a, unit_a)
     duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
     january = occurrences(duty).get(period="2026-01")

@@ -53,7 +53,7 @@ def is_recurring(cycle: str) -> bool:
 
 
 def is_period_key(text: str) -> bool:
-    """Whether ``text`` is written the way an occurrence's period is: 2026-03, 2026Q1 or 2026."""
+    """Tell whether ``text`` is a period key as occurrences use it: 2026-03, 2026Q1 or 2026."""
     return bool(PERIOD_KEY.fullmatch(text or ""))
 
 

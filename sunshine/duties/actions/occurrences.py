@@ -14,6 +14,9 @@ the public portal still applies inside the government, so unpublishing
 changes nothing here. Should the duty recur again, the occurrences this
 cancelled and that are still not due are restored rather than created
 twice.
+
+NOTE: a later change of the duty's name or unit leaves the name and lead
+unit of its existing tasks as they are; edit those tasks to follow it.
 """
 
 import datetime
@@ -88,13 +91,16 @@ def reported_ids(tasks: list[Task]) -> set[int]:
 
 
 def untouched(task: Task, touched: set[int], today: datetime.date) -> bool:
-    """Not yet due, never reported on and not complete: nothing anyone did would be lost."""
+    """Tell whether the task is not yet due, has no report and is not complete.
+
+    Cancelling such a task loses no work.
+    """
     return (task.deadline >= today and task.pk not in touched and task.completed_on is None
             and not task.progress)
 
 
 def owed(duty: Duty, period: Period) -> bool:
-    """Whether the duty's current cycle still asks for an occurrence of ``period``."""
+    """Tell whether the duty's current cycle still requires a task for ``period``."""
     if not occurrences.is_recurring(duty.cycle):
         return False
     return occurrences.period_of(duty.cycle, period.start).key == period.key
