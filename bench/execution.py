@@ -127,7 +127,7 @@ def ensure_dataset(options: ExecutionOptions) -> str:
 
 
 def log_in(port: int, username: str) -> str:
-    """Log ``username`` in through the login page; return the Cookie header.
+    """Log ``username`` in through the login page and return the Cookie header.
 
     The server signs sessions with a secret key made when it starts, so the
     session must come from the server itself.
@@ -152,7 +152,9 @@ def log_in(port: int, username: str) -> str:
     cookies.update(cookies_of(response))
     if response.status != 302 or SESSION_COOKIE not in cookies:
         raise RuntimeError(f"logging in as {username} returned {response.status} without a session")
-    return f"{SESSION_COOKIE}={cookies[SESSION_COOKIE]}"
+    # All cookies, as a browser sends them: the CSRF cookie too, which pages with
+    # a form would otherwise set again on every response.
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def cookies_of(response: http.client.HTTPResponse) -> dict[str, str]:
