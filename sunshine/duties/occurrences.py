@@ -22,9 +22,11 @@ one, keeps its tree and the weights its authors chose: occurrences added
 there would push its top-level weights past 100%. The rectification task
 of a failed spot check gets a directive of its own for the same reason.
 
-Correctness never depends on a scheduled job: the actions create the
-occurrences when a duty is created, changed or imported; the
-``extend_duty_tasks`` command only moves the horizon forward.
+The actions create the occurrences up to the horizon when a duty is
+created, changed or imported, so a new or changed duty needs no job to
+run. Later periods do: the daily ``extend_duty_tasks`` command moves the
+horizon forward, and the system check ``duties.W001`` warns before the
+horizon is reached.
 """
 
 import datetime
