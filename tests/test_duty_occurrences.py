@@ -251,3 +251,19 @@ def test_overdue_monthly_task_counts_due(operator_a, unit_a):
     # January done on time; February overdue; March not yet due.
     assert (counts.due, counts.done_on_time) == (2, 1)
     assert occurrences(duty).get(period="2026-02").status_on(TODAY) == TaskStatus.OVERDUE
+
+
+def test_rename_reaches_untouched_tasks_only(operator_a, unit_a, township_unit):
+    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY)
+    march = occurrences(duty).get(period="2026-03")
+    report_on(operator_a, march)
+
+    actions.update_duty(operator_a, duty, {"name": "安全生产大检查", "unit": township_unit},
+                        expected_version=duty.version)
+
+    tasks = {t.period: t for t in occurrences(duty)}
+    assert tasks["2026-04"].name == "2026年4月 安全生产大检查"
+    assert tasks["2026-04"].lead_unit == township_unit
+    assert tasks["2026-03"].name == "2026年3月 安全生产检查"
+    assert tasks["2026-03"].lead_unit == unit_a
+    assert verify() == []

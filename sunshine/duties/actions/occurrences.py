@@ -15,8 +15,10 @@ changes nothing here. Should the duty recur again, the occurrences this
 cancelled and that are still not due are restored rather than created
 twice.
 
-NOTE: a later change of the duty's name or unit leaves the name and lead
-unit of its existing tasks as they are; edit those tasks to follow it.
+A later change of the duty's name or executing unit reaches the
+occurrences that are still untouched (not yet due, no report, not
+complete). The others keep the name and lead unit they were done or
+reported under.
 """
 
 import datetime
@@ -45,11 +47,13 @@ class Written:
     created: int = 0
     cancelled: int = 0
     restored: int = 0
+    followed: int = 0
 
     def add(self, other: "Written") -> None:
         self.created += other.created
         self.cancelled += other.cancelled
         self.restored += other.restored
+        self.followed += other.followed
 
 
 def cancel_reason() -> str:
@@ -70,6 +74,7 @@ def write_occurrences(batch: Batch, duty: Duty, today: datetime.date) -> Written
     touched = reported_ids(stored)
     cancelled = cancel_unowed(batch, duty, stored, touched, today)
     written = Written(cancelled=len(cancelled))
+    written.followed = follow_duty(batch, duty, stored, touched | cancelled, today)
 
     active = [task.period for task in stored
               if task.cancelled_on is None and task.pk not in cancelled]
@@ -121,6 +126,20 @@ def cancel_unowed(batch: Batch, duty: Duty, stored: list[Task], touched: set[int
         batch.update(task, {"cancelled_on": today, "cancel_reason": reason})
         cancelled.add(task.pk)
     return cancelled
+
+
+def follow_duty(batch: Batch, duty: Duty, stored: list[Task], skipped: set[int],
+                today: datetime.date) -> int:
+    """Give untouched occurrences the duty's current name and unit; return how many changed."""
+    changed = 0
+    for task in stored:
+        if task.cancelled_on is not None or task.pk in skipped or not untouched(task, set(), today):
+            continue
+        name = occurrences.occurrence_name(duty, parse_period(task.period))
+        if task.name != name or task.lead_unit_id != duty.unit_id:
+            batch.update(task, {"name": name, "lead_unit": duty.unit})
+            changed += 1
+    return changed
 
 
 def restorable(task: Task, touched: set[int], today: datetime.date) -> bool:
