@@ -66,19 +66,38 @@ def test_monthly_duty_tasks_to_horizon(operator_a, unit_a):
     assert verify() == []
 
 
-def test_quarterly_duty_starts_at_directive(operator_a, unit_a):
+def test_quarterly_duty_starts_when_entered(operator_a, unit_a):
     directive = make_directive(operator_a, unit_a)
 
     duty = make_duty(operator_a, unit_a, Cycle.QUARTERLY, directive=directive)
 
     tasks = list(occurrences(duty))
     assert [task.period for task in tasks] == ["2026Q1", "2026Q2"]
-    assert tasks[0].start == directive.issued_on
+    assert tasks[0].start == TODAY
     assert tasks[0].name == "2026年第1季度 安全生产检查"
     assert tasks[1].deadline == day(2026, 6, 30)
     assert {task.weight for task in tasks} == {Decimal("25")}
     # The duty's own directive keeps its tree; the tasks sit under the duty's directive of the year.
     assert not Task.objects.filter(directive=directive).exists()
+
+
+def test_old_directive_adds_no_past_tasks(operator_a, unit_a):
+    directive = make_directive(operator_a, unit_a, issued_on=day(1900, 1, 1))
+
+    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
+
+    assert [t.period for t in occurrences(duty)] == ["2026-03", "2026-04", "2026-05", "2026-06"]
+    assert Directive.objects.filter(document_number__startswith="权责清单").count() == 1
+
+
+def test_directive_after_entry_starts_tasks(operator_a, unit_a):
+    directive = make_directive(operator_a, unit_a, issued_on=day(2026, 5, 10))
+
+    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
+
+    tasks = list(occurrences(duty))
+    assert [task.period for task in tasks] == ["2026-05", "2026-06"]
+    assert tasks[0].start == day(2026, 5, 10)
 
 
 def test_yearly_duty_reaches_next_year(operator_a, unit_a):
@@ -171,20 +190,28 @@ def report_on(operator, task: Task) -> None:
     actions.submit_report(operator, task, percent=30, text="已检查两个企业。", as_of=TODAY)
 
 
-def test_change_to_once_keeps_reported_tasks(operator_a, unit_a):
-    directive = make_directive(operator_a, unit_a)
-    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
-    march = occurrences(duty).get(period="2026-03")
-    report_on(operator_a, march)
+def entered_in_january(operator, unit, cycle: str, time_machine) -> Duty:
+    """Make a duty as entered on 2 January 2026, then return to ``NOW``."""
+    time_machine.move_to(datetime.datetime(2026, 1, 2, 10, tzinfo=NOW.tzinfo), tick=False)
+    duty = make_duty(operator, unit, cycle)
+    time_machine.move_to(NOW, tick=False)
+    return duty
+
+
+def test_change_to_once_keeps_reported_tasks(operator_a, unit_a, time_machine):
+    duty = entered_in_january(operator_a, unit_a, Cycle.MONTHLY, time_machine)
+    duty = actions.update_duty(operator_a, duty, {"name": duty.name},
+                               expected_version=duty.version)
+    report_on(operator_a, occurrences(duty).get(period="2026-04"))
 
     actions.update_duty(operator_a, duty, {"cycle": Cycle.ONCE, "deadline": day(2026, 12, 31)},
                         expected_version=duty.version)
 
     status = {t.period: t.status_on(TODAY) for t in occurrences(duty)}
     assert status == {"2026-01": TaskStatus.OVERDUE, "2026-02": TaskStatus.OVERDUE,
-                      "2026-03": TaskStatus.NOT_STARTED, "2026-04": TaskStatus.CANCELLED,
+                      "2026-03": TaskStatus.NOT_STARTED, "2026-04": TaskStatus.NOT_STARTED,
                       "2026-05": TaskStatus.CANCELLED, "2026-06": TaskStatus.CANCELLED}
-    assert occurrences(duty).get(period="2026-04").cancel_reason == cancel_reason()
+    assert occurrences(duty).get(period="2026-05").cancel_reason == cancel_reason()
     assert occurrences(duty).count() == 6
     assert verify() == []
 
@@ -194,7 +221,7 @@ def test_recurring_again_restores_tasks(operator_a, unit_a):
     duty = actions.update_duty(operator_a, duty, {"cycle": Cycle.ONCE,
                                                   "deadline": day(2026, 12, 31)},
                                expected_version=duty.version)
-    assert not occurrences(duty).filter(cancelled_on=None).exists()
+    assert [t.period for t in occurrences(duty).filter(cancelled_on=None)] == ["2026-03"]
 
     actions.update_duty(operator_a, duty, {"cycle": Cycle.MONTHLY, "deadline": None},
                         expected_version=duty.version)
@@ -203,10 +230,8 @@ def test_recurring_again_restores_tasks(operator_a, unit_a):
     assert occurrences(duty).count() == 4
 
 
-def test_new_cycle_starts_at_free_period(operator_a, unit_a):
-    directive = make_directive(operator_a, unit_a)
-    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
-    report_on(operator_a, occurrences(duty).get(period="2026-03"))
+def test_monthly_to_quarterly_leaves_no_gap(operator_a, unit_a, time_machine):
+    duty = entered_in_january(operator_a, unit_a, Cycle.MONTHLY, time_machine)
 
     actions.update_duty(operator_a, duty, {"cycle": Cycle.QUARTERLY},
                         expected_version=duty.version)
@@ -215,6 +240,17 @@ def test_new_cycle_starts_at_free_period(operator_a, unit_a):
     assert active == ["2026-01", "2026-02", "2026-03", "2026Q2"]
     year_tasks = Task.objects.active().filter(directive=occurrences(duty).first().directive)
     assert sum(t.weight for t in year_tasks) <= Decimal("100")
+
+
+def test_quarterly_to_monthly_adds_no_overdue(operator_a, unit_a, time_machine):
+    duty = entered_in_january(operator_a, unit_a, Cycle.QUARTERLY, time_machine)
+
+    actions.update_duty(operator_a, duty, {"cycle": Cycle.MONTHLY},
+                        expected_version=duty.version)
+
+    active = list(occurrences(duty).filter(cancelled_on=None).order_by("deadline"))
+    assert [t.period for t in active] == ["2026Q1", "2026-04", "2026-05", "2026-06"]
+    assert [t for t in active if t.status_on(TODAY) == TaskStatus.OVERDUE] == []
 
 
 def test_excel_import_creates_period_tasks(tmp_path, operator_a, unit_a):
@@ -239,9 +275,8 @@ def test_excel_import_creates_period_tasks(tmp_path, operator_a, unit_a):
     assert verify() == []
 
 
-def test_overdue_monthly_task_counts_due(operator_a, unit_a):
-    directive = make_directive(operator_a, unit_a)
-    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY, directive=directive)
+def test_overdue_monthly_task_counts_due(operator_a, unit_a, time_machine):
+    duty = entered_in_january(operator_a, unit_a, Cycle.MONTHLY, time_machine)
     january = occurrences(duty).get(period="2026-01")
     Task.objects.filter(pk=january.pk).update(progress=Decimal("100"),
                                               completed_on=day(2026, 1, 28))

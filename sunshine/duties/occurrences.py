@@ -97,10 +97,16 @@ def weight_of(cycle: str, period: Period) -> Decimal:
 
 
 def start_of(duty: Duty, today: datetime.date) -> datetime.date:
-    """The day a duty is due from: its directive's date, else the day it was entered."""
+    """Return the day a duty is due from: the day it was entered, or its directive's date if later.
+
+    Periods that ended before the duty was entered are not owed: a duty added
+    in December to a list whose directive dates from January gets its
+    December task, not eleven overdue ones.
+    """
+    entered = duty.created_on or today
     if duty.directive_id is not None and duty.directive is not None:
-        return duty.directive.issued_on
-    return duty.created_on or today
+        return max(duty.directive.issued_on, entered)
+    return entered
 
 
 def horizon(duty: Duty, today: datetime.date) -> datetime.date:

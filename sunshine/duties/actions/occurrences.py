@@ -7,9 +7,10 @@ horizon, one audit entry per duty that gained or lost occurrences; run
 twice, it writes nothing the second time.
 
 Occurrences are never deleted. When a duty stops recurring (or changes
-its cycle), each occurrence of the old cycle that is not yet due, has no
-progress report and is not complete is cancelled with a reason; the others
-stay, because they are what the unit did or failed to do. A duty taken off
+its cycle), each occurrence of the old cycle whose period starts after
+today, has no progress report and is not complete is cancelled with a
+reason. The others stay, because they are what the unit did or failed to
+do, or, for the current period, what it still owes. A duty taken off
 the public portal still applies inside the government, so unpublishing
 changes nothing here. Should the duty recur again, the occurrences this
 cancelled and that are still not due are restored rather than created
@@ -117,7 +118,10 @@ def cancel_unowed(batch: Batch, duty: Duty, stored: list[Task], touched: set[int
     reason = cancel_reason()
     cancelled: set[int] = set()
     for task in stored:
-        if task.cancelled_on is not None or owed(duty, parse_period(task.period)):
+        period = parse_period(task.period)
+        # The current period stays owed in the old cycle, and the new cycle
+        # starts after it, so no day is left without a task.
+        if task.cancelled_on is not None or period.start <= today or owed(duty, period):
             continue
         if not untouched(task, touched, today) or locks.lock_state(
                 locks.county_of(task), quarter_of(task.deadline),
