@@ -175,3 +175,20 @@ def test_a_reloaded_rate_page_reads_no_task(city_admin):
 
     assert again.content == first.content
     assert not [query for query in queries if "duties_" in query["sql"]]
+
+
+@pytest.mark.parametrize("query", ["?page=1&x=1", "?page=1&page=2", "?page=1234567890123"])
+def test_odd_queries_are_not_kept(cadre, operator_a, query):
+    client = logged_in(operator_a)
+    client.get(MINE + query)
+    rename_behind_the_cache(cadre, "王五")
+
+    assert "王五" in client.get(MINE + query).content.decode()
+
+
+def test_known_query_is_kept(cadre, operator_a):
+    client = logged_in(operator_a)
+    client.get(MINE + "?page=1")
+    rename_behind_the_cache(cadre, "王五")
+
+    assert "王五" not in client.get(MINE + "?page=1").content.decode()

@@ -33,7 +33,6 @@ session; the same CSRF cookie again is fine) or one that is not a 200.
 
 import functools
 import hashlib
-import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -55,8 +54,15 @@ TOUCH_SECONDS = 60
 TOUCHED_MAX = 10_000
 _touched: dict[str, float] = {}
 AUTHORISATION_KEY = "sunshine:staff-pages:authorisation"
-# Paths whose views may mark responses per_session. Other requests never touch the cache.
-STAFF_PATHS = re.compile(r"^/staff/(?:duties/rate/|merit/$)")
+# The paths whose views may mark responses per_session, with the query parameters
+# each view reads. Other requests never touch the cache, and nor does a request with
+# another parameter, a repeated one or a value over QUERY_VALUE_MAX characters, so
+# made-up query strings cannot fill the cache.
+CACHED_QUERIES = {
+    "/staff/duties/rate/": {"region", "period"},
+    "/staff/merit/": {"page"},
+}
+QUERY_VALUE_MAX = 12
 
 
 def enabled() -> bool:
@@ -93,13 +99,21 @@ def _bump() -> None:
 def is_candidate(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
-        and STAFF_PATHS.match(request.path_info) is not None
+        and has_plain_query(request)
         and settings.SESSION_COOKIE_NAME in request.COOKIES
         and "messages" not in request.COOKIES
         and "Authorization" not in request.headers
         and enabled()
         and not connection.in_atomic_block
     )
+
+
+def has_plain_query(request: HttpRequest) -> bool:
+    names = CACHED_QUERIES.get(request.path_info)
+    if names is None:
+        return False
+    return all(name in names and len(values) == 1 and len(values[0]) <= QUERY_VALUE_MAX
+               for name, values in request.GET.lists())
 
 
 def page_key(request: HttpRequest) -> str:
