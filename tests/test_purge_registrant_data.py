@@ -9,7 +9,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from sunshine.audit.actions import WITHHELD
@@ -166,3 +166,24 @@ def test_command_dry_run_keeps_registrations(registrations):
 
     assert "将删除 2 条监督日登记的姓名和电话。" in out.getvalue()
     assert reload(registrations[0]).identity_purged is False
+
+
+def test_command_rejects_future_today(registrations):
+    # Time is frozen at 2026-06-20. A later day would reach registrants still within
+    # their period, such as those booked for a day to come.
+    with pytest.raises(CommandError) as caught:
+        call_command("purge_reporter_data", "--today", "2031-01-01", stdout=StringIO())
+
+    assert "2031-01-01" in str(caught.value)
+    assert "2026-06-20" in str(caught.value)
+    assert not any(reload(r).identity_purged for r in registrations)
+    assert not AuditEntry.objects.filter(action="purge_registrant_data").exists()
+
+
+def test_future_dry_run_keeps_registrations(registrations):
+    out = StringIO()
+
+    call_command("purge_reporter_data", "--dry-run", "--today", "2031-01-01", stdout=out)
+
+    assert "将删除 2 条监督日登记的姓名和电话。" in out.getvalue()
+    assert not any(reload(r).identity_purged for r in registrations)

@@ -221,6 +221,41 @@ def test_command_dry_run_says_would(categories):
     assert "将删除 1 件信访件的举报人信息。" in out.getvalue()
 
 
+def test_command_rejects_future_today(categories):
+    # Closed in 2025: the default five years keep its reporter data until 2030.
+    petition = close(named(categories), datetime.date(2025, 1, 10))
+
+    with pytest.raises(CommandError) as caught:
+        call_command("purge_reporter_data", "--today", "2031-01-01", stdout=StringIO())
+
+    message = str(caught.value)
+    assert "2031-01-01" in message
+    assert "2026-03-02" in message
+    assert "--dry-run" in message
+    assert "未删除任何数据" in message
+    assert reload(petition).reporter_name_encrypted != ""
+    assert not AuditEntry.objects.filter(action="purge_reporter_data").exists()
+
+
+def test_command_accepts_today(categories):
+    close(named(categories), datetime.date(2020, 1, 10))
+    out = StringIO()
+
+    call_command("purge_reporter_data", "--today", "2026-03-02", stdout=out)
+
+    assert "已删除 1 件信访件的举报人信息。" in out.getvalue()
+
+
+def test_dry_run_accepts_future_today(categories):
+    petition = close(named(categories), datetime.date(2025, 1, 10))
+    out = StringIO()
+
+    call_command("purge_reporter_data", "--dry-run", "--today", "2031-01-01", stdout=out)
+
+    assert "将删除 1 件信访件的举报人信息。" in out.getvalue()
+    assert reload(petition).reporter_name_encrypted != ""
+
+
 def test_command_rejects_invalid_today():
     with pytest.raises(CommandError, match="2026-13-01"):
         call_command("purge_reporter_data", "--today", "2026-13-01")

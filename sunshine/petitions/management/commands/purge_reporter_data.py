@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.petitions.retention import purge, purge_registrations
@@ -20,10 +21,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true",
                             help="Report what would be deleted, and change nothing.")
-        parser.add_argument("--today", help="Run as on this day (YYYY-MM-DD) instead of today.")
+        parser.add_argument("--today", help=(
+            "Run as on this day (YYYY-MM-DD) instead of today. A later day than today is "
+            "accepted only with --dry-run: it would delete data still within its retention "
+            "period."))
 
     def handle(self, *args, **options):
         today = self._today(options["today"])
+        if today is not None and not options["dry_run"]:
+            self._reject_future_day(today)
         report = purge(today, dry_run=options["dry_run"])
 
         template = (_("Would delete reporter data of %(count)s petitions.") if options["dry_run"]
@@ -63,3 +69,19 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(_("--today “%(value)s” is invalid; write it as YYYY-MM-DD")
                                % {"value": text}) from None
+
+    def _reject_future_day(self, day: datetime.date) -> None:
+        """Raise CommandError, before anything is deleted, when ``day`` is after the local date.
+
+        A purge as on a future day would delete names and phones still within
+        their retention period, such as those of citizens registered for a
+        supervision day still to come.
+        """
+        real = timezone.localdate()
+        if day > real:
+            raise CommandError(_(
+                "--today %(value)s is later than today, %(today)s: it would delete names and "
+                "phones still within their retention period, so nothing was deleted. Give a day "
+                "up to %(today)s, leave out --today, or add --dry-run to see what would be "
+                "deleted on %(value)s."
+            ) % {"value": day.isoformat(), "today": real.isoformat()})
