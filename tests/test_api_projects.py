@@ -116,7 +116,8 @@ def test_bad_parameter_is_bad_request(client, projects):
     response = client.get(f"{API}/projects/", {"page": "0", "lang": "en"})
 
     assert response.status_code == 400
-    assert "“0” is not a valid value for page" in response.json()["detail"]
+    assert "query parameter page has the invalid value “0”" in response.json()["detail"]
+    assert "expected a number of at least 1" in response.json()["detail"]
 
 
 def test_too_long_query_is_bad_request(client, projects):

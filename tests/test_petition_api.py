@@ -89,7 +89,7 @@ def test_it_files_a_named_report(client, categories):
 @pytest.mark.parametrize(("extra", "field", "value"), [
     ({"text": ""}, "text", ""),
     ({"category": "nosuch"}, "category", "nosuch"),
-    ({"anonymous": False, "name": "周九", "phone": "12345"}, "reporter_phone", "12345"),
+    ({"anonymous": False, "name": "周九", "phone": "12345"}, "phone", "12345"),
     ({"region": "999999999"}, "region", "999999999"),
 ])
 def test_it_rejects_bad_input_naming_field_and_value(client, categories, extra, field, value):

@@ -21,12 +21,21 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
 
 from sunshine.api.auth import InvalidToken, OptionalBearer
 from sunshine.api.pagination import MAX_PAGE, BoundedPagination
+from sunshine.api.request_errors import (
+    InvalidRequest,
+    ObjectBodyParser,
+    UnreadableBody,
+    invalid_request_detail,
+    problem_message,
+    problems_of,
+    unreadable_body_detail,
+)
 from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
 from sunshine.funds.models import Project, ProjectQuerySet
 from sunshine.lib.too_large import TOO_LARGE, too_large_message
@@ -56,8 +65,11 @@ integrations.
   `currency`. **Rates** are decimal strings with four places (`"0.6250"`), or null
   when the divisor is zero.
 * **Language**: `?lang=zh-hans` or `?lang=en`, else the Accept-Language header.
-* **Errors** are `{"detail": "..."}` with status 400, 401, 404, 405 or 413 (a body over
-  5 MB).
+* **Errors** are `{"detail": "..."}` with status 400, 401, 404, 405, 413 (a body over
+  5 MB) or 429 (too many requests from one client). A body that is not one JSON object,
+  or a value of the wrong type, gets 400 naming the field, the value received and what
+  it expects; `errors` then lists each problem with ninja's `loc` and `type` and a
+  `message` in the request language.
 """
 
 
@@ -73,7 +85,17 @@ class MethodNotAllowed(Exception):
         self.allowed = allowed
 
 
-api = NinjaAPI(
+class SunshineAPI(NinjaAPI):
+    """NinjaAPI whose validation errors keep the values received, for the error messages."""
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        errors = super().validation_error_from_error_contexts(error_contexts).errors
+        return InvalidRequest(errors, problems_of(error_contexts))
+
+
+api = SunshineAPI(
     title="Sunshine API",
     version="1.0.0",
     description=DESCRIPTION,
@@ -81,6 +103,7 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api-v1",
     renderer=Utf8JSONRenderer(),
+    parser=ObjectBodyParser(),
     auth=OptionalBearer(),
 )
 
@@ -181,17 +204,30 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Return 400 naming each invalid parameter and its value, with pydantic's errors attached."""
-    problems = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ())]
-        name = ".".join(location[1:]) or "request"
-        value = request.GET.get(name, "") if location[:1] == ["query"] else error.get("input", "")
-        problems.append(_("“%(value)s” is not a valid value for %(name)s (%(reason)s)") % {
-            "value": value, "name": name, "reason": error.get("msg", "")})
-    detail = _("Invalid request: %(problems)s. See /api/v1/docs for the accepted values.") % {
-        "problems": "; ".join(problems)}
-    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=400)
+    """Return 400 naming each invalid parameter, the value received and what it expects."""
+    locations = [".".join(str(part) for part in error.get("loc", ())) for error in exc.errors]
+    if isinstance(exc, InvalidRequest):
+        messages = [problem_message(problem) for problem in exc.problems]
+    else:
+        # Raised outside parameter parsing, so the values are unknown.
+        messages = [_("%(name)s is invalid (%(reason)s)") % {"name": name, "reason": error.get("msg", "")}
+                    for name, error in zip(locations, exc.errors, strict=True)]
+    logger.info("API request to %s rejected: invalid %s", request.path, ", ".join(locations))
+
+    errors = [{**error, "message": message}
+              for error, message in zip(exc.errors, messages, strict=True)]
+    body = {"detail": invalid_request_detail(messages), "errors": errors}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Return ninja's body-parse error in the request language, and other HttpErrors as raised."""
+    if isinstance(exc.__cause__, UnreadableBody):
+        logger.info("API request to %s rejected: %s", request.path, exc.__cause__)
+        return api.create_response(request, {"detail": unreadable_body_detail(exc.__cause__)},
+                                   status=exc.status_code)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 def language_and_caching(run: Callable) -> Callable:

@@ -36,7 +36,7 @@ from sunshine.api.schemas import ErrorOut
 from sunshine.lib.client_address import client_ip
 from sunshine.petitions import deadlines, tracking, visibility
 from sunshine.petitions.forms import FilterForm, ReportForm
-from sunshine.petitions.models import Channel, Petition
+from sunshine.petitions.models import Category, Channel, Kind, Petition
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import (
     IntakeLimited,
@@ -110,7 +110,10 @@ class ReceiptOut(Schema):
 
 class ReportErrorOut(Schema):
     detail: str
-    errors: dict[str, list[str]] = Field(description="Messages per field of the request body.")
+    errors: dict[str, list[str]] = Field(
+        description="Messages per field of the request body. A body that is not one JSON "
+                    "object, or a value of the wrong JSON type, gets the API's general 400 "
+                    "answer instead, whose errors are a list.")
 
 
 class StepOut(Schema):
@@ -264,11 +267,36 @@ def form_data(body: CitizenReportIn) -> QueryDict:
     return data
 
 
+# Fields of the portal form whose name differs in the request body.
+BODY_NAMES = {"identity": "anonymous", "reporter_name": "name", "reporter_phone": "phone"}
+
+
 def invalid_report(form: ReportForm) -> dict[str, Any]:
-    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    """Return the 400 body for a report the form rejects, with fields named as in the request body."""
+    errors = {BODY_NAMES.get(name, name): [str(m) for m in messages]
+              for name, messages in form.errors.items()}
+    if "kind" in errors:
+        errors["kind"].append(accepted_kinds())
+    if "category" in errors:
+        errors["category"].append(accepted_categories())
     listed = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
     return {"detail": _("The report was not filed: %(problems)s") % {"problems": listed},
             "errors": errors}
+
+
+def accepted_kinds() -> str:
+    codes = ", ".join(f"{value} ({label})" for value, label in Kind.choices)
+    return _("Accepted kinds: %(codes)s.") % {"codes": codes}
+
+
+def accepted_categories() -> str:
+    """List the codes of the public categories, the only ones a citizen may choose."""
+    categories = Category.public_objects.order_by("code").values_list("code", "name")
+    if not categories:
+        return _("No category is open to reports yet; ask the platform's administrators "
+                 "to publish one.")
+    codes = ", ".join(f"{code} ({name})" for code, name in categories)
+    return _("Accepted category codes: %(codes)s.") % {"codes": codes}
 
 
 @router.post("/reports/", response={201: ReceiptOut, 400: ReportErrorOut, 429: ErrorOut},
