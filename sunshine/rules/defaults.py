@@ -256,6 +256,16 @@ PETITION_OPS_DEFAULTS: dict[str, Default] = {
         _("Registrations one phone number may make for one supervision day."),
         _("Platform default, so that places go to as many citizens as possible."),
     ),
+    "supervision.registrations_max_per_ip": Default(
+        5,
+        _("Supervision day registrations accepted from one client address within the registration window; later ones are refused until the window ends."),
+        _("Platform default against one client booking every place; a family or village office sharing one address can still register several citizens."),
+    ),
+    "supervision.registration_window_minutes": Default(
+        60,
+        _("Minutes over which supervision day registrations from one client address are counted."),
+        _("Platform default."),
+    ),
     "supervision.default_capacity": Default(
         30,
         _("Registration places offered for a new supervision day unless the planner enters another number."),

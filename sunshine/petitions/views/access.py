@@ -1,14 +1,19 @@
-"""Access checks for the petition staff pages and the per-address limit on new reports."""
+"""Access checks for the petition staff pages, and per-address limits on reports and registrations."""
 
+import contextlib
+import datetime
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.lib import crypto
@@ -45,6 +50,86 @@ def may_register(user: Any) -> bool:
     return Assignment.objects.filter(user=user, role__in=visibility.HANDLING_ROLES).exists()
 
 
+class AddressLimited(Exception):
+    """Raised when one client address has used every request an ``AddressLimit`` allows."""
+
+    def __init__(self, limit: int, minutes: int, retry_at: datetime.datetime) -> None:
+        super().__init__(f"{limit} per {minutes} minutes, retry at {retry_at.isoformat()}")
+        self.limit = limit
+        self.minutes = minutes
+        self.retry_at = retry_at
+
+
+@dataclass(frozen=True)
+class AddressLimit:
+    """A count of accepted requests per client address in a window, kept in the cache.
+
+    The window starts with the first counted request and lasts the minutes of
+    ``window_setting``; ``max_setting`` is the number of requests allowed in
+    it. Both are versioned settings, read for ``region`` when one is given.
+    """
+
+    name: str
+    max_setting: str
+    window_setting: str
+
+    def key(self, address: str) -> str:
+        # A keyed hash keeps client addresses out of the cache's key space.
+        return f"petitions:{self.name}:ip:{crypto.keyed_hash(address)[:32]}"
+
+    def window_end_key(self, address: str) -> str:
+        return self.key(address) + ":until"
+
+    def check(self, address: str, *, region: Any = None) -> None:
+        """Raise AddressLimited when the address has reached the limit of its window."""
+        limit = get_setting(self.max_setting, region=region)
+        if int(cache.get(self.key(address), 0)) >= limit:
+            self.reject(address, limit, region)
+
+    def count(self, address: str, *, region: Any = None) -> int:
+        """Count one accepted request from the address and return the count of the window."""
+        key, timeout = self.key(address), get_setting(self.window_setting, region=region) * 60
+        if cache.add(key, 0, timeout):
+            cache.set(self.window_end_key(address), time.time() + timeout, timeout)
+        try:
+            return int(cache.incr(key))
+        except ValueError:
+            # The counter expired between add and incr; start it again.
+            cache.set(key, 1, timeout)
+            cache.set(self.window_end_key(address), time.time() + timeout, timeout)
+            return 1
+
+    def reserve(self, address: str, *, region: Any = None) -> None:
+        """Count one request before it is handled, or raise AddressLimited if none is left.
+
+        Counting first makes the check atomic, so parallel requests from one
+        address cannot all pass a check that none of them has counted yet.
+        Call ``release`` if the request then fails.
+        """
+        limit = get_setting(self.max_setting, region=region)
+        if self.count(address, region=region) > limit:
+            self.release(address)
+            self.reject(address, limit, region)
+
+    def release(self, address: str) -> None:
+        """Take back a request counted by ``reserve`` that was not accepted."""
+        # A ValueError means the window has ended, and its count with it.
+        with contextlib.suppress(ValueError):
+            cache.decr(self.key(address))
+
+    def reject(self, address: str, limit: int, region: Any) -> NoReturn:
+        minutes = get_setting(self.window_setting, region=region)
+        window_end = cache.get(self.window_end_key(address))
+        retry_at = (datetime.datetime.fromtimestamp(window_end, tz=datetime.UTC) if window_end
+                    else timezone.now() + datetime.timedelta(minutes=minutes))
+        logger.warning("request rejected by the %s limit of %s per %s minutes: address key %s",
+                       self.name, limit, minutes, self.key(address)[-12:])
+        raise AddressLimited(limit, minutes, retry_at)
+
+
+INTAKE_LIMIT = AddressLimit("intake", INTAKE_MAX, INTAKE_WINDOW)
+
+
 class IntakeLimited(Exception):
     """Raised when one client address has sent the most reports allowed in the window."""
 
@@ -56,25 +141,14 @@ class IntakeLimited(Exception):
         ) % {"minutes": minutes})
 
 
-def _intake_key(address: str) -> str:
-    # A keyed hash keeps client addresses out of the cache's key space.
-    return f"petitions:intake:ip:{crypto.keyed_hash(address)[:32]}"
-
-
 def check_intake_limit(address: str) -> None:
     """Raise IntakeLimited when the address has reached the limit of the current window."""
-    if int(cache.get(_intake_key(address), 0)) >= get_setting(INTAKE_MAX):
-        logger.warning("report rejected by the intake limit: address key %s",
-                       _intake_key(address)[-12:])
-        raise IntakeLimited(get_setting(INTAKE_WINDOW))
+    try:
+        INTAKE_LIMIT.check(address)
+    except AddressLimited as limited:
+        raise IntakeLimited(limited.minutes) from limited
 
 
 def count_intake(address: str) -> None:
     """Count one accepted report from the address in the current window."""
-    key, timeout = _intake_key(address), get_setting(INTAKE_WINDOW) * 60
-    cache.add(key, 0, timeout)
-    try:
-        cache.incr(key)
-    except ValueError:
-        # The counter expired between add and incr; start it again.
-        cache.set(key, 1, timeout)
+    INTAKE_LIMIT.count(address)

@@ -16,9 +16,14 @@ from sunshine.organisation.models import Level, Region
 from sunshine.petitions import figures, rewards, supervision_days, tracking
 from sunshine.petitions.models import Petition
 from sunshine.petitions.models_ops import DayState, SupervisionDay
+from sunshine.petitions.views.access import AddressLimit, AddressLimited
 from sunshine.petitions.views_ops.forms import ConsentForm, RegistrationForm, add_errors
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
+# Counted per client address like new reports, so one client cannot take every place of a day.
+REGISTRATION_LIMIT = AddressLimit("supervision_registration",
+                                  "supervision.registrations_max_per_ip",
+                                  "supervision.registration_window_minutes")
 # Browsers may reuse a page for a minute. Shared caches must not keep it,
 # because it carries the CSRF token of the language and type-size forms.
 PAGE_MAX_AGE = 60
@@ -48,18 +53,37 @@ def day_public(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one supervision day and let a citizen register for it."""
     day = _public_day(pk)
     form = RegistrationForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        address = client_ip(request)
         try:
-            registration = supervision_days.register_for_day(day, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
+            REGISTRATION_LIMIT.reserve(address, region=day.region)
+        except AddressLimited as limited:
+            form.add_error(None, registration_limit_message(limited))
+            status = 429
         else:
-            return redirect("supervision:registered", pk=day.pk, reference=registration.reference)
+            try:
+                registration = supervision_days.register_for_day(day, **form.cleaned_data)
+            except ValidationError as error:
+                REGISTRATION_LIMIT.release(address)
+                add_errors(form, error)
+            else:
+                return redirect("supervision:registered", pk=day.pk,
+                                reference=registration.reference)
     context = {"day": day, "form": form, "registered": day.registrations.count(),
                "open": day.state == DayState.PLANNED
                and timezone.now() < supervision_days.day_start(day)}
-    status = 400 if form.is_bound and form.errors else 200
+    if status == 200 and form.is_bound and form.errors:
+        status = 400
     return render(request, "petitions/ops/day_public.html", context, status=status)
+
+
+def registration_limit_message(limited: AddressLimited) -> str:
+    return _("Too many registrations were sent from your network: at most %(limit)s in "
+             "%(minutes)s minutes. Try again after %(time)s, or come in person on the day: "
+             "walk-ins are received as well.") % {
+        "limit": limited.limit, "minutes": limited.minutes,
+        "time": timezone.localtime(limited.retry_at).strftime("%Y-%m-%d %H:%M")}
 
 
 @require_safe
