@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from sunshine.api.pagination import MAX_PAGE
+from sunshine.api.pagination import MAX_PAGE, MAX_PAGE_SIZE
 from sunshine.organisation.tokens import issue_token
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +62,12 @@ def test_last_allowed_page_is_empty(admin_client):
 
         assert response.status_code == 200, path
         assert response.json()["items"] == [], path
+
+
+def test_every_list_documents_the_page_size_cut(admin_client):
+    document = admin_client.get("/api/v1/openapi.json").json()
+    for path in paginated_lists(admin_client):
+        parameters = document["paths"][path]["get"]["parameters"]
+        page_size = next(p for p in parameters if p["name"] == "page_size")
+
+        assert f"cut to {MAX_PAGE_SIZE}" in page_size["description"], path

@@ -91,6 +91,33 @@ def test_bad_period_is_400(client, leader_a, entries):
     assert "2026Q9" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("value", ["0001Q1", "0000Q1", "1999", "9999Q4", "2028Q1", "2028-01"])
+def test_rankings_reject_period_out_of_range(client, leader_a, entries, unit_a, value):
+    # Time is frozen in 2026, so 2027 is the last year accepted.
+    response = client.get(f"{API}/points/rankings/", {"unit": unit_a.pk, "period": value},
+                          **bearer(leader_a))
+
+    assert response.status_code == 400
+    assert f"“{value}”" in response.json()["detail"]
+    assert "2024Q1" in response.json()["detail"]
+
+
+def test_rankings_accept_next_year_and_2000(client, leader_a, entries, unit_a):
+    for value in ("2027Q4", "2000Q1", "2000"):
+        response = client.get(f"{API}/points/rankings/", {"unit": unit_a.pk, "period": value},
+                              **bearer(leader_a))
+
+        assert response.status_code == 200, value
+        assert response.json()["period"] == value
+
+
+def test_points_list_rejects_year_0001(client, leader_a, entries):
+    response = client.get(f"{API}/points/", {"period": "0001Q1"}, **bearer(leader_a))
+
+    assert response.status_code == 400
+    assert "“0001Q1”" in response.json()["detail"]
+
+
 def test_rankings_report_small_sample(client, leader_a, entries, unit_a):
     response = client.get(f"{API}/points/rankings/", {"unit": unit_a.pk, "period": "2026Q1"},
                           **bearer(leader_a))
@@ -220,6 +247,12 @@ def test_rankings_page_in_openapi(client):
     assert parameters["page"]["minimum"] == 1
     assert parameters["page"]["maximum"] == MAX_PAGE
     assert {"minimum": 1, "type": "integer"} in parameters["page_size"]["anyOf"]
+    assert "cut to 100" in operation_parameter(operation, "page_size")["description"]
+    assert "cut to 100" in ranking["properties"]["page_size"]["description"]
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/RankingOut"}
     assert {"page", "page_size", "next_page", "rows", "sample"} <= set(ranking["required"])
+
+
+def operation_parameter(operation: dict, name: str) -> dict:
+    return next(p for p in operation["parameters"] if p["name"] == name)

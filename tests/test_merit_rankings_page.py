@@ -71,3 +71,13 @@ def test_small_sample_has_no_rows(client, leader_a, unit_a, last):
     text = response.content.decode()
     assert "样本过小" in text
     assert '<table class="ranking">' not in text
+
+
+def test_period_out_of_range_is_named(client, leader_a, unit_a, last):
+    client.force_login(leader_a)
+
+    response = client.get(reverse("merit:rankings"), {"unit": unit_a.pk, "period": "9999Q4"})
+
+    text = response.content.decode()
+    assert "“9999Q4”超出 2000 至 2027 年的范围" in text
+    assert '<table class="ranking">' not in text

@@ -3,7 +3,9 @@
 import calendar
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -12,6 +14,11 @@ QUARTER_TEXT = re.compile(r"(\d{4})\s*[Qq]\s*([1-4])")
 MONTH_TEXT = re.compile(r"(\d{4})-(\d{1,2})")
 YEAR_TEXT = re.compile(r"\d{4}")
 MONTHS_PER_QUARTER = 3
+# The earliest year a period may name. The platform contains records only of the
+# years it is in use, so an earlier year is a typing slip: 0001Q1 gave the key "1Q1".
+FIRST_YEAR = 2000
+# The last year a Python date can represent, used as the default upper bound.
+LAST_YEAR = datetime.MAXYEAR
 
 
 @dataclass(frozen=True)
@@ -61,22 +68,44 @@ def year(number: int) -> Period:
     return Period(str(number), datetime.date(number, 1, 1), datetime.date(number, 12, 31))
 
 
-def parse_period(text: str) -> Period:
-    """Read 2024, 2024Q1 or 2024-03; raise ValidationError naming the value otherwise."""
+def parse_period(text: str, *, last_year: int = LAST_YEAR) -> Period:
+    """Read 2024, 2024Q1 or 2024-03 of a year from FIRST_YEAR to ``last_year``.
+
+    Raise ValidationError naming the value otherwise.
+    """
     value = (text or "").strip()
+    make = period_maker(value)
+    if make is None:
+        raise ValidationError(
+            _("“%(value)s” is not a period; write a year (2024), a quarter (2024Q1) or a month "
+              "(2024-03)") % {"value": value},
+            code="invalid_period",
+        )
+    # Every accepted form starts with the four digits of the year.
+    if not FIRST_YEAR <= int(value[:4]) <= last_year:
+        raise ValidationError(
+            _("“%(value)s” is outside the years %(first)s to %(last)s; write a year (2024), a "
+              "quarter (2024Q1) or a month (2024-03) within them")
+            % {"value": value, "first": FIRST_YEAR, "last": last_year},
+            code="period_out_of_range",
+        )
+    return make()
+
+
+def period_maker(value: str) -> Callable[[], Period] | None:
+    """Return a function that builds the period written as ``value``, or None for other text.
+
+    The period is built only after its year is checked: year 0 is no date.
+    """
     match = QUARTER_TEXT.fullmatch(value)
     if match:
-        return quarter(int(match[1]), int(match[2]))
+        return partial(quarter, int(match[1]), int(match[2]))
     match = MONTH_TEXT.fullmatch(value)
     if match and 1 <= int(match[2]) <= 12:
-        return month(int(match[1]), int(match[2]))
-    if YEAR_TEXT.fullmatch(value) and int(value) >= 1:
-        return year(int(value))
-    raise ValidationError(
-        _("“%(value)s” is not a period; write a year (2024), a quarter (2024Q1) or a month "
-          "(2024-03)") % {"value": value},
-        code="invalid_period",
-    )
+        return partial(month, int(match[1]), int(match[2]))
+    if YEAR_TEXT.fullmatch(value):
+        return partial(year, int(value))
+    return None
 
 
 def recent_quarters(today: datetime.date, count: int = 8) -> list[Period]:

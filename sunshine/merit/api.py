@@ -16,20 +16,20 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from sunshine.api.api import BoundedPagination
+from sunshine.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE
 from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.duties.api import private_answers, staff_user
-from sunshine.duties.periods import Period, parse_period, quarter_of
+from sunshine.duties.periods import Period
 from sunshine.merit.forms import MAX_ID, PERSON_ID_RANGE
 from sunshine.merit.models import PointEntry, PointEntryQuerySet
-from sunshine.merit.rankings import ranking_page
+from sunshine.merit.rankings import points_period, ranking_page
 from sunshine.merit.views.common import is_ledger_reader
 from sunshine.organisation.models import Region, Unit
 from sunshine.organisation.scoping import scope_for, scoped
@@ -109,7 +109,9 @@ class RankingOut(Schema):
     rows: list[RankRowOut] = Field(description="The ranked persons on this page; empty when "
                                                "too_small or past the last page.")
     page: int = Field(description="Number of this page, from 1.")
-    page_size: int = Field(description="Maximum number of rows on one page.")
+    page_size: int = Field(description="Rows per page used: the requested page_size, cut to "
+                                       f"{MAX_PAGE_SIZE} when larger, or {PAGE_SIZE} without "
+                                       "one.")
     next_page: int | None = Field(description="Number of the next page, or null on the last "
                                               "page.")
 
@@ -120,7 +122,7 @@ def entries() -> QuerySet:
 
 def period_of(text: str) -> Period:
     try:
-        return parse_period(text) if text.strip() else quarter_of(timezone.localdate())
+        return points_period(text)
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from None
 

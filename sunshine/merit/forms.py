@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sunshine.duties.periods import Period, parse_period, quarter_of
+from sunshine.duties.periods import Period
+from sunshine.merit.rankings import points_period
 from sunshine.merit.text import MAX_TEXT_LENGTH, TEXT_ERRORS
 from sunshine.organisation.models import Region, Unit
 
@@ -53,8 +54,7 @@ class ScopeForm(forms.Form):
                               widget=forms.HiddenInput)
 
     def clean_period(self) -> Period:
-        text = self.cleaned_data["period"].strip()
-        return parse_period(text) if text else quarter_of(timezone.localdate())
+        return points_period(self.cleaned_data["period"])
 
     def clean_region(self) -> Region | None:
         code = self.cleaned_data["region"].strip()
@@ -85,7 +85,7 @@ class LedgerFilterForm(ScopeForm):
 
     def clean_period(self) -> Period | None:  # type: ignore[override]
         text = self.cleaned_data["period"].strip()
-        return parse_period(text) if text else None
+        return points_period(text) if text else None
 
 
 class PromotionForm(ScopeForm):

@@ -12,10 +12,28 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce, Rank
+from django.utils import timezone
 
-from sunshine.duties.periods import Period
+from sunshine.duties.periods import Period, parse_period, quarter_of
 from sunshine.organisation.models import Person, Region, Unit
 from sunshine.rules.values import get_setting
+
+# Entries are dated on their event day, so no period after next year contains any
+# points: a later one, such as 9999Q4, is a typing slip. Next year stays open
+# for a period asked for just before the turn of the year.
+YEARS_AHEAD = 1
+
+
+def points_period(text: str) -> Period:
+    """Read the period of a ranking or ledger query; the current quarter when ``text`` is empty.
+
+    Raise ValidationError naming the value when it is no period of the years
+    from ``FIRST_YEAR`` to next year.
+    """
+    today = timezone.localdate()
+    if not text.strip():
+        return quarter_of(today)
+    return parse_period(text, last_year=today.year + YEARS_AHEAD)
 
 
 @dataclass(frozen=True)
