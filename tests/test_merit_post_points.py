@@ -5,9 +5,11 @@ satisfied rating of an answer to such a request earns them points.
 """
 
 import datetime
+import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from sunshine.merit.models import PointEntry
 from sunshine.petitions import actions as petition_actions
@@ -47,7 +49,7 @@ def test_it_posts_overdue_penalties_at_close(time_machine, cadre, quarter_tasks,
     assert sorted(e.cause_id for e in entries) == sorted(
         [quarter_tasks["overdue"].pk, quarter_tasks["due_at_close"].pk])
     assert {e.period for e in entries} == {"2026Q1"}
-    assert "posted 2 task entries" in capsys.readouterr().out
+    assert "2026Q1：记入任务积分流水 2 条" in capsys.readouterr().out
 
 
 def test_it_is_safe_to_rerun(time_machine, cadre, quarter_tasks, capsys):
@@ -57,21 +59,64 @@ def test_it_is_safe_to_rerun(time_machine, cadre, quarter_tasks, capsys):
     call_command("post_points", "--quarter", "2026Q1")
 
     assert PointEntry.objects.filter(person=cadre).count() == 2
-    assert "posted 0 task entries" in capsys.readouterr().out.splitlines()[-1]
+    assert "记入任务积分流水 0 条" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_it_posts_only_the_quarter_given(time_machine, cadre, quarter_tasks, capsys):
+    time_machine.move_to(at(2026, 7, 1), tick=False)
+
+    call_command("post_points", "--quarter", "2026Q2")
+
+    entries = PointEntry.objects.filter(person=cadre)
+    assert [e.cause_id for e in entries] == [quarter_tasks["not_due"].pk]
+    assert {e.period for e in entries} == {"2026Q2"}
+    assert "2026Q2：记入任务积分流水 1 条" in capsys.readouterr().out
+
+
+def test_earlier_quarter_posts_when_run_for_it(time_machine, cadre, quarter_tasks):
+    time_machine.move_to(at(2026, 7, 1), tick=False)
+    call_command("post_points", "--quarter", "2026Q2", stdout=io.StringIO())
+
+    call_command("post_points", "--quarter", "2026Q1", stdout=io.StringIO())
+
+    periods = sorted(PointEntry.objects.filter(person=cadre).values_list("period", flat=True))
+    assert periods == ["2026Q1", "2026Q1", "2026Q2"]
+
+
+def test_it_prints_in_the_site_language(time_machine, quarter_tasks):
+    time_machine.move_to(at(2026, 4, 1), tick=False)
+    out = io.StringIO()
+
+    with translation.override("en"):
+        call_command("post_points", "--quarter", "2026Q1", stdout=out)
+
+    assert "仅限本季度发生的事项" in out.getvalue()
 
 
 def test_it_rejects_an_open_quarter(time_machine, quarter_tasks):
     time_machine.move_to(NOW, tick=False)
 
-    with pytest.raises(CommandError, match="2026-03-31"):
+    with pytest.raises(CommandError) as caught:
         call_command("post_points", "--quarter", "2026Q1")
+
+    assert "2026-03-31" in str(caught.value)
+    assert "2026-04-01 或之后" in str(caught.value)
+
+
+def test_it_rejects_a_year_out_of_range(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+    with pytest.raises(CommandError, match="0001Q1"):
+        call_command("post_points", "--quarter", "0001Q1")
 
 
 def test_it_rejects_a_bad_quarter(time_machine):
     time_machine.move_to(NOW, tick=False)
 
-    with pytest.raises(CommandError, match="2026Q5"):
+    with pytest.raises(CommandError) as caught:
         call_command("post_points", "--quarter", "2026Q5")
+
+    assert "“2026Q5”不是季度" in str(caught.value)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sunshine.merit.posting import (
     TASK_RULES,
     post_event_points,
     post_task_points,
+    task_outcome,
 )
 from sunshine.organisation.models import Person
 from sunshine.petitions.models import Rating, Reply
@@ -26,26 +27,36 @@ class Result:
     petitions: int = 0
 
 
-def tasks_to_post(close: datetime.date):
-    """Tasks with a responsible person whose outcome was settled by ``close`` and lacks an entry.
+def tasks_to_post(period: Period):
+    """Tasks with a responsible person that may owe ``period`` an entry they lack.
 
-    Settled means completed by ``close``, or due by ``close`` and still open
-    then (overdue at quarter close, whatever happened later).
+    A task's event day is its completion day when done on time, else its
+    deadline, so the candidates are the tasks completed or due in the period.
+    ``post_quarter`` keeps those whose event day falls in it.
     """
     posted = PointEntry.objects.postings().filter(
         cause_type=ContentType.objects.get_for_model(Task), cause_id=OuterRef("pk"),
         person=OuterRef("responsible_person"), rule_code__in=TASK_RULES)
-    settled = Q(completed_on__lte=close) | Q(deadline__lte=close)
-    return (Task.objects.active().filter(settled, responsible_person__isnull=False)
+    days = (period.start, period.end)
+    in_period = Q(completed_on__range=days) | Q(deadline__range=days)
+    return (Task.objects.active().filter(in_period, responsible_person__isnull=False)
             .exclude(Exists(posted)).order_by("pk"))
 
 
 def post_quarter(period: Period, actor=None) -> Result:
-    """Post what the quarter ending ``period.end`` owes; safe to run again."""
+    """Post the entries that the events of ``period`` earn and still lack; safe to run again.
+
+    Only events of the period count: a task done on time in it, a task whose
+    deadline in it passed before completion or at quarter close, and a reply
+    rated satisfied in it. Earlier quarters are posted by running for each.
+    """
     result = Result()
-    for task in tasks_to_post(period.end):
-        if post_task_points(task, actor=actor, on=period.end + datetime.timedelta(days=1),
-                            completed_only=False) is not None:
+    close = period.end + datetime.timedelta(days=1)
+    for task in tasks_to_post(period):
+        outcome = task_outcome(task, close)
+        if outcome is None or not period.contains(outcome[1]):
+            continue
+        if post_task_points(task, actor=actor, on=close, completed_only=False) is not None:
             result.tasks += 1
     result.petitions = post_petitions(period, actor)
     return result
