@@ -195,6 +195,55 @@ def test_one_bad_date_rejects_the_whole_file(tmp_path, people, operator_a):
                                  "“2026-02-30”不是真实存在的日期；请核对月份和日")]
 
 
+@pytest.mark.parametrize(("value", "shown", "words"), [
+    (datetime.date(1, 1, 1), "0001-01-01", "早于 1900 年"),
+    (datetime.date(1800, 5, 6), "1800-05-06", "早于 1900 年"),
+    ("0001-01-01", "0001-01-01", "早于 1900 年"),
+    (datetime.date(1900, 1, 1), "1900-01-01", "1949-10-01 至 2100-12-31"),
+    (datetime.date(9999, 12, 31), "9999-12-31", "1949-10-01 至 2100-12-31"),
+    ("9999-12-31", "9999-12-31", "1949-10-01 至 2100-12-31"),
+])
+def test_absurd_date_names_cell_and_value(tmp_path, people, operator_a, value, shown, words):
+    tasks = replace_cell(sheets()["任务分解"], 3, "完成时限", value)
+
+    error = rejected(tmp_path, operator_a, 任务分解=tasks)
+
+    [(sheet, row, column, found, reason)] = issues_of(error)
+    assert (sheet, row, column, found) == ("任务分解", 3, "完成时限", shown)
+    assert f"“{shown}”" in reason
+    assert words in reason
+    assert "请填写实际日期，如 2024-03-05" in reason
+
+
+def date_cell_book(tmp_path, number: float):
+    """Write the task sheet with ``number`` in a date-formatted 完成时限 cell of row 3."""
+    path = workbook(tmp_path, "numbers.xlsx")
+    book = load_workbook(path)
+    sheet = book["任务分解"]
+    cell = sheet.cell(row=3, column=TASK_HEADERS.index("完成时限") + 1)
+    cell.value = number
+    cell.number_format = "yyyy-mm-dd"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("number", "shown"), [
+    (0, "1900-01-00"), (0.5, "1900-01-00 12:00:00"), (-693593, "0001-01-01"),
+    (-800000, "########"),
+])
+def test_date_cell_without_day_names_value(tmp_path, people, operator_a, number, shown):
+    path = date_cell_book(tmp_path, number)
+
+    with translation.override("zh-hans"), pytest.raises(LedgerError) as caught:
+        import_workbook(operator_a, path)
+
+    [(sheet, row, column, found, reason)] = issues_of(caught.value)
+    assert (sheet, row, column, found) == ("任务分解", 3, "完成时限", shown)
+    assert f"“{shown}”" in reason
+    assert "00:00:00" not in found
+    assert "如 2024-03-05" in reason
+
+
 def test_weights_not_100_name_sheet_row_and_values(tmp_path, people, operator_a):
     tasks = replace_cell(sheets()["任务分解"], 4, "权重(%)", 40)
 

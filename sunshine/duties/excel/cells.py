@@ -5,7 +5,9 @@ The text, date and label readers are the ones the project ledger uses
 word their errors alike.
 """
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,6 +19,27 @@ from sunshine.funds.ledger.schema import YES_NO_LABELS
 from sunshine.lib.cells import CellError, read_date, read_label, read_text
 
 MAX_NUMBER = 32767
+# A sanity bound for the dates of a duty list, not a rule: the present governments
+# date from 1 October 1949, and 2100 is far beyond any plan. A date outside it is a
+# typing slip, such as 0001-01-01 or 9999-12-31.
+FIRST_DATE = datetime.date(1949, 10, 1)
+LAST_DATE = datetime.date(2100, 12, 31)
+# Excel's first date; it cannot store an earlier one and shows ######## instead.
+EXCEL_FIRST_DATE = datetime.date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class NoDay:
+    """A date cell whose number is no day: 0, a fraction, or too far before 1900 for a date.
+
+    ``display`` is what Excel shows in a date format: 1900-01-00 for 0 or a
+    fraction, ######## for a number below any date.
+    """
+
+    display: str
+
+    def __str__(self) -> str:
+        return self.display
 
 
 def read_number(value: object) -> int:
@@ -27,6 +50,26 @@ def read_number(value: object) -> int:
     return int(text)
 
 
+def read_duty_date(value: object) -> datetime.date:
+    """Read a date cell of a duty sheet; raise CellError for a cell without a day or out of range."""
+    if isinstance(value, NoDay):
+        raise CellError(_("“%(value)s” is not a date: the cell holds 0, a time of day or a "
+                          "number far before 1900; enter the date, such as 2024-03-05")
+                        % {"value": value})
+    day = read_date(value)
+    typed = read_text(value) if isinstance(value, str) else day.isoformat()
+    if day < EXCEL_FIRST_DATE:
+        raise CellError(_("“%(value)s” is before 1900, so Excel cannot store it as a date and "
+                          "shows ######## in its place; enter the real date, such as 2024-03-05")
+                        % {"value": typed})
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise CellError(_("“%(value)s” is outside %(first)s to %(last)s, the dates a duty list "
+                          "may hold; enter the real date, such as 2024-03-05")
+                        % {"value": typed, "first": FIRST_DATE.isoformat(),
+                           "last": LAST_DATE.isoformat()})
+    return day
+
+
 def read_yes_no(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -35,7 +78,7 @@ def read_yes_no(value: object) -> bool:
 
 READERS: dict[str, Callable[[object], Any]] = {
     Kind.TEXT: read_text,
-    Kind.DATE: read_date,
+    Kind.DATE: read_duty_date,
     Kind.PERCENT: lambda value: formats.parse_percent(read_text(value)),
     Kind.NUMBER: read_number,
     Kind.YES_NO: read_yes_no,

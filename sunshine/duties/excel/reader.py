@@ -5,16 +5,28 @@ Excel row number, column header and value, so the import reports them all
 at once.
 """
 
+import datetime
+import logging
 import os
+import warnings
+import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from sunshine.duties.excel.schema import SHEETS, Sheet
+from sunshine.duties.excel.cells import NoDay
+from sunshine.duties.excel.schema import SHEETS, Kind, Sheet
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.schema import normalize_header
+
+logger = logging.getLogger(__name__)
+
+# Date cells reread with openpyxl when calamine gives a time of day; more would
+# only lengthen a problem list that is cut short anyway.
+MAX_RECOVERED = 200
 
 
 @dataclass
@@ -23,6 +35,7 @@ class SheetRows:
 
     sheet: Sheet
     rows: list[tuple[int, dict[str, object]]]
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 def header_text(cell: object) -> str:
@@ -59,6 +72,7 @@ def read_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
             continue
         data = _read_sheet(spec, rows, issues)
         if data is not None:
+            _mark_cells_without_day(path, names[spec.name], data)
             found[spec.name] = data
     if not found and not issues:
         issues.add("", None, "", name, _(
@@ -79,7 +93,61 @@ def _read_sheet(spec: Sheet, rows: list[list], issues: IssueList) -> SheetRows |
             continue
         values = {key: row[index] if index < len(row) else "" for key, index in positions.items()}
         data.append((number, values))
-    return SheetRows(spec, data)
+    return SheetRows(spec, data, positions)
+
+
+def _mark_cells_without_day(path: str | os.PathLike, sheet_name: str, data: SheetRows) -> None:
+    """Replace the times calamine gives for date cells with the date stored, or a ``NoDay``.
+
+    calamine reads a date cell holding 0, a fraction or a negative number (a
+    date before 1900, which LibreOffice can store) as a time of day,
+    00:00:00 for all but a fraction. openpyxl reads a negative number as its
+    date, so the problem list can show 0001-01-01 rather than 00:00:00.
+    """
+    keys = [column.key for column in data.sheet.columns
+            if column.kind == Kind.DATE and column.key in data.positions]
+    cells = [(number, key) for number, values in data.rows for key in keys
+             if isinstance(values.get(key), datetime.time)]
+    if not cells:
+        return
+    stored = _stored_values(path, sheet_name, {(number, data.positions[key])
+                                               for number, key in cells[:MAX_RECOVERED]})
+    values_by_row = dict(data.rows)
+    for number, key in cells:
+        values = values_by_row[number]
+        values[key] = _stored_date(stored.get((number, data.positions[key]), values[key]))
+
+
+def _stored_date(value: object) -> object:
+    """Return the date openpyxl read, or a ``NoDay`` showing the cell as Excel does."""
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    if isinstance(value, datetime.time):
+        display = "1900-01-00" if value == datetime.time(0) else f"1900-01-00 {value.isoformat()}"
+        return NoDay(display)
+    # openpyxl gives "#VALUE!" for a number below its first date.
+    return NoDay("########")
+
+
+def _stored_values(path: str | os.PathLike, sheet_name: str,
+                   cells: set[tuple[int, int]]) -> dict[tuple[int, int], object]:
+    """Return the values openpyxl reads for the given (Excel row, column index) cells."""
+    last_row = max(number for number, _index in cells)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        logger.warning("failed to reread %s for its date cells: %s", path, error)
+        return {}
+    try:
+        # openpyxl warns of each number below its first date; _stored_date reports it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            rows = book[sheet_name].iter_rows(min_row=1, max_row=last_row, values_only=True)
+            return {(number, index): row[index]
+                    for number, row in enumerate(rows, start=1)
+                    for index in range(len(row)) if (number, index) in cells}
+    finally:
+        book.close()
 
 
 def _first_filled(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
