@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import translation
 
+from sunshine.audit import chain
 from sunshine.audit.actions import ConflictError
 from sunshine.audit.verify import verify
 from sunshine.funds import actions
@@ -129,3 +130,17 @@ def test_it_detects_cached_total_changed_outside_actions(project):
 
     assert len(problems) == 1
     assert str(project.pk) in problems[0].message
+
+
+def test_added_field_counts_only_when_filled(operator_a, unit_a):
+    from sunshine.duties.models import Directive
+    from tests.duties_data import make_directive
+
+    directive = make_directive(operator_a, unit_a)
+    fields = chain.digest_fields(Directive)
+    without = [f for f in fields if f.name != "generated_for"]
+    older = chain.digest_values(f.get_prep_value(getattr(directive, f.attname)) for f in without)
+
+    assert chain.row_digest(directive) == older
+    directive.generated_for_id = 1
+    assert chain.row_digest(directive) != older

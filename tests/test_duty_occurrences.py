@@ -9,7 +9,9 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from openpyxl import Workbook
 
@@ -302,3 +304,101 @@ def test_rename_reaches_untouched_tasks_only(operator_a, unit_a, township_unit):
     assert tasks["2026-03"].name == "2026年3月 安全生产检查"
     assert tasks["2026-03"].lead_unit == unit_a
     assert verify() == []
+
+
+def changed_on(operator, duty: Duty, cycle: str, day_changed: datetime.date, time_machine) -> None:
+    time_machine.move_to(datetime.datetime.combine(day_changed, datetime.time(10),
+                                                   tzinfo=NOW.tzinfo), tick=False)
+    duty = Duty.all_objects.get(pk=duty.pk)
+    actions.update_duty(operator, duty, {"cycle": cycle}, expected_version=duty.version)
+
+
+def test_monthly_to_yearly_covers_rest_of_year(operator_a, unit_a, time_machine):
+    duty = entered_in_january(operator_a, unit_a, Cycle.MONTHLY, time_machine)
+
+    changed_on(operator_a, duty, Cycle.YEARLY, day(2026, 3, 16), time_machine)
+
+    active = list(occurrences(duty).filter(cancelled_on=None).order_by("deadline"))
+    assert [t.period for t in active] == ["2026-01", "2026-02", "2026-03", "2026"]
+    assert active[-1].start == day(2026, 4, 1)
+    assert active[-1].deadline == day(2026, 12, 31)
+    weights = sum(t.weight for t in active)
+    assert weights == Decimal("100")
+
+
+def test_monthly_to_quarterly_mid_quarter(operator_a, unit_a, time_machine):
+    duty = entered_in_january(operator_a, unit_a, Cycle.MONTHLY, time_machine)
+
+    changed_on(operator_a, duty, Cycle.QUARTERLY, day(2026, 5, 15), time_machine)
+
+    active = list(occurrences(duty).filter(cancelled_on=None).order_by("deadline"))
+    # Planned monthly to April, the change in May hands the rest of the quarter to Q2.
+    assert [t.period for t in active][-3:] == ["2026-04", "2026Q2", "2026Q3"]
+    rest = active[-2]
+    assert (rest.start, rest.deadline) == (day(2026, 5, 1), day(2026, 6, 30))
+
+
+def test_full_directive_gets_clear_error(operator_a, unit_a, time_machine):
+    duty = make_duty(operator_a, unit_a, Cycle.QUARTERLY)
+    directive = occurrences(duty).first().directive
+    Task.objects.filter(directive=directive).update(weight=Decimal("100"))
+    other = make_duty(operator_a, unit_a, Cycle.MONTHLY, code="AQ-02")
+
+    time_machine.move_to(datetime.datetime(2026, 7, 1, 10, tzinfo=NOW.tzinfo), tick=False)
+    written = actions.extend_occurrences(None)
+
+    assert len(written.failed) == 1
+    assert directive.document_number in written.failed[0]
+    assert occurrences(other).filter(period="2026-09").exists()
+
+
+def test_generated_weights_cannot_be_edited(operator_a, unit_a):
+    duty = make_duty(operator_a, unit_a, Cycle.QUARTERLY)
+    tasks = list(occurrences(duty))
+
+    with pytest.raises(ValidationError) as raised:
+        actions.set_weights(operator_a, tasks[0].directive, None,
+                            {tasks[0].pk: Decimal("50"), tasks[1].pk: Decimal("50")})
+
+    assert tasks[0].directive.document_number in raised.value.messages[0]
+
+
+def test_reserved_number_is_refused(operator_a, unit_a, operator_b, unit_b):
+    duty = make_duty(operator_a, unit_a, Cycle.YEARLY)
+    number = occurrences(duty).first().directive.document_number
+
+    with pytest.raises(ValidationError):
+        make_directive(operator_b, unit_b, number=number.replace(str(duty.pk), str(duty.pk + 1)))
+
+
+def test_taken_number_gets_own_directive(operator_a, unit_a, operator_b, unit_b):
+    taken = Directive.objects.create(
+        document_number=f"权责清单〔2026〕{Duty.all_objects.count() + 1}号", title="占位",
+        issuer="黄岩区", issued_on=day(2026, 1, 5), region=unit_b.region, unit=unit_b)
+
+    duty = make_duty(operator_a, unit_a, Cycle.YEARLY)
+
+    directive = occurrences(duty).first().directive
+    assert directive != taken
+    assert directive.generated_for == duty
+    assert directive.document_number == f"{taken.document_number}-2"
+
+
+def test_command_refuses_past_day(operator_a, unit_a):
+    make_duty(operator_a, unit_a, Cycle.MONTHLY)
+
+    with pytest.raises(CommandError):
+        call_command("extend_duty_tasks", "--today", "2020-01-01")
+
+    assert not Task.objects.filter(cancelled_on__isnull=False).exists()
+
+
+def test_legacy_directive_is_reused(operator_a, unit_a, time_machine):
+    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY)
+    directive = occurrences(duty).first().directive
+    Directive.objects.filter(pk=directive.pk).update(generated_for=None)
+
+    time_machine.move_to(datetime.datetime(2026, 7, 1, 10, tzinfo=NOW.tzinfo), tick=False)
+    actions.extend_occurrences(None)
+
+    assert occurrences(duty).get(period="2026-09").directive == directive

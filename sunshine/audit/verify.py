@@ -85,8 +85,7 @@ def _add_current_rows(model, totals, counts) -> Iterator[Problem]:
                                   "outside the application") % {"model": model._meta.label_lower,
                                                                 "pk": pk})
             continue
-        prepared = (f.get_prep_value(v) for f, v in zip(fields, values, strict=True))
-        digest = chain.digest_values(prepared)
+        digest = chain.digest_row(model, fields, values)
         totals[entry_id] = (totals[entry_id] + int(digest, 16)) % chain.MODULUS
         counts[entry_id] += 1
 

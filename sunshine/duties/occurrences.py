@@ -115,26 +115,40 @@ def horizon(duty: Duty, today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=days)
 
 
-def overlaps(period: Period, others: Iterable[Period]) -> bool:
-    return any(other.start <= period.end and period.start <= other.end for other in others)
-
-
-def planned_periods(duty: Duty, today: datetime.date, taken: Iterable[str]) -> list[Period]:
-    """Return the periods of a recurring duty that still lack an occurrence, oldest first.
+def planned_periods(duty: Duty, today: datetime.date,
+                    taken: Iterable[str]) -> list[tuple[Period, datetime.date]]:
+    """Return the periods of a recurring duty that still lack an occurrence, with their starts.
 
     ``taken`` holds the period keys of the duty's occurrences that are not
     cancelled. A period is skipped when an occurrence has its key, or when
-    an occurrence of another cycle covers part of it: after a change of
-    cycle, the new cycle takes over from the first period the old one left
-    free, and no day is owed twice.
+    occurrences of another cycle cover all of it. After a change of cycle
+    the old cycle's tasks up to the current period stay, so the new cycle's
+    period that contains them starts on the first day they leave free: a
+    monthly duty made yearly in June gets a 2027 task from 1 July. No day is
+    owed twice and none is left out.
     """
     if not is_recurring(duty.cycle):
         return []
-    active = [parse_period(key) for key in taken]
+    active = sorted((parse_period(key) for key in taken), key=lambda period: period.start)
     keys = {period.key for period in active}
-    return [period for period in periods_between(duty.cycle, start_of(duty, today),
-                                                 horizon(duty, today))
-            if period.key not in keys and not overlaps(period, active)]
+    first_day = start_of(duty, today)
+    planned = []
+    for period in periods_between(duty.cycle, first_day, horizon(duty, today)):
+        if period.key in keys:
+            continue
+        start = first_free_day(period, active)
+        if start is not None:
+            planned.append((period, min(max(start, first_day), period.end)))
+    return planned
+
+
+def first_free_day(period: Period, active: list[Period]) -> datetime.date | None:
+    """Return the first day of ``period`` that no period in ``active`` covers, or None."""
+    day = period.start
+    for other in active:
+        if other.start <= day <= other.end:
+            day = other.end + datetime.timedelta(days=1)
+    return day if day <= period.end else None
 
 
 def period_label(period: Period) -> str:
@@ -159,7 +173,15 @@ def directive_fields(duty: Duty, year_number: int, today: datetime.date) -> dict
                                                         datetime.date(year_number, 12, 31)))
     return {"document_number": number, "title": title[:300], "issuer": str(duty.unit)[:200],
             "issued_on": issued, "region": duty.unit.region, "unit": duty.unit,
-            "description": duty.basis}
+            "description": duty.basis, "generated_for": duty}
+
+
+def is_generated_number(number: str) -> bool:
+    """Tell whether a document number has the form of a recurring duty's directive."""
+    with translation.override(settings.LANGUAGE_CODE):
+        pattern = _("Duty list %(year)s No. %(duty)s") % {"year": "\0", "duty": "\0"}
+    prefix = pattern.split("\0")[0]
+    return bool(prefix) and (number or "").strip().startswith(prefix)
 
 
 def covered_until(period_keys: Iterable[str]) -> datetime.date | None:

@@ -34,7 +34,8 @@ from sunshine.duties.periods import Period
 def insert_directives(actor: Any, planned: list[PlannedDirective]) -> dict[str, Directive]:
     rows = [Directive(title=d.title, document_number=d.number, issuer=d.issuer,
                       issued_on=d.issued_on, region=d.unit.region, unit=d.unit,
-                      description=d.description) for d in planned]
+                      description=d.description, generated_for=d.generated_for)
+            for d in planned]
     bulk.insert_audited(actor, rows)
     return {row.document_number: row for row in rows}
 

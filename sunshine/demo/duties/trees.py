@@ -37,6 +37,8 @@ class PlannedDirective:
     issued_on: datetime.date
     unit: Unit
     description: str
+    # The recurring duty whose period tasks the directive holds, if any.
+    generated_for: Duty | None = None
 
 
 @dataclass(eq=False)
@@ -122,18 +124,18 @@ class Planner:
         today = self.calendar.today
         for duty in duties:
             planned: dict[int, PlannedDirective] = {}
-            for period in occurrences.planned_periods(duty, today, []):
+            for period, start in occurrences.planned_periods(duty, today, []):
                 year = period.start.year
                 if year not in planned:
                     fields = occurrences.directive_fields(duty, year, today)
                     planned[year] = PlannedDirective(
                         fields["document_number"], fields["title"], fields["issuer"],
-                        fields["issued_on"], duty.unit, fields["description"])
+                        fields["issued_on"], duty.unit, fields["description"], duty)
                     self.directives.append(planned[year])
                 task = PlannedTask(
                     planned[year], period.key, occurrences.occurrence_name(duty, period),
                     duty.unit, self.person(duty.unit, True),
-                    max(period.start, occurrences.start_of(duty, today)), period.end,
+                    start, period.end,
                     occurrences.weight_of(duty.cycle, period), group=duty.unit.region.code,
                     duty=duty, period=period.key)
                 self.roots.append(task)

@@ -6,12 +6,14 @@ from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sunshine.audit import chain
-from sunshine.duties import formats, rules
+from sunshine.duties import formats, occurrences, rules
 from sunshine.duties.actions.batch import Batch
 from sunshine.duties.actions.common import require_write
 from sunshine.duties.actions.occurrences import write_occurrences
@@ -23,9 +25,21 @@ Funding = list[tuple[str, Decimal]]
 STEP_FIELDS = ("name", "time_limit_days", "required_evidence", "is_disclosed")
 
 
+def check_document_number(number: str) -> None:
+    """Reject a document number of the form the platform keeps for recurring duties."""
+    if occurrences.is_generated_number(number):
+        raise ValidationError(
+            _("Document number “%(number)s” has the form kept for the directives that hold "
+              "recurring duties' tasks; enter the number of the real document.")
+            % {"number": number},
+            code="reserved_number",
+        )
+
+
 def create_directive(actor: Any, **fields: Any) -> Directive:
     directive = Directive(**fields)
     require_write(actor, directive.region)
+    check_document_number(directive.document_number)
     with transaction.atomic():
         batch = Batch()
         batch.insert(directive)
@@ -40,6 +54,8 @@ def update_directive(actor: Any, directive: Directive, changes: dict[str, Any], 
     require_write(actor, directive)
     if "region" in changes:
         require_write(actor, changes["region"])
+    if "document_number" in changes and changes["document_number"] != directive.document_number:
+        check_document_number(changes["document_number"])
     with transaction.atomic():
         batch = Batch()
         directive, diff = batch.update(directive, changes, expected_version=expected_version)

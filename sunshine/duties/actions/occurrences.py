@@ -25,11 +25,12 @@ reported under.
 import datetime
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,12 +50,14 @@ class Written:
     cancelled: int = 0
     restored: int = 0
     followed: int = 0
+    failed: list[str] = field(default_factory=list)
 
     def add(self, other: "Written") -> None:
         self.created += other.created
         self.cancelled += other.cancelled
         self.restored += other.restored
         self.followed += other.followed
+        self.failed.extend(other.failed)
 
 
 def cancel_reason() -> str:
@@ -80,10 +83,10 @@ def write_occurrences(batch: Batch, duty: Duty, today: datetime.date) -> Written
     active = [task.period for task in stored
               if task.cancelled_on is None and task.pk not in cancelled]
     by_key = {task.period: task for task in stored}
-    for period in occurrences.planned_periods(duty, today, active):
+    for period, start in occurrences.planned_periods(duty, today, active):
         task = by_key.get(period.key)
         if task is None:
-            insert_occurrence(batch, duty, period, today)
+            insert_occurrence(batch, duty, period, start, today)
             written.created += 1
         elif restorable(task, touched, today):
             batch.update(task, {"cancelled_on": None, "cancel_reason": ""})
@@ -134,10 +137,15 @@ def cancel_unowed(batch: Batch, duty: Duty, stored: list[Task], touched: set[int
 
 def follow_duty(batch: Batch, duty: Duty, stored: list[Task], skipped: set[int],
                 today: datetime.date) -> int:
-    """Give untouched occurrences the duty's current name and unit; return how many changed."""
+    """Give untouched occurrences the duty's current name and unit; return how many changed.
+
+    Tasks in a quarter that is locked are left as they are.
+    """
     changed = 0
     for task in stored:
         if task.cancelled_on is not None or task.pk in skipped or not untouched(task, set(), today):
+            continue
+        if locks.lock_state(locks.county_of(task), quarter_of(task.deadline), today).locked:
             continue
         name = occurrences.occurrence_name(duty, parse_period(task.period))
         if task.name != name or task.lead_unit_id != duty.unit_id:
@@ -151,10 +159,19 @@ def restorable(task: Task, touched: set[int], today: datetime.date) -> bool:
             and untouched(task, touched, today))
 
 
-def insert_occurrence(batch: Batch, duty: Duty, period: Period, today: datetime.date) -> Task:
+def insert_occurrence(batch: Batch, duty: Duty, period: Period, start: datetime.date,
+                      today: datetime.date) -> Task:
     directive = directive_for(batch, duty, period.start.year, today)
-    start = min(max(period.start, occurrences.start_of(duty, today)), period.end)
     weight = min(occurrences.weight_of(duty.cycle, period), room_in(directive))
+    if weight <= 0:
+        raise ValidationError(
+            _("The task for %(period)s of duty “%(duty)s” cannot be added: the top-level "
+              "weights of directive %(number)s already sum to 100%%. Lower them on the "
+              "directive's weights page, then save the duty again.")
+            % {"period": occurrences.period_label(period), "duty": duty.name,
+               "number": directive.document_number},
+            code="directive_full",
+        )
     task = Task(directive=directive, duty=duty, period=period.key, code=period.key,
                 name=occurrences.occurrence_name(duty, period), lead_unit=duty.unit,
                 start=start, deadline=period.end, weight=weight, path="")
@@ -173,10 +190,28 @@ def room_in(directive: Directive) -> Decimal:
 
 
 def directive_for(batch: Batch, duty: Duty, year_number: int, today: datetime.date) -> Directive:
-    fields = occurrences.directive_fields(duty, year_number, today)
-    found = Directive.objects.filter(document_number=fields["document_number"]).first()
+    """Return the directive that holds the duty's tasks of one year, made on first use.
+
+    It is found by its duty and year, never by document number alone. Should
+    another directive already carry the number, the new one gets a suffix.
+    """
+    found = (Directive.objects.filter(generated_for=duty, issued_on__year=year_number)
+             .order_by("pk").first())
     if found is not None:
         return found
+    fields = occurrences.directive_fields(duty, year_number, today)
+    # Directives made before they named their duty carry only the number and the
+    # duty's tasks.
+    legacy = (Directive.objects.filter(document_number=fields["document_number"],
+                                       generated_for=None, tasks__duty=duty)
+              .exclude(tasks__duty__isnull=True).exclude(tasks__duty__in=Duty.all_objects
+                                                         .exclude(pk=duty.pk)).first())
+    if legacy is not None:
+        return legacy
+    number, suffix = fields["document_number"], 1
+    while Directive.objects.filter(document_number=fields["document_number"]).exists():
+        suffix += 1
+        fields["document_number"] = f"{number}-{suffix}"
     return batch.insert(Directive(**fields))
 
 
@@ -188,12 +223,19 @@ def extend_occurrences(actor: Any, duties: Iterable[Duty] | None = None,
         duties = Duty.all_objects.filter(cycle__in=list(occurrences.PERIODS_PER_YEAR))
     total = Written()
     for duty in duties:
-        with transaction.atomic():
-            batch = Batch()
-            written = write_occurrences(batch, duty, today)
-            batch.commit(actor, "extend_occurrences", object_type=TASK_TYPE,
-                         changes={"duty": duty.pk, "created": written.created,
-                                  "cancelled": written.cancelled, "restored": written.restored})
+        try:
+            with transaction.atomic():
+                batch = Batch()
+                written = write_occurrences(batch, duty, today)
+                batch.commit(actor, "extend_occurrences", object_type=TASK_TYPE,
+                             changes={"duty": duty.pk, "created": written.created,
+                                      "cancelled": written.cancelled,
+                                      "restored": written.restored})
+        except ValidationError as error:
+            # One duty that cannot be planned must not stop the others.
+            logger.warning("recurring duty %s not extended: %s", duty.pk, " ".join(error.messages))
+            total.failed.append(f"{duty.code} {duty.name}: {' '.join(error.messages)}")
+            continue
         total.add(written)
     logger.info("recurring duty tasks extended to %s: %s created, %s cancelled, %s restored",
                 today, total.created, total.cancelled, total.restored)

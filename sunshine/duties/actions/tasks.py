@@ -143,6 +143,13 @@ def set_weights(actor: Any, directive: Directive, parent: Task | None,
 
     ``weights`` maps task ids to percentages that must sum to exactly 100.
     """
+    if directive.generated_for_id is not None and parent is None:
+        raise ValidationError(
+            _("The weights of directive %(number)s are each period's share of the year, set "
+              "with the recurring duty's tasks; they cannot be edited.")
+            % {"number": directive.document_number},
+            code="generated_weights",
+        )
     children = list(Task.objects.active().filter(directive=directive, parent=parent)
                     .order_by("code"))
     if {task.pk for task in children} != set(weights):

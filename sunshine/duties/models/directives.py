@@ -26,6 +26,14 @@ class Directive(AuditedModel):
         verbose_name=_("responsible unit"),
     )
     description = models.TextField(_("description"), blank=True)
+    # Set on the directive the platform makes to hold one year of a recurring
+    # duty's period tasks (see sunshine.duties.occurrences); null on documents.
+    generated_for = models.ForeignKey(
+        "duties.Duty", models.PROTECT, null=True, blank=True, editable=False,
+        related_name="period_directives", verbose_name=_("recurring duty"),
+    )
+    # Added after directives existed: see sunshine.audit.chain.digest_row.
+    audit_added = ("generated_for",)
 
     scope_region = "region"
     scope_unit = "unit"
@@ -76,6 +84,8 @@ class Duty(AuditedModel):
     created_on = models.DateField(_("entered on"), null=True, blank=True, editable=False)
 
     all_objects = DutyQuerySet.as_manager()
+    # Added after duties existed: see sunshine.audit.chain.digest_row.
+    audit_added = ("created_on",)
     public_objects = PublicDutyManager()
 
     scope_region = "unit__region"

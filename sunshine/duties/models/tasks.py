@@ -141,6 +141,8 @@ class Task(AuditedModel):
     progress = PercentField(_("approved progress (%)"), default=Decimal("0"), editable=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
     audit_exclude = ("progress", "completed_on")
+    # Added after tasks existed: see sunshine.audit.chain.digest_row.
+    audit_added = ("period",)
 
     objects = TaskQuerySet.as_manager()
 

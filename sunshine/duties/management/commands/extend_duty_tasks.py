@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +19,19 @@ class Command(BaseCommand):
                             help="plan as on this day, YYYY-MM-DD (default: today)")
 
     def handle(self, *args, **options) -> None:
-        today = options["today"] or timezone.localdate()
+        real_today = timezone.localdate()
+        today = options["today"] or real_today
+        if today < real_today:
+            # Planning as on a past day would cancel tasks that are owed today.
+            raise CommandError(_("--today %(day)s is before today, %(today)s; plan as on today "
+                                 "or a later day.") % {"day": today, "today": real_today})
         written = extend_occurrences(None, today=today)
         self.stdout.write(_("Recurring duties planned to the horizon of %(today)s: %(created)s "
                             "tasks created, %(cancelled)s cancelled, %(restored)s restored.")
                           % {"today": today, "created": written.created,
                              "cancelled": written.cancelled, "restored": written.restored})
+        for problem in written.failed:
+            self.stderr.write(_("Not planned: %(problem)s") % {"problem": problem})
+        if written.failed:
+            raise CommandError(_("%(count)s recurring duties could not be planned; see above.")
+                               % {"count": len(written.failed)})
