@@ -122,8 +122,9 @@ def test_task_without_user_reminds_nobody(operator_a, unit_a):
     assert send_task_reminders(day(30))["queued"] == 0
 
 
-def test_command_queues_and_delivers(task):
+def test_command_queues_and_delivers(task, time_machine):
     out = io.StringIO()
+    time_machine.move_to(NOW + datetime.timedelta(days=20), tick=False)
 
     call_command("send_reminders", "--date", "2026-03-30", stdout=out)
 
@@ -133,6 +134,14 @@ def test_command_queues_and_delivers(task):
     assert "新增 1 条" in out.getvalue()
     assert AuditEntry.objects.filter(action="send_reminders").count() == 1
     assert verify() == []
+
+
+def test_command_rejects_a_later_date(task):
+    with pytest.raises(CommandError) as caught:
+        call_command("send_reminders", "--date", "2026-03-30")
+
+    assert "2026-03-30" in str(caught.value)
+    assert not Notification.objects.exists()
 
 
 def test_command_rejects_a_bad_date():

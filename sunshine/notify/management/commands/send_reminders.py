@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -20,10 +21,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", metavar="YYYY-MM-DD",
-                            help="act as if today were this date (default: today)")
+                            help="act as if today were this earlier date, to catch up (default: today)")
 
     def handle(self, *args, **options) -> None:
         today = parse_date(options["date"]) if options["date"] else None
+        real_today = timezone.localdate()
+        if today is not None and today > real_today:
+            # A later day would send "overdue" and "due in N days" reminders before they are true.
+            raise CommandError(_("--date %(day)s is after today, %(today)s; reminders can be "
+                                 "sent for today or, to catch up, an earlier day.")
+                               % {"day": today, "today": real_today})
         for path in SOURCES:
             result = import_string(path)(today)
             self.stdout.write(_("%(source)s: %(queued)s new of %(messages)s reminders.")
