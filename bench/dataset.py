@@ -164,7 +164,8 @@ class TableWriter:
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields
                        if not (f.primary_key and f.attname == "id")]
-        self.digest_names = [f.attname for f in chain.digest_fields(model)]
+        self.digest_fields = chain.digest_fields(model)
+        self.digest_names = [f.attname for f in self.digest_fields]
         self.defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection)
                          for f in self.fields}
 
@@ -173,7 +174,8 @@ class TableWriter:
 
     def digest(self, values: dict[str, Any]) -> str:
         row = self.complete(values)
-        return chain.digest_values(row[name] for name in self.digest_names)
+        return chain.digest_prepared(self.model, self.digest_fields,
+                                     [row[name] for name in self.digest_names])
 
     def columns(self, with_id: bool) -> list[str]:
         columns = [f.column for f in self.fields]

@@ -123,7 +123,8 @@ def copy_audited(model, generate: Callable[[], Iterator[dict[str, Any]]]) -> int
         for values in generate():
             row = writer.complete(values)
             row["audit_entry_id"] = entry_id
-            found = chain.digest_values(row[name] for name in writer.digest_names)
+            found = chain.digest_prepared(writer.model, writer.digest_fields,
+                                          [row[name] for name in writer.digest_names])
             digest["total"] = (digest["total"] + int(found, 16)) % chain.MODULUS
             digest["count"] += 1
             yield (row["id"], *(_jsonb(row[f.attname]) for f in writer.fields))

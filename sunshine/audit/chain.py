@@ -71,11 +71,17 @@ def digest_row(model: type[models.Model], fields: list[models.Field], values: li
     rows digested before it existed still verify, and filling it in or
     clearing it later still changes the digest.
     """
+    return digest_prepared(model, fields,
+                           [field.get_prep_value(value) for field, value in zip(fields, values,
+                                                                               strict=True)])
+
+
+def digest_prepared(model: type[models.Model], fields: list[models.Field],
+                    prepared: list[Any]) -> str:
+    """Return the digest of one row's values already prepared for the database."""
     added = set(getattr(model, "audit_added", ()))
-    return digest_values(
-        field.get_prep_value(value) for field, value in zip(fields, values, strict=True)
-        if not (field.name in added and value in (None, ""))
-    )
+    return digest_values(value for field, value in zip(fields, prepared, strict=True)
+                         if not (field.name in added and value in (None, "")))
 
 
 def sum_digests(digests: Iterable[str]) -> tuple[int, str]:
