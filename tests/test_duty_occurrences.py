@@ -402,3 +402,15 @@ def test_legacy_directive_is_reused(operator_a, unit_a, time_machine):
     actions.extend_occurrences(None)
 
     assert occurrences(duty).get(period="2026-09").directive == directive
+
+
+def test_move_carries_this_years_directive(operator_a, unit_a, township_unit):
+    duty = make_duty(operator_a, unit_a, Cycle.MONTHLY)
+
+    actions.update_duty(operator_a, duty, {"name": "安全生产大检查", "unit": township_unit},
+                        expected_version=duty.version)
+
+    directive = occurrences(duty).first().directive
+    assert directive.unit == township_unit
+    assert "安全生产大检查" in directive.title
+    assert verify() == []

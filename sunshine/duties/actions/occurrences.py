@@ -79,6 +79,7 @@ def write_occurrences(batch: Batch, duty: Duty, today: datetime.date) -> Written
     cancelled = cancel_unowed(batch, duty, stored, touched, today)
     written = Written(cancelled=len(cancelled))
     written.followed = follow_duty(batch, duty, stored, touched | cancelled, today)
+    follow_directives(batch, duty, today)
 
     active = [task.period for task in stored
               if task.cancelled_on is None and task.pk not in cancelled]
@@ -152,6 +153,18 @@ def follow_duty(batch: Batch, duty: Duty, stored: list[Task], skipped: set[int],
             batch.update(task, {"name": name, "lead_unit": duty.unit})
             changed += 1
     return changed
+
+
+def follow_directives(batch: Batch, duty: Duty, today: datetime.date) -> None:
+    """Give the duty's directives of this year and later its current unit and name.
+
+    Earlier years' directives keep the unit that did the work.
+    """
+    for directive in Directive.objects.filter(generated_for=duty, issued_on__year__gte=today.year):
+        fields = occurrences.directive_fields(duty, directive.issued_on.year, today)
+        wanted = {name: fields[name] for name in ("title", "issuer", "region", "unit")}
+        if any(getattr(directive, name) != value for name, value in wanted.items()):
+            batch.update(directive, wanted)
 
 
 def restorable(task: Task, touched: set[int], today: datetime.date) -> bool:
