@@ -371,17 +371,21 @@ def test_reserved_number_is_refused(operator_a, unit_a, operator_b, unit_b):
         make_directive(operator_b, unit_b, number=number.replace(str(duty.pk), str(duty.pk + 1)))
 
 
-def test_taken_number_gets_own_directive(operator_a, unit_a, operator_b, unit_b):
-    taken = Directive.objects.create(
-        document_number=f"权责清单〔2026〕{Duty.all_objects.count() + 1}号", title="占位",
-        issuer="黄岩区", issued_on=day(2026, 1, 5), region=unit_b.region, unit=unit_b)
-
+def test_taken_number_gets_own_directive(operator_a, unit_a, unit_b, time_machine):
     duty = make_duty(operator_a, unit_a, Cycle.YEARLY)
+    # Made before the number form was reserved, by another county.
+    taken = Directive.objects.create(
+        document_number=f"权责清单〔2027〕{duty.pk}号", title="占位", issuer="黄岩区",
+        issued_on=day(2027, 1, 5), region=unit_b.region, unit=unit_b)
 
-    directive = occurrences(duty).first().directive
+    time_machine.move_to(datetime.datetime(2026, 10, 15, 10, tzinfo=NOW.tzinfo), tick=False)
+    actions.extend_occurrences(None)
+
+    directive = occurrences(duty).get(period="2027").directive
     assert directive != taken
     assert directive.generated_for == duty
     assert directive.document_number == f"{taken.document_number}-2"
+    assert not Task.objects.filter(directive=taken).exists()
 
 
 def test_command_refuses_past_day(operator_a, unit_a):
