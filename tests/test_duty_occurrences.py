@@ -12,14 +12,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from openpyxl import Workbook
 
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.duties import actions, rates
 from sunshine.duties.actions.occurrences import cancel_reason
-from sunshine.duties.checks import check_recurring_horizon
+from sunshine.duties.checks import check_recurring_horizon, schema_is_current
 from sunshine.duties.excel.importer import import_workbook
 from sunshine.duties.models import Cycle, Directive, Duty, Task, TaskStatus
 from sunshine.duties.periods import quarter
@@ -418,3 +418,24 @@ def test_move_carries_this_years_directive(operator_a, unit_a, township_unit):
     assert directive.unit == township_unit
     assert "安全生产大检查" in directive.title
     assert verify() == []
+
+
+class TaskWithNewColumn(models.Model):
+    """The task table as a later release might declare it, with a column not yet migrated."""
+
+    not_yet_migrated = models.CharField(max_length=10)
+
+    class Meta:
+        app_label = "duties"
+        db_table = "duties_task"
+        managed = False
+
+    def __str__(self) -> str:
+        return self.not_yet_migrated
+
+
+def test_check_waits_for_missing_columns(operator_a, unit_a):
+    make_duty(operator_a, unit_a, Cycle.MONTHLY)
+
+    assert schema_is_current(connection, (Duty, Task))
+    assert not schema_is_current(connection, (Duty, TaskWithNewColumn))

@@ -34,6 +34,13 @@ DEFAULT_RULES: list[dict[str, Any]] = [
 
 def seed_rules(**kwargs: Any) -> None:
     """Create the default version of every rule code that has no version yet."""
+    state = kwargs.get("apps")
+    if state is not None:
+        try:
+            state.get_model("merit", "PointRule")
+        except LookupError:
+            # A migrate to an earlier target left the merit tables out.
+            return
     existing = set(PointRule.objects.values_list("code", flat=True))
     missing = [rule for rule in DEFAULT_RULES if rule["code"] not in existing]
     if not missing:
