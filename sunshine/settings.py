@@ -64,9 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Three shortcuts for repeated reads, each for its own paths, most requested first.
+    "sunshine.petitions.status_reads.StatusReadMiddleware",
     "sunshine.lib.staff_pages.StaffPageCacheMiddleware",
     "sunshine.portal.cache.PublicCacheMiddleware",
-    "sunshine.petitions.status_reads.StatusReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

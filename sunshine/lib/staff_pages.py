@@ -6,7 +6,7 @@ has its 200 responses kept in the shared cache. The key is made of the
 session cookie, every other cookie, the path with its query, the language
 headers, the local date (statuses change at midnight) and the generation
 of ``sunshine.portal.cache``, which every governed write moves on.
-``StaffPageCacheMiddleware``, placed first, answers a repeated request
+``StaffPageCacheMiddleware``, placed before the stock middleware, answers a repeated request
 with one cache round trip that reads three keys at once:
 
 - the stored page;

@@ -2,7 +2,7 @@
 
 Public pages and anonymous API responses are the same for every citizen who
 asks in the same language, so views marked ``public`` have their responses
-kept in Django's cache by ``PublicCacheMiddleware``, the outermost
+kept in Django's cache by ``PublicCacheMiddleware``, placed before the stock
 middleware, under a key that includes a generation number: the id of the newest audit
 entry. Every governed write appends an entry, which makes all older cache
 entries unreachable at once; they then expire on their own. Because the
