@@ -275,6 +275,7 @@ def test_english_messages_follow_the_language(tmp_path, people, operator_a):
     ("权责清单", 2, "履职周期", "每周", "每周"),
     ("权责清单", 3, "完成时限", None, "完成时限"),
     ("决策部署", 2, "区划代码", "331003", "黄岩区"),
+    ("决策部署", 2, "文号", "权责清单〔2026〕999号", "保留"),
     ("流程节点", 2, "事项编号", "JJ-99", "JJ-99"),
 ])
 def test_bad_cells_are_reported_in_chinese(tmp_path, people, operator_a, sheet, row, header,

@@ -101,6 +101,13 @@ class Checker:
                     _("The document number appears twice in the sheet; keep one row per "
                       "directive")))
                 continue
+            if (occurrences.is_generated_number(number)
+                    and not Directive.objects.filter(document_number=number).exists()):
+                self.problem(data.sheet, row.number, "文号", number, CellError(
+                    _("Document number “%(number)s” has the form kept for the directives that "
+                      "hold recurring duties' tasks; enter the number of the real document.")
+                    % {"number": number}))
+                continue
             ok = self.resolve(data.sheet, row, "region", self.region_in_scope)
             ok = self.resolve(data.sheet, row, "unit", self.lookups.unit) and ok
             if ok:
