@@ -54,7 +54,7 @@ def rename_behind_the_cache(person, name: str) -> None:
         cursor.execute("UPDATE organisation_person SET name = %s WHERE id = %s", [name, person.pk])
 
 
-def test_a_reload_comes_from_the_cache(cadre, operator_a):
+def test_reload_served_from_cache(cadre, operator_a):
     client = logged_in(operator_a)
     first = client.get(MINE)
     assert "张三" in first.content.decode()
@@ -67,7 +67,7 @@ def test_a_reload_comes_from_the_cache(cadre, operator_a):
     assert "王五" not in again.content.decode()
 
 
-def test_a_hit_moves_the_session_expiry_on(cadre, operator_a):
+def test_hit_extends_session_expiry(cadre, operator_a):
     client = logged_in(operator_a)
     client.get(MINE)
     session_entry = "django.contrib.sessions.cache" + client.cookies[SESSION].value
@@ -92,7 +92,7 @@ def test_another_session_gets_its_own_page(cadre, operator_a, operator_b, unit_b
     assert "张三" not in other
 
 
-def test_an_audited_write_refreshes_the_page(cadre, operator_a, unit_a):
+def test_audited_write_refreshes_page(cadre, operator_a, unit_a):
     client = logged_in(operator_a)
     client.get(MINE)
     rename_behind_the_cache(cadre, "王五")
@@ -102,7 +102,7 @@ def test_an_audited_write_refreshes_the_page(cadre, operator_a, unit_a):
     assert "王五" in client.get(MINE).content.decode()
 
 
-def test_a_logged_out_session_loses_its_pages(cadre, operator_a):
+def test_logged_out_session_loses_pages(cadre, operator_a):
     client = logged_in(operator_a)
     client.get(MINE)
     cookie = client.cookies[SESSION].value
@@ -116,7 +116,7 @@ def test_a_logged_out_session_loses_its_pages(cadre, operator_a):
     assert settings.LOGIN_URL in response["Location"]
 
 
-def test_a_deactivated_user_loses_cached_pages_at_once(cadre, operator_a):
+def test_deactivated_user_loses_pages(cadre, operator_a):
     client = logged_in(operator_a)
     client.get(MINE)
 
@@ -126,7 +126,7 @@ def test_a_deactivated_user_loses_cached_pages_at_once(cadre, operator_a):
     assert client.get(MINE).status_code == 302
 
 
-def test_a_changed_password_ends_other_sessions_at_once(cadre, operator_a):
+def test_password_change_ends_sessions(cadre, operator_a):
     client = logged_in(operator_a)
     client.get(MINE)
 
@@ -136,7 +136,7 @@ def test_a_changed_password_ends_other_sessions_at_once(cadre, operator_a):
     assert client.get(MINE).status_code == 302
 
 
-def test_a_withdrawn_person_link_shows_at_once(cadre, operator_a):
+def test_withdrawn_person_link_shows(cadre, operator_a):
     client = logged_in(operator_a)
     assert "张三" in client.get(MINE).content.decode()
 
@@ -165,7 +165,7 @@ def test_database_sessions_leave_the_cache_off(cadre, operator_a):
         assert "王五" in client.get(MINE).content.decode()
 
 
-def test_a_reloaded_rate_page_reads_no_task(city_admin):
+def test_reloaded_rate_page_reads_no_task(city_admin):
     client = logged_in(city_admin)
     first = client.get(RATE)
     assert first.status_code == 200

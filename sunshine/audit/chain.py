@@ -67,7 +67,7 @@ def digest_row(model: type[models.Model], fields: list[models.Field], values: li
     """Return the digest of one row's values of ``fields``, read from the row or the database.
 
     A model lists fields added after rows were written in ``audit_added``.
-    Such a field counts only when it holds a value (not None or ""), so the
+    Such a field counts only when it contains a value (not None or ""), so the
     rows digested before it existed still verify, and filling it in or
     clearing it later still changes the digest.
     """

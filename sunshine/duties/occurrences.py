@@ -89,7 +89,7 @@ def number_in_year(period: Period) -> int:
 
 
 def weight_of(cycle: str, period: Period) -> Decimal:
-    """The occurrence's share of its year, in hundredths of a percent that sum to 100 over the year."""
+    """Return the occurrence's share of its year, in hundredths of a percent that sum to 100 over the year."""
     count = PERIODS_PER_YEAR[Cycle(cycle)]
     base, extra = divmod(HUNDREDTHS, count)
     hundredths = base + (1 if number_in_year(period) <= extra else 0)
@@ -110,7 +110,7 @@ def start_of(duty: Duty, today: datetime.date) -> datetime.date:
 
 
 def horizon(duty: Duty, today: datetime.date) -> datetime.date:
-    """The last day a period may start on and still get its occurrence now."""
+    """Return the last day a period may start on and still get its occurrence now."""
     days = get_setting(PLAN_AHEAD_DAYS, region=duty.unit.region, on=today)
     return today + datetime.timedelta(days=days)
 
@@ -119,7 +119,7 @@ def planned_periods(duty: Duty, today: datetime.date,
                     taken: Iterable[str]) -> list[tuple[Period, datetime.date]]:
     """Return the periods of a recurring duty that still lack an occurrence, with their starts.
 
-    ``taken`` holds the period keys of the duty's occurrences that are not
+    ``taken`` contains the period keys of the duty's occurrences that are not
     cancelled. A period is skipped when an occurrence has its key, or when
     occurrences of another cycle cover all of it. After a change of cycle
     the old cycle's tasks up to the current period stay, so the new cycle's
@@ -158,14 +158,14 @@ def period_label(period: Period) -> str:
 
 
 def occurrence_name(duty: Duty, period: Period) -> str:
-    """The task name in the site's language, as stored data: 2026年第4季度 安全生产检查."""
+    """Return the task name in the site's language, as stored data: 2026年第4季度 安全生产检查."""
     with translation.override(settings.LANGUAGE_CODE):
         name = _("%(duty)s, %(period)s") % {"duty": duty.name, "period": period_label(period)}
     return name[:NAME_LENGTH]
 
 
 def directive_fields(duty: Duty, year_number: int, today: datetime.date) -> dict:
-    """Field values of the directive that holds a duty's occurrences of one year."""
+    """Return the field values of the directive that contains a duty's occurrences of one year."""
     with translation.override(settings.LANGUAGE_CODE):
         number = _("Duty list %(year)s No. %(duty)s") % {"year": year_number, "duty": duty.pk}
         title = _("Recurring duty %(duty)s, %(year)s") % {"duty": duty.name, "year": year_number}
@@ -185,7 +185,7 @@ def is_generated_number(number: str) -> bool:
 
 
 def covered_until(period_keys: Iterable[str]) -> datetime.date | None:
-    """The last day the given occurrences cover, or None without any."""
+    """Return the last day the given occurrences cover, or None without any."""
     ends = [parse_period(key).end for key in period_keys]
     return max(ends) if ends else None
 

@@ -6,7 +6,7 @@ has its 200 responses kept in the shared cache. The key is made of the
 session cookie, every other cookie, the path with its query, the language
 headers, the local date (statuses change at midnight) and the generation
 of ``sunshine.portal.cache``, which every governed write moves on.
-``StaffPageCacheMiddleware``, placed before the stock middleware, answers a repeated request
+``StaffPageCacheMiddleware``, placed before the stock middleware, serves a repeated request
 with one cache round trip that reads three keys at once:
 
 - the stored page;
@@ -31,11 +31,9 @@ show, one whose response sets cookies (a new CSRF cookie, a rotated
 session; the same CSRF cookie again is fine) or one that is not a 200.
 """
 
-import functools
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.cache import KEY_PREFIX as SESSION_KEY_PREFIX
@@ -45,7 +43,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from sunshine.portal.cache import freeze, generation, restore
+from sunshine.portal.cache import freeze, generation, marking, restore
 
 CACHE_SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 ENTRY_SECONDS = 300
@@ -69,17 +67,8 @@ def enabled() -> bool:
     return settings.SESSION_ENGINE == CACHE_SESSION_ENGINE
 
 
-def per_session(view: Callable) -> Callable:
-    """Mark a staff view's 200 responses as the same on a reload in the same session."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            response.per_session_cacheable = True  # type: ignore[attr-defined]
-        return response
-
-    return wrapper
+# Marks a staff view's 200 responses as the same on a reload in the same session.
+per_session = marking("per_session_cacheable")
 
 
 def bump_authorisation() -> None:

@@ -88,17 +88,24 @@ def cache_key(request: HttpRequest) -> str:
     return f"sunshine:public:{generation()}:{digest}"
 
 
-def public(view: Callable) -> Callable:
-    """Mark a view's 200 responses as the same for every anonymous visitor."""
+def marking(attribute: str) -> Callable[[Callable], Callable]:
+    """Return a view decorator that sets ``attribute`` on the view's 200 responses."""
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            response.public_cacheable = True  # type: ignore[attr-defined]
-        return response
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                setattr(response, attribute, True)
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# Marks a view's 200 responses as the same for every anonymous visitor.
+public = marking("public_cacheable")
 
 
 class PublicCacheMiddleware:

@@ -61,7 +61,7 @@ class Written:
 
 
 def cancel_reason() -> str:
-    """The reason stored on occurrences a change of cycle cancelled, in the site's language."""
+    """Return the reason stored on occurrences a change of cycle cancelled, in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return _("The duty no longer recurs in this cycle, so this period's task is not owed.")
 
@@ -118,7 +118,7 @@ def owed(duty: Duty, period: Period) -> bool:
 
 def cancel_unowed(batch: Batch, duty: Duty, stored: list[Task], touched: set[int],
                   today: datetime.date) -> set[int]:
-    """Cancel the untouched tasks the duty's cycle no longer asks for; return their ids."""
+    """Cancel the untouched tasks the duty's cycle no longer requires, and return their ids."""
     reason = cancel_reason()
     cancelled: set[int] = set()
     for task in stored:
@@ -162,9 +162,9 @@ def follow_directives(batch: Batch, duty: Duty, today: datetime.date) -> None:
     """
     for directive in Directive.objects.filter(generated_for=duty, issued_on__year__gte=today.year):
         fields = occurrences.directive_fields(duty, directive.issued_on.year, today)
-        wanted = {name: fields[name] for name in ("title", "issuer", "region", "unit")}
-        if any(getattr(directive, name) != value for name, value in wanted.items()):
-            batch.update(directive, wanted)
+        current = {name: fields[name] for name in ("title", "issuer", "region", "unit")}
+        if any(getattr(directive, name) != value for name, value in current.items()):
+            batch.update(directive, current)
 
 
 def restorable(task: Task, touched: set[int], today: datetime.date) -> bool:
@@ -192,7 +192,7 @@ def insert_occurrence(batch: Batch, duty: Duty, period: Period, start: datetime.
 
 
 def room_in(directive: Directive) -> Decimal:
-    """What the directive's active top-level weights leave of 100%.
+    """Return what the directive's active top-level weights leave of 100%.
 
     Periods of different cycles that follow one another after a change of
     cycle can round to 0.01% over a year; the last one gives way.
@@ -203,7 +203,7 @@ def room_in(directive: Directive) -> Decimal:
 
 
 def directive_for(batch: Batch, duty: Duty, year_number: int, today: datetime.date) -> Directive:
-    """Return the directive that holds the duty's tasks of one year, made on first use.
+    """Return the directive that contains the duty's tasks of one year, made on first use.
 
     It is found by its duty and year, never by document number alone. Should
     another directive already carry the number, the new one gets a suffix.
