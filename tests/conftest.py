@@ -13,8 +13,10 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
+from django.utils import translation
 
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Region, Role, Unit, UnitKind
@@ -49,6 +51,19 @@ def end_other_sessions() -> None:
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
     connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Start every test in the site language.
+
+    LocaleMiddleware activates the request's language in the thread and
+    nothing deactivates it, so a test that asks for an English page would
+    otherwise leave English active for whichever test the worker runs next.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.hookimpl(hookwrapper=True)
