@@ -15,6 +15,7 @@ import datetime
 import logging
 import secrets
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -87,9 +88,15 @@ def _code_digest(code: str) -> str:
     return crypto.keyed_hash(code)[:32]
 
 
+@lru_cache(maxsize=1024)
+def _address_key(client_ip: str) -> str:
+    # A process sees few distinct addresses between restarts, and the hash key
+    # is fixed for the life of the process.
+    return f"petitions:track:ip:{crypto.keyed_hash(client_ip)[:32]}"
+
+
 def _counter_keys(digest: str, client_ip: str) -> tuple[str, str]:
-    return (f"petitions:track:ip:{crypto.keyed_hash(client_ip)[:32]}",
-            f"petitions:track:code:{digest}")
+    return (_address_key(client_ip), f"petitions:track:code:{digest}")
 
 
 def _record_failure(keys: tuple[str, str], timeout: int) -> None:
