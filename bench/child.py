@@ -104,6 +104,14 @@ def petition_counts(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @task
+def create_insert_table(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import petitions
+
+    petitions.create_insert_table()
+    return {}
+
+
+@task
 def write_tracking_codes(args: dict[str, Any]) -> dict[str, Any]:
     from bench import petitions
 
