@@ -20,6 +20,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,8 +41,7 @@ from sunshine.petitions.models import Category, Channel, Kind, Petition
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import (
     IntakeLimited,
-    check_intake_limit,
-    count_intake,
+    intake_allowance,
 )
 from sunshine.petitions.views.listing import RELATED, apply_filters
 from sunshine.petitions.views.submission import submit
@@ -305,22 +305,20 @@ def create_report(request: HttpRequest, body: CitizenReportIn):
     """File a report or petition. Without a token the reporter is anonymous to the API."""
     user = request.auth  # type: ignore[attr-defined]
     actor = user if user.is_authenticated else None
-    address = client_ip(request)
-    if actor is None:
-        try:
-            check_intake_limit(address)
-        except IntakeLimited as limited:
-            return Status(429, {"detail": str(limited)})
-
-    form = ReportForm(form_data(body))
-    if not form.is_valid():
-        return Status(400, invalid_report(form))
+    allowance = intake_allowance(client_ip(request)) if actor is None else nullcontext(None)
     try:
-        sent = submit(actor, arguments=form.register_arguments(), channel=Channel.WEB)
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages), "errors": {}})
-    if actor is None:
-        count_intake(address)
+        with allowance as keep:
+            form = ReportForm(form_data(body))
+            if not form.is_valid():
+                return Status(400, invalid_report(form))
+            try:
+                sent = submit(actor, arguments=form.register_arguments(), channel=Channel.WEB)
+            except ValidationError as error:
+                return Status(400, {"detail": " ".join(error.messages), "errors": {}})
+            if keep is not None:
+                keep()
+    except IntakeLimited as limited:
+        return Status(429, {"detail": str(limited)})
     return Status(201, receipt(request, sent.petition, sent.secret))
 
 

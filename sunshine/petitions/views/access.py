@@ -4,7 +4,7 @@ import contextlib
 import datetime
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, NoReturn
@@ -133,22 +133,38 @@ INTAKE_LIMIT = AddressLimit("intake", INTAKE_MAX, INTAKE_WINDOW)
 class IntakeLimited(Exception):
     """Raised when one client address has sent the most reports allowed in the window."""
 
-    def __init__(self, minutes: int) -> None:
-        self.minutes = minutes
+    def __init__(self, limited: AddressLimited) -> None:
+        self.minutes = limited.minutes
+        self.retry_at = limited.retry_at
         super().__init__(_(
             "Too many reports were sent from your network in the last %(minutes)s minutes. "
-            "Wait and send it again later, or call the petition office."
-        ) % {"minutes": minutes})
+            "Send it again after %(time)s, or call the petition office."
+        ) % {"minutes": limited.minutes,
+             "time": timezone.localtime(limited.retry_at).strftime("%H:%M")})
 
 
-def check_intake_limit(address: str) -> None:
-    """Raise IntakeLimited when the address has reached the limit of the current window."""
+@contextlib.contextmanager
+def intake_allowance(address: str) -> Iterator[Callable[[], None]]:
+    """Hold one report of the address's allowance while the report is checked and filed.
+
+    The report is counted before it is handled, so parallel requests from
+    one address cannot all pass a check that none of them has counted yet.
+    Raises IntakeLimited when nothing is left. The block calls the yielded
+    function once the report is filed; otherwise the allowance is given
+    back when the block ends, whether it returned or raised.
+    """
     try:
-        INTAKE_LIMIT.check(address)
+        INTAKE_LIMIT.reserve(address)
     except AddressLimited as limited:
-        raise IntakeLimited(limited.minutes) from limited
+        raise IntakeLimited(limited) from limited
+    filed = False
 
+    def keep() -> None:
+        nonlocal filed
+        filed = True
 
-def count_intake(address: str) -> None:
-    """Count one accepted report from the address in the current window."""
-    INTAKE_LIMIT.count(address)
+    try:
+        yield keep
+    finally:
+        if not filed:
+            INTAKE_LIMIT.release(address)

@@ -7,6 +7,7 @@ carries them in the forms of the page it shows, never in a URL or cookie.
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -24,8 +25,7 @@ from sunshine.petitions.models import Channel, Kind, Petition, ReviewLevel, Stat
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import (
     IntakeLimited,
-    check_intake_limit,
-    count_intake,
+    intake_allowance,
 )
 from sunshine.petitions.views.submission import submit
 from sunshine.rules.values import get_setting
@@ -64,12 +64,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
             initial["kind"] = request.GET["kind"]
         return _report_page(request, PublicReportForm(initial=initial))
 
-    address = client_ip(request)
     form = PublicReportForm(request.POST, request.FILES)
     try:
-        check_intake_limit(address)
+        with intake_allowance(client_ip(request)) as keep:
+            return _file_report(request, form, keep)
     except IntakeLimited as limited:
         return _report_page(request, form, status=429, error=str(limited))
+
+
+def _file_report(request: HttpRequest, form: PublicReportForm,
+                 keep: Callable[[], None]) -> HttpResponse:
+    """File a checked report once per submission id and show its receipt."""
     if not form.is_valid():
         return _report_page(request, form, status=400)
 
@@ -84,7 +89,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error)
         return _report_page(request, form, status=400)
 
-    count_intake(address)
+    keep()
     cache.set(_submission_key(submission_id), sent.petition.tracking_code,
               SUBMISSION_MEMORY_SECONDS)
     return _receipt(request, sent.petition, sent.secret)
