@@ -1,4 +1,5 @@
-"""Answers of the JSON API to a body that is not JSON and to values of the wrong type.
+"""Responses of the JSON API to a body that is not JSON, to values of the wrong type, and to
+text with an unpaired UTF-16 surrogate.
 
 Every such answer is 400, in the request language (Chinese by default,
 English with ``Accept-Language: en``), and names the field, the value
@@ -8,6 +9,7 @@ received and what the field expects.
 import pytest
 from django.core.cache import cache
 
+from sunshine.api.request_errors import unpaired_surrogates
 from sunshine.petitions.models import Petition
 from tests.petition_web_data import TOWNSHIP, make_categories
 
@@ -190,3 +192,66 @@ def test_long_values_are_cut(client):
     assert response.status_code == 400
     assert "“" + "路" * 60 + "…”" in response.json()["detail"]
     assert "应不超过 100 个字符" in response.json()["detail"]
+
+
+def raw_post(client, text: str, **headers):
+    """Post a body written as JSON text, so escapes such as \\ud83d reach the parser as sent."""
+    return client.post(REPORTS, text, content_type="application/json", **headers)
+
+
+def report_json(tail: str) -> str:
+    return f'{{"kind": "request", "category": "roads", "region": "{TOWNSHIP}", {tail}}}'
+
+
+@pytest.mark.parametrize(("tail", "field", "character"), [
+    ('"text": "河道垃圾 \\ud83d 结束"', "text", "\\ud83d"),
+    ('"text": "道路塌陷", "anonymous": false, "name": "\\udc00", "phone": "13800138000"',
+     "name", "\\udc00"),
+    ('"text": "道路塌陷", "target_unit": "\\ud83d"', "target_unit", "\\ud83d"),
+])
+def test_unpaired_surrogate_names_field(client, tail, field, character):
+    zh = raw_post(client, report_json(tail))
+    en = raw_post(client, report_json(tail), **ENGLISH)
+
+    assert zh.status_code == 400
+    assert en.status_code == 400
+    assert zh.json()["detail"].startswith(f"请求无效：字段 {field} 的值“")
+    assert f"含有无效字符 {character}（未配对的 UTF-16 代理项" in zh.json()["detail"]
+    assert "请删除该字符或重新输入" in zh.json()["detail"]
+    assert f"field {field} has the invalid value “" in en.json()["detail"]
+    assert f"the invalid character {character}, an unpaired UTF-16 surrogate" in \
+        en.json()["detail"]
+    assert "remove it or type the character again" in en.json()["detail"]
+    assert [(e["loc"], e["type"]) for e in en.json()["errors"]] == [
+        (["body", field], "string_unpaired_surrogate")]
+    assert not Petition.all_objects.exists()
+
+
+def test_unpaired_surrogate_value_escaped(client):
+    response = raw_post(client, report_json('"text": "河道垃圾 \\ud83d 结束"'), **ENGLISH)
+
+    assert "field text has the invalid value “河道垃圾 \\ud83d 结束”" in response.json()["detail"]
+
+
+def test_unpaired_surrogates_all_listed(client):
+    body = report_json('"text": "\\udc00", "title": "a\\ud800b", "\\udfff": 1')
+
+    response = raw_post(client, body, **ENGLISH)
+
+    assert response.status_code == 400
+    assert [e["loc"] for e in response.json()["errors"]] == [
+        ["body", "text"], ["body", "title"], ["body", "\\udfff"]]
+
+
+def test_surrogate_pair_escape_accepted(client):
+    response = raw_post(client, report_json('"text": "路面塌陷 \\ud83d\\ude00"'))
+
+    assert response.status_code == 201
+    assert Petition.all_objects.get().text == "路面塌陷 😀"
+
+
+def test_unpaired_surrogates_nested_values():
+    data = {"a": [{"b": "ok"}, {"c": "x\ud83d"}], "\udc00": "ok", "d": {"e": ["\udfff"]}}
+
+    assert unpaired_surrogates(data) == [(("a", 1, "c"), "x\ud83d"), (("\udc00",), "\udc00"),
+                                         (("d", "e", 0), "\udfff")]

@@ -142,6 +142,17 @@ def test_return_needs_a_reason(client, operator_a, leader_a, tasks):
                 leader_a).status_code == 404
 
 
+def test_progress_report_unpaired_surrogate(client, operator_a, tasks):
+    url = f"{API}/tasks/{tasks['current'].pk}/progress-reports/"
+
+    response = post(client, url + "?lang=en", {"percent": 10, "text": "完成\ud83d"}, operator_a)
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["loc"] == ["body", "text"]
+    assert "field text has the invalid value “完成\\ud83d”" in response.json()["detail"]
+    assert not ProgressReport.objects.exists()
+
+
 def test_write_methods_are_405(client, operator_a, tasks):
     task_id = tasks["current"].pk
     headers = bearer(operator_a)

@@ -28,9 +28,11 @@ from ninja.renderers import JSONRenderer
 from sunshine.api.auth import InvalidToken, OptionalBearer
 from sunshine.api.pagination import MAX_PAGE, BoundedPagination
 from sunshine.api.request_errors import (
+    InvalidCharacters,
     InvalidRequest,
     ObjectBodyParser,
     UnreadableBody,
+    invalid_characters_request,
     invalid_request_detail,
     problem_message,
     problems_of,
@@ -69,7 +71,9 @@ integrations.
   5 MB) or 429 (too many requests from one client). A body that is not one JSON object,
   or a value of the wrong type, gets 400 naming the field, the value received and what
   it expects; `errors` then lists each problem with ninja's `loc` and `type` and a
-  `message` in the request language.
+  `message` in the request language. Text with an unpaired UTF-16 surrogate escape
+  (such as `\\ud83d` without its partner) gets the same answer with the type
+  `string_unpaired_surrogate`.
 """
 
 
@@ -223,6 +227,8 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Return ninja's body-parse error in the request language, and other HttpErrors as raised."""
+    if isinstance(exc.__cause__, InvalidCharacters):
+        return invalid_request(request, invalid_characters_request(exc.__cause__))
     if isinstance(exc.__cause__, UnreadableBody):
         logger.info("API request to %s rejected: %s", request.path, exc.__cause__)
         return api.create_response(request, {"detail": unreadable_body_detail(exc.__cause__)},

@@ -8,6 +8,11 @@ wrong type fails pydantic's validation, and ninja raises its
 received. This module keeps what ninja drops (the value, the field's name as
 the client wrote it) and writes each problem in the request language, with
 what the field expects.
+
+The parser also rejects text with an unpaired UTF-16 surrogate, which JSON
+can carry as an escape such as ``\\ud83d`` but which is not a character:
+UTF-8, the database and the encryption of personal data cannot store it.
+Such a body gets the same 400 response as a value of the wrong type.
 """
 
 import json
@@ -48,6 +53,19 @@ class UnreadableBody(ValueError):
         self.not_utf8 = not_utf8
 
 
+class InvalidCharacters(ValueError):
+    """Raised by ``ObjectBodyParser`` when strings of the body contain unpaired surrogates.
+
+    ``found`` lists each such string as its path in the body and the string.
+    A key containing a surrogate is listed with itself as the string.
+    """
+
+    def __init__(self, found: list[tuple[tuple[str | int, ...], str]]) -> None:
+        super().__init__("unpaired UTF-16 surrogate in " + ", ".join(
+            ".".join(printable(str(part)) for part in path) for path, _text in found))
+        self.found = found
+
+
 class ObjectBodyParser(Parser):
     """Parse a JSON request body, which every operation of this API expects to be an object.
 
@@ -65,7 +83,46 @@ class ObjectBodyParser(Parser):
             raise UnreadableBody(line=error.lineno, column=error.colno) from error
         if not isinstance(data, dict):
             raise UnreadableBody(found=json_type(data))
+        found = unpaired_surrogates(data)
+        if found:
+            raise InvalidCharacters(found)
         return data
+
+
+def unpaired_surrogates(value: Any, path: tuple[str | int, ...] = ()
+                        ) -> list[tuple[tuple[str | int, ...], str]]:
+    """List the strings in a parsed JSON value that UTF-8 cannot encode, with their paths."""
+    if isinstance(value, str):
+        return [] if encodable(value) else [(path, value)]
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not encodable(key):
+                found.append(((*path, key), key))
+            found.extend(unpaired_surrogates(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(unpaired_surrogates(item, (*path, index)))
+    return found
+
+
+def encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(text: str) -> str:
+    """Return the text with each unpaired surrogate written as its escape, such as \\ud83d."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def first_surrogate(text: str) -> str:
+    """Return the escape of the first unpaired surrogate in the text."""
+    character = next(c for c in text if not encodable(c))
+    return printable(character)
 
 
 def json_type(value: Any) -> str:
@@ -125,6 +182,24 @@ class InvalidRequest(ValidationError):
         self.problems = problems
 
 
+UNPAIRED_SURROGATE = "string_unpaired_surrogate"
+
+
+def invalid_characters_request(error: InvalidCharacters) -> InvalidRequest:
+    """Turn the strings with unpaired surrogates into errors shaped like ninja's."""
+    errors = []
+    problems = []
+    for path, text in error.found:
+        location = [printable(part) if isinstance(part, str) else part for part in path]
+        character = first_surrogate(text)
+        errors.append({"loc": ["body", *location], "type": UNPAIRED_SURROGATE,
+                       "msg": f"String contains the unpaired UTF-16 surrogate {character}"})
+        problems.append(Problem(source="body", field=".".join(str(p) for p in location),
+                                value=text, type=UNPAIRED_SURROGATE,
+                                context={"character": character}))
+    return InvalidRequest(errors, problems)
+
+
 def problems_of(contexts: list[ValidationErrorContext]) -> list[Problem]:
     """List the problems of pydantic's errors, in the order ninja lists them."""
     problems = []
@@ -149,6 +224,7 @@ def shown_value(value: Any) -> str:
     """Return the value as the client wrote it: a string bare, anything else as JSON."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
                                                            default=str)
+    text = printable(text)
     if len(text) > MAX_VALUE_CHARS:
         text = text[:MAX_VALUE_CHARS] + "…"
     return text
@@ -198,6 +274,10 @@ def expected(problem: Problem) -> str:
     }
     if problem.type in kinds:
         return kinds[problem.type]
+    if problem.type == UNPAIRED_SURROGATE:
+        return _("it contains the invalid character %(character)s, an unpaired UTF-16 "
+                 "surrogate that is not text; remove it or type the character again") % {
+            "character": context["character"]}
     bounds = {
         "greater_than_equal": ("ge", _("expected a number of at least %(limit)s")),
         "greater_than": ("gt", _("expected a number greater than %(limit)s")),
