@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunshine.funds.models import Project
+from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Person, Region, Unit
 from sunshine.organisation.scoping import scope_for
 from sunshine.petitions import actions
@@ -145,25 +146,24 @@ class ReportForm(forms.Form):
         queryset=Unit.objects.select_related("region").order_by("region__path", "name"),
         empty_label=gettext_lazy("— none —"), error_messages=UNKNOWN_UNIT,
     )
-    person_name = forms.CharField(
+    person_name = TextField(
         label=gettext_lazy("Person concerned (optional)"), required=False, max_length=50,
         help_text=gettext_lazy("The name of the official you report, if any; choose their unit "
                                "above as well."),
     )
-    project_code = forms.CharField(
+    project_code = TextField(
         label=gettext_lazy("Project code (optional)"), required=False, max_length=64,
         help_text=gettext_lazy("The code shown on the project's page in the fund query."),
     )
-    title = forms.CharField(label=gettext_lazy("Subject (optional)"), required=False,
-                            max_length=200)
-    text = forms.CharField(
+    title = TextField(label=gettext_lazy("Subject (optional)"), required=False, max_length=200)
+    text = TextField(
         label=gettext_lazy("What happened? What do you ask for?"), max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": gettext_lazy(
             "The description is empty; write what happened, where and when.")},
     )
-    location_text = forms.CharField(label=gettext_lazy("Place (optional)"), required=False,
-                                    max_length=300)
+    location_text = TextField(label=gettext_lazy("Place (optional)"), required=False,
+                              max_length=300)
     latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, max_digits=9,
                                   decimal_places=6, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, max_digits=9,
@@ -173,9 +173,8 @@ class ReportForm(forms.Form):
         choices=[("anonymous", gettext_lazy("anonymously")),
                  ("named", gettext_lazy("with my name and phone"))],
     )
-    reporter_name = forms.CharField(label=gettext_lazy("Your name"), required=False,
-                                    max_length=50)
-    reporter_phone = forms.CharField(
+    reporter_name = TextField(label=gettext_lazy("Your name"), required=False, max_length=50)
+    reporter_phone = TextField(
         label=gettext_lazy("Your phone"), required=False, max_length=30,
         help_text=gettext_lazy("A mobile number, or a landline with its area code."),
     )
@@ -201,7 +200,7 @@ class ReportForm(forms.Form):
             # Anything typed before switching to anonymous is dropped, never stored.
             data["reporter_name"] = data["reporter_phone"] = ""
             return
-        if not data.get("reporter_name", "").strip():
+        if not data.get("reporter_name", "").strip() and "reporter_name" not in self.errors:
             self.add_error("reporter_name", _("Your name is missing; enter it, or send the "
                                               "report anonymously."))
         if not data.get("reporter_phone") and "reporter_phone" not in self.errors:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
+from sunshine.lib.text_input import is_blank
 from sunshine.petitions.deadlines import Deadline
 from sunshine.petitions.models import Petition, PetitionEvent, State
 
@@ -36,8 +37,9 @@ def expect_state(petition: Petition, step: str, *states: str) -> None:
 
 
 def required_text(value: str, field: str) -> str:
+    """Return the text without surrounding spaces, or raise ValidationError if it shows nothing."""
     text = (value or "").strip()
-    if not text:
+    if is_blank(text):
         raise ValidationError(
             _("%(field)s is missing; write it before saving this step.") % {"field": field},
             code="required",

@@ -1,0 +1,48 @@
+"""Checks of text typed by people: text that shows nothing, and NUL characters.
+
+Python's ``str.strip`` removes spaces, including the ideographic space
+U+3000, but not format characters (Unicode category Cf) such as the
+zero-width space U+200B, the word joiner U+2060 or the byte order mark
+U+FEFF. They are invisible, so text made only of them is as empty as text
+made of spaces. They are kept inside text that has anything else.
+"""
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# Django's own message for a NUL character, still used by forms without TextField. It is
+# listed so that our catalogue keeps a correct Chinese translation, because Django's means
+# "empty strings are not allowed".
+DJANGO_NUL_MESSAGE = gettext_noop("Null characters are not allowed.")
+
+
+def is_blank(value: str) -> bool:
+    """Return whether the text shows nothing: only whitespace and format characters."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in value)
+
+
+class TextField(forms.CharField):
+    """A CharField that takes invisible text as empty and names the position of a NUL character."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # to_python raises a clearer message, with the field and the position.
+        self.validators = [v for v in self.validators
+                           if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(
+                _("“%(field)s” contains a NUL control character (U+0000) at character "
+                  "%(position)s, which text may not contain; remove it and send again.")
+                % {"field": self.label or _("This field"), "position": value.index("\x00") + 1},
+                code="null_characters_not_allowed",
+            )
+        text = super().to_python(value)
+        return self.empty_value if text and is_blank(text) else text
