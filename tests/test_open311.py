@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from sunshine.organisation.models import Unit
+from sunshine.organisation.models import Region, Unit
 from sunshine.organisation.tokens import issue_token
 from sunshine.petitions import actions, open311, tracking
 from sunshine.petitions.models import Channel, Petition, State
@@ -224,6 +224,36 @@ def test_requests_reject_invalid_arguments_naming_them(client, filed, name, valu
     assert value in errors_of(response)[0]["description"]
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("start_date", "2026-13-45T00:00:00Z"),
+    ("end_date", "2026-02-30T00:00:00Z"),
+    ("start_date", "2026-12-01T25:00:00Z"),
+    ("start_date", "2026-12-01T00:00:00+24:00"),
+    # Well-formed dates whose UTC moment, or the default other end 90 days
+    # away, falls outside years 1 to 9999, the range of Python's datetime.
+    ("start_date", "9999-12-31T23:59:59-23:59"),
+    ("start_date", "0001-01-01T00:00:00+14:00"),
+    ("start_date", "9999-12-01T00:00:00Z"),
+    ("end_date", "0001-01-02T00:00:00Z"),
+])
+def test_requests_reject_impossible_dates(client, filed, name, value):
+    response = client.get(ROOT + "requests.json", {name: value})
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert name in description
+    assert value in description
+    assert "2026-03-01T00:00:00+08:00" in description
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00Z", "9999-10-01T00:00:00+08:00"])
+def test_requests_accept_dates_near_the_limits(client, filed, start):
+    response = client.get(ROOT + "requests.json", {"start_date": start})
+
+    assert response.status_code == 200
+    assert response.json() == []
+
+
 def test_requests_return_at_most_the_limit(client, filed, monkeypatch):
     monkeypatch.setattr(open311, "MAX_REQUESTS", 2)
 
@@ -333,6 +363,52 @@ def test_post_rejects_bad_input(client, categories, api_key, extra, status, frag
 
     assert response.status_code == status
     assert fragment in errors_of(response)[0]["description"]
+    assert not Petition.all_objects.exists()
+
+
+@pytest.mark.parametrize(("name", "limit"), [("lat", 90), ("long", 180)])
+@pytest.mark.parametrize("value", ["1e999999999", "-1e999999999"])
+def test_post_rejects_overflowing_coordinates(client, categories, api_key, name, limit, value):
+    response = client.post(ROOT + "requests.json", example_post(api_key, **{name: value}))
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert name in description
+    assert value in description
+    assert f"-{limit} " in description
+    assert not Petition.all_objects.exists()
+
+
+def test_post_accepts_village_or_county_address_id(client, categories, api_key):
+    village = client.post(ROOT + "requests.json",
+                          example_post(api_key, address_id="331002001003"))
+    county = client.post(ROOT + "requests.json", example_post(api_key, address_id="331002"))
+
+    assert village.status_code == 200
+    assert county.status_code == 200
+    assert set(Petition.all_objects.values_list("region_id", flat=True)) == {
+        "331002001003", "331002"}
+
+
+@pytest.mark.parametrize("value", ["331003001", "331003", "zzz", "3310020011"])
+def test_post_rejects_address_id_outside_jurisdiction(client, categories, api_key, value):
+    response = client.post(ROOT + "requests.json", example_post(api_key, address_id=value))
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert "address_id" in description
+    assert value in description
+    assert "331002" in description
+    assert not Petition.all_objects.exists()
+
+
+def test_post_rejects_retired_address_id(client, categories, api_key):
+    Region.objects.filter(code="331002002").update(effective_to=datetime.date(2025, 1, 1))
+
+    response = client.post(ROOT + "requests.json", example_post(api_key, address_id="331002002"))
+
+    assert response.status_code == 400
+    assert "331002002" in errors_of(response)[0]["description"]
     assert not Petition.all_objects.exists()
 
 

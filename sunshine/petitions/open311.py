@@ -222,27 +222,46 @@ def request_of(petition: Any, places: int) -> dict[str, Any]:
     }
 
 
+def _invalid_moment(params: Any, name: str) -> Open311Error:
+    """Return the 400 error for a date parameter that is not a usable W3C date and time."""
+    return Open311Error(400, _(
+        "%(name)s “%(value)s” is invalid; use a W3C date and time with its time zone, such "
+        "as 2026-03-01T00:00:00+08:00 or 2026-03-01T00:00:00Z.")
+        % {"name": name, "value": (params.get(name) or "").strip()})
+
+
 def _moment(params: Any, name: str) -> datetime.datetime | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    value = parse_datetime(raw)
+    try:
+        # A well-formed but impossible date, such as month 13, raises ValueError.
+        value = parse_datetime(raw)
+        if value is not None and timezone.is_aware(value):
+            # Queries convert the moment to UTC, which overflows before year 1 or after 9999.
+            value.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        value = None
     if value is None or timezone.is_naive(value):
-        raise Open311Error(400, _(
-            "%(name)s “%(value)s” is invalid; use a W3C date and time with its time zone, such "
-            "as 2026-03-01T00:00:00+08:00 or 2026-03-01T00:00:00Z.") % {"name": name, "value": raw})
+        raise _invalid_moment(params, name)
     return value
 
 
 def date_range(params: Any) -> tuple[datetime.datetime, datetime.datetime]:
     """Return the range of ``requested_datetime``: at most 90 days, the last 90 by default."""
     given_start, given_end = _moment(params, "start_date"), _moment(params, "end_date")
-    if given_start is not None:
-        start = given_start
-        end = given_end if given_end is not None else start + SPAN
-    else:
-        end = given_end if given_end is not None else timezone.now()
-        start = end - SPAN
+    try:
+        if given_start is not None:
+            start = given_start
+            end = given_end if given_end is not None else start + SPAN
+        else:
+            end = given_end if given_end is not None else timezone.now()
+            start = end - SPAN
+        start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+    except OverflowError:
+        # Only the default other end, 90 days from the given one, can overflow here.
+        parameter = "start_date" if given_start is not None else "end_date"
+        raise _invalid_moment(params, parameter) from None
     if end < start or end - start > SPAN:
         raise Open311Error(400, _(
             "start_date and end_date must be in order and at most 90 days apart; "
@@ -352,9 +371,11 @@ def _coordinate(params: Any, name: str, limit: int) -> Decimal | None:
         return None
     try:
         value = Decimal(raw)
+        # copy_abs, unlike abs, ignores the context, so 1e999999999 does not overflow.
+        valid = value.is_finite() and value.copy_abs() <= limit
     except ArithmeticError:
-        value = None
-    if value is None or not value.is_finite() or abs(value) > limit:
+        valid = False
+    if not valid:
         raise Open311Error(400, _("%(name)s “%(value)s” is invalid; send WGS84 degrees between "
                                   "-%(limit)s and %(limit)s.")
                            % {"name": name, "value": raw, "limit": limit})
@@ -362,16 +383,21 @@ def _coordinate(params: Any, name: str, limit: int) -> Decimal | None:
 
 
 def _region(params: Any, county: Region | None) -> Region:
-    """Return the region of ``address_id`` when it is a region code inside the county, else the county."""
-    address_id = (params.get("address_id") or "").strip()
-    if address_id and county is not None:
-        found = Region.objects.filter(code=address_id, path__startswith=county.path).first()
-        if found is not None:
-            return found
+    """Return the current region of ``address_id`` inside the county, or the county without one."""
     if county is None:
         raise Open311Error(400, _("jurisdiction_id was not provided and no county is served "
                                   "yet; send the county code."))
-    return county
+    address_id = (params.get("address_id") or "").strip()
+    if not address_id:
+        return county
+    found = Region.objects.within(county).current().filter(code=address_id).first()
+    if found is None:
+        # Never fall back to the county, because the client's location would be lost.
+        raise Open311Error(400, _(
+            "address_id “%(value)s” is not the code of a current region in %(county)s; send "
+            "the code of a township or village there, or %(code)s for the whole county.")
+            % {"value": address_id, "county": county.name, "code": county.code})
+    return found
 
 
 def _location(params: Any) -> dict[str, Any]:
