@@ -48,9 +48,8 @@ def post_api(body: dict) -> int:
 
 
 def test_reports_in_progress_hold_the_allowance():
-    with intake_allowance(ADDRESS), intake_allowance(ADDRESS):
-        with pytest.raises(IntakeLimited):
-            intake_allowance(ADDRESS).__enter__()
+    with intake_allowance(ADDRESS), intake_allowance(ADDRESS), pytest.raises(IntakeLimited):
+        intake_allowance(ADDRESS).__enter__()
 
 
 def test_unfiled_report_gives_its_share_back():

@@ -173,9 +173,9 @@ def test_superuser_sees_reports(root, report, request_petition):
     assert visible(root) == {report, request_petition}
 
 
-def test_non_inspector_outside_accused_unit_gets_403(operator_a, report, request_petition):
+def test_non_inspector_outside_accused_unit_gets_404(operator_a, report, request_petition):
     assert visible(operator_a) == {request_petition}
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         get_visible_petition(operator_a, pk=report.pk)
 
 
@@ -186,7 +186,7 @@ def test_city_admin_sees_no_reports(city_admin, report, request_petition):
 def test_other_county_sees_nothing(operator_b, inspector_b, report, request_petition):
     assert visible(operator_b) == set()
     assert visible(inspector_b) == set()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         get_visible_petition(operator_b, pk=request_petition.pk)
 
 

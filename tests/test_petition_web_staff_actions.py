@@ -97,7 +97,7 @@ def test_actions_reject_get(client, world, township_operator):
 def test_another_county_may_not_act(client, world, operator_b):
     response = act(client, operator_b, world["request"], "accept")
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert fresh(world["request"]).state == State.RECEIVED
 
 

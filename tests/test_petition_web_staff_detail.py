@@ -4,6 +4,8 @@ Personas as in tests/conftest.py; ``inspector_a`` belongs to the 椒江区
 commission that handles the report, so only they may see its reporter.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,7 +61,7 @@ def test_it_shows_the_petition_with_log_and_deadlines(client, world, operator_a)
 def test_it_refuses_a_petition_of_another_county(client, world, operator_b):
     client.force_login(operator_b)
 
-    assert client.get(detail(world["request"].pk)).status_code == 403
+    assert client.get(detail(world["request"].pk)).status_code == 404
 
 
 @pytest.fixture
@@ -75,6 +77,25 @@ def test_it_hides_the_report_from_the_accused_unit(client, world, persona, reque
 
     assert response.status_code == 404
     assert world["report"].tracking_code not in response.content.decode()
+
+
+# The language switch carries a CSRF token, which changes with every page.
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def test_hidden_and_missing_look_alike(client, world, township_operator):
+    client.force_login(township_operator)
+    cases = {"accusing the user": world["report"].pk, "outside the scope": world["elsewhere"].pk,
+             "missing": 999999}
+    answers = {}
+    for case, pk in cases.items():
+        response = client.get(detail(pk))
+        page = response.content.decode().replace(f"/{pk}/", "/PK/")
+        answers[case] = (response.status_code, CSRF_TOKEN.sub("", page))
+
+    assert answers["accusing the user"][0] == 404
+    assert answers["accusing the user"] == answers["missing"]
+    assert answers["outside the scope"] == answers["missing"]
 
 
 def test_it_answers_404_for_an_unknown_petition(client, world, operator_a):
@@ -164,7 +185,7 @@ def test_it_downloads_evidence(client, world, evidence, township_operator):
 def test_evidence_is_scoped(client, world, evidence, operator_b):
     client.force_login(operator_b)
 
-    assert client.get(download(world["request"].pk, evidence.pk)).status_code == 403
+    assert client.get(download(world["request"].pk, evidence.pk)).status_code == 404
 
 
 def test_evidence_of_another_petition_is_not_found(client, world, evidence, inspector_a):

@@ -23,7 +23,7 @@ Rules:
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -110,20 +110,17 @@ def is_firewalled(user: Any, petition: Petition) -> bool:
 
 
 def get_visible_petition(user: Any, **lookup) -> Petition:
-    """Load one petition for a staff user.
+    """Load one petition for a staff user, or raise Http404.
 
-    Raises Http404 when it does not exist or when it is a report accusing
-    the user (so its existence is not confirmed to them), and
-    PermissionDenied when it lies outside the user's scope.
+    A petition that does not exist, one outside the user's scope and a
+    report accusing the user all get the same 404. Petition ids are
+    sequential and public through Open311, so a different answer for an
+    accusation would tell the accused unit that one was filed, and when.
     """
-    try:
-        petition = Petition.all_objects.get(**lookup)
-    except ObjectDoesNotExist:
-        raise Http404(_("No petition matches this address.")) from None
-    if is_firewalled(user, petition):
+    petition = Petition.all_objects.filter(**lookup).first()
+    if (petition is None or is_firewalled(user, petition)
+            or not visible_petitions(user).filter(pk=petition.pk).exists()):
         raise Http404(_("No petition matches this address."))
-    if not visible_petitions(user).filter(pk=petition.pk).exists():
-        raise PermissionDenied(_("This petition belongs to a region or unit outside your scope."))
     return petition
 
 
