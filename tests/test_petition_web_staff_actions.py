@@ -50,9 +50,15 @@ def township_leader(django_user_model, township_unit):
     return make_staff(django_user_model, "township_leader", Role.LEADER, township_unit)
 
 
-def act(client, user, petition, action: str, data: dict | None = None):
+def latest_event(petition) -> int:
+    return petition.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def act(client, user, petition, action: str, data: dict | None = None, *, seen: int | None = None):
+    """Post a step's form as sent from a page that showed the log up to ``seen`` (default: now)."""
     client.force_login(user)
-    return client.post(reverse("petitions:staff_action", args=[petition.pk, action]), data or {})
+    form = {"seen_event": latest_event(petition) if seen is None else seen, **(data or {})}
+    return client.post(reverse("petitions:staff_action", args=[petition.pk, action]), form)
 
 
 def fresh(petition) -> Petition:
@@ -140,6 +146,64 @@ def test_transfer_needs_a_reason(client, world, township_operator, unit_a):
 
     assert response.status_code == 400
     assert fresh(world["request"]).assigned_unit != unit_a
+
+
+def test_stale_transfer_is_refused(client, world, township_operator, operator_a, unit_a,
+                                   township_unit):
+    page_seen = latest_event(world["request"])
+    first = act(client, township_operator, world["request"], "transfer",
+                {"unit": unit_a.pk, "reason": "属区级部门职责"}, seen=page_seen)
+
+    stale = act(client, operator_a, world["request"], "transfer",
+                {"unit": township_unit.pk, "reason": "另有管辖"}, seen=page_seen)
+
+    assert first.status_code == 302
+    assert stale.status_code == 409
+    assert fresh(world["request"]).assigned_unit == unit_a
+    page = stale.content.decode()
+    assert "打开此页后有了变化" in page
+    assert "township_operator" in page
+    assert "另有管辖" in page  # the user's input is kept on the form
+
+
+def test_resubmit_after_stale_refusal(client, world, township_operator, city_admin, unit_a):
+    page_seen = latest_event(world["request"])
+    act(client, township_operator, world["request"], "notify", {"text": "请补充材料。"},
+        seen=page_seen)
+    refused = act(client, city_admin, world["request"], "notify", {"text": "已转办。"},
+                  seen=page_seen)
+    shown = refused.content.decode()
+    seen_now = int(shown.split('name="seen_event" value="')[1].split('"')[0])
+    latest = latest_event(world["request"])
+
+    again = act(client, city_admin, world["request"], "notify", {"text": "已转办。"},
+                seen=seen_now)
+
+    assert refused.status_code == 409
+    assert seen_now == latest
+    assert again.status_code == 302
+
+
+def test_form_without_page_version_is_refused(client, world, township_operator, unit_a):
+    client.force_login(township_operator)
+    response = client.post(reverse("petitions:staff_action",
+                                   args=[world["request"].pk, "transfer"]),
+                           {"unit": unit_a.pk, "reason": "属区级部门职责"})
+
+    assert response.status_code == 409
+    assert fresh(world["request"]).assigned_unit != unit_a
+
+
+def test_refused_closed_step_shows_why(client, world, township_operator):
+    page_seen = latest_event(world["request"])
+    act(client, township_operator, world["request"], "accept", seen=page_seen)
+
+    again = act(client, township_operator, world["request"], "accept")
+
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert "未保存" in page
+    assert 'role="alert"' in page
 
 
 def test_transfer_moves_the_petition(client, world, township_operator, unit_a):

@@ -40,7 +40,13 @@ def _template_initial(request: HttpRequest, templates: list[dict[str, str]]) -> 
 def _step_forms(request: HttpRequest, petition: Any, bound: dict[str, Any],
                 templates: list[dict[str, str]]) -> list[dict[str, Any]]:
     result = []
-    for name in available_steps(request.user, petition):
+    available = available_steps(request.user, petition)
+    for name, form in bound.items():
+        if name not in available:
+            # The step is no longer offered, so its form is missing from the page. Show its errors.
+            result.append({"name": name, "title": STEPS[name].title, "form": form,
+                           "closed": True})
+    for name in available:
         form = bound.get(name) or STEPS[name].form(petition, None)
         if name == "reply" and name not in bound:
             form = ReplyForm(initial=_template_initial(request, templates))
@@ -61,6 +67,7 @@ def render_detail(request: HttpRequest, petition: Any, *, bound: dict[str, Any] 
     """Render a petition's staff page; ``bound`` holds a submitted form to show with its errors."""
     templates = reply_templates(petition)
     status_of = deadlines.petition_status(petition)
+    events = _events(petition)
     context = {
         "petition": petition,
         "code": tracking.format_code(petition.tracking_code),
@@ -69,7 +76,8 @@ def render_detail(request: HttpRequest, petition: Any, *, bound: dict[str, Any] 
         "needs_escalation": deadlines.needs_escalation(petition),
         "warning_passed": deadlines.warning_passed(petition),
         "deadlines": presenting.staff_deadlines(petition),
-        "events": _events(petition),
+        "events": events,
+        "seen_event": max((event.pk for event in events), default=0),
         "replies": petition.replies.select_related("unit").order_by("delivered_on", "id"),
         "extensions": petition.extensions.order_by("requested_at"),
         "reviews": petition.review_requests.select_related("reviewing_unit"),

@@ -1,21 +1,30 @@
 """The workflow forms on a petition's staff page: one POST endpoint per action.
 
 Each endpoint loads the petition through ``get_visible_petition`` (404 for
-an unknown petition or one that accuses the user, 403 outside the scope),
+an unknown petition, one outside the scope or one that accuses the user),
 validates its form and calls the action, which checks the user's right
 and the state again on a locked row.
+
+Every form carries ``seen_event``, the id of the latest log entry on the
+page the user acted from. If someone else acted on the petition since,
+the action is not run: the page is shown again with what changed and the
+user's input, so a stale form never overwrites a change its user has not
+seen.
 """
 
 import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sunshine.petitions import visibility
+from sunshine.petitions.models import Petition, PetitionEvent
 from sunshine.petitions.views.access import staff_only
 from sunshine.petitions.views.staff import render_detail
 from sunshine.petitions.views.steps import STEPS
@@ -35,11 +44,41 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         return render_detail(request, petition, bound={action: form}, status=400)
     try:
-        step.run(request.user, petition, form.cleaned_data)
+        with transaction.atomic():
+            # The lock orders this check against every other action on the petition.
+            Petition.all_objects.select_for_update().filter(pk=petition.pk).first()
+            change = _unseen_change(petition, request.POST.get("seen_event", ""))
+            if change is not None:
+                logger.info("petition %s: stale %s by user %s rejected, event %s not seen",
+                            petition.pk, action, request.user.pk, change.pk)
+                form.add_error(None, _stale_message(petition, change))
+                return render_detail(request, fresh(petition), bound={action: form}, status=409)
+            step.run(request.user, petition, form.cleaned_data)
     except ValidationError as error:
         form.add_error(None, error)
-        return render_detail(request, petition, bound={action: form}, status=400)
+        return render_detail(request, fresh(petition), bound={action: form}, status=400)
 
     logger.info("petition %s: %s by user %s", petition.pk, action, request.user.pk)
     messages.success(request, _("Saved: %(step)s.") % {"step": step.title})
     return redirect("petitions:staff_detail", pk=petition.pk)
+
+
+def fresh(petition: Petition) -> Petition:
+    """Reload the petition, as the action may have changed it before it failed."""
+    return Petition.all_objects.get(pk=petition.pk)
+
+
+def _unseen_change(petition: Petition, seen: str) -> PetitionEvent | None:
+    """Return the latest log entry newer than the page's ``seen`` id, or None if there is none."""
+    seen_id = int(seen) if seen.isdigit() else 0
+    return petition.events.filter(pk__gt=seen_id).select_related("actor").order_by("-pk").first()
+
+
+def _stale_message(petition: Petition, change: PetitionEvent) -> str:
+    actor = (change.actor.get_username() if change.actor
+             else _("the reporter") if change.by_reporter else _("the system"))
+    return _("Petition %(code)s changed after you opened this page: %(step)s by %(actor)s at "
+             "%(time)s. Nothing was saved. Check the log below and submit again if your input "
+             "still applies.") % {
+        "code": petition.tracking_code, "step": change.get_action_display(), "actor": actor,
+        "time": timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M")}
