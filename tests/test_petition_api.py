@@ -86,6 +86,26 @@ def test_it_files_a_named_report(client, categories):
                                                              "phone": "057688123456"}
 
 
+def test_name_without_flag_files_named(client, categories):
+    response = file_report(client, name="周九", phone="13812345678")
+
+    assert response.status_code == 201
+    petition = Petition.all_objects.get()
+    assert petition.is_anonymous is False
+    assert petition.decrypt_reporter() == {"name": "周九", "phone": "13812345678"}
+
+
+@pytest.mark.parametrize("identity", [{"name": "周九"}, {"phone": "13812345678"}])
+def test_anonymous_with_identity_is_rejected(client, categories, identity):
+    response = file_report(client, anonymous=True, **identity)
+
+    assert response.status_code == 400
+    data = response.json()
+    assert list(data["errors"]) == ["anonymous"]
+    assert '"anonymous": false' in data["errors"]["anonymous"][0]
+    assert Petition.all_objects.count() == 0
+
+
 @pytest.mark.parametrize(("extra", "field", "value"), [
     ({"text": ""}, "text", ""),
     ({"category": "nosuch"}, "category", "nosuch"),

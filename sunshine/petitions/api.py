@@ -87,7 +87,10 @@ class CitizenReportIn(Schema):
     location_text: str = ""
     latitude: str = Field("", description="WGS84 degrees.")
     longitude: str = Field("", description="WGS84 degrees.")
-    anonymous: bool = Field(True, description="False to give name and phone.")
+    anonymous: bool | None = Field(
+        None, description="Leave it out to decide by the body: a report with a name or phone is "
+                          "named, one without them anonymous. false needs a name; true with a "
+                          "name or phone is rejected, so that neither is silently dropped.")
     name: str = ""
     phone: str = Field("", description="Chinese mobile number, or landline with area code.")
 
@@ -261,10 +264,27 @@ def form_data(body: CitizenReportIn) -> QueryDict:
         "target_unit": "" if body.target_unit is None else str(body.target_unit),
         "person_name": body.person_name, "project_code": body.project_code,
         "location_text": body.location_text, "latitude": body.latitude,
-        "longitude": body.longitude, "identity": "anonymous" if body.anonymous else "named",
+        "longitude": body.longitude, "identity": "anonymous" if is_anonymous(body) else "named",
         "reporter_name": body.name, "reporter_phone": body.phone,
     })
     return data
+
+
+def is_anonymous(body: CitizenReportIn) -> bool:
+    if body.anonymous is None:
+        return not (body.name.strip() or body.phone.strip())
+    return body.anonymous
+
+
+def identity_conflict(body: CitizenReportIn) -> dict[str, Any] | None:
+    """Return the 400 body for a report marked anonymous that names its reporter, else None."""
+    if not (body.anonymous and (body.name.strip() or body.phone.strip())):
+        return None
+    message = _("The report is marked anonymous but carries a name or phone number; remove "
+                "them, or send \"anonymous\": false to report under your name.")
+    return {"detail": _("The report was not filed: %(problems)s")
+            % {"problems": f"anonymous: {message}"},
+            "errors": {"anonymous": [message]}}
 
 
 # Fields of the portal form whose name differs in the request body.
@@ -308,6 +328,9 @@ def create_report(request: HttpRequest, body: CitizenReportIn):
     allowance = intake_allowance(client_ip(request)) if actor is None else nullcontext(None)
     try:
         with allowance as keep:
+            conflict = identity_conflict(body)
+            if conflict is not None:
+                return Status(400, conflict)
             form = ReportForm(form_data(body))
             if not form.is_valid():
                 return Status(400, invalid_report(form))
