@@ -173,6 +173,7 @@ def test_it_rejects_a_second_rating(client, replied):
     response = client.post(RATE, {**data, "score": "1"})
 
     assert response.status_code == 400
+    assert 'role="alert"' in page(response)
     answer.refresh_from_db()
     assert answer.score == 5
 
@@ -258,6 +259,7 @@ def test_it_refuses_a_review_of_a_suggestion(client, categories, township_operat
 
     assert "申请复查" not in shown
     assert response.status_code == 400
+    assert 'role="alert"' in page(response)
     assert not ReviewRequest.objects.exists()
 
 

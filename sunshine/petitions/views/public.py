@@ -165,8 +165,24 @@ def _result(request: HttpRequest, petition: Petition, form: TrackingForm, *,
         "review_level": review_level(petition),
         "review_form": review_form or ReviewRequestForm(initial=credentials),
         "notice": notice,
+        "hidden_errors": _hidden_errors(
+            (rating_form, unrated is not None), (review_form, review_level(petition) is not None)),
     }
     return render(request, "petitions/track_result.html", context, status=status)
+
+
+def _hidden_errors(*forms: tuple[Any, bool]) -> list[str]:
+    """Return the errors of submitted forms that the page no longer shows, such as a second rating.
+
+    Each item pairs a form with whether the page still offers it.
+    """
+    found: list[str] = []
+    for form, shown in forms:
+        if form is None or shown or not form.is_bound:
+            continue
+        for messages in form.errors.values():
+            found.extend(str(message) for message in messages)
+    return found
 
 
 @never_cache
