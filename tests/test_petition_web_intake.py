@@ -286,6 +286,16 @@ def test_it_rejects_an_oversized_file(client, categories):
     assert not Petition.all_objects.exists()
 
 
+def test_it_names_an_empty_file(client, categories):
+    files = [upload("photo.jpg", JPEG), upload("blank.jpg", b"")]
+
+    response = client.post(URL, {**report_form(), "evidence": files})
+
+    assert response.status_code == 400
+    assert "“blank.jpg”为空文件" in page(response)
+    assert not Petition.all_objects.exists()
+
+
 def test_it_rejects_too_many_files(client, categories):
     set_value("petitions.evidence_max_files", 2)
     files = [upload(f"p{i}.jpg", JPEG) for i in range(3)]
