@@ -1,63 +1,111 @@
-"""Middleware that serves a reporter's repeated status reads before the rest of the request cycle.
+"""Shortcuts that serve a reporter's repeated status reads before the rest of the request cycle.
 
 ``GET /api/v1/reports/{code}/`` with the secret is what a reporter's app
 polls. Once the full view has built a petition's status, it is kept in
-the shared cache (``tracking.read_status``). This middleware, placed first,
-answers a later read of that status directly: the same body, and the
-headers the full stack gave the last such response (security headers,
-cache control, Vary), with the language chosen the same way as
-``LocaleMiddleware`` does. Everything else goes down the full stack: a
-first read, a wrong secret, a lockout, ``?lang=``, a token, or a process
-that has not yet answered one read itself.
+the shared cache (``tracking.read_status``). A later read of that status
+is served directly: the same body, and the headers the full stack gave
+the last such response (security headers, cache control, Vary), with the
+language chosen the same way as ``LocaleMiddleware`` does. Everything
+else goes down the full stack: a first read, a wrong secret, a lockout,
+a query string, a token, or a process that has not yet served one read
+itself.
+
+``StatusReadApplication`` wraps the WSGI application, so a kept read
+costs no request object, signals or middleware. ``StatusReadMiddleware``
+comes first in the middleware: it learns the headers from the full
+responses and serves kept reads where the wrapper is not in the path, as
+under Django's test client.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import translation
 
 from sunshine.lib.client_address import client_ip
 from sunshine.petitions import tracking
 
 STATUS_PATH = re.compile(r"^/api/v1/reports/(?P<code>[^/]+)/$")
-SECRET_HEADER = "X-Tracking-Secret"  # noqa: S105 - a header name, not a secret
-# Set per response rather than copied.
-OWN_HEADERS = {"content-length", "content-language"}
+SECRET_KEY = "HTTP_X_TRACKING_SECRET"  # noqa: S105 - the header's key in the WSGI environ
+# Set per response rather than copied. A cookie is never replayed to another reader.
+OWN_HEADERS = {"content-length", "content-language", "set-cookie"}
+
+# The headers of the last full status response of this process, shared by both shortcuts.
+_learned: list[tuple[str, str]] | None = None
+
+
+class _Environ:
+    """The parts of a request that choosing the language and the client address read."""
+
+    def __init__(self, environ: Mapping[str, Any]) -> None:
+        self.META = environ
+        self.COOKIES = parse_cookie(environ.get("HTTP_COOKIE", ""))
+
+
+def _is_plain_read(meta: Mapping[str, Any]) -> bool:
+    return (meta.get("REQUEST_METHOD") == "GET" and SECRET_KEY in meta
+            and "HTTP_AUTHORIZATION" not in meta and not meta.get("QUERY_STRING"))
+
+
+def _kept_answer(path: str, meta: Mapping[str, Any], request: Any) -> tuple[bytes, str] | None:
+    """Return the kept body and its language for a plain status read, or None.
+
+    ``meta`` contains the WSGI environ's keys, and ``request`` is anything with
+    ``META`` and ``COOKIES``.
+    """
+    match = STATUS_PATH.match(path)
+    if match is None or _learned is None or not _is_plain_read(meta):
+        return None
+    language = translation.get_language_from_request(request)
+    body = tracking.peek_status(match["code"], meta[SECRET_KEY],
+                                client_ip=client_ip(request), language=language)
+    return None if body is None else (body, language)
+
+
+class StatusReadApplication:
+    """WSGI wrapper that serves a kept status read before Django builds a request."""
+
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
+        self.application = application
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        kept = _kept_answer(environ.get("PATH_INFO", ""), environ, _Environ(environ))
+        if kept is None:
+            return self.application(environ, start_response)
+        body, language = kept
+        headers = [*(_learned or ()), ("Content-Length", str(len(body))),
+                   ("Content-Language", language)]
+        start_response("200 OK", headers)
+        return [body]
 
 
 class StatusReadMiddleware:
-    """Serve a kept status view for a tracking code and its secret."""
+    """Learn the headers of a full status response, and serve kept reads the wrapper did not."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.headers: list[tuple[str, str]] | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        match = STATUS_PATH.match(request.path_info)
-        if match is None or not self.is_plain_read(request):
+        global _learned
+        if STATUS_PATH.match(request.path_info) is None:
             return self.get_response(request)
-        if self.headers is not None:
-            language = translation.get_language_from_request(request)
-            body = tracking.peek_status(match["code"], request.headers[SECRET_HEADER],
-                                        client_ip=client_ip(request), language=language)
-            if body is not None:
-                return self.answer(body, language)
+        kept = _kept_answer(request.path_info, request.META, request)
+        if kept is not None:
+            return self.answer(*kept)
         response = self.get_response(request)
-        if response.status_code == 200 and response.get("Content-Type", "").startswith(
-                "application/json"):
-            self.headers = [(name, value) for name, value in response.headers.items()
-                            if name.lower() not in OWN_HEADERS]
+        if (_is_plain_read(request.META) and response.status_code == 200
+                and response.get("Content-Type", "").startswith("application/json")):
+            _learned = [(name, value) for name, value in response.headers.items()
+                        if name.lower() not in OWN_HEADERS]
         return response
 
     @staticmethod
-    def is_plain_read(request: HttpRequest) -> bool:
-        return (request.method == "GET" and SECRET_HEADER in request.headers
-                and "Authorization" not in request.headers and "lang" not in request.GET)
-
-    def answer(self, body: bytes, language: str) -> HttpResponse:
+    def answer(body: bytes, language: str) -> HttpResponse:
         response = HttpResponse(body)
-        for name, value in self.headers or ():
+        for name, value in _learned or ():
             response[name] = value
         response["Content-Language"] = language
         return response

@@ -1,0 +1,146 @@
+"""Repeated status reads through the WSGI application, as gunicorn calls it.
+
+``sunshine.wsgi.application`` serves a kept status read before Django
+builds a request. Each test counts Django's ``request_started`` signal to
+tell whether a read went down the full stack.
+"""
+
+import io
+import json
+import sys
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import request_started
+
+from sunshine.wsgi import application
+from tests.petition_web_data import NOW, TOWNSHIP, make_categories
+
+pytestmark = pytest.mark.django_db
+
+REPORTS = "/api/v1/reports/"
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def full_stack_calls():
+    calls: list[object] = []
+
+    def count(sender, **kwargs):
+        calls.append(sender)
+
+    request_started.connect(count)
+    yield calls
+    request_started.disconnect(count)
+
+
+@pytest.fixture
+def filed(client, township_unit):
+    make_categories()
+    response = client.post(REPORTS, {"kind": "request", "category": "roads", "region": TOWNSHIP,
+                                     "text": "村口道路塌陷。"}, content_type="application/json")
+    assert response.status_code == 201
+    return response.json()
+
+
+def call(path: str, *, query: str = "", **headers: str) -> tuple[str, dict[str, str], bytes]:
+    """Call the WSGI application and return its status line, headers and body."""
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "198.51.100.20", "HTTP_HOST": "testserver",
+        "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+        **{f"HTTP_{name.upper()}": value for name, value in headers.items()},
+    }
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+    chunks = application(environ, lambda status, found, *rest: started.append((status, found)))
+    try:
+        body = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    status, found = started[0]
+    return status, dict(found), body
+
+
+def read(filed, secret: str | None = None, **extra: str):
+    return call(f"{REPORTS}{filed['tracking_code']}/",
+                x_tracking_secret=secret or filed["secret"], **extra)
+
+
+def test_kept_read_skips_the_stack(filed, full_stack_calls):
+    first = read(filed)
+    calls_after_first = len(full_stack_calls)
+
+    second = read(filed)
+
+    assert first[0] == second[0] == "200 OK"
+    assert calls_after_first == 1
+    assert len(full_stack_calls) == 1
+    assert second[2] == first[2]
+    assert json.loads(second[2])["state"] == "received"
+
+
+def test_kept_read_has_full_headers(filed):
+    first = read(filed)
+    second = read(filed)
+
+    assert second[1] == first[1]
+    assert second[1]["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in second[1]["Cache-Control"]
+    assert "Set-Cookie" not in second[1]
+
+
+def test_wrong_secret_takes_full_stack(filed, full_stack_calls):
+    read(filed)
+
+    wrong = read(filed, secret="2222222222")
+
+    assert wrong[0].startswith("404")
+    assert len(full_stack_calls) == 2
+
+
+def test_kept_read_in_english(filed, full_stack_calls):
+    read(filed)
+    first_english = read(filed, accept_language="en")
+    english = read(filed, accept_language="en")
+
+    assert len(full_stack_calls) == 2
+    assert english[1]["Content-Language"] == "en"
+    assert english[2] == first_english[2]
+    assert json.loads(english[2])["state_label"] != json.loads(read(filed)[2])["state_label"]
+
+
+def test_language_cookie_is_honoured(filed):
+    read(filed, cookie="django_language=en")
+
+    kept = read(filed, cookie="django_language=en")
+
+    assert kept[1]["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("extra", [{"query": "lang=en"}, {"authorization": "Bearer x"}])
+def test_other_reads_take_full_stack(filed, full_stack_calls, extra):
+    read(filed)
+
+    read(filed, **extra)
+
+    assert len(full_stack_calls) == 2
+
+
+def test_lockout_applies_to_kept_reads(filed):
+    from sunshine.rules.values import get_setting
+
+    read(filed)
+    for _ in range(get_setting("petitions.tracking_max_failures_per_code")):
+        read(filed, secret="2222222222")
+
+    locked = read(filed)
+
+    assert locked[0].startswith("429")
