@@ -292,7 +292,7 @@ def test_it_names_an_empty_file(client, categories):
     response = client.post(URL, {**report_form(), "evidence": files})
 
     assert response.status_code == 400
-    assert "“blank.jpg”为空文件" in page(response)
+    assert "文件“blank.jpg”是空的" in page(response)
     assert not Petition.all_objects.exists()
 
 

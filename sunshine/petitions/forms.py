@@ -64,22 +64,15 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={
             "accept": "image/jpeg,image/png,application/pdf"}))
+        # The evidence check rejects an empty file by name; Django's message does not
+        # say which of several files is empty.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list:
-        items = data if isinstance(data, list | tuple) else [data]
-        return [self._clean_one(item, initial) for item in items if item]
-
-    def _clean_one(self, item: Any, initial: Any) -> Any:
-        try:
-            return super().clean(item, initial)
-        except ValidationError as error:
-            if error.code != "empty":
-                raise
-            # Django's message does not say which of several files is empty.
-            raise ValidationError(
-                _("The file “%(name)s” is empty (0 bytes); choose it again or remove it."),
-                code="empty", params={"name": getattr(item, "name", "")}) from error
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
 
 
 class PathSelect(forms.Select):
