@@ -134,6 +134,15 @@ def test_other_reads_take_full_stack(filed, full_stack_calls, extra):
     assert len(full_stack_calls) == 2
 
 
+def test_unknown_host_takes_full_stack(filed, full_stack_calls):
+    read(filed)
+
+    status, _headers, _body = read(filed, host="attacker.example")
+
+    assert status.startswith("400")
+    assert len(full_stack_calls) == 2
+
+
 def test_lockout_applies_to_kept_reads(filed):
     from sunshine.rules.values import get_setting
 

@@ -21,8 +21,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
+from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 
 from sunshine.lib.client_address import client_ip
@@ -47,7 +49,25 @@ class _Environ:
 
 def _is_plain_read(meta: Mapping[str, Any]) -> bool:
     return (meta.get("REQUEST_METHOD") == "GET" and SECRET_KEY in meta
-            and "HTTP_AUTHORIZATION" not in meta and not meta.get("QUERY_STRING"))
+            and "HTTP_AUTHORIZATION" not in meta and not meta.get("QUERY_STRING")
+            and _allowed_host(meta))
+
+
+def _allowed_host(meta: Mapping[str, Any]) -> bool:
+    """Return whether the Host header names this site, as ``HttpRequest.get_host`` checks it.
+
+    A request without a Host header, or with one that is not allowed, goes
+    down the full stack, which answers it as Django does.
+    """
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        host = meta["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = meta.get("HTTP_HOST", "")
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed)
 
 
 def _kept_answer(path: str, meta: Mapping[str, Any], request: Any) -> tuple[bytes, str] | None:
