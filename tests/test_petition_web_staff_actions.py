@@ -54,7 +54,8 @@ def latest_event(petition) -> int:
     return petition.events.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def act(client, user, petition, action: str, data: dict | None = None, *, seen: int | None = None):
+def act(client, user, petition, action: str, data: dict | None = None, *,
+        seen: int | str | None = None):
     """Post a step's form as sent from a page that showed the log up to ``seen`` (default: now)."""
     client.force_login(user)
     form = {"seen_event": latest_event(petition) if seen is None else seen, **(data or {})}
@@ -182,6 +183,15 @@ def test_resubmit_after_stale_refusal(client, world, township_operator, city_adm
     assert refused.status_code == 409
     assert seen_now == latest
     assert again.status_code == 302
+
+
+@pytest.mark.parametrize("seen", ["²", "①", "-1", "1e3", "99999999999999999999999", "999999"])
+def test_malformed_page_version_is_refused(client, world, township_operator, unit_a, seen):
+    response = act(client, township_operator, world["request"], "transfer",
+                   {"unit": unit_a.pk, "reason": "属区级部门职责"}, seen=seen)
+
+    assert response.status_code == 409
+    assert fresh(world["request"]).assigned_unit != unit_a
 
 
 def test_form_without_page_version_is_refused(client, world, township_operator, unit_a):

@@ -344,7 +344,7 @@ def test_staff_verification_page_other_county(client, report, operator_b):
 
     response = client.get(reverse("supervision:staff_verification", args=[report.pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_staff_records_written_consent(client, report, inspector_a):

@@ -13,6 +13,7 @@ seen.
 """
 
 import logging
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ from sunshine.petitions.views.staff import render_detail
 from sunshine.petitions.views.steps import STEPS
 
 logger = logging.getLogger(__name__)
+
+# ASCII digits only: str.isdigit() also accepts characters such as "²" that int() rejects.
+SEEN_EVENT = re.compile(r"[0-9]{1,18}")
 
 
 @require_POST
@@ -69,9 +73,15 @@ def fresh(petition: Petition) -> Petition:
 
 
 def _unseen_change(petition: Petition, seen: str) -> PetitionEvent | None:
-    """Return the latest log entry newer than the page's ``seen`` id, or None if there is none."""
-    seen_id = int(seen) if seen.isdigit() else 0
-    return petition.events.filter(pk__gt=seen_id).select_related("actor").order_by("-pk").first()
+    """Return the latest log entry unless it is the one the page showed (``seen``), else None.
+
+    Anything but the latest entry's id counts as stale: an older id, a
+    missing or malformed value, and an id the log has not reached.
+    """
+    latest = petition.events.select_related("actor").order_by("-pk").first()
+    if latest is None or (SEEN_EVENT.fullmatch(seen) and int(seen) == latest.pk):
+        return None
+    return latest
 
 
 def _stale_message(petition: Petition, change: PetitionEvent) -> str:
