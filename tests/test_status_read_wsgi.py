@@ -143,6 +143,31 @@ def test_unknown_host_takes_full_stack(filed, full_stack_calls):
     assert len(full_stack_calls) == 2
 
 
+def test_plain_http_takes_full_stack(filed, full_stack_calls, settings):
+    # The full stack's SecurityMiddleware, built at import, keeps the test
+    # settings and does not redirect here; what matters is who answers.
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    read(filed, x_forwarded_proto="https")
+    read(filed, x_forwarded_proto="https")
+    calls_over_https = len(full_stack_calls)
+
+    read(filed, x_forwarded_proto="http")
+
+    assert calls_over_https == 1
+    assert len(full_stack_calls) == 2
+
+
+def test_trailing_newline_takes_full_stack(filed, full_stack_calls):
+    read(filed)
+
+    status, _headers, _body = call(f"{REPORTS}{filed['tracking_code']}/\n",
+                                   x_tracking_secret=filed["secret"])
+
+    assert status.startswith("404")
+    assert len(full_stack_calls) == 2
+
+
 def test_lockout_applies_to_kept_reads(filed):
     from sunshine.rules.values import get_setting
 

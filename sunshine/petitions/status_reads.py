@@ -30,7 +30,8 @@ from django.utils import translation
 from sunshine.lib.client_address import client_ip
 from sunshine.petitions import tracking
 
-STATUS_PATH = re.compile(r"^/api/v1/reports/(?P<code>[^/]+)/$")
+# Matched whole with fullmatch: "$" would also match before a final newline.
+STATUS_PATH = re.compile(r"/api/v1/reports/(?P<code>[^/]+)/")
 SECRET_KEY = "HTTP_X_TRACKING_SECRET"  # noqa: S105 - the header's key in the WSGI environ
 # Set per response rather than copied. A cookie is never replayed to another reader.
 OWN_HEADERS = {"content-length", "content-language", "set-cookie"}
@@ -50,7 +51,21 @@ class _Environ:
 def _is_plain_read(meta: Mapping[str, Any]) -> bool:
     return (meta.get("REQUEST_METHOD") == "GET" and SECRET_KEY in meta
             and "HTTP_AUTHORIZATION" not in meta and not meta.get("QUERY_STRING")
-            and _allowed_host(meta))
+            and _allowed_host(meta) and _needs_no_redirect(meta))
+
+
+def _needs_no_redirect(meta: Mapping[str, Any]) -> bool:
+    """Return False where SecurityMiddleware would redirect the request to HTTPS.
+
+    The scheme is read as ``HttpRequest.is_secure`` reads it.
+    """
+    if not settings.SECURE_SSL_REDIRECT:
+        return True
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        if header in meta:
+            return meta[header].split(",", 1)[0].strip() == secure_value
+    return meta.get("wsgi.url_scheme") == "https"
 
 
 def _allowed_host(meta: Mapping[str, Any]) -> bool:
@@ -76,7 +91,7 @@ def _kept_answer(path: str, meta: Mapping[str, Any], request: Any) -> tuple[byte
     ``meta`` contains the WSGI environ's keys, and ``request`` is anything with
     ``META`` and ``COOKIES``.
     """
-    match = STATUS_PATH.match(path)
+    match = STATUS_PATH.fullmatch(path)
     if match is None or _learned is None or not _is_plain_read(meta):
         return None
     language = translation.get_language_from_request(request)
@@ -110,7 +125,7 @@ class StatusReadMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         global _learned
-        if STATUS_PATH.match(request.path_info) is None:
+        if STATUS_PATH.fullmatch(request.path_info) is None:
             return self.get_response(request)
         kept = _kept_answer(request.path_info, request.META, request)
         if kept is not None:
