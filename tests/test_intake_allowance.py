@@ -94,6 +94,18 @@ def test_limit_message_names_the_time_to_send_again():
     assert response.status_code == 429
     # NOW is 2 Mar 2026 10:00 in Shanghai; the window of 60 minutes opened then.
     assert "请在 11:00 之后再提交" in response.json()["detail"]
+    assert response["Retry-After"] == "3600"
+
+
+def test_invalid_report_is_checked_first():
+    post_api(api_report())
+    post_api(api_report())
+
+    response = Client().post(API, api_report(text="   "), content_type="application/json",
+                             REMOTE_ADDR=ADDRESS)
+
+    assert response.status_code == 400
+    assert "text" in response.json()["errors"]
 
 
 def test_portal_counts_with_the_api():
@@ -104,6 +116,7 @@ def test_portal_counts_with_the_api():
 
     assert third.status_code == 429
     assert "请在 11:00 之后再提交" in third.content.decode()
+    assert third["Retry-After"] == "3600"
 
 
 @pytest.mark.django_db(transaction=True)

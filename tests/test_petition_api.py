@@ -95,6 +95,13 @@ def test_name_without_flag_files_named(client, categories):
     assert petition.decrypt_reporter() == {"name": "周九", "phone": "13812345678"}
 
 
+def test_invisible_identity_files_anonymous(client, categories):
+    response = file_report(client, name="\u200b", phone="\ufeff")
+
+    assert response.status_code == 201
+    assert Petition.all_objects.get().is_anonymous is True
+
+
 @pytest.mark.parametrize("identity", [{"name": "周九"}, {"phone": "13812345678"}])
 def test_anonymous_with_identity_is_rejected(client, categories, identity):
     response = file_report(client, anonymous=True, **identity)

@@ -24,7 +24,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -35,6 +35,7 @@ from sunshine.api.pagination import BoundedPagination
 from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.lib.client_address import client_ip
+from sunshine.lib.text_input import is_blank
 from sunshine.petitions import deadlines, tracking, visibility
 from sunshine.petitions.forms import FilterForm, ReportForm
 from sunshine.petitions.models import Category, Channel, Kind, Petition
@@ -270,15 +271,19 @@ def form_data(body: CitizenReportIn) -> QueryDict:
     return data
 
 
+def gives_identity(body: CitizenReportIn) -> bool:
+    return not (is_blank(body.name) and is_blank(body.phone))
+
+
 def is_anonymous(body: CitizenReportIn) -> bool:
     if body.anonymous is None:
-        return not (body.name.strip() or body.phone.strip())
+        return not gives_identity(body)
     return body.anonymous
 
 
 def identity_conflict(body: CitizenReportIn) -> dict[str, Any] | None:
     """Return the 400 body for a report marked anonymous that names its reporter, else None."""
-    if not (body.anonymous and (body.name.strip() or body.phone.strip())):
+    if not (body.anonymous and gives_identity(body)):
         return None
     message = _("The report is marked anonymous but carries a name or phone number; remove "
                 "them, or send \"anonymous\": false to report under your name.")
@@ -325,15 +330,16 @@ def create_report(request: HttpRequest, body: CitizenReportIn):
     """File a report or petition. Without a token the reporter is anonymous to the API."""
     user = request.auth  # type: ignore[attr-defined]
     actor = user if user.is_authenticated else None
+    conflict = identity_conflict(body)
+    if conflict is not None:
+        return Status(400, conflict)
+    form = ReportForm(form_data(body))
+    if not form.is_valid():
+        return Status(400, invalid_report(form))
+    # Only a valid report takes a share of the address's allowance.
     allowance = intake_allowance(client_ip(request)) if actor is None else nullcontext(None)
     try:
         with allowance as keep:
-            conflict = identity_conflict(body)
-            if conflict is not None:
-                return Status(400, conflict)
-            form = ReportForm(form_data(body))
-            if not form.is_valid():
-                return Status(400, invalid_report(form))
             try:
                 sent = submit(actor, arguments=form.register_arguments(), channel=Channel.WEB)
             except ValidationError as error:
@@ -341,7 +347,10 @@ def create_report(request: HttpRequest, body: CitizenReportIn):
             if keep is not None:
                 keep()
     except IntakeLimited as limited:
-        return Status(429, {"detail": str(limited)})
+        response = JsonResponse({"detail": str(limited)}, status=429,
+                                json_dumps_params={"ensure_ascii": False})
+        response["Retry-After"] = str(limited.retry_after_seconds())
+        return response
     return Status(201, receipt(request, sent.petition, sent.secret))
 
 

@@ -3,6 +3,7 @@
 import contextlib
 import datetime
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -141,6 +142,10 @@ class IntakeLimited(Exception):
             "Send it again after %(time)s, or call the petition office."
         ) % {"minutes": limited.minutes,
              "time": timezone.localtime(limited.retry_at).strftime("%H:%M")})
+
+    def retry_after_seconds(self) -> int:
+        """Return the whole seconds until the address may send again, for a Retry-After header."""
+        return max(1, math.ceil((self.retry_at - timezone.now()).total_seconds()))
 
 
 @contextlib.contextmanager

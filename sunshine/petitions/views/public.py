@@ -65,19 +65,21 @@ def report_new(request: HttpRequest) -> HttpResponse:
         return _report_page(request, PublicReportForm(initial=initial))
 
     form = PublicReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _report_page(request, form, status=400)
+    # Only a valid report takes a share of the address's allowance.
     try:
         with intake_allowance(client_ip(request)) as keep:
             return _file_report(request, form, keep)
     except IntakeLimited as limited:
-        return _report_page(request, form, status=429, error=str(limited))
+        response = _report_page(request, form, status=429, error=str(limited))
+        response["Retry-After"] = str(limited.retry_after_seconds())
+        return response
 
 
 def _file_report(request: HttpRequest, form: PublicReportForm,
                  keep: Callable[[], None]) -> HttpResponse:
     """File a checked report once per submission id and show its receipt."""
-    if not form.is_valid():
-        return _report_page(request, form, status=400)
-
     submission_id = form.cleaned_data.get("submission") or uuid.uuid4()
     if not cache.add(_submission_key(submission_id), "", SUBMISSION_MEMORY_SECONDS):
         return _already_sent(request, submission_id)
