@@ -150,9 +150,9 @@ class IntakeLimited(Exception):
 
 @contextlib.contextmanager
 def intake_allowance(address: str) -> Iterator[Callable[[], None]]:
-    """Hold one report of the address's allowance while the report is checked and filed.
+    """Hold one report of the address's allowance while a checked report is filed.
 
-    The report is counted before it is handled, so parallel requests from
+    The report is counted before it is filed, so parallel requests from
     one address cannot all pass a check that none of them has counted yet.
     Raises IntakeLimited when nothing is left. The block calls the yielded
     function once the report is filed; otherwise the allowance is given
