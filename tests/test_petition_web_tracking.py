@@ -233,8 +233,10 @@ def test_it_refuses_a_review_after_the_window_naming_the_deadline(client, replie
     petition, secret = replied
     frozen.move_to(datetime.datetime(2026, 5, 11, 10, tzinfo=SHANGHAI), tick=False)
 
+    shown = page(client.post(TRACK, credentials(petition, secret)))
     response = client.post(REVIEW, {**credentials(petition, secret), "reason": "仍未修好"})
 
+    assert "申请复查" not in shown
     assert response.status_code == 400
     assert "2026-04-01" in page(response)
     petition.refresh_from_db()

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -143,6 +144,8 @@ def _track_page(request: HttpRequest, form: TrackingForm, *, error: str = "",
 def review_level(petition: Petition) -> str | None:
     """Return the review level the reporter may ask for now, or None."""
     if petition.kind != Kind.REQUEST:
+        return None
+    if petition.review_until and petition.review_until < timezone.localdate():
         return None
     return {State.REPLIED: ReviewLevel.REVIEW,
             State.REVIEWED: ReviewLevel.RE_REVIEW}.get(State(petition.state))
