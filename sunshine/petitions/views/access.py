@@ -155,7 +155,7 @@ def intake_allowance(address: str) -> Iterator[Callable[[], None]]:
     The report is counted before it is filed, so parallel requests from
     one address cannot all pass a check that none of them has counted yet.
     Raises IntakeLimited when nothing is left. The block calls the yielded
-    function once the report is filed; otherwise the allowance is given
+    function once the report is filed. If it does not, the share is given
     back when the block ends, whether it returned or raised.
     """
     try:
