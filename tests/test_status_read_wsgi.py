@@ -11,7 +11,8 @@ import sys
 
 import pytest
 from django.core.cache import cache
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from sunshine.wsgi import application
 from tests.petition_web_data import NOW, TOWNSHIP, make_categories
@@ -60,11 +61,20 @@ def call(path: str, *, query: str = "", **headers: str) -> tuple[str, dict[str, 
         **{f"HTTP_{name.upper()}": value for name, value in headers.items()},
     }
     started: list[tuple[str, list[tuple[str, str]]]] = []
-    chunks = application(environ, lambda status, found, *rest: started.append((status, found)))
+    # After a request the WSGI handler closes connections that are not in
+    # autocommit mode, and the test runs in a transaction. Django's test
+    # client keeps the connection the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        body = b"".join(chunks)
+        chunks = application(environ, lambda status, found, *rest: started.append((status, found)))
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
     finally:
-        getattr(chunks, "close", lambda: None)()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     status, found = started[0]
     return status, dict(found), body
 
