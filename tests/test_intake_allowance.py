@@ -11,6 +11,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -133,6 +134,8 @@ def test_parallel_reports_from_one_address_stop_at_the_limit():
                 keep()
         except IntakeLimited:
             outcomes.append("limited")
+        finally:
+            connections.close_all()  # the settings were read on this thread's own connection
 
     threads = [threading.Thread(target=report) for _ in range(6)]
     for thread in threads:
