@@ -8,6 +8,7 @@ tell whether a read went down the full stack.
 import io
 import json
 import sys
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +16,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from sunshine.wsgi import application
-from tests.petition_web_data import NOW, TOWNSHIP, make_categories
+from tests.petition_web_data import NOW, file_by_api
 
 pytestmark = pytest.mark.django_db
 
@@ -44,15 +45,15 @@ def full_stack_calls():
 
 @pytest.fixture
 def filed(client, township_unit):
-    make_categories()
-    response = client.post(REPORTS, {"kind": "request", "category": "roads", "region": TOWNSHIP,
-                                     "text": "村口道路塌陷。"}, content_type="application/json")
-    assert response.status_code == 201
-    return response.json()
+    return file_by_api(client)
 
 
-def call(path: str, *, query: str = "", **headers: str) -> tuple[str, dict[str, str], bytes]:
-    """Call the WSGI application and return its status line, headers and body."""
+def call(path: str, *, query: str = "", seen: dict | None = None,
+         **headers: str) -> tuple[str, dict[str, str], bytes]:
+    """Call the WSGI application and return its status line, headers and body.
+
+    ``seen``, if given, receives the environ as the application left it.
+    """
     environ = {
         "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
         "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
@@ -75,11 +76,13 @@ def call(path: str, *, query: str = "", **headers: str) -> tuple[str, dict[str, 
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+    if seen is not None:
+        seen.update(environ)
     status, found = started[0]
     return status, dict(found), body
 
 
-def read(filed, secret: str | None = None, **extra: str):
+def read(filed, secret: str | None = None, **extra: Any):
     return call(f"{REPORTS}{filed['tracking_code']}/",
                 x_tracking_secret=secret or filed["secret"], **extra)
 
@@ -105,6 +108,16 @@ def test_kept_read_has_full_headers(filed):
     assert second[1]["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in second[1]["Cache-Control"]
     assert "Set-Cookie" not in second[1]
+
+
+def test_middleware_skips_a_tried_read(filed):
+    read(filed)
+    environ: dict = {}
+
+    status, _headers, _body = read(filed, secret="2222222222", seen=environ)
+
+    assert status.startswith("404")
+    assert environ["sunshine.status_read_tried"] is True
 
 
 def test_wrong_secret_takes_full_stack(filed, full_stack_calls):

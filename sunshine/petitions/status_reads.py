@@ -36,6 +36,9 @@ SECRET_KEY = "HTTP_X_TRACKING_SECRET"  # noqa: S105 - the header's key in the WS
 # Set per response rather than copied. A cookie is never replayed to another reader.
 OWN_HEADERS = {"content-length", "content-language", "set-cookie"}
 
+# Set in the environ once a shortcut has looked the read up, so the other does not repeat it.
+TRIED_KEY = "sunshine.status_read_tried"
+
 # The headers of the last full status response of this process, shared by both shortcuts.
 _learned: list[tuple[str, str]] | None = None
 
@@ -85,18 +88,21 @@ def _allowed_host(meta: Mapping[str, Any]) -> bool:
     return bool(domain) and validate_host(domain, allowed)
 
 
-def _kept_answer(path: str, meta: Mapping[str, Any], request: Any) -> tuple[bytes, str] | None:
+def _kept_answer(match: re.Match, meta: dict[str, Any],
+                 request: Callable[[], Any]) -> tuple[bytes, str] | None:
     """Return the kept body and its language for a plain status read, or None.
 
-    ``meta`` contains the WSGI environ's keys, and ``request`` is anything with
-    ``META`` and ``COOKIES``.
+    ``match`` is the path's match of ``STATUS_PATH``, ``meta`` contains the
+    WSGI environ's keys, and ``request`` returns anything with ``META`` and
+    ``COOKIES``. It is called only for a plain read.
     """
-    match = STATUS_PATH.fullmatch(path)
-    if match is None or _learned is None or not _is_plain_read(meta):
+    if _learned is None or not _is_plain_read(meta):
         return None
-    language = translation.get_language_from_request(request)
+    meta[TRIED_KEY] = True
+    reader = request()
+    language = translation.get_language_from_request(reader)
     body = tracking.peek_status(match["code"], meta[SECRET_KEY],
-                                client_ip=client_ip(request), language=language)
+                                client_ip=client_ip(reader), language=language)
     return None if body is None else (body, language)
 
 
@@ -107,7 +113,8 @@ class StatusReadApplication:
         self.application = application
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        kept = _kept_answer(environ.get("PATH_INFO", ""), environ, _Environ(environ))
+        match = STATUS_PATH.fullmatch(environ.get("PATH_INFO", ""))
+        kept = None if match is None else _kept_answer(match, environ, lambda: _Environ(environ))
         if kept is None:
             return self.application(environ, start_response)
         body, language = kept
@@ -125,11 +132,13 @@ class StatusReadMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         global _learned
-        if STATUS_PATH.fullmatch(request.path_info) is None:
+        match = STATUS_PATH.fullmatch(request.path_info)
+        if match is None:
             return self.get_response(request)
-        kept = _kept_answer(request.path_info, request.META, request)
-        if kept is not None:
-            return self.answer(*kept)
+        if TRIED_KEY not in request.META:
+            kept = _kept_answer(match, request.META, lambda: request)
+            if kept is not None:
+                return self.answer(*kept)
         response = self.get_response(request)
         if (_is_plain_read(request.META) and response.status_code == 200
                 and response.get("Content-Type", "").startswith("application/json")):
