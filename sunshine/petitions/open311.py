@@ -257,7 +257,8 @@ def date_range(params: Any) -> tuple[datetime.datetime, datetime.datetime]:
         else:
             end = given_end if given_end is not None else timezone.now()
             start = end - SPAN
-        start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+        start.astimezone(datetime.UTC)
+        end.astimezone(datetime.UTC)
     except OverflowError:
         # Only the default other end, 90 days from the given one, can overflow here.
         parameter = "start_date" if given_start is not None else "end_date"

@@ -81,12 +81,6 @@ class AddressLimit:
     def window_end_key(self, address: str) -> str:
         return self.key(address) + ":until"
 
-    def check(self, address: str, *, region: Any = None) -> None:
-        """Raise AddressLimited when the address has reached the limit of its window."""
-        limit = get_setting(self.max_setting, region=region)
-        if int(cache.get(self.key(address), 0)) >= limit:
-            self.reject(address, limit, region)
-
     def count(self, address: str, *, region: Any = None) -> int:
         """Count one accepted request from the address and return the count of the window."""
         key, timeout = self.key(address), get_setting(self.window_setting, region=region) * 60
