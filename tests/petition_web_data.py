@@ -67,6 +67,16 @@ def report_form(category: str = "roads", **extra) -> dict:
     return data
 
 
+def file_by_api(client) -> dict:
+    """File an anonymous request in 海门街道 through the public API and return the receipt."""
+    make_categories()
+    response = client.post("/api/v1/reports/", {"kind": Kind.REQUEST, "category": "roads",
+                                                "region": TOWNSHIP, "text": "村口道路塌陷。"},
+                           content_type="application/json")
+    assert response.status_code == 201
+    return response.json()
+
+
 def make_world(categories, *, township_unit) -> dict:
     """Register three petitions on Mon 2 Mar 2026 and return them with their secrets.
 

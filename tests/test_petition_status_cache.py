@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from sunshine.petitions import actions
 from sunshine.petitions.models import Outcome, Petition
-from tests.petition_web_data import NOW, TOWNSHIP, make_categories
+from tests.petition_web_data import NOW, file_by_api
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,7 @@ def frozen(time_machine):
 
 @pytest.fixture
 def filed(client, township_unit):
-    make_categories()
-    response = client.post(REPORTS, {"kind": "request", "category": "roads", "region": TOWNSHIP,
-                                     "text": "村口道路塌陷。"}, content_type="application/json")
-    assert response.status_code == 201
-    return response.json()
+    return file_by_api(client)
 
 
 def read(client, filed, secret=None, **headers):
