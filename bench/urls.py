@@ -4,7 +4,7 @@
 is what the server, Django's request cycle and the stock middleware cost
 alone. ``/bench/insert/`` adds the least a durable submission needs: it
 stores the JSON body as one row in its own autocommitted transaction and
-answers with the row's id. Nothing on this path checks, routes or audits,
+returns the row's id. Nothing on this path checks, routes or audits,
 so it is a floor for any view that commits one write per request.
 """
 

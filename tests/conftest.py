@@ -58,7 +58,7 @@ def site_language():
     """Start every test in the site language.
 
     LocaleMiddleware activates the request's language in the thread and
-    nothing deactivates it, so a test that asks for an English page would
+    nothing deactivates it, so a test that requests an English page would
     otherwise leave English active for whichever test the worker runs next.
     """
     translation.activate(settings.LANGUAGE_CODE)

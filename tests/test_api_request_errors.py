@@ -1,7 +1,7 @@
 """Responses of the JSON API to a body that is not JSON, to values of the wrong type, and to
 text with an unpaired UTF-16 surrogate.
 
-Every such answer is 400, in the request language (Chinese by default,
+Every such response is 400, in the request language (Chinese by default,
 English with ``Accept-Language: en``), and names the field, the value
 received and what the field expects.
 """

@@ -1,8 +1,8 @@
 """The per-address allowance of new reports: counted before a report is handled.
 
 Each test allows two reports per address an hour. A report in progress
-holds its share, so requests that arrive together cannot all pass a check
-that none of them has counted yet; a report that is refused gives its
+keeps its share, so requests that arrive together cannot all pass a check
+that none of them has counted yet. A report that is refused gives its
 share back.
 """
 
@@ -121,7 +121,7 @@ def test_portal_counts_with_the_api():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_reports_from_one_address_stop_at_the_limit():
+def test_parallel_reports_stop_at_limit():
     start, finish = threading.Barrier(6), threading.Event()
     outcomes: list[str] = []
 

@@ -168,7 +168,7 @@ def test_unknown_host_takes_full_stack(filed, full_stack_calls):
 
 def test_plain_http_takes_full_stack(filed, full_stack_calls, settings):
     # The full stack's SecurityMiddleware, built at import, keeps the test
-    # settings and does not redirect here; what matters is who answers.
+    # settings and does not redirect here. What matters is which layer serves the read.
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     read(filed, x_forwarded_proto="https")

@@ -1,7 +1,7 @@
 """A warning when recurring duties are about to run out of tasks.
 
 The actions give a recurring duty its tasks up to the horizon whenever the
-duty is written; only the passing of time needs ``sunshine extend_duty_tasks``
+duty is written. Only the passing of time needs ``sunshine extend_duty_tasks``
 to run now and then. Were it forgotten, the next periods would have no task
 and their execution rates would count nothing due, so ``migrate`` and
 ``check --database default`` warn while there is still time.

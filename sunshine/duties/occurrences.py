@@ -13,8 +13,8 @@ Where occurrences sit in the task tree: under one directive per duty and
 calendar year ("权责清单〔2026〕123号", 123 being the duty's id), as
 top-level tasks. The weights of a directive's top-level tasks must sum to
 100%, and a duty recurs without end, so no fixed set of top-level tasks
-can hold all its occurrences; a year holds a known number of periods,
-though. Each occurrence weighs its share of the year (25% a quarter, 100%
+can contain all its occurrences. A year, though, contains a known number
+of periods. Each occurrence weighs its share of the year (25% a quarter, 100%
 a year, 8.34% for January to April and 8.33% for the other months), so a
 whole year sums to exactly 100% and a year the duty started late sums to
 less, which the weight rule allows. The duty's own directive, when it has
@@ -123,8 +123,8 @@ def planned_periods(duty: Duty, today: datetime.date,
     cancelled. A period is skipped when an occurrence has its key, or when
     occurrences of another cycle cover all of it. After a change of cycle
     the old cycle's tasks up to the current period stay, so the new cycle's
-    period that contains them starts on the first day they leave free: a
-    monthly duty made yearly in June gets a 2027 task from 1 July. No day is
+    period that contains them starts on the first day they leave free. For
+    example, a monthly duty made yearly in June gets a 2027 task from 1 July. No day is
     owed twice and none is left out.
     """
     if not is_recurring(duty.cycle):

@@ -13,7 +13,7 @@ with one cache round trip that reads three keys at once:
 - the session itself: a logged-out or expired session is gone from the
   cache, so its pages are gone too;
 - the authorisation generation, which any change to a user or a role
-  assignment moves on (``bump_authorisation``), so a password change, a
+  assignment moves on (``bump_authorisation``). So a password change, a
   deactivation or a withdrawn role takes effect at once in every session,
   including those that only hit cached pages.
 

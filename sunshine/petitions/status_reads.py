@@ -75,7 +75,7 @@ def _allowed_host(meta: Mapping[str, Any]) -> bool:
     """Return whether the Host header names this site, as ``HttpRequest.get_host`` checks it.
 
     A request without a Host header, or with one that is not allowed, goes
-    down the full stack, which answers it as Django does.
+    down the full stack, which responds as Django does.
     """
     if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
         host = meta["HTTP_X_FORWARDED_HOST"]

@@ -90,7 +90,7 @@ def _code_digest(code: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _address_key(client_ip: str) -> str:
-    # A process sees few distinct addresses between restarts, and the hash key
+    # A process serves few distinct addresses between restarts, and the hash key
     # is fixed for the life of the process.
     return f"petitions:track:ip:{crypto.keyed_hash(client_ip)[:32]}"
 

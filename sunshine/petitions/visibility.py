@@ -114,7 +114,7 @@ def get_visible_petition(user: Any, **lookup) -> Petition:
 
     A petition that does not exist, one outside the user's scope and a
     report accusing the user all get the same 404. Petition ids are
-    sequential and public through Open311, so a different answer for an
+    sequential and public through Open311, so a different response for an
     accusation would tell the accused unit that one was filed, and when.
     """
     petition = Petition.all_objects.filter(**lookup).first()

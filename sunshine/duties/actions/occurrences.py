@@ -3,8 +3,8 @@
 ``write_occurrences`` runs inside the batch of the action that creates,
 changes or imports a duty, so the occurrences share that change's audit
 entry. ``extend_occurrences`` moves every recurring duty up to today's
-horizon, one audit entry per duty that gained or lost occurrences; run
-twice, it writes nothing the second time.
+horizon, with one audit entry per duty that gained or lost occurrences.
+Run twice, it writes nothing the second time.
 
 Occurrences are never deleted. When a duty stops recurring (or changes
 its cycle), each occurrence of the old cycle whose period starts after

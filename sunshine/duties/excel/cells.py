@@ -53,7 +53,7 @@ def read_number(value: object) -> int:
 def read_duty_date(value: object) -> datetime.date:
     """Read a date cell of a duty sheet; raise CellError for a cell without a day or out of range."""
     if isinstance(value, NoDay):
-        raise CellError(_("“%(value)s” is not a date: the cell holds 0, a time of day or a "
+        raise CellError(_("“%(value)s” is not a date: the cell contains 0, a time of day or a "
                           "number far before 1900; enter the date, such as 2024-03-05")
                         % {"value": value})
     day = read_date(value)

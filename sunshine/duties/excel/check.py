@@ -378,7 +378,7 @@ class TaskChecker:
 def occurrences_of_year(first: Row, members: list[Row]) -> bool:
     """Whether the rows are a recurring duty's tasks of one year, which may sum to less than 100%.
 
-    A year the duty started late holds fewer periods; see
+    A year the duty started late contains fewer periods; see
     ``sunshine.duties.occurrences``. Such rows are top-level, carry a duty
     and are numbered by their period (2026-03, 2026Q1 or 2026).
     """
