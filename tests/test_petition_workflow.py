@@ -17,6 +17,7 @@ from django.utils import translation
 
 from sunshine.audit.actions import create_row
 from sunshine.audit.verify import verify
+from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Level, Role, Unit, UnitKind
 from sunshine.petitions import actions, deadlines
 from sunshine.petitions.models import (
@@ -486,13 +487,35 @@ def test_report_not_assigned_to_accused_unit(clock, operator_a, township_unit, i
     assert error.value.code == "accused_unit"
 
 
-def test_routing_skips_accused_unit(clock, operator_a, township_unit, unit_a, inspector_a):
+def test_routing_without_a_commission_skips_accused_unit(clock, operator_a, township_unit, unit_a):
     category = make_category("conduct", Kind.ACCUSATION, UnitKind.GOVERNMENT, Level.TOWNSHIP)
     petition = register(operator_a, category, kind=Kind.ACCUSATION, target_unit=township_unit)
 
     petition = actions.assign(None, petition)
 
     assert petition.assigned_unit == unit_a
+
+
+def test_report_routes_to_commission(clock, operator_a, township_unit, unit_a):
+    commission = org_actions.create_unit(None, name="椒江区纪委监委", kind=UnitKind.COMMISSION,
+                                         region=region("331002"))
+    category = make_category("conduct", Kind.ACCUSATION, UnitKind.GOVERNMENT, Level.TOWNSHIP)
+    report = register(operator_a, category, kind=Kind.ACCUSATION, target_unit=township_unit)
+    request = register(operator_a, category, kind=Kind.REQUEST, reporter_phone="13812345679")
+
+    assert actions.assign(None, report).assigned_unit == commission
+    assert actions.assign(None, request).assigned_unit == township_unit
+
+
+def test_report_on_commission_goes_up(clock, operator_a):
+    county = org_actions.create_unit(None, name="椒江区纪委监委", kind=UnitKind.COMMISSION,
+                                     region=region("331002"))
+    city = org_actions.create_unit(None, name="台州市纪委监委", kind=UnitKind.COMMISSION,
+                                   region=region("331000"))
+    category = make_category("conduct", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY)
+    report = register(operator_a, category, kind=Kind.ACCUSATION, target_unit=county)
+
+    assert actions.assign(None, report).assigned_unit == city
 
 
 def test_no_route_asks_for_unit(clock, operator_a):

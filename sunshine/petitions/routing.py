@@ -1,6 +1,6 @@
 """Finding the unit that handles a petition, and the units a report accuses."""
 
-from sunshine.organisation.models import Level, Region, Unit
+from sunshine.organisation.models import Level, Region, Unit, UnitKind
 
 # From the top of the region tree down.
 LEVEL_ORDER: list[str] = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
@@ -35,18 +35,33 @@ def _start_region(region: Region, level: str) -> Region:
 
 
 def route(petition) -> Unit | None:
-    """Return the unit the petition's category routes it to, or None when no unit matches.
+    """Return the unit that handles the petition, or None when no unit matches.
 
-    Starts at the petition region's ancestor at the category's level and
-    moves up the region tree until a unit of the category's kind exists.
-    Units that the petition accuses are skipped.
+    Discipline inspection bodies handle reports (检举控告), and only their
+    users may see a reporter. So a report goes to the nearest commission
+    above its region that it does not accuse, whatever its category.
+
+    Other petitions, and reports where no such commission exists, follow
+    their category. Routing starts at the region's ancestor at the
+    category's level and moves up until a unit of the category's kind
+    exists. Units that the petition accuses are skipped.
     """
+    if petition.is_accusation:
+        unit = _nearest_unit(petition, petition.region, UnitKind.COMMISSION)
+        if unit is not None:
+            return unit
     category = petition.category
     if not category.route_unit_kind:
         return None
-    node: Region | None = _start_region(petition.region, category.route_level)
+    start = _start_region(petition.region, category.route_level)
+    return _nearest_unit(petition, start, category.route_unit_kind)
+
+
+def _nearest_unit(petition, start: Region, kind: str) -> Unit | None:
+    """Return the first unit of ``kind`` up the region tree that the petition does not accuse."""
+    node: Region | None = start
     while node is not None:
-        candidates = Unit.objects.filter(region=node, kind=category.route_unit_kind).order_by("pk")
+        candidates = Unit.objects.filter(region=node, kind=kind).order_by("pk")
         for unit in candidates:
             if not is_accused_unit(petition, unit):
                 return unit
