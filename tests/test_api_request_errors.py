@@ -151,9 +151,10 @@ def test_bad_kind_lists_the_kinds(client):
 
     assert zh.status_code == 400
     assert "complaint" in zh.json()["detail"]
-    assert "可选的类型：suggestion (建议意见), accusation (检举控告), request (申诉求决)。" in \
+    assert "可选的类型：suggestion “建议意见”, accusation “检举控告”, request “申诉求决”。" in \
         zh.json()["detail"]
-    assert "Accepted kinds: suggestion" in en.json()["detail"]
+    assert "Accepted kinds: suggestion, accusation “report (accusation)”, request." in \
+        en.json()["detail"]
 
 
 def test_form_errors_use_the_body_field_names(client):

@@ -310,7 +310,9 @@ def invalid_report(form: ReportForm) -> dict[str, Any]:
 
 
 def accepted_kinds() -> str:
-    codes = ", ".join(f"{value} ({label})" for value, label in Kind.choices)
+    # An English label can equal its code, and the accusation's label has brackets of its own.
+    codes = ", ".join(value if label == value else f"{value} “{label}”"
+                      for value, label in Kind.choices)
     return _("Accepted kinds: %(codes)s.") % {"codes": codes}
 
 
