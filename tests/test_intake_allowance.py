@@ -98,6 +98,20 @@ def test_limit_message_names_the_time_to_send_again():
     assert response["Retry-After"] == "3600"
 
 
+def test_limit_message_dates_a_later_day():
+    Setting.objects.create(key="petitions.intake_window_minutes", value=24 * 60,
+                           effective_from=datetime.date(2020, 1, 1))
+    post_api(api_report())
+    post_api(api_report())
+
+    response = Client().post(API, api_report(), content_type="application/json",
+                             REMOTE_ADDR=ADDRESS)
+
+    assert response.status_code == 429
+    assert "请在 2026-03-03 10:00 之后再提交" in response.json()["detail"]
+    assert response["Retry-After"] == str(24 * 3600)
+
+
 def test_invalid_report_is_checked_first():
     post_api(api_report())
     post_api(api_report())

@@ -125,6 +125,14 @@ class AddressLimit:
 INTAKE_LIMIT = AddressLimit("intake", INTAKE_MAX, INTAKE_WINDOW)
 
 
+def clock_time(moment: datetime.datetime) -> str:
+    """Format a local time as HH:MM, with the date in front when it is not today."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 class IntakeLimited(Exception):
     """Raised when one client address has sent the most reports allowed in the window."""
 
@@ -134,8 +142,7 @@ class IntakeLimited(Exception):
         super().__init__(_(
             "Too many reports were sent from your network in the last %(minutes)s minutes. "
             "Send it again after %(time)s, or call the petition office."
-        ) % {"minutes": limited.minutes,
-             "time": timezone.localtime(limited.retry_at).strftime("%H:%M")})
+        ) % {"minutes": limited.minutes, "time": clock_time(limited.retry_at)})
 
     def retry_after_seconds(self) -> int:
         """Return the whole seconds until the address may send again, for a Retry-After header."""
