@@ -216,6 +216,20 @@ def test_refused_closed_step_shows_why(client, world, township_operator):
     assert 'role="alert"' in page
 
 
+def test_closed_step_keeps_typed_reason(client, world, township_operator):
+    page_seen = latest_event(world["request"])
+    act(client, township_operator, world["request"], "accept", seen=page_seen)
+
+    stale = act(client, township_operator, world["request"], "not_accept",
+                {"reason": "已通过诉讼途径解决"}, seen=page_seen)
+
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "未保存" in page
+    assert "已通过诉讼途径解决</textarea>" in page
+    assert fresh(world["request"]).state != State.NOT_ACCEPTED
+
+
 def test_transfer_moves_the_petition(client, world, township_operator, unit_a):
     response = act(client, township_operator, world["request"], "transfer",
                    {"unit": unit_a.pk, "reason": "属区级部门职责"})

@@ -45,7 +45,7 @@ def _step_forms(request: HttpRequest, petition: Any, bound: dict[str, Any],
         if name not in available:
             # The step is no longer offered, so its form is missing from the page. Show its errors.
             result.append({"name": name, "title": STEPS[name].title, "form": form,
-                           "closed": True})
+                           "closed": True, "typed": _typed_values(form)})
     for name in available:
         form = bound.get(name) or STEPS[name].form(petition, None)
         if name == "reply" and name not in bound:
@@ -53,6 +53,12 @@ def _step_forms(request: HttpRequest, petition: Any, bound: dict[str, Any],
         form.auto_id = f"id_{name}_%s"
         result.append({"name": name, "title": STEPS[name].title, "form": form})
     return result
+
+
+def _typed_values(form: Any) -> list[tuple[str, str]]:
+    """Return the label and raw text of each visible field the user filled in, to copy from."""
+    return [(str(field.label), str(field.value())) for field in form
+            if not field.is_hidden and field.value() not in (None, "", [])]
 
 
 def _events(petition: Any) -> list[Any]:
