@@ -22,15 +22,12 @@ from sunshine.duties.models import Directive, Task
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Person, Role, Unit
 from tests.conftest import region
+from tests.evidence_files import EXE, JPEG, PDF, PNG  # noqa: F401 - shared with the tests
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 3, 16, 10, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
-EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 HTML = b"<!DOCTYPE html><html><script>alert(1)</script></html>"
 
 

@@ -3,8 +3,7 @@
 Categories: ``roads`` (a request, public, routed to the township
 government), ``lamps`` (a suggestion, public, not routed), ``graft`` (a
 report, public, routed to the county commission) and ``internal`` (a
-request, not public). Files: the smallest valid JPEG, PNG and PDF
-headers, and a Windows program renamed to a photo.
+request, not public). Evidence files come from ``tests.evidence_files``.
 """
 
 import datetime
@@ -17,6 +16,7 @@ from sunshine.organisation.models import Level, UnitKind
 from sunshine.petitions import actions
 from sunshine.petitions.models import Category, Channel, Kind
 from tests.conftest import region
+from tests.evidence_files import EXE, JPEG, PDF, PNG  # noqa: F401 - shared with the tests
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Monday; 15 calendar days later is Tue 17 Mar 2026, a working day.
@@ -25,10 +25,6 @@ TOWNSHIP = "331002001"
 VILLAGE = "331002001003"
 PHONE = "13812345678"
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
-EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
 def make_category(code: str, name: str, kind: str, *, public: bool = True,

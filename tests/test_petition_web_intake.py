@@ -15,6 +15,7 @@ from sunshine.organisation import actions as org_actions
 from sunshine.petitions import tracking
 from sunshine.petitions.models import Channel, Evidence, Kind, Petition, State
 from sunshine.rules.models import Setting
+from tests.evidence_files import TRUNCATED_PNG
 from tests.petition_web_data import (
     EXE,
     JPEG,
@@ -261,6 +262,19 @@ def test_it_rejects_a_disguised_name(client, categories, name, content, extensio
     assert name in text
     assert f".{extension}" in text
     assert "伪装" in text
+    assert not Petition.all_objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_it_rejects_a_truncated_photo(client, categories):
+    files = [upload("photo.jpg", JPEG), upload("scan.png", TRUNCATED_PNG)]
+
+    response = client.post(URL, {**report_form(), "evidence": files})
+
+    text = page(response)
+    assert response.status_code == 400
+    assert "scan.png" in text
+    assert "损坏" in text
     assert not Petition.all_objects.exists()
     assert not Evidence.objects.exists()
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils import translation
+from PIL import Image
 
 from sunshine.audit.verify import verify
 from sunshine.duties import actions, evidence
@@ -25,6 +26,7 @@ from tests.duties_data import (
     office_file,
     upload,
 )
+from tests.evidence_files import TRUNCATED_JPEG, TRUNCATED_PDF, TRUNCATED_PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,37 @@ def submit(user, task, files):
 ])
 def test_accepted_types_are_read_from_the_content(name, content, code):
     assert evidence.check_file(upload(name, content)).code == code
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("现场.jpg", TRUNCATED_JPEG),
+    ("现场.png", TRUNCATED_PNG),
+    ("验收单.pdf", TRUNCATED_PDF),
+])
+def test_damaged_file_is_rejected(name, content):
+    with pytest.raises(ValidationError) as error:
+        evidence.check_file(upload(name, content))
+
+    assert error.value.code == "file_damaged"
+    assert name in error.value.messages[0]
+    assert "损坏" in error.value.messages[0]
+
+
+def test_photo_above_pixel_limit_is_rejected(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 32)
+
+    with pytest.raises(ValidationError) as error:
+        evidence.check_file(upload("现场.png", PNG))
+
+    assert error.value.code == "image_too_large"
+    assert "现场.png" in error.value.messages[0]
+
+
+def test_damaged_file_stores_nothing(operator_a, task):
+    with pytest.raises(ValidationError):
+        submit(operator_a, task, [upload("现场.jpg", JPEG), upload("验收单.pdf", TRUNCATED_PDF)])
+
+    assert not Evidence.objects.exists()
 
 
 def test_report_stores_files_with_digest(operator_a, task):

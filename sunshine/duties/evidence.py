@@ -4,7 +4,8 @@ A file's type is read from its first bytes (its magic number) and, for
 Office files, from the parts inside the zip archive, never from its name
 or the browser's declared type. A file whose name claims another accepted
 type than its content (a PDF named ``photo.jpg``) or a dangerous type
-(``.exe``, ``.js``, ``.html`` …) is rejected as disguised. Accepted types,
+(``.exe``, ``.js``, ``.html`` …) is rejected as disguised. A photo that does
+not decode and a PDF without its end marker are rejected as damaged. Accepted types,
 the size limit and the number of files are the versioned settings
 ``duties.evidence_types``, ``duties.evidence_max_bytes`` and
 ``duties.evidence_max_files``.
@@ -12,6 +13,7 @@ the size limit and the number of files are the versioned settings
 
 import logging
 import secrets
+import warnings
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from PIL import Image
 
 from sunshine.lib.crypto import sm3_hex
 from sunshine.rules.values import get_setting
@@ -33,6 +36,9 @@ logger = logging.getLogger(__name__)
 NAME_LENGTH = 200
 HEAD_BYTES = 16
 ZIP_MAGIC = b"PK\x03\x04"
+# A PDF ends with a line holding %%EOF (ISO 32000-1 §7.5.5); some writers
+# append a few bytes after it, so the end of the file is searched.
+PDF_TAIL_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,62 @@ def check_file(upload: Any, *, region=None) -> FileType:
             % {"name": name, "kind": kind, "types": allowed_labels(region)},
             code="file_type")
     check_name(name, found)
+    check_complete(upload, name, found)
     return found
+
+
+def check_complete(upload: Any, name: str, found: FileType) -> None:
+    """Reject a photo that does not decode or a PDF without its end marker, naming the file.
+
+    A file cut off in transfer or by a full phone still starts with the
+    right signature, so the type check alone would store evidence that
+    nobody can open. Images are decoded (JPEG at 1/8 scale, which still
+    reads every byte), so the check costs some CPU time per photo. Images
+    above Pillow's ``MAX_IMAGE_PIXELS`` are rejected before decoding.
+    """
+    try:
+        if found.code in ("jpeg", "png"):
+            _decode_image(upload)
+        elif found.code == "pdf" and not _has_pdf_end(upload):
+            raise ValueError("no %%EOF marker")
+    except Image.DecompressionBombError:
+        millions = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
+        raise ValidationError(
+            _("Photo “%(name)s” has more than %(pixels)s million pixels; send a smaller "
+              "photo or a screenshot of it") % {"name": name, "pixels": millions},
+            code="image_too_large") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        logger.info("evidence file rejected as damaged: %s: %s", found.code, error)
+        raise ValidationError(
+            _("File “%(name)s” is damaged or incomplete and cannot be opened as %(kind)s; "
+              "save or export it again and attach the new file")
+            % {"name": name, "kind": found.label},
+            code="file_damaged") from None
+    finally:
+        upload.seek(0)
+
+
+def _decode_image(upload: Any) -> None:
+    """Check an image's structure to its end (``verify``: PNG chunk checksums), then decode it."""
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat it as too large.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                if image.format == "JPEG":
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
+        except Image.DecompressionBombWarning as warning:
+            raise Image.DecompressionBombError(str(warning)) from None
+
+
+def _has_pdf_end(upload: Any) -> bool:
+    upload.seek(max(0, upload.size - PDF_TAIL_BYTES))
+    return b"%%EOF" in upload.read(PDF_TAIL_BYTES)
 
 
 def check_name(name: str, found: FileType) -> None:

@@ -3,8 +3,9 @@
 The type is read from the file's content by the progress-report checker
 ``sunshine.duties.evidence``, never from its name or the browser's declared
 type, so a program renamed to ``photo.jpg`` is rejected. The same checker
-rejects a disguised name such as ``a.jpg.exe``. Accepted are JPEG, PNG and
-PDF, up to the size and count in the versioned settings
+rejects a disguised name such as ``a.jpg.exe``, and a photo or PDF that is
+cut off or damaged. Accepted are JPEG, PNG and PDF, up to the size and
+count in the versioned settings
 ``petitions.evidence_max_bytes`` and ``petitions.evidence_max_files``.
 """
 
@@ -68,6 +69,7 @@ def check_file(upload: Any, *, region=None) -> FileType:
             code="file_type",
         )
     evidence.check_name(name, found)
+    evidence.check_complete(upload, name, found)
     return found
 
 
