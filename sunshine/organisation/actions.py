@@ -72,15 +72,17 @@ def create_unit(actor: Any, *, name: str, kind: str, region: Region, parent: Uni
 
 
 def create_person(actor: Any, *, name: str, unit: Unit, post: str = "", phone: str = "",
-                  id_number: str = "", user=None) -> Person:
+                  zzd_account_id: str = "", id_number: str = "", user=None) -> Person:
     """Create a cadre; the ID number is validated (GB 11643) and stored encrypted."""
-    person = Person(name=name, unit=unit, post=post, phone=phone, user=user)
+    person = Person(name=name, unit=unit, post=post, phone=phone, zzd_account_id=zzd_account_id,
+                    user=user)
     if id_number:
         person.set_id_number(normalize_id_number(id_number))
     with transaction.atomic():
         person.save()
         chain.append(actor, "create", object_type="organisation.person", object_id=str(person.pk),
                      changes={"name": name, "unit": unit.pk, "post": post,
+                              "zzd_account_id": zzd_account_id,
                               "id_number": person.id_number_masked})
     return person
 

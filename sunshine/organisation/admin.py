@@ -70,7 +70,7 @@ class PersonAdminForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["name", "unit", "post", "phone", "user"]
+        fields = ["name", "unit", "post", "phone", "zzd_account_id", "user"]
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number", "").strip()
@@ -83,14 +83,16 @@ class PersonAdmin(ScopedModelAdmin):
     list_display = ["name", "unit", "post", "masked_phone", "id_number_masked"]
     search_fields = ["name", "unit__name", "post"]
     autocomplete_fields = ["unit"]
-    fields = ["name", "unit", "post", "phone", "id_number", "id_number_masked", "user"]
+    fields = ["name", "unit", "post", "phone", "zzd_account_id", "id_number", "id_number_masked",
+              "user"]
     readonly_fields = ["id_number_masked"]
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         number = form.cleaned_data.get("id_number", "")
         if not change:
             created = actions.create_person(request.user, name=obj.name, unit=obj.unit,
-                                            post=obj.post, phone=obj.phone, id_number=number,
+                                            post=obj.post, phone=obj.phone,
+                                            zzd_account_id=obj.zzd_account_id, id_number=number,
                                             user=obj.user)
             obj.pk = created.pk
             return

@@ -1,6 +1,7 @@
 """Regions, units, people and the roles that give users their scope."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,15 @@ class Person(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="people", verbose_name=_("unit"))
     post = models.CharField(_("post"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Digits only: the gateway's receiverIds is a comma-separated list, so a
+    # comma here would address several people. The gateway's Java SDK types
+    # accountId as a long integer.
+    zzd_account_id = models.CharField(
+        _("Zhejiang government DingTalk account ID"), max_length=20, blank=True,
+        validators=[RegexValidator(r"^[0-9]+\Z", _("Enter the account ID as digits only."))],
+        help_text=_("The number work notices are sent to (accountId). The unit's Zhejiang "
+                    "government DingTalk administrator can look it up."),
+    )
     id_number_encrypted = models.TextField(blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
