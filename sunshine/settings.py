@@ -203,6 +203,22 @@ EMAIL_USE_TLS = env_bool("SUNSHINE_EMAIL_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("SUNSHINE_EMAIL_FROM", "sunshine@localhost")
 
+# 浙政钉 (Zhejiang government DingTalk) work notices of the outbox
+# (sunshine.notify.zzd). Until the app key, app secret and tenant id are all
+# set, work notices wait in the outbox. The gateway default is the
+# production address, reachable from the government network.
+SUNSHINE_ZZD_GATEWAY = os.environ.get(
+    "SUNSHINE_ZZD_GATEWAY", "https://openplatform-pro.ding.zj.gov.cn"
+)
+SUNSHINE_ZZD_APP_KEY = os.environ.get("SUNSHINE_ZZD_APP_KEY", "")
+SUNSHINE_ZZD_APP_SECRET = os.environ.get("SUNSHINE_ZZD_APP_SECRET", "")
+SUNSHINE_ZZD_TENANT_ID = os.environ.get("SUNSHINE_ZZD_TENANT_ID", "")
+# The caller's address, sent in the X-Hmac-Auth-IP and X-Hmac-Auth-MAC
+# headers. An empty MAC is replaced by this machine's (uuid.getnode()).
+SUNSHINE_ZZD_CLIENT_IP = os.environ.get("SUNSHINE_ZZD_CLIENT_IP", "127.0.0.1")
+SUNSHINE_ZZD_CLIENT_MAC = os.environ.get("SUNSHINE_ZZD_CLIENT_MAC", "")
+SUNSHINE_ZZD_TIMEOUT_SECONDS = float(os.environ.get("SUNSHINE_ZZD_TIMEOUT_SECONDS", "10"))
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

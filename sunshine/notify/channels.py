@@ -6,15 +6,15 @@ growing wait, or ``DeliveryDeferred`` to have it sent later without
 counting an attempt. An in-app message is delivered by being stored, so
 its sender has nothing to do.
 
-浙政钉 (Zhejiang government DingTalk) work notices have no sender, so rows
-queued for that channel stay pending until one is added. Its gateway
-signature is known only from third-party clients, and the tenant id and
-the app listing have to come from the customer.
+浙政钉 (Zhejiang government DingTalk) work notices go through the province's
+open platform gateway (``sunshine.notify.zzd``). Until its app key, app
+secret and tenant id are set, that sender defers its rows, so they stay
+pending without counting attempts.
 """
 
 from collections.abc import Callable
 
-from sunshine.notify import dingtalk, email
+from sunshine.notify import dingtalk, email, zzd
 from sunshine.notify.errors import DeliveryDeferred, DeliveryError
 from sunshine.notify.models import Channel, Notification
 
@@ -28,5 +28,6 @@ def deliver_in_app(notification: Notification) -> None:
 SENDERS: dict[str, Callable[[Notification], None]] = {
     Channel.IN_APP: deliver_in_app,
     Channel.DINGTALK: dingtalk.deliver,
+    Channel.ZZD: zzd.deliver,
     Channel.EMAIL: email.deliver,
 }

@@ -4,8 +4,9 @@
 run it again after a crash or on the next day without sending twice.
 ``deliver_due`` hands each pending row to its channel's sender; a failure
 is retried with a doubling wait until ``notify.max_attempts``. A deferral
-(a DingTalk robot over its rate limit) waits until the time the sender
-names and does not count as an attempt.
+(a DingTalk robot over its rate limit, or the 浙政钉 gateway not yet
+configured) waits until the time the sender names and does not count as an
+attempt.
 """
 
 import datetime

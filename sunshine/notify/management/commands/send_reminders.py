@@ -40,7 +40,8 @@ class Command(BaseCommand):
                             "without a sender %(no_sender)s.") % counts)
         if counts["deferred"]:
             self.stdout.write(_("Deferred %(deferred)s because a DingTalk robot reached its "
-                                "rate limit.") % counts)
+                                "rate limit or the Zhejiang government DingTalk gateway is not "
+                                "configured.") % counts)
 
 
 def parse_date(text: str) -> datetime.date:
