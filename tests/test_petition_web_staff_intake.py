@@ -68,6 +68,20 @@ def test_it_registers_a_walk_in_and_routes_it(client, categories, operator_a, to
     assert "查询密码" in response.content.decode()
 
 
+def test_report_on_own_unit_reaches_commission(client, categories, township_operator,
+                                               township_unit, inspector_a):
+    response = post(client, township_operator, entry(
+        kind=Kind.ACCUSATION, category="graft", target_unit=township_unit.pk,
+        identity="anonymous", reporter_name="", reporter_phone=""))
+
+    assert response.status_code == 201
+    report = Petition.all_objects.get()
+    assert report.assigned_unit == inspector_a.assignments.get().unit
+    assert report.events.get(action=EventAction.ASSIGN).actor is None
+    assert "查询密码" in response.content.decode()
+    assert "打开此件" not in response.content.decode()
+
+
 def test_it_registers_a_supervision_day_case_for_the_chosen_unit(client, categories,
                                                                   operator_a, unit_a):
     response = post(client, operator_a, entry(channel=Channel.SUPERVISION_DAY,

@@ -478,3 +478,87 @@ def test_staff_day_page_hides_identity(client, held_day, township_operator):
     assert response.status_code == 200
     assert "13812345678" not in response.content.decode()
     assert "赵敏" not in response.content.decode()
+
+
+# Who may read what was received on the day
+
+
+def test_day_page_hides_report_on_own_unit(client, held_day, township_operator, township_unit,
+                                           inspector_a):
+    day, _registration = held_day
+    _matter, report, _secret = supervision_days.record_matter(
+        township_operator, day, kind=Kind.ACCUSATION, category=make_category("conduct"),
+        text="街道办事处主任收受工程红包。", target_unit=township_unit, is_anonymous=True)
+
+    client.force_login(township_operator)
+    organiser_page = client.get(reverse("supervision:staff_day", args=[day.pk])).content.decode()
+    listing = client.get(reverse("supervision:staff_days")).content.decode()
+    client.force_login(inspector_a)
+    inspector_page = client.get(reverse("supervision:staff_day", args=[day.pk])).content.decode()
+
+    assert report.tracking_code not in organiser_page
+    assert "检举控告" not in organiser_page
+    assert report.tracking_code in inspector_page
+    assert re.search(r">\s*0\s*<", listing)
+
+
+def test_registrations_only_for_organiser(client, held_day, operator_a):
+    day, registration = held_day
+    client.force_login(operator_a)
+
+    page = client.get(reverse("supervision:staff_day", args=[day.pk]))
+    reveal = client.post(reverse("supervision:staff_day_registrants", args=[day.pk]))
+    matter_form = client.get(reverse("supervision:staff_matter_new", args=[day.pk]))
+
+    assert page.status_code == 200
+    assert registration.topic not in page.content.decode()
+    assert "1 条预约" in page.content.decode()
+    assert reveal.status_code == 403
+    assert "赵敏" not in reveal.content.decode()
+    assert registration.topic not in matter_form.content.decode()
+
+
+def test_inspector_reads_registrations(client, held_day, inspector_a):
+    day, registration = held_day
+    client.force_login(inspector_a)
+
+    page = client.get(reverse("supervision:staff_day", args=[day.pk]))
+
+    assert registration.topic in page.content.decode()
+    assert supervision_days.may_see_registrations(inspector_a, day)
+
+
+def test_staff_matter_report_goes_to_commission(client, held_day, township_operator,
+                                                township_unit, inspector_a):
+    day, _registration = held_day
+    client.force_login(township_operator)
+
+    response = client.post(reverse("supervision:staff_matter_new", args=[day.pk]), {
+        "kind": Kind.ACCUSATION, "category": make_category("conduct").pk, "region": VILLAGE,
+        "target_unit": township_unit.pk, "person_name": "许宏文",
+        "text": "主任收受工程红包。", "is_anonymous": "on",
+    })
+
+    page = response.content.decode()
+    report = day.matters.get().petition
+    assert response.status_code == 200
+    assert "查询密码" in page
+    assert report.target_unit == township_unit
+    assert report.assigned_unit == inspector_a.assignments.get().unit
+    assert "许宏文" in report.text
+    assert "打开此件" not in page
+    assert township_unit.name not in page.split("<h1>")[1]
+
+
+def test_staff_matter_rejects_unit_elsewhere(client, held_day, township_operator, unit_b):
+    day, _registration = held_day
+    client.force_login(township_operator)
+
+    response = client.post(reverse("supervision:staff_matter_new", args=[day.pk]), {
+        "kind": Kind.ACCUSATION, "category": make_category("conduct").pk, "region": VILLAGE,
+        "target_unit": unit_b.pk, "text": "反映问题。", "is_anonymous": "on",
+    })
+
+    assert response.status_code == 400
+    assert unit_b.name in response.content.decode()
+    assert not day.matters.exists()

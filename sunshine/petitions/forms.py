@@ -129,21 +129,9 @@ def related_to_region(unit: Unit, region: Region) -> bool:
     return region.path.startswith(unit_path) or unit_path.startswith(region.path)
 
 
-class ReportForm(forms.Form):
-    """A report or petition from a citizen: what, where, about whom, and who sends it."""
+class TargetsForm(forms.Form):
+    """The unit, official and project a petition concerns, which hide a report from them."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Kind of matter"), choices=Kind.choices,
-                             widget=forms.RadioSelect)
-    category = forms.ModelChoiceField(
-        label=gettext_lazy("Category"), queryset=Category.public_objects.all(),
-        to_field_name="code", empty_label=gettext_lazy("— choose —"),
-        error_messages=UNKNOWN_CATEGORY,
-    )
-    region = RegionChoiceField(
-        label=gettext_lazy("Where is it? County and township"), queryset=intake_regions(),
-        to_field_name="code", empty_label=gettext_lazy("— choose —"),
-        error_messages=UNKNOWN_REGION,
-    )
     target_unit = UnitChoiceField(
         label=gettext_lazy("Unit concerned (optional)"), required=False,
         queryset=Unit.objects.select_related("region").order_by("region__path", "name"),
@@ -158,57 +146,11 @@ class ReportForm(forms.Form):
         label=gettext_lazy("Project code (optional)"), required=False, max_length=64,
         help_text=gettext_lazy("The code shown on the project's page in the fund query."),
     )
-    title = TextField(label=gettext_lazy("Subject (optional)"), required=False, max_length=200)
-    text = TextField(
-        label=gettext_lazy("What happened? What do you ask for?"), max_length=MAX_TEXT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": gettext_lazy(
-            "The description is empty; write what happened, where and when.")},
-    )
-    location_text = TextField(label=gettext_lazy("Place (optional)"), required=False,
-                              max_length=300)
-    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, max_digits=9,
-                                  decimal_places=6, widget=forms.HiddenInput)
-    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, max_digits=9,
-                                   decimal_places=6, widget=forms.HiddenInput)
-    identity = forms.ChoiceField(
-        label=gettext_lazy("Send it"), widget=forms.RadioSelect, initial="anonymous",
-        choices=[("anonymous", gettext_lazy("anonymously")),
-                 ("named", gettext_lazy("with my name and phone"))],
-    )
-    reporter_name = TextField(label=gettext_lazy("Your name"), required=False, max_length=50)
-    reporter_phone = TextField(
-        label=gettext_lazy("Your phone"), required=False, max_length=30,
-        help_text=gettext_lazy("A mobile number, or a landline with its area code."),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.target_person: Person | None = None
         self.target_project: Project | None = None
-
-    def clean_reporter_phone(self) -> str:
-        value = self.cleaned_data.get("reporter_phone", "").strip()
-        return normalize_cn_phone(value) if value else ""
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        self._clean_identity(data)
-        self._clean_targets(data)
-        return data
-
-    def _clean_identity(self, data: dict[str, Any]) -> None:
-        if data.get("identity") != "named":
-            # Anything typed before switching to anonymous is dropped, never stored.
-            data["reporter_name"] = data["reporter_phone"] = ""
-            return
-        if not data.get("reporter_name", "").strip() and "reporter_name" not in self.errors:
-            self.add_error("reporter_name", _("Your name is missing; enter it, or send the "
-                                              "report anonymously."))
-        if not data.get("reporter_phone") and "reporter_phone" not in self.errors:
-            self.add_error("reporter_phone", _("Your phone number is missing; enter it, or "
-                                               "send the report anonymously."))
 
     def _clean_targets(self, data: dict[str, Any]) -> None:
         region, unit = data.get("region"), data.get("target_unit")
@@ -240,18 +182,87 @@ class ReportForm(forms.Form):
                 "leave it empty.") % {"code": code})
         return project
 
+    def target_arguments(self, text: str) -> dict[str, Any]:
+        """Return the text and the targets for ``actions.register``; an unmatched name goes into the text."""
+        person_name = self.cleaned_data.get("person_name", "").strip()
+        if person_name and self.target_person is None:
+            text = _("Person concerned: %(name)s") % {"name": person_name} + "\n\n" + text
+        return {"text": text, "target_unit": self.cleaned_data.get("target_unit"),
+                "target_person": self.target_person, "target_project": self.target_project}
+
+
+class ReportForm(TargetsForm):
+    """A report or petition from a citizen: what, where, about whom, and who sends it."""
+
+    field_order = ["kind", "category", "region", "target_unit", "person_name", "project_code",
+                   "title", "text", "location_text", "latitude", "longitude", "identity",
+                   "reporter_name", "reporter_phone"]
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of matter"), choices=Kind.choices,
+                             widget=forms.RadioSelect)
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"), queryset=Category.public_objects.all(),
+        to_field_name="code", empty_label=gettext_lazy("— choose —"),
+        error_messages=UNKNOWN_CATEGORY,
+    )
+    region = RegionChoiceField(
+        label=gettext_lazy("Where is it? County and township"), queryset=intake_regions(),
+        to_field_name="code", empty_label=gettext_lazy("— choose —"),
+        error_messages=UNKNOWN_REGION,
+    )
+    title = TextField(label=gettext_lazy("Subject (optional)"), required=False, max_length=200)
+    text = TextField(
+        label=gettext_lazy("What happened? What do you ask for?"), max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": gettext_lazy(
+            "The description is empty; write what happened, where and when.")},
+    )
+    location_text = TextField(label=gettext_lazy("Place (optional)"), required=False,
+                              max_length=300)
+    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, max_digits=9,
+                                  decimal_places=6, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, max_digits=9,
+                                   decimal_places=6, widget=forms.HiddenInput)
+    identity = forms.ChoiceField(
+        label=gettext_lazy("Send it"), widget=forms.RadioSelect, initial="anonymous",
+        choices=[("anonymous", gettext_lazy("anonymously")),
+                 ("named", gettext_lazy("with my name and phone"))],
+    )
+    reporter_name = TextField(label=gettext_lazy("Your name"), required=False, max_length=50)
+    reporter_phone = TextField(
+        label=gettext_lazy("Your phone"), required=False, max_length=30,
+        help_text=gettext_lazy("A mobile number, or a landline with its area code."),
+    )
+
+    def clean_reporter_phone(self) -> str:
+        value = self.cleaned_data.get("reporter_phone", "").strip()
+        return normalize_cn_phone(value) if value else ""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        self._clean_identity(data)
+        self._clean_targets(data)
+        return data
+
+    def _clean_identity(self, data: dict[str, Any]) -> None:
+        if data.get("identity") != "named":
+            # Anything typed before switching to anonymous is dropped, never stored.
+            data["reporter_name"] = data["reporter_phone"] = ""
+            return
+        if not data.get("reporter_name", "").strip() and "reporter_name" not in self.errors:
+            self.add_error("reporter_name", _("Your name is missing; enter it, or send the "
+                                              "report anonymously."))
+        if not data.get("reporter_phone") and "reporter_phone" not in self.errors:
+            self.add_error("reporter_phone", _("Your phone number is missing; enter it, or "
+                                               "send the report anonymously."))
+
     def register_arguments(self) -> dict[str, Any]:
         """Return the keyword arguments of ``actions.register`` for the cleaned form."""
         data = self.cleaned_data
-        text = data["text"]
-        person_name = data.get("person_name", "").strip()
-        if person_name and self.target_person is None:
-            text = _("Person concerned: %(name)s") % {"name": person_name} + "\n\n" + text
         return {
             "kind": data["kind"], "category": data["category"], "region": data["region"],
-            "text": text, "title": data.get("title", ""),
-            "target_unit": data.get("target_unit"), "target_person": self.target_person,
-            "target_project": self.target_project,
+            "title": data.get("title", ""), **self.target_arguments(data["text"]),
             "location_text": data.get("location_text", ""),
             "latitude": data.get("latitude"), "longitude": data.get("longitude"),
             "is_anonymous": data["identity"] != "named",

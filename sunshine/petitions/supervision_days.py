@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from sunshine.audit import chain
 from sunshine.audit.actions import create_row, update_row
 from sunshine.lib.identifiers import mask_phone
-from sunshine.organisation.models import Level, Region, Unit
+from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
 from sunshine.organisation.scoping import scope_for
 from sunshine.petitions import actions, tracking
 from sunshine.petitions.actions._common import required_text
@@ -308,9 +308,30 @@ def register_for_day(day: SupervisionDay, *, name: str, phone: str,
     return registration
 
 
+def may_see_registrations(user: Any, day: SupervisionDay) -> bool:
+    """Return whether the user may read the day's registrations: their topics and identities.
+
+    The registration form promises citizens that only the staff organising
+    the day see them. Those are the users with a role in the organising unit
+    or below it, and the discipline inspectors whose scope covers the
+    township, since a topic may accuse an official.
+    """
+    if user.is_superuser:
+        return True
+    assignments = Assignment.objects.filter(user=user)
+    if assignments.filter(unit__path__startswith=day.unit.path).exists():
+        return True
+    inspectors = assignments.filter(role=Role.INSPECTOR).select_related("unit__region")
+    return any(day.region.path.startswith(a.unit.region.path) for a in inspectors)
+
+
 def reveal_registrants(actor: Any, day: SupervisionDay) -> list[tuple[SupervisionRegistration, dict[str, str]]]:
     """Return the day's registrations with names and phones, recording the view in the audit chain."""
     require_write(actor, day.region, day.unit)
+    if not may_see_registrations(actor, day):
+        raise PermissionDenied(_("Only the staff of %(unit)s, which organises this day, and "
+                                 "discipline inspectors may see its registrations.")
+                               % {"unit": day.unit.name})
     registrations = list(day.registrations.all())
     with transaction.atomic():
         chain.append(actor, "view_personal", object_type=chain.object_type_of(SupervisionDay),

@@ -90,6 +90,8 @@ def submit(actor: Any, *, arguments: dict[str, Any], channel: str, files: list |
         petition, secret = actions.register(actor, channel=channel, **arguments)
         for upload in files:
             actions.attach_evidence(actor, petition, upload)
-    petition, routing_error = route(actor, petition, unit)
+    # Routing by category is the system's step, as for a citizen's own report: a clerk may
+    # not handle a report against their own unit, yet it must still reach the commission.
+    petition, routing_error = route(actor if unit is not None else None, petition, unit)
     announce_on_commit(petition)
     return Submission(petition, secret, routing_error)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.organisation.models import Level, Region, Unit
 from sunshine.organisation.scoping import scope_for
+from sunshine.petitions.forms import TargetsForm
 from sunshine.petitions.models import Category, Kind
 from sunshine.petitions.models_ops import (
     SupervisionDay,
@@ -145,7 +146,7 @@ class RegistrationChoiceField(forms.ModelChoiceField):
         return f"{obj.reference} · {obj.topic[:40]}"
 
 
-class MatterForm(forms.Form):
+class MatterForm(TargetsForm):
     """A matter received on a supervision day, entered by staff as a petition."""
 
     registration = RegistrationChoiceField(label=_("Registration"), required=False,
@@ -163,6 +164,10 @@ class MatterForm(forms.Form):
     reporter_phone = forms.CharField(label=_("Citizen's phone number"), max_length=PHONE_LENGTH,
                                      required=False)
 
+    field_order = ["registration", "kind", "category", "region", "target_unit", "person_name",
+                   "project_code", "title", "text", "is_anonymous", "reporter_name",
+                   "reporter_phone"]
+
     def __init__(self, day: SupervisionDay, data: Any = None) -> None:
         super().__init__(data)
         registration = choice_field(self, "registration")
@@ -170,6 +175,18 @@ class MatterForm(forms.Form):
         region = choice_field(self, "region")
         region.queryset = Region.objects.filter(path__startswith=day.region.path).current().order_by("code")
         region.initial = day.region
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        self._clean_targets(self.cleaned_data)
+        return self.cleaned_data
+
+    def record_arguments(self) -> dict[str, Any]:
+        """Return the keyword arguments of ``supervision_days.record_matter`` for the cleaned form."""
+        data = dict(self.cleaned_data)
+        for name in ("target_unit", "person_name", "project_code", "text"):
+            data.pop(name, None)
+        return {**data, **self.target_arguments(self.cleaned_data["text"])}
 
 
 class VerificationForm(forms.Form):

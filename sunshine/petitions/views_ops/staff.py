@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +19,7 @@ from sunshine.organisation.scoping import get_scoped, scoped
 from sunshine.petitions import rewards, supervision_days, tracking, visibility
 from sunshine.petitions.models import Petition
 from sunshine.petitions.models_ops import RewardEntry, SupervisionDay
+from sunshine.petitions.views.submission import announce_on_commit, route
 from sunshine.petitions.views_ops.forms import (
     ConsentForm,
     DayForm,
@@ -47,10 +48,15 @@ def petition_url(petition: Petition) -> str | None:
 @staff_only()
 def staff_days(request: HttpRequest) -> HttpResponse:
     since = timezone.localdate() - datetime.timedelta(days=STAFF_PAST_DAYS)
+    # Only the matters the user may see are counted, so the count cannot hint at a report
+    # against the user's own unit.
+    visible = visibility.visible_petitions(request.user).values("pk")
     days = (scoped(SupervisionDay.all_objects.filter(date__gte=since), request.user)
             .select_related("region", "unit")
             .annotate(registered=Count("registrations", distinct=True),
-                      received=Count("matters", distinct=True)))
+                      received=Count("matters", filter=Q(matters__petition__in=visible),
+                                     distinct=True))
+            .order_by("date", "starts_at", "region_id"))
     page = Paginator(days, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "petitions/ops/staff_days.html", {"page": page})
 
@@ -88,9 +94,14 @@ def _staff_day(request: HttpRequest, pk: int, *, write: bool = False) -> Any:
 @staff_only()
 def staff_day(request: HttpRequest, pk: int) -> HttpResponse:
     day = _staff_day(request, pk)
-    matters = day.matters.select_related("petition", "registration")
+    # A matter may be a report against the user's own unit, which the user must not see.
+    matters = day.matters.filter(
+        petition__in=visibility.visible_petitions(request.user).values("pk"),
+    ).select_related("petition__category", "registration")
     context = {
-        "day": day, "registrations": day.registrations.all(),
+        "day": day, "registration_count": day.registrations.count(),
+        "registrations": (day.registrations.all()
+                          if supervision_days.may_see_registrations(request.user, day) else None),
         "matters": [(matter, petition_url(matter.petition)) for matter in matters],
         "held_form": HeldForm(), "cancel_form": ReasonForm(),
     }
@@ -163,16 +174,24 @@ def staff_matter_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a matter received on the day; it is registered as a petition of that channel."""
     day = _staff_day(request, pk, write=True)
     form = MatterForm(day, request.POST if request.method == "POST" else None)
+    if not supervision_days.may_see_registrations(request.user, day):
+        del form.fields["registration"]  # its choices show the registrations' topics
     if request.method == "POST" and form.is_valid():
         try:
             matter, petition, secret = supervision_days.record_matter(
-                request.user, day, **form.cleaned_data)
+                request.user, day, **form.record_arguments())
         except ValidationError as error:
             add_errors(form, error)
         else:
+            # Routed by category as the system, like a walk-in entered at the petition office.
+            # A report goes to the commission, and the clerk may then be unable to open it.
+            petition, routing_error = route(None, petition)
+            announce_on_commit(petition)
+            may_open = visibility.visible_petitions(request.user).filter(pk=petition.pk).exists()
             return render(request, "petitions/ops/staff_receipt.html", {
                 "day": day, "petition": petition, "code": tracking.format_code(petition.tracking_code),
-                "secret": secret, "petition_url": petition_url(petition)})
+                "secret": secret, "routing_error": routing_error,
+                "petition_url": petition_url(petition) if may_open else None})
     return _form_page(request, form, _("Record a matter received on %(date)s")
                       % {"date": day.date.isoformat()},
                       reverse("supervision:staff_day", args=[day.pk]))
