@@ -415,6 +415,27 @@ def test_staff_plan_page_shows_action_error(client, township_operator, township_
     assert "2026-02-10" in response.content.decode()
 
 
+@pytest.mark.parametrize(("date", "months"), [("9999-12-31", "2"), ("9999-12-31", "1"),
+                                             ("2028-03-02", "1")])
+def test_staff_plan_rejects_far_date(client, township_operator, township_unit, date, months):
+    client.force_login(township_operator)
+
+    response = client.post(reverse("supervision:staff_day_plan"), {
+        "region": TOWNSHIP, "unit": township_unit.pk, "date": date, "months": months,
+        "starts_at": "09:00", "ends_at": "11:00", "place": "海门街道便民服务中心",
+        "officials": "王明", "capacity": "25",
+    })
+
+    assert response.status_code == 400
+    assert date in response.content.decode()
+    assert "2028-03-01" in response.content.decode()
+    assert not SupervisionDay.all_objects.exists()
+
+
+def test_plan_day_within_horizon(township_operator, township_unit):
+    assert plan(township_operator, township_unit, date=D(2028, 3, 1)).date == D(2028, 3, 1)
+
+
 def test_staff_other_county_gets_403(client, day, operator_b):
     client.force_login(operator_b)
 

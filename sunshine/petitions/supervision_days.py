@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 PER_PHONE = "supervision.registrations_per_phone"
 DEFAULT_CAPACITY = "supervision.default_capacity"
+PLAN_AHEAD_DAYS = "supervision.plan_ahead_days"
 REFERENCE_PREFIX = "J"
 REFERENCE_LENGTH = 9
 MAX_MONTHS = 12
@@ -84,12 +85,25 @@ def _check_place_and_time(region: Region, unit: Unit, fields: dict[str, Any],
             % {"date": fields["date"].isoformat()},
             code="date_passed",
         )
+    _check_within_horizon(region, fields["date"])
     if fields["ends_at"] <= fields["starts_at"]:
         raise ValidationError(
             _("The end time %(end)s is not after the start time %(start)s.")
             % {"end": fields["ends_at"].strftime("%H:%M"),
                "start": fields["starts_at"].strftime("%H:%M")},
             code="invalid_times",
+        )
+
+
+def _check_within_horizon(region: Region, date: datetime.date) -> None:
+    days = get_setting(PLAN_AHEAD_DAYS, region=region)
+    latest = timezone.localdate() + datetime.timedelta(days=days)
+    if date > latest:
+        raise ValidationError(
+            _("The date %(date)s is more than %(days)s days ahead; plan supervision days up to "
+              "%(latest)s.") % {"date": date.isoformat(), "days": days,
+                               "latest": latest.isoformat()},
+            code="date_too_far",
         )
 
 
@@ -161,6 +175,8 @@ def plan_monthly(actor: Any, *, months: int, date: datetime.date, **fields: Any)
             % {"months": months, "most": MAX_MONTHS},
             code="invalid_months",
         )
+    # Checked before the later months are computed, which would overflow past the year 9999.
+    _check_within_horizon(fields["region"], date)
     with transaction.atomic():
         return [plan_day(actor, date=same_day_in_month(date, n), **fields) for n in range(months)]
 

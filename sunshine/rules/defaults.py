@@ -271,6 +271,11 @@ PETITION_OPS_DEFAULTS: dict[str, Default] = {
         _("Registration places offered for a new supervision day unless the planner enters another number."),
         _("Platform default."),
     ),
+    "supervision.plan_ahead_days": Default(
+        730,
+        _("Days from today within which a supervision day may be planned or moved."),
+        _("Platform default: townships publish their monthly days for the year ahead, so a date further out is taken for a typing error."),
+    ),
     "supervision.registrant_data_retention_days": Default(
         90,
         _("Days after a supervision day after which the purge_reporter_data command deletes the names and phones of the citizens who registered for it."),
