@@ -61,7 +61,7 @@ def test_required_text_rejects_invisible_text(value):
         required_text(value, "The reply text")
 
     assert raised.value.messages == [
-        "The reply text is missing; write it before saving this step."]
+        "The reply text is missing; fill it in."]
 
 
 def test_required_text_keeps_inner_format_characters():

@@ -38,6 +38,7 @@ from sunshine.petitions.models_ops import (
     Verification,
     VerificationResult,
 )
+from sunshine.petitions.tracking import format_code
 from sunshine.rules.defaults import DEFAULTS
 from sunshine.rules.models import Setting
 from sunshine.rules.values import county_code_of
@@ -209,7 +210,7 @@ def _check_can_consent(petition: Petition, text_version: str) -> None:
     if petition.is_anonymous or not petition.reporter_phone_hash:
         raise ValidationError(
             _("Petition %(code)s was filed without a phone number, so no reward points can be "
-              "linked to its reporter.") % {"code": petition.tracking_code},
+              "linked to its reporter.") % {"code": format_code(petition.tracking_code)},
             code="anonymous",
         )
 
@@ -244,7 +245,8 @@ def withdraw_consent(petition: Petition, *, actor: Any = None) -> RewardConsent:
         consent = active_consent(petition)
         if consent is None:
             raise ValidationError(_("Petition %(code)s has no consent on record to withdraw.")
-                                  % {"code": petition.tracking_code}, code="no_consent")
+                                  % {"code": format_code(petition.tracking_code)},
+                                  code="no_consent")
         consent = update_row(actor, consent, {"withdrawn_at": timezone.now()},
                              expected_version=None)
         settle(actor, petition, reason=_("consent withdrawn"))

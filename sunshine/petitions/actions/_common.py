@@ -41,7 +41,7 @@ def required_text(value: str, field: str) -> str:
     text = (value or "").strip()
     if is_blank(text):
         raise ValidationError(
-            _("%(field)s is missing; write it before saving this step.") % {"field": field},
+            _("%(field)s is missing; fill it in.") % {"field": field},
             code="required",
         )
     return text
