@@ -120,8 +120,12 @@ def insert_days(actor: Any, rng: random.Random, plans: list[DayPlan]) -> int:
     for plan in plans:
         if plan.day.state == DayState.HELD:
             plan.day.visitors = plan.matters + rng.randint(1, 6)
-            plan.day.summary = rng.choice(texts.DAY_SUMMARIES).format(
-                visitors=plan.day.visitors, answered=plan.day.visitors - plan.matters)
+            # The draw happens either way, so the rest of the demo stays the same.
+            summary = rng.choice(texts.DAY_SUMMARIES)
+            if not plan.matters:
+                summary = texts.DAY_SUMMARY_ALL_ANSWERED
+            plan.day.summary = summary.format(visitors=plan.day.visitors,
+                                              answered=plan.day.visitors - plan.matters)
     bulk.insert_audited(actor, [plan.day for plan in plans])
     registrations = [r for plan in plans for r in plan.registrations]
     for registration in registrations:

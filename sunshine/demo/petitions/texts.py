@@ -126,5 +126,7 @@ DAY_TOPICS = ("", "", "村级集体三资管理", "惠民资金发放", "农村�
               "村级工程项目")
 DAY_SUMMARIES = ("当日接待群众{visitors}人次，现场答复{answered}件，其余事项已登记转办。",
                  "接待来访群众{visitors}人次，登记诉求事项，交有关部门按期办理。")
+# For a day on which every matter was answered on the spot and none was registered.
+DAY_SUMMARY_ALL_ANSWERED = "当日接待群众{visitors}人次，所提事项均已现场答复。"
 REGISTRATION_TOPICS = ("村道维修进度", "低保评定", "征地补偿款发放", "宅基地审批", "河道污染",
                        "村集体账目公开", "农房改造补助", "饮用水问题")
