@@ -8,6 +8,7 @@ must name its county in ``jurisdiction_id``.
 """
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -278,8 +279,86 @@ def test_one_hidden_request_is_not_found(client, filed, which):
 
 
 def test_an_unknown_request_is_not_found(client, filed):
-    assert client.get(ROOT + "requests/999999.json").status_code == 404
-    assert client.get(ROOT + "requests/abc.json").status_code == 404
+    # The second id is the largest accepted: 18 digits, within a bigint.
+    for unknown in ("999999", "999999999999999999"):
+        response = client.get(f"{ROOT}requests/{unknown}.json")
+
+        assert response.status_code == 404
+        assert unknown in errors_of(response)[0]["description"]
+
+
+# Text that is not 1 to 18 ASCII digits. str.isdigit() accepts the superscript two,
+# int() accepts full-width digits and signs, and 19 digits or more may overflow a bigint.
+MALFORMED_IDS = ["²", "１２", "-1", "+1", "abc", "1" * 19, "9223372036854775808",
+                 "99999999999999999999999", "9" * 5000]
+
+
+@pytest.mark.parametrize("value", MALFORMED_IDS)
+def test_one_request_rejects_a_malformed_id(client, filed, value):
+    response = client.get(f"{ROOT}requests/{quote(value)}.json")
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert f"service_request_id“{value}”无效" in description
+    assert "1 至 18 位数字" in description
+
+
+@pytest.mark.parametrize("value", MALFORMED_IDS)
+def test_requests_reject_a_malformed_id(client, filed, value):
+    response = client.get(ROOT + "requests.json",
+                          {"service_request_id": f"{filed['open'].pk},{value}"})
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    # Only the malformed id is named, not the valid one before it.
+    assert f"service_request_id“{value}”无效" in description
+
+
+def test_malformed_id_error_in_english(client, filed):
+    listed = client.get(ROOT + "requests.json", {"service_request_id": "²"},
+                        HTTP_ACCEPT_LANGUAGE="en")
+    detail = client.get(ROOT + "requests/%C2%B2.json", HTTP_ACCEPT_LANGUAGE="en")
+
+    expected = ("service_request_id “²” is invalid; a request id is a whole number of 1 to 18 "
+                "digits 0-9, such as 1024.")
+    assert errors_of(listed)[0]["description"] == expected
+    assert errors_of(detail)[0]["description"] == expected
+    assert listed["Content-Language"] == "en"
+
+
+def test_requests_by_unknown_ids_are_empty(client, filed):
+    response = client.get(ROOT + "requests.json",
+                          {"service_request_id": f"999999999999999999,{filed['open'].pk}"})
+
+    assert response.status_code == 200
+    assert ids(response) == {filed["open"].pk}
+
+
+@pytest.mark.parametrize(("path", "query", "name"), [
+    ("requests.json", {"service_code": "roads\x00"}, "service_code"),
+    ("requests.json", {"status": "\x00"}, "status"),
+    ("requests.json", {"jurisdiction_id": "331002\x00"}, "jurisdiction_id"),
+    ("services.json", {"jurisdiction_id": "\x00"}, "jurisdiction_id"),
+    ("services/roads%00.json", {}, "service_code"),
+    ("requests/1%00.json", {}, "service_request_id"),
+])
+def test_get_rejects_a_nul_character(client, filed, path, query, name):
+    response = client.get(ROOT + path, query)
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert f"“{name}”" in description
+    assert "U+0000" in description
+
+
+def test_post_rejects_a_nul_character(client, categories, api_key):
+    response = client.post(ROOT + "requests.json", example_post(api_key, address_id="331002\x00"))
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert "“address_id”" in description
+    assert "7" in description
+    assert not Petition.all_objects.exists()
 
 
 def test_post_creates_a_request_from_the_example_fields(client, categories, api_key,

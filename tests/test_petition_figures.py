@@ -287,6 +287,86 @@ def test_dashboard_rejects_bad_query(client, city_admin, query):
     assert response.status_code == 400
 
 
+# Text that is not 1 to 18 ASCII digits. str.isdigit() accepts the superscript two,
+# int() accepts full-width digits, signs and spaces, and 19 digits or more may overflow a bigint.
+@pytest.mark.parametrize("value", ["²", "１２", "-1", " 1", "9" * 19, "9223372036854775808",
+                                   "9" * 30, "9" * 5000])
+def test_dashboard_rejects_malformed_unit(client, city_admin, value):
+    client.force_login(city_admin)
+
+    response = client.get(dashboard_url("331000"), {"unit": value})
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert f"单位“{value}”无效" in text
+    assert "1 至 18 位数字" in text
+    assert "“none”" in text
+
+
+def test_dashboard_lists_nothing_for_unknown_unit(client, city_admin, handled):
+    client.force_login(city_admin)
+
+    response = client.get(dashboard_url("331000"), {
+        "unit": "999999999999999999", "show": "received", "first": "2026-01-01",
+        "last": "2026-05-10"})
+
+    assert response.status_code == 200
+    assert tracking.format_code(handled["open"].tracking_code) not in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "value"), [("last", "9999-12-31"), ("first", "0001-01-01"),
+                                             ("first", "1999-12-31"), ("last", "1999-12-31")])
+def test_dashboard_rejects_dates_out_of_range(client, city_admin, name, value):
+    client.force_login(city_admin)
+
+    response = client.get(dashboard_url("331000"), {name: value})
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert f"“{value}”超出" in text
+    assert "2000-01-01 至 9999-12-30" in text
+
+
+def test_dashboard_accepts_the_widest_dates(client, city_admin, handled):
+    client.force_login(city_admin)
+
+    response = client.get(dashboard_url("331000"), {"first": "2000-01-01", "last": "9999-12-30",
+                                                    "show": "received"})
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert tracking.format_code(handled["open"].tracking_code) in text
+    assert 'min="2000-01-01" max="9999-12-30"' in text
+
+
+def test_dashboard_query_errors_in_english(client, city_admin):
+    client.force_login(city_admin)
+
+    late = client.get(dashboard_url("331000"), {"last": "9999-12-31"}, HTTP_ACCEPT_LANGUAGE="en")
+    unit = client.get(dashboard_url("331000"), {"unit": "²"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert late.content.decode() == ("“9999-12-31” is outside the dates the figures cover; use "
+                                     "a date from 2000-01-01 to 9999-12-30.")
+    assert unit.content.decode() == ("Unit “²” is invalid; use a unit number of 1 to 18 digits "
+                                     "0-9, or “none”.")
+
+
+@pytest.mark.parametrize(("url_name", "query"), [
+    ("dashboard:petitions_region", {"unit": "<b>x</b>"}),
+    ("dashboard:petitions_region", {"first": "<b>x</b>"}),
+    ("dashboard:region", {"show": "<b>x</b>"}),
+    ("dashboard:execution_region", {"period": "<b>x</b>"}),
+])
+def test_dashboard_query_errors_are_plain_text(client, city_admin, url_name, query):
+    client.force_login(city_admin)
+
+    response = client.get(reverse(url_name, args=["331000"]), query)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "<b>x</b>" in response.content.decode()
+
+
 def test_dashboard_other_county_forbidden(client, operator_b):
     client.force_login(operator_b)
 

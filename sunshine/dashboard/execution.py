@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,13 @@ from django.views.decorators.http import require_safe
 
 from sunshine.dashboard import composite
 from sunshine.dashboard.kpis import Definition
-from sunshine.dashboard.views import CHILD_HEADINGS, require_scope, top_regions, visible_ancestors
+from sunshine.dashboard.views import (
+    CHILD_HEADINGS,
+    bad_request,
+    require_scope,
+    top_regions,
+    visible_ancestors,
+)
 from sunshine.duties import rate_cache, rates
 from sunshine.duties.models import Task, TaskQuerySet
 from sunshine.duties.periods import Period, parse_period, recent_quarters, year
@@ -85,7 +91,7 @@ def render_region(request: HttpRequest, region: Region) -> HttpResponse:
     try:
         period = period_from(request, today)
     except ValidationError as error:
-        return HttpResponseBadRequest(" ".join(error.messages))
+        return bad_request(" ".join(error.messages))
 
     tasks = scoped_tasks(Task.objects.all(), request.user).in_region(region)
     found = rate_cache.figures(tasks, request.user, region, period, today)

@@ -14,19 +14,33 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from sunshine.dashboard.views import CHILD_HEADINGS, require_scope, top_regions, visible_ancestors
+from sunshine.dashboard.views import (
+    CHILD_HEADINGS,
+    bad_request,
+    require_scope,
+    top_regions,
+    visible_ancestors,
+)
+from sunshine.duties.periods import FIRST_YEAR
+from sunshine.lib.record_ids import MAX_ID_DIGITS, parse_id
 from sunshine.organisation.models import Region
 from sunshine.petitions import figures, tracking
 from sunshine.petitions.visibility import visible_petitions
 
 PAGE_SIZE = 50
+# The dates accepted as ``first`` and ``last``. A year before FIRST_YEAR is taken as a typing
+# slip, because the platform has records only of the years it is in use, and the execution
+# page's periods start in that year too. The last day is one before date.max, because the
+# rated figures count up to the midnight after the period's last day.
+EARLIEST_DAY = datetime.date(FIRST_YEAR, 1, 1)
+LATEST_DAY = datetime.date.max - datetime.timedelta(days=1)
 RATES = ("processing_rate", "satisfaction_share", "repeat_rate")
 RATE_LABELS = {"satisfaction_share": _("Rated satisfied")}
 
@@ -85,6 +99,11 @@ def _date_param(request: HttpRequest, name: str) -> datetime.date | None:
     if value is None:
         raise BadRequest(_("“%(value)s” is not a date; write it as YYYY-MM-DD, for example "
                            "2026-01-31.") % {"value": raw})
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise BadRequest(_("“%(value)s” is outside the dates the figures cover; use a date from "
+                           "%(earliest)s to %(latest)s.")
+                         % {"value": raw, "earliest": EARLIEST_DAY.isoformat(),
+                            "latest": LATEST_DAY.isoformat()})
     return value
 
 
@@ -94,9 +113,9 @@ def _selection(request: HttpRequest, conditions: figures.Conditions) -> tuple[st
         raise BadRequest(_("Unknown list “%(value)s”; use one of: %(choices)s.")
                          % {"value": show, "choices": ", ".join(conditions.filters)})
     unit = request.GET.get("unit", "")
-    if unit and unit != "none" and not unit.isdigit():
-        raise BadRequest(_("Unit “%(value)s” is invalid; use a unit number or “none”.")
-                         % {"value": unit})
+    if unit and unit != "none" and parse_id(unit) is None:
+        raise BadRequest(_("Unit “%(value)s” is invalid; use a unit number of 1 to %(digits)s "
+                           "digits 0-9, or “none”.") % {"value": unit, "digits": MAX_ID_DIGITS})
     return show, unit
 
 
@@ -106,7 +125,7 @@ def render_region(request: HttpRequest, region: Region) -> HttpResponse:
         conditions = figures.Conditions(period)
         show, unit = _selection(request, conditions)
     except BadRequest as error:
-        return HttpResponseBadRequest(str(error))
+        return bad_request(str(error))
     only_here = request.GET.get("place") == "self"
     petitions = visible_petitions(request.user).filter(region__path__startswith=region.path)
     base = {"first": period.first.isoformat(), "last": period.last.isoformat()}
@@ -125,7 +144,7 @@ def render_region(request: HttpRequest, region: Region) -> HttpResponse:
         "show": show, "show_label": list_labels(conditions).get(show, show),
         "list_links": _list_links(conditions, base), "rows": _petition_rows(page.object_list),
         "page": page, "page_query": urlencode({**base, **_list_params(show, only_here, unit)}),
-        "period_query": urlencode(base),
+        "period_query": urlencode(base), "earliest_day": EARLIEST_DAY, "latest_day": LATEST_DAY,
     }
     return render(request, "dashboard/petitions.html", context)
 
@@ -136,7 +155,7 @@ def _narrowed(petitions, region: Region, only_here: bool, unit: str):
     if unit == "none":
         petitions = petitions.filter(assigned_unit__isnull=True)
     elif unit:
-        petitions = petitions.filter(assigned_unit_id=int(unit))
+        petitions = petitions.filter(assigned_unit_id=parse_id(unit))
     return petitions
 
 

@@ -82,10 +82,15 @@ def top_regions(scope: Scope) -> list[Region]:
     return list(Region.objects.filter(code__in=codes))
 
 
+def bad_request(message: str) -> HttpResponse:
+    """Return a 400 with the message as plain text, so a value it quotes is never read as HTML."""
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
 def render_region(request: HttpRequest, region: Region) -> HttpResponse:
     show = request.GET.get("show", "all")
     if show not in kpis.LIST_FILTERS:
-        return HttpResponseBadRequest(
+        return bad_request(
             _("Unknown list “%(value)s”; use one of: %(choices)s.")
             % {"value": show, "choices": ", ".join(kpis.LIST_FILTERS)}
         )

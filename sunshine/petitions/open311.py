@@ -40,6 +40,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from sunshine.lib.record_ids import MAX_ID_DIGITS, parse_id
 from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
 from sunshine.organisation.scoping import scope_for
 from sunshine.organisation.tokens import user_for_token
@@ -58,6 +59,9 @@ SPAN = datetime.timedelta(days=90)
 INTAKE_ROLES = (Role.OPERATOR,)
 DECIMALS = "petitions.open311_coordinate_decimals"
 PUBLIC_MAX_AGE = 60
+# The specification's names of the values that the URL patterns pass as ``code`` and
+# ``request_id``.
+PATH_PARAMETERS = {"code": "service_code", "request_id": "service_request_id"}
 
 
 class Open311Error(Exception):
@@ -96,6 +100,7 @@ def endpoint(*methods: str) -> Callable:
                     "Format “%(format)s” is not provided; this endpoint answers in JSON only, "
                     "so end the path in .json.") % {"format": fmt})
             try:
+                _reject_nul(request, kwargs)
                 return view(request, *args, **kwargs)
             except Open311Error as error:
                 return error_response(error.status, error.description)
@@ -103,6 +108,23 @@ def endpoint(*methods: str) -> Callable:
         return csrf_exempt(wrapper)
 
     return decorator
+
+
+def _reject_nul(request: HttpRequest, path_values: dict[str, Any]) -> None:
+    """Raise 400 for a parameter containing NUL, which PostgreSQL text cannot contain.
+
+    Without this check, psycopg raises DataError, a 500, in the first query
+    that compares such a value, for example ``service_code``.
+    """
+    values = [(PATH_PARAMETERS.get(name, name), value) for name, value in path_values.items()]
+    for params in (request.GET, request.POST):
+        values += [(name, value) for name, given in params.lists() for value in given]
+    for name, value in values:
+        if isinstance(value, str) and "\x00" in value:
+            raise Open311Error(400, _(
+                "“%(field)s” contains a NUL control character (U+0000) at character "
+                "%(position)s, which text may not contain; remove it and send again.")
+                % {"field": name, "position": value.index("\x00") + 1})
 
 
 def public_cache(response: HttpResponse) -> HttpResponse:
@@ -287,12 +309,18 @@ def _status_filter(requests_: Any, params: Any) -> Any:
     return requests_
 
 
+def _invalid_request_id(values: list[str]) -> Open311Error:
+    return Open311Error(400, _(
+        "service_request_id “%(value)s” is invalid; a request id is a whole number of 1 to "
+        "%(digits)s digits 0-9, such as 1024.")
+        % {"value": ", ".join(values), "digits": MAX_ID_DIGITS})
+
+
 def _by_ids(requests_: Any, ids: list[str]) -> Any:
-    bad = [value for value in ids if not value.isdigit()]
+    bad = [value for value in ids if parse_id(value) is None]
     if bad:
-        raise Open311Error(400, _("service_request_id “%(value)s” is invalid; request ids are "
-                                  "whole numbers.") % {"value": ", ".join(bad)})
-    return requests_.filter(pk__in=[int(value) for value in ids])
+        raise _invalid_request_id(bad)
+    return requests_.filter(pk__in=[parse_id(value) for value in ids])
 
 
 def search_requests(params: Any) -> Any:
@@ -327,7 +355,10 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     found = public_requests()
     if county is not None:
         found = found.in_region(county)
-    petition = found.filter(pk=int(request_id)).first() if request_id.isdigit() else None
+    pk = parse_id(request_id)
+    if pk is None:
+        raise _invalid_request_id([request_id])
+    petition = found.filter(pk=pk).first()
     if petition is None:
         raise Open311Error(404, _("service_request_id “%(value)s” was not found.")
                            % {"value": request_id})

@@ -13,7 +13,6 @@ seen.
 """
 
 import logging
-import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sunshine.lib.record_ids import parse_id
 from sunshine.petitions import visibility
 from sunshine.petitions.models import Petition, PetitionEvent
 from sunshine.petitions.views.access import staff_only
@@ -32,8 +32,6 @@ from sunshine.petitions.views.steps import STEPS
 
 logger = logging.getLogger(__name__)
 
-# ASCII digits only: str.isdigit() also accepts characters such as "²" that int() rejects.
-SEEN_EVENT = re.compile(r"[0-9]{1,18}")
 
 
 @require_POST
@@ -79,7 +77,7 @@ def _unseen_change(petition: Petition, seen: str) -> PetitionEvent | None:
     missing or malformed value, and an id the log has not reached.
     """
     latest = petition.events.select_related("actor").order_by("-pk").first()
-    if latest is None or (SEEN_EVENT.fullmatch(seen) and int(seen) == latest.pk):
+    if latest is None or parse_id(seen) == latest.pk:
         return None
     return latest
 
