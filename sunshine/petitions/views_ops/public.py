@@ -1,5 +1,6 @@
 """Public pages: supervision days and registration, the reward list, consent, statistics."""
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,10 @@ REGISTRATION_LIMIT = AddressLimit("supervision_registration",
 # Browsers may reuse a page for a minute. Shared caches must not keep it,
 # because it carries the CSRF token of the language and type-size forms.
 PAGE_MAX_AGE = 60
+# Reasons for a day page to show no registration form. day_public.html has a notice for each.
+CLOSED_CANCELLED = "cancelled"
+CLOSED_OVER = "over"
+CLOSED_STARTED = "started"
 
 
 @require_safe
@@ -52,6 +57,14 @@ def _public_day(pk: int) -> SupervisionDay:
 def day_public(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one supervision day and let a citizen register for it."""
     day = _public_day(pk)
+    closed = registration_closed(day)
+    if closed:
+        # A form posted to a closed day, from a page left open or forged, is not validated,
+        # and the page shows the reason the day takes no registrations.
+        status = 400 if request.method == "POST" else 200
+        return _render_day(request, day, closed=closed, rejected=request.method == "POST",
+                           status=status)
+
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -70,11 +83,34 @@ def day_public(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return redirect("supervision:registered", pk=day.pk,
                                 reference=registration.reference)
-    context = {"day": day, "form": form, "registered": day.registrations.count(),
-               "open": day.state == DayState.PLANNED
-               and timezone.now() < supervision_days.day_start(day)}
     if status == 200 and form.is_bound and form.errors:
         status = 400
+    return _render_day(request, day, form=form, status=status)
+
+
+def registration_closed(day: SupervisionDay) -> str:
+    """Return the reason the day takes no registrations, or "" while it takes them.
+
+    ``register_for_day`` closes registration when the day begins. A day is
+    over once its end time has passed or staff have recorded it as held.
+    """
+    now = timezone.now()
+    if day.state == DayState.CANCELLED:
+        return CLOSED_CANCELLED
+    if day.state == DayState.HELD or now >= day_end(day):
+        return CLOSED_OVER
+    if now >= supervision_days.day_start(day):
+        return CLOSED_STARTED
+    return ""
+
+
+def day_end(day: SupervisionDay) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day.date, day.ends_at))
+
+
+def _render_day(request: HttpRequest, day: SupervisionDay, *, status: int,
+                **context: Any) -> HttpResponse:
+    context.update(day=day, registered=day.registrations.count())
     return render(request, "petitions/ops/day_public.html", context, status=status)
 
 
