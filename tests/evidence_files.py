@@ -2,7 +2,9 @@
 
 The photos are 8 × 8 pixels, written by Pillow. The PDF is one empty page.
 The truncated copies start with the right signature but are cut off, as a
-file interrupted in transfer is.
+file interrupted in transfer is. The trailer and padding variants are
+complete files with extra bytes at the end, as some phones and writers
+produce.
 """
 
 import io
@@ -27,5 +29,9 @@ PDF = (b"%PDF-1.4\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 TRUNCATED_JPEG = JPEG[: len(JPEG) // 2]
+JPEG_WITHOUT_END = JPEG[:-2]
+# A motion photo carries a video after the end of the JPEG image.
+JPEG_WITH_TRAILER = JPEG + b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+PADDED_PDF = PDF + b"\x00" * 2048
 TRUNCATED_PNG = PNG[: len(PNG) - 20]
 TRUNCATED_PDF = PDF[: PDF.index(b"trailer")]

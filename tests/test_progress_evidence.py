@@ -26,7 +26,14 @@ from tests.duties_data import (
     office_file,
     upload,
 )
-from tests.evidence_files import TRUNCATED_JPEG, TRUNCATED_PDF, TRUNCATED_PNG
+from tests.evidence_files import (
+    JPEG_WITH_TRAILER,
+    JPEG_WITHOUT_END,
+    PADDED_PDF,
+    TRUNCATED_JPEG,
+    TRUNCATED_PDF,
+    TRUNCATED_PNG,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +68,7 @@ def test_accepted_types_are_read_from_the_content(name, content, code):
 
 @pytest.mark.parametrize(("name", "content"), [
     ("现场.jpg", TRUNCATED_JPEG),
+    ("结尾.jpg", JPEG_WITHOUT_END),
     ("现场.png", TRUNCATED_PNG),
     ("验收单.pdf", TRUNCATED_PDF),
 ])
@@ -71,6 +79,14 @@ def test_damaged_file_is_rejected(name, content):
     assert error.value.code == "file_damaged"
     assert name in error.value.messages[0]
     assert "损坏" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("动态照片.jpg", JPEG_WITH_TRAILER, "jpeg"),
+    ("扫描件.pdf", PADDED_PDF, "pdf"),
+])
+def test_complete_file_with_extra_bytes_passes(name, content, code):
+    assert evidence.check_file(upload(name, content)).code == code
 
 
 def test_photo_above_pixel_limit_is_rejected(monkeypatch):

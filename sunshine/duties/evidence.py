@@ -13,7 +13,6 @@ the size limit and the number of files are the versioned settings
 
 import logging
 import secrets
-import warnings
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -36,9 +35,13 @@ logger = logging.getLogger(__name__)
 NAME_LENGTH = 200
 HEAD_BYTES = 16
 ZIP_MAGIC = b"PK\x03\x04"
-# A PDF ends with a line holding %%EOF (ISO 32000-1 §7.5.5); some writers
-# append a few bytes after it, so the end of the file is searched.
+# A PDF ends with a line holding %%EOF (ISO 32000-1 §7.5.5). Some writers append
+# a few bytes after it and some pad the file with NUL bytes or spaces, so the marker
+# is looked for in the last kilobyte before any padding.
 PDF_TAIL_BYTES = 1024
+PDF_PADDING = b"\x00\t\n\f\r "
+PDF_PADDING_BYTES = 64 * 1024
+JPEG_END = b"\xff\xd9"
 
 
 @dataclass(frozen=True)
@@ -167,24 +170,32 @@ def check_file(upload: Any, *, region=None) -> FileType:
 
 
 def check_complete(upload: Any, name: str, found: FileType) -> None:
-    """Reject a photo that does not decode or a PDF without its end marker, naming the file.
+    """Reject a photo or PDF that is cut off or damaged, naming the file.
 
     A file cut off in transfer or by a full phone still starts with the
     right signature, so the type check alone would store evidence that
-    nobody can open. Images are decoded (JPEG at 1/8 scale, which still
-    reads every byte), so the check costs some CPU time per photo. Images
-    above Pillow's ``MAX_IMAGE_PIXELS`` are rejected before decoding.
+    nobody can open. The checks read the file's structure and never decode
+    the pixels, so a photo costs little memory or CPU time: a PNG's chunks
+    and checksums up to IEND, a JPEG's headers and the end marker after its
+    first scan, a PDF's %%EOF. Damaged pixel data inside an intact
+    structure is not found. Photos above Pillow's ``MAX_IMAGE_PIXELS`` are
+    rejected from their header.
     """
     try:
-        if found.code in ("jpeg", "png"):
-            _decode_image(upload)
+        if found.code == "png":
+            with _open_image(upload) as image:
+                image.verify()
+        elif found.code == "jpeg":
+            with _open_image(upload):
+                pass
+            _check_jpeg_end(upload)
         elif found.code == "pdf" and not _has_pdf_end(upload):
             raise ValueError("no %%EOF marker")
-    except Image.DecompressionBombError:
-        millions = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
+    # Pillow warns between the limit and twice it; where warnings are errors, that arrives here.
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            _("Photo “%(name)s” has more than %(pixels)s million pixels; send a smaller "
-              "photo or a screenshot of it") % {"name": name, "pixels": millions},
+            _("Photo “%(name)s” has more than %(pixels)s pixels; send a smaller photo or a "
+              "screenshot of it") % {"name": name, "pixels": f"{Image.MAX_IMAGE_PIXELS:,}"},
             code="image_too_large") from None
     except (OSError, SyntaxError, ValueError) as error:
         logger.info("evidence file rejected as damaged: %s: %s", found.code, error)
@@ -197,27 +208,46 @@ def check_complete(upload: Any, name: str, found: FileType) -> None:
         upload.seek(0)
 
 
-def _decode_image(upload: Any) -> None:
-    """Check an image's structure to its end (``verify``: PNG chunk checksums), then decode it."""
-    with warnings.catch_warnings():
-        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat it as too large.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                if image.format == "JPEG":
-                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-                image.load()
-        except Image.DecompressionBombWarning as warning:
-            raise Image.DecompressionBombError(str(warning)) from None
+def _open_image(upload: Any) -> Image.Image:
+    """Open an image from its header, raising DecompressionBombError above Pillow's pixel limit."""
+    upload.seek(0)
+    image = Image.open(upload)  # raises DecompressionBombError only above twice the limit
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit is not None and image.width * image.height > limit:
+        image.close()
+        raise Image.DecompressionBombError(f"{image.width}x{image.height} pixels")
+    return image
+
+
+def _check_jpeg_end(upload: Any) -> None:
+    """Raise ValueError unless an end-of-image marker follows the first scan.
+
+    The headers are walked by their lengths, so the end marker of an Exif
+    thumbnail inside them does not count. Data after the marker, such as
+    the video of a motion photo, is allowed.
+    """
+    upload.seek(0)
+    data = upload.read()
+    position = 2  # after the start-of-image marker
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            raise ValueError(f"no JPEG marker at byte {position}")
+        marker = data[position + 1]
+        if marker == 0xFF:  # a fill byte before a marker
+            position += 1
+        elif marker == 0xDA:  # start of scan
+            if data.find(JPEG_END, position) < 0:
+                raise ValueError("no end-of-image marker after the scan")
+            return
+        else:
+            position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+    raise ValueError("no start-of-scan marker")
 
 
 def _has_pdf_end(upload: Any) -> bool:
-    upload.seek(max(0, upload.size - PDF_TAIL_BYTES))
-    return b"%%EOF" in upload.read(PDF_TAIL_BYTES)
+    upload.seek(max(0, upload.size - PDF_TAIL_BYTES - PDF_PADDING_BYTES))
+    tail = upload.read().rstrip(PDF_PADDING)
+    return b"%%EOF" in tail[-PDF_TAIL_BYTES:]
 
 
 def check_name(name: str, found: FileType) -> None:
