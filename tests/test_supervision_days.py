@@ -549,6 +549,17 @@ def test_inspector_reads_registrations(client, held_day, inspector_a):
     assert supervision_days.may_see_registrations(inspector_a, day)
 
 
+def test_inspector_reveals_registrants(client, held_day, inspector_a):
+    day, _registration = held_day
+    client.force_login(inspector_a)
+
+    response = client.post(reverse("supervision:staff_day_registrants", args=[day.pk]))
+
+    assert response.status_code == 200
+    assert "13812345678" in response.content.decode()
+    assert AuditEntry.objects.filter(action="view_personal", actor_id=inspector_a.pk).exists()
+
+
 def test_staff_matter_report_goes_to_commission(client, held_day, township_operator,
                                                 township_unit, inspector_a):
     day, _registration = held_day
