@@ -82,6 +82,28 @@ def test_report_on_own_unit_reaches_commission(client, categories, township_oper
     assert "打开此件" not in response.content.decode()
 
 
+def test_report_cannot_go_to_a_government(client, categories, inspector_a, unit_a):
+    response = post(client, inspector_a, entry(
+        kind=Kind.ACCUSATION, category="graft", assign_to=unit_a.pk,
+        identity="anonymous", reporter_name="", reporter_phone=""))
+
+    assert response.status_code == 400
+    assert "纪检监察机关" in response.content.decode()
+    assert unit_a.name in response.content.decode()
+    assert not Petition.all_objects.exists()
+
+
+def test_report_goes_to_the_chosen_commission(client, categories, inspector_a):
+    commission = inspector_a.assignments.get().unit
+
+    response = post(client, inspector_a, entry(
+        kind=Kind.ACCUSATION, category="graft", assign_to=commission.pk,
+        identity="anonymous", reporter_name="", reporter_phone=""))
+
+    assert response.status_code == 201
+    assert Petition.all_objects.get().assigned_unit == commission
+
+
 def test_it_registers_a_supervision_day_case_for_the_chosen_unit(client, categories,
                                                                   operator_a, unit_a):
     response = post(client, operator_a, entry(channel=Channel.SUPERVISION_DAY,

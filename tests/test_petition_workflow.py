@@ -518,6 +518,19 @@ def test_report_on_commission_goes_up(clock, operator_a):
     assert actions.assign(None, report).assigned_unit == city
 
 
+def test_report_on_every_commission_stays_unrouted(clock, operator_a):
+    city = org_actions.create_unit(None, name="台州市纪委监委", kind=UnitKind.COMMISSION,
+                                   region=region("331000"))
+    category = make_category("conduct", Kind.ACCUSATION, UnitKind.GOVERNMENT, Level.TOWNSHIP)
+    report = register(operator_a, category, kind=Kind.ACCUSATION, target_unit=city)
+
+    with pytest.raises(ValidationError) as error:
+        actions.assign(None, report)
+
+    assert error.value.code == "no_route"
+    assert "纪检监察机关" in error.value.messages[0]
+
+
 def test_no_route_asks_for_unit(clock, operator_a):
     category = make_category("other", Kind.REQUEST, UnitKind.EVALUATOR, Level.TOWNSHIP)
     petition = register(operator_a, category)

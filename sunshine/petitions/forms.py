@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from sunshine.funds.models import Project
 from sunshine.lib.text_input import TextField
-from sunshine.organisation.models import Level, Person, Region, Unit
+from sunshine.organisation.models import Level, Person, Region, Unit, UnitKind
 from sunshine.organisation.scoping import scope_for
 from sunshine.petitions import actions
 from sunshine.petitions.actions.evidence import check_files
@@ -328,6 +328,17 @@ class StaffIntakeForm(ReportForm):
         ).select_related("parent").order_by("path")
         model_field(self, "assign_to").queryset = regions.filter(
             Unit.objects.select_related("region")).order_by("region__path", "name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        unit = data.get("assign_to")
+        if (data.get("kind") == Kind.ACCUSATION and unit is not None
+                and unit.kind != UnitKind.COMMISSION):
+            self.add_error("assign_to", _(
+                "A report (accusation) is handled by a discipline inspection commission, not "
+                "by “%(unit)s”; choose a commission or leave the field empty to route it.")
+                % {"unit": unit.name})
+        return data
 
     def clean_received_on(self) -> Any:
         value = self.cleaned_data["received_on"]

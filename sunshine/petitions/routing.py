@@ -1,5 +1,7 @@
 """Finding the unit that handles a petition, and the units a report accuses."""
 
+from collections.abc import Iterator
+
 from sunshine.organisation.models import Level, Region, Unit, UnitKind
 
 # From the top of the region tree down.
@@ -39,31 +41,34 @@ def route(petition) -> Unit | None:
 
     Discipline inspection bodies handle reports (检举控告), and only their
     users may see a reporter. So a report goes to the nearest commission
-    above its region that it does not accuse, whatever its category.
+    above its region that it does not accuse, whatever its category. When
+    it accuses every commission on the platform above its region, it is
+    left unassigned for the office to pass on.
 
-    Other petitions, and reports where no such commission exists, follow
-    their category. Routing starts at the region's ancestor at the
-    category's level and moves up until a unit of the category's kind
-    exists. Units that the petition accuses are skipped.
+    Other petitions, and reports where no commission exists above their
+    region, follow their category. Routing starts at the region's ancestor
+    at the category's level and moves up until a unit of the category's
+    kind exists. Units that the petition accuses are skipped.
     """
-    if petition.is_accusation:
-        unit = _nearest_unit(petition, petition.region, UnitKind.COMMISSION)
-        if unit is not None:
-            return unit
+    if petition.is_accusation and commission_above(petition.region):
+        return next((u for u in _units_up(petition.region, UnitKind.COMMISSION)
+                     if not is_accused_unit(petition, u)), None)
     category = petition.category
     if not category.route_unit_kind:
         return None
     start = _start_region(petition.region, category.route_level)
-    return _nearest_unit(petition, start, category.route_unit_kind)
+    return next((u for u in _units_up(start, category.route_unit_kind)
+                 if not is_accused_unit(petition, u)), None)
 
 
-def _nearest_unit(petition, start: Region, kind: str) -> Unit | None:
-    """Return the first unit of ``kind`` up the region tree that the petition does not accuse."""
+def commission_above(region: Region) -> bool:
+    """Return whether a discipline inspection commission works in the region or above it."""
+    return next(_units_up(region, UnitKind.COMMISSION), None) is not None
+
+
+def _units_up(start: Region, kind: str) -> Iterator[Unit]:
+    """Yield the units of ``kind`` in ``start`` and then in each region above it, nearest first."""
     node: Region | None = start
     while node is not None:
-        candidates = Unit.objects.filter(region=node, kind=kind).order_by("pk")
-        for unit in candidates:
-            if not is_accused_unit(petition, unit):
-                return unit
+        yield from Unit.objects.filter(region=node, kind=kind).order_by("pk")
         node = node.parent
-    return None

@@ -39,6 +39,13 @@ def _check_handler(petition: Petition, unit: Unit, handler) -> None:
 
 
 def no_route_error(petition: Petition) -> ValidationError:
+    if petition.is_accusation and routing.commission_above(petition.region):
+        return ValidationError(
+            _("This report accuses every discipline inspection commission on the platform "
+              "above %(region)s; pass it to the commission above them.")
+            % {"region": petition.region},
+            code="no_route",
+        )
     return ValidationError(
         _("No unit handles category “%(category)s” in %(region)s; choose the unit.")
         % {"category": petition.category, "region": petition.region},

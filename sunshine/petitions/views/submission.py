@@ -90,8 +90,10 @@ def submit(actor: Any, *, arguments: dict[str, Any], channel: str, files: list |
         petition, secret = actions.register(actor, channel=channel, **arguments)
         for upload in files:
             actions.attach_evidence(actor, petition, upload)
-    # Routing by category is the system's step, as for a citizen's own report: a clerk may
-    # not handle a report against their own unit, yet it must still reach the commission.
-    petition, routing_error = route(actor if unit is not None else None, petition, unit)
+    # Routing is the system's step, as for a citizen's own report, unless the clerk chose a
+    # unit. A report always goes as the system: a clerk may not handle a report, even one
+    # against their own unit, yet it must reach the commission (the form checks the choice).
+    router = actor if unit is not None and not petition.is_accusation else None
+    petition, routing_error = route(router, petition, unit)
     announce_on_commit(petition)
     return Submission(petition, secret, routing_error)
