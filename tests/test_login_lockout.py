@@ -49,6 +49,16 @@ def test_fifth_failure_locks_username(operator_a):
     assert "_auth_user_id" not in response.client.session
 
 
+def test_lock_past_midnight_names_the_date(operator_a, time_machine):
+    # 15:50 UTC is 23:50 in Asia/Shanghai, so the lock ends after local midnight.
+    time_machine.move_to(NOW.replace(hour=15, minute=50), tick=False)
+    fail(5)
+
+    body = login("operator_a", PASSWORD).content.decode()
+
+    assert "2026-03-03 00:20" in body
+
+
 def test_four_failures_do_not_lock(operator_a):
     fail(4)
 

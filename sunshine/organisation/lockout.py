@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from sunshine.audit import chain
 from sunshine.lib import crypto
 from sunshine.lib.client_address import client_ip
+from sunshine.lib.local_time import clock_time
 from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class LoginLocked(PermissionDenied):
         super().__init__(_(
             "Too many failed logins. Logging in is blocked until %(time)s (in %(minutes)s "
             "minutes); try again then, or ask an administrator to check your account."
-        ) % {"time": timezone.localtime(until).strftime("%H:%M"), "minutes": minutes})
+        ) % {"time": clock_time(until), "minutes": minutes})
 
 
 def subjects(request: HttpRequest | None, username: str) -> list[Subject]:

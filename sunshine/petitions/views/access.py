@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.lib import crypto
+from sunshine.lib.local_time import clock_time
 from sunshine.organisation.models import Assignment
 from sunshine.organisation.scoping import scope_for
 from sunshine.petitions import visibility
@@ -123,14 +124,6 @@ class AddressLimit:
 
 
 INTAKE_LIMIT = AddressLimit("intake", INTAKE_MAX, INTAKE_WINDOW)
-
-
-def clock_time(moment: datetime.datetime) -> str:
-    """Format a local time as HH:MM, with the date in front when it is not today."""
-    local = timezone.localtime(moment)
-    if local.date() == timezone.localdate():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
 
 
 class IntakeLimited(Exception):
