@@ -168,3 +168,17 @@ def city_admin(django_user_model):
     city_unit = org_actions.create_unit(None, name="台州市人民政府", kind=UnitKind.GOVERNMENT,
                                         region=region("331000"))
     return make_staff(django_user_model, "city_admin", Role.ADMINISTRATOR, city_unit)
+
+
+@pytest.fixture(scope="module")
+def restore_regions(django_db_blocker):
+    """Reload the regions after a module of live-server tests, each of which empties every table.
+
+    Modules that run a live server use it through ``pytest.mark.usefixtures``.
+    The connection is closed afterwards, because PostgreSQL would otherwise
+    still count it as a session on the test database when the run drops it.
+    """
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_regions", verbosity=0)
+        connections.close_all()

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -12,16 +11,8 @@ from sunshine.assessment import actions
 from sunshine.assessment.models import SurveyResponse
 from sunshine.organisation.models import Region
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_regions(django_db_blocker):
-    """Reload the regions after the module: a live_server test empties every table at its end."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0)
-        connections.close_all()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("restore_regions")]
 
 
 @pytest.fixture

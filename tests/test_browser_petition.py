@@ -9,31 +9,18 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections
 from playwright.sync_api import Browser, Page, expect
 
 from sunshine.organisation.models import Region
 from sunshine.petitions.models import Petition, Rating
 from tests.petition_web_data import make_categories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("restore_regions")]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 PASSWORD = "x-Pass-9271"  # the password of the personas in tests/conftest.py
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_regions(django_db_blocker):
-    """Reload the regions after the module: a live_server test empties every table at its end.
-
-    The connection is closed afterwards, because PostgreSQL would otherwise
-    still count it as a session on the test database when the run drops it.
-    """
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0)
-        connections.close_all()
 
 
 @pytest.fixture

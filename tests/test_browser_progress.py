@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
@@ -13,16 +12,8 @@ from sunshine.duties.models import ProgressReport, ReportStatus, Task
 from sunshine.organisation.models import Region
 from tests.duties_data import PDF, make_directive, make_leader, make_person, make_task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_regions(django_db_blocker):
-    """Reload the regions after the module: a live_server test empties every table at its end."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0)
-        connections.close_all()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("restore_regions")]
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -20,7 +19,8 @@ from sunshine.organisation.models import Region
 from sunshine.petitions import supervision_days
 from tests.conftest import region
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("restore_regions")]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 375, "height": 740}
@@ -42,19 +42,6 @@ HIT_AT_CENTRE = """(element) => {
   const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
   return hit === element || element.contains(hit) ? 'the element' : hit.outerHTML.slice(0, 120);
 }"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_regions(django_db_blocker):
-    """Reload the regions after the module: a live_server test empties every table at its end.
-
-    The connection is closed afterwards, because PostgreSQL would otherwise
-    still count it as a session on the test database when the run drops it.
-    """
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0)
-        connections.close_all()
 
 
 @pytest.fixture

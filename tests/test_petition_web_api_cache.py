@@ -7,23 +7,14 @@ are loaded again when the module ends.
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connections
 from django.test import Client
 
 from tests.petition_web_data import NOW, TOWNSHIP, make_categories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("restore_regions")]
 
 REPORTS = "/api/v1/reports/"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_regions(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0)
-        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
