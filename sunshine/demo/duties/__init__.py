@@ -28,6 +28,7 @@ from sunshine.demo.duties.trees import Planner
 from sunshine.demo.organisation import Organisation
 from sunshine.demo.petitions import Staff
 from sunshine.demo.schedule import TaskCalendar
+from sunshine.lib.planner_statistics import refresh_planner_statistics
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def build_duties(actor: Any, rng: random.Random, organisation: Organisation,
         report_count, evidence_count = rows.insert_reports(
             actor, [(tasks[id(leaf)], reports[id(leaf)]) for leaf in leaves], Staff(organisation))
         rows.insert_locks(actor, organisation, calendar.locked_quarter, admin)
+        refresh_planner_statistics()
         merit = build_merit(actor, calendar.today)
         assessment = build_assessment(actor, rng, organisation)
 
