@@ -174,7 +174,7 @@ def check_complete(upload: Any, name: str, found: FileType) -> None:
 
     A file cut off in transfer or by a full phone still starts with the
     right signature, so the type check alone would store evidence that
-    nobody can open. The checks read the file's structure and never decode
+    cannot be opened later. The checks read the file's structure and never decode
     the pixels, so a photo costs little memory or CPU time: a PNG's chunks
     and checksums up to IEND, a JPEG's headers and the end marker after its
     first scan, a PDF's %%EOF. Damaged pixel data inside an intact

@@ -50,9 +50,10 @@ def route(petition) -> Unit | None:
     at the category's level and moves up until a unit of the category's
     kind exists. Units that the petition accuses are skipped.
     """
-    if petition.is_accusation and commission_above(petition.region):
-        return next((u for u in _units_up(petition.region, UnitKind.COMMISSION)
-                     if not is_accused_unit(petition, u)), None)
+    if petition.is_accusation:
+        commissions = list(_units_up(petition.region, UnitKind.COMMISSION))
+        if commissions:
+            return next((u for u in commissions if not is_accused_unit(petition, u)), None)
     category = petition.category
     if not category.route_unit_kind:
         return None

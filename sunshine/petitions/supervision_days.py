@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 from sunshine.audit import chain
 from sunshine.audit.actions import create_row, update_row
 from sunshine.lib.identifiers import mask_phone
-from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
+from sunshine.organisation.models import Assignment, Level, Region, Unit
 from sunshine.organisation.scoping import scope_for
-from sunshine.petitions import actions, tracking
+from sunshine.petitions import actions, tracking, visibility
 from sunshine.petitions.actions._common import required_text
 from sunshine.petitions.models import Channel, Petition
 from sunshine.petitions.models_ops import (
@@ -334,11 +334,9 @@ def may_see_registrations(user: Any, day: SupervisionDay) -> bool:
     """
     if user.is_superuser:
         return True
-    assignments = Assignment.objects.filter(user=user)
-    if assignments.filter(unit__path__startswith=day.unit.path).exists():
+    if Assignment.objects.filter(user=user, unit__path__startswith=day.unit.path).exists():
         return True
-    inspectors = assignments.filter(role=Role.INSPECTOR).select_related("unit__region")
-    return any(day.region.path.startswith(a.unit.region.path) for a in inspectors)
+    return visibility.inspector_scope(user).contains_region(day.region)
 
 
 def reveal_registrants(actor: Any, day: SupervisionDay) -> list[tuple[SupervisionRegistration, dict[str, str]]]:

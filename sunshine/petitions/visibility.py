@@ -109,6 +109,11 @@ def is_firewalled(user: Any, petition: Petition) -> bool:
     return Petition.all_objects.filter(pk=petition.pk).filter(condition).exists()
 
 
+def can_see(user: Any, petition: Petition) -> bool:
+    """Return whether the petition is among ``visible_petitions(user)``."""
+    return visible_petitions(user).filter(pk=petition.pk).exists()
+
+
 def get_visible_petition(user: Any, **lookup) -> Petition:
     """Load one petition for a staff user, or raise Http404.
 
@@ -119,7 +124,7 @@ def get_visible_petition(user: Any, **lookup) -> Petition:
     """
     petition = Petition.all_objects.filter(**lookup).first()
     if (petition is None or is_firewalled(user, petition)
-            or not visible_petitions(user).filter(pk=petition.pk).exists()):
+            or not can_see(user, petition)):
         raise Http404(_("No petition matches this address."))
     return petition
 

@@ -162,6 +162,6 @@ def petition_new(request: HttpRequest) -> HttpResponse:
         "deadlines": presenting.public_deadlines(sent.petition),
         "routing_error": sent.routing_error,
         # A report against the clerk's own unit is hidden from the clerk once it is filed.
-        "may_open": visibility.visible_petitions(request.user).filter(pk=sent.petition.pk).exists(),
+        "may_open": visibility.can_see(request.user, sent.petition),
     }
     return render(request, "petitions/staff_receipt.html", context, status=201)

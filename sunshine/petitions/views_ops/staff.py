@@ -187,7 +187,7 @@ def staff_matter_new(request: HttpRequest, pk: int) -> HttpResponse:
             # A report goes to the commission, and the clerk may then be unable to open it.
             petition, routing_error = route(None, petition)
             announce_on_commit(petition)
-            may_open = visibility.visible_petitions(request.user).filter(pk=petition.pk).exists()
+            may_open = visibility.can_see(request.user, petition)
             return render(request, "petitions/ops/staff_receipt.html", {
                 "day": day, "petition": petition, "code": tracking.format_code(petition.tracking_code),
                 "secret": secret, "routing_error": routing_error,
