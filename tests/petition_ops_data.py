@@ -21,8 +21,8 @@ VILLAGE = "331002001003"
 TOWNSHIP = "331002001"
 
 
-def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
+def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def make_category(code: str = "land", kind: str = Kind.REQUEST,

@@ -332,6 +332,22 @@ def test_public_list_hides_past_days(client, day, frozen):
     assert "海门街道信访接待室" not in response.content.decode()
 
 
+def test_public_list_hides_day_ended_today(client, day, frozen):
+    frozen.move_to(at(2026, 3, 16, 11, 30), tick=False)
+
+    response = client.get(reverse("supervision:days"))
+
+    assert "海门街道信访接待室" not in response.content.decode()
+
+
+def test_public_list_keeps_day_until_end(client, day, frozen):
+    frozen.move_to(at(2026, 3, 16, 11, 29), tick=False)
+
+    response = client.get(reverse("supervision:days"))
+
+    assert "海门街道信访接待室" in response.content.decode()
+
+
 def test_citizen_registers_on_the_page(client, day):
     response = client.post(reverse("supervision:day", args=[day.pk]),
                            {"name": "赵敏", "phone": "13812345678", "topic": "村道维修"})

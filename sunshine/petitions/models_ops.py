@@ -8,8 +8,11 @@ the per-phone limit). Reward entries are only ever appended; a correction is
 a reversal entry with a reason.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,9 +30,10 @@ class SupervisionDayQuerySet(models.QuerySet):
     def in_region(self, region) -> "SupervisionDayQuerySet":
         return self.filter(region__path__startswith=region.path)
 
-    def upcoming(self, today=None) -> "SupervisionDayQuerySet":
-        """Days from ``today`` on, cancelled ones included so the public learns of them."""
-        return self.filter(date__gte=today or timezone.localdate())
+    def upcoming(self, now: datetime.datetime | None = None) -> "SupervisionDayQuerySet":
+        """Days that have not ended by ``now``, cancelled ones included so the public learns of them."""
+        local = timezone.localtime(now)
+        return self.filter(Q(date__gt=local.date()) | Q(date=local.date(), ends_at__gt=local.time()))
 
 
 class PublicDayManager(models.Manager.from_queryset(SupervisionDayQuerySet)):  # type: ignore[misc]

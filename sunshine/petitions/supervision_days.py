@@ -397,9 +397,9 @@ def record_matter(actor: Any, day: SupervisionDay, *, registration: SupervisionR
     return matter, petition, secret
 
 
-def public_days(*, today: datetime.date | None = None, region: Region | None = None) -> QuerySet:
-    """Return the published days from today on, in the region's subtree when given."""
-    days = SupervisionDay.public_objects.upcoming(today).select_related("region__parent")
+def public_days(*, now: datetime.datetime | None = None, region: Region | None = None) -> QuerySet:
+    """Return the published days that have not ended, in the region's subtree when given."""
+    days = SupervisionDay.public_objects.upcoming(now).select_related("region__parent")
     if region is not None:
         days = days.in_region(region)
     return (days.annotate(registered=Count("registrations"))
