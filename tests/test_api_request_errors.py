@@ -157,6 +157,27 @@ def test_bad_kind_lists_the_kinds(client):
         en.json()["detail"]
 
 
+@pytest.mark.parametrize("value", [None, ["request"], 3])
+def test_kind_of_wrong_type_lists_the_kinds(client, value):
+    zh = post(client, report(kind=value))
+    en = post(client, report(kind=value), **ENGLISH)
+
+    assert zh.status_code == 400
+    assert en.status_code == 400
+    assert "字段 kind 的值" in zh.json()["detail"]
+    assert "可选的类型：suggestion “建议意见”" in zh.json()["detail"]
+    assert "Accepted kinds: suggestion, accusation" in en.json()["detail"]
+    assert not Petition.all_objects.exists()
+
+
+def test_category_of_wrong_type_lists_the_codes(client):
+    response = post(client, report(category=None), **ENGLISH)
+
+    assert response.status_code == 400
+    assert "field category has the invalid value “null”" in response.json()["detail"]
+    assert "roads (道路交通)" in response.json()["detail"]
+
+
 def test_form_errors_use_the_body_field_names(client):
     response = post(client, report(anonymous=False, name="", phone="12345"))
 

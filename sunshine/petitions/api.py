@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import ValidationInfo, field_validator
 
 from sunshine.api.pagination import BoundedPagination
 from sunshine.api.responses import method_not_allowed
@@ -94,6 +95,17 @@ class CitizenReportIn(Schema):
                           "name or phone is rejected, so that neither is silently dropped.")
     name: str = ""
     phone: str = Field("", description="Chinese mobile number, or landline with area code.")
+
+    @field_validator("kind", "category", mode="before")
+    @classmethod
+    def choice_is_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Reject a kind or category that is not text, listing the accepted codes."""
+        if isinstance(value, str):
+            return value
+        accepted = accepted_kinds() if info.field_name == "kind" else accepted_categories()
+        # The list ends a sentence of its own; the response's detail adds the final stop.
+        raise ValueError(_("expected text in double quotes. %(accepted)s")
+                         % {"accepted": accepted.rstrip(".。")})
 
 
 class DeadlineOut(Schema):
