@@ -12,8 +12,9 @@ from django.db import transaction
 
 from sunshine.audit.actions import create_row
 from sunshine.organisation.models import Level, UnitKind
-from sunshine.petitions import actions
+from sunshine.petitions import actions, supervision_days
 from sunshine.petitions.models import Category, Channel, Kind, Petition
+from sunshine.petitions.models_ops import SupervisionDay
 from tests.conftest import region
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -23,6 +24,17 @@ TOWNSHIP = "331002001"
 
 def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def plan_haimen_day(actor, unit, **extra) -> SupervisionDay:
+    """Plan the public supervision day of 海门街道 on Mon 16 Mar 2026, 09:00 to 11:30."""
+    fields = {
+        "region": region(TOWNSHIP), "unit": unit, "date": datetime.date(2026, 3, 16),
+        "starts_at": datetime.time(9), "ends_at": datetime.time(11, 30),
+        "place": "海门街道信访接待室", "officials": "王明 街道党工委书记", "capacity": 30,
+    }
+    fields.update(extra)
+    return supervision_days.plan_day(actor, **fields)
 
 
 def make_category(code: str = "land", kind: str = Kind.REQUEST,

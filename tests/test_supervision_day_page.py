@@ -13,8 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from sunshine.petitions import supervision_days
-from tests.conftest import region
-from tests.petition_ops_data import TOWNSHIP, at
+from tests.petition_ops_data import at, plan_haimen_day
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +33,7 @@ def frozen(time_machine):
 
 @pytest.fixture
 def day(township_operator, township_unit):
-    return supervision_days.plan_day(
-        township_operator, region=region(TOWNSHIP), unit=township_unit,
-        date=datetime.date(2026, 3, 16), starts_at=datetime.time(9),
-        ends_at=datetime.time(11, 30), place="海门街道信访接待室",
-        officials="王明 街道党工委书记", capacity=30)
+    return plan_haimen_day(township_operator, township_unit)
 
 
 def day_url(day) -> str:

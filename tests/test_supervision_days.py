@@ -20,7 +20,7 @@ from sunshine.petitions.models import Channel, EventAction, Kind, State
 from sunshine.petitions.models_ops import DayState, SupervisionDay, SupervisionRegistration
 from sunshine.rules.models import Setting
 from tests.conftest import region
-from tests.petition_ops_data import TOWNSHIP, VILLAGE, at, make_category
+from tests.petition_ops_data import TOWNSHIP, VILLAGE, at, make_category, plan_haimen_day
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +35,8 @@ def frozen(time_machine):
 
 
 def plan(actor, unit, **extra) -> SupervisionDay:
-    fields = {
-        "region": region(TOWNSHIP), "unit": unit, "date": D(2026, 3, 16),
-        "starts_at": T(9, 0), "ends_at": T(11, 30), "place": "海门街道信访接待室",
-        "officials": "王明 街道党工委书记\n李华 街道办事处主任", "capacity": 2,
-    }
-    fields.update(extra)
-    return supervision_days.plan_day(actor, **fields)
+    fields = {"officials": "王明 街道党工委书记\n李华 街道办事处主任", "capacity": 2, **extra}
+    return plan_haimen_day(actor, unit, **fields)
 
 
 @pytest.fixture
