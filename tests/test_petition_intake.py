@@ -180,6 +180,28 @@ def test_other_target_not_a_repeat(category, unit_a):
     assert other.repeat_of is None
 
 
+def test_request_not_linked_to_report(category, unit_a):
+    submit(category, kind=Kind.ACCUSATION, target_unit=unit_a)
+    request, _ = submit(category, target_unit=unit_a)
+
+    assert request.repeat_of is None
+    assert not request.events.filter(action=EventAction.LINK_REPEAT).exists()
+
+
+def test_report_not_linked_to_request(category, unit_a):
+    submit(category, target_unit=unit_a)
+    report, _ = submit(category, kind=Kind.ACCUSATION, target_unit=unit_a)
+
+    assert report.repeat_of is None
+
+
+def test_report_linked_to_earlier_report(category, unit_a):
+    first, _ = submit(category, kind=Kind.ACCUSATION, target_unit=unit_a)
+    second, _ = submit(category, kind=Kind.ACCUSATION, target_unit=unit_a, text="再次举报")
+
+    assert second.repeat_of == first
+
+
 def test_repeat_window_ends(category, operator_a, frozen, township_unit):
     first, _ = submit(category)
     actions.not_accept(operator_a, first, reason="重复")
@@ -233,6 +255,16 @@ def test_other_matter_after_re_review_accepted(category, operator_a, township_op
     other, _ = submit(make_category("water"))
 
     assert other.pk is not None
+
+
+def test_report_after_final_request_accepted(category, operator_a, township_operator):
+    first, _ = submit(category)
+    close_after_re_review(first, operator_a, township_operator)
+
+    report, _ = submit(category, kind=Kind.ACCUSATION, text="举报办理人员")
+
+    assert report.pk is not None
+    assert report.repeat_of is None
 
 
 def test_registration_is_audited(category):

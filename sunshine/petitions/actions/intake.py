@@ -21,6 +21,7 @@ from sunshine.petitions.actions.assignment import no_route_error, receipt_change
 from sunshine.petitions.models import (
     FINISHED_STATES,
     EventAction,
+    Kind,
     Petition,
     PetitionEvent,
 )
@@ -46,13 +47,18 @@ def normalize_phone(value: str) -> str:
     return text
 
 
-def _same_matter(phone_hash: str, category, region, targets: dict[str, Any]) -> Q:
+def _same_matter(phone_hash: str, kind: str, category, region, targets: dict[str, Any]) -> Q:
     """Return the condition for earlier petitions of the same reporter about the same matter.
 
     The same matter means the same category and the same unit, person and
-    project concerned; with none of those named, the same region.
+    project concerned; with none of those named, the same region. A report
+    (检举控告) is compared only with reports, and other kinds only with other
+    kinds: a link or a refusal would otherwise tell whoever handles a
+    petition that a report hidden from them exists (``visibility``).
     """
+    is_accusation = kind == Kind.ACCUSATION
     condition = Q(reporter_phone_hash=phone_hash, category=category)
+    condition &= Q(kind=Kind.ACCUSATION) if is_accusation else ~Q(kind=Kind.ACCUSATION)
     for name, value in targets.items():
         condition &= Q(**{f"{name}_id": value.pk if value is not None else None})
     if not any(targets.values()):
@@ -217,7 +223,8 @@ class Intake:
         """Check the matter against earlier petitions and build the petition with its deadlines."""
         category, region = self.fields["category"], self.fields["region"]
         if self.phone:
-            matter = _same_matter(crypto.keyed_hash(self.phone), category, region, self.targets)
+            matter = _same_matter(crypto.keyed_hash(self.phone), self.fields["kind"], category,
+                                  region, self.targets)
             window = get_setting(REPEAT_WINDOW_DAYS, region=region, on=self.received_on)
             since = self.received_on - datetime.timedelta(days=window)
             history = _matter_history(matter, since)
