@@ -220,6 +220,37 @@ def test_it_keeps_an_unknown_person_in_the_text(client, categories, unit_a):
     assert "钱七" in petition.text
 
 
+def test_it_links_the_person_concerned_without_a_unit(client, categories, unit_a):
+    person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="赵六"))
+
+    petition = only_petition()
+    assert petition.target_person == person
+    assert petition.target_unit is None
+
+
+def test_it_ignores_a_namesake_in_another_county(client, categories, unit_b):
+    org_actions.create_person(None, name="赵六", unit=unit_b, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="赵六"))
+
+    petition = only_petition()
+    assert petition.target_person is None
+    assert "赵六" in petition.text
+
+
+def test_it_asks_for_the_unit_of_a_shared_name(client, categories, unit_a, township_unit):
+    org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+    org_actions.create_person(None, name="赵六", unit=township_unit, post="科员")
+
+    response = client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="赵六"))
+
+    assert response.status_code == 400
+    assert "不止一位" in page(response)
+    assert not Petition.all_objects.exists()
+
+
 def test_it_rejects_an_unknown_project_code(client, categories):
     response = client.post(URL, report_form(project_code="NO-SUCH-1"))
 

@@ -123,6 +123,12 @@ def intake_regions() -> Any:
             .select_related("parent").order_by("path"))
 
 
+def paths_above(region: Region) -> list[str]:
+    """Return the paths of the regions above ``region``, nearest last."""
+    parts = region.path.strip("/").split("/")
+    return ["/".join(parts[:end]) + "/" for end in range(1, len(parts))]
+
+
 def related_to_region(unit: Unit, region: Region) -> bool:
     """Return whether the unit works in the region, above it or inside it."""
     unit_path = unit.region.path
@@ -158,19 +164,38 @@ class TargetsForm(forms.Form):
             self.add_error("target_unit", _(
                 "“%(unit)s” does not work in %(region)s; choose a unit of that region or leave "
                 "the unit empty.") % {"unit": unit.name, "region": region.name})
-        self.target_person = self._find_person(data.get("person_name", "").strip(), unit)
+        self.target_person = self._find_person(data.get("person_name", "").strip(), unit, region)
         self.target_project = self._find_project(data.get("project_code", "").strip())
 
-    def _find_person(self, name: str, unit: Unit | None) -> Person | None:
+    def _find_person(self, name: str, unit: Unit | None, region: Region | None) -> Person | None:
         """Return the one official of that name in the unit's subtree, else None.
 
-        The name stays in the report's text either way; a match also hides
-        a report from the person it accuses.
+        Without a unit, the officials of the region, of the regions above it
+        and of those inside it are searched. The name stays in the report's
+        text either way; a match also hides a report from the person it
+        accuses. A report whose name fits several officials gets an error
+        asking for the unit, because it could not be hidden from all of them.
         """
-        if not name or unit is None:
+        if not name:
             return None
-        people = list(Person.objects.filter(name=name, unit__path__startswith=unit.path)[:2])
-        return people[0] if len(people) == 1 else None
+        if unit is not None:
+            people = Person.objects.filter(name=name, unit__path__startswith=unit.path)
+            place = unit.name
+        elif region is not None:
+            people = Person.objects.filter(name=name).filter(
+                Q(unit__region__path__startswith=region.path)
+                | Q(unit__region__path__in=paths_above(region)))
+            place = region.name
+        else:
+            return None
+        found = list(people[:2])
+        if len(found) == 1:
+            return found[0]
+        if found and self.cleaned_data.get("kind") == Kind.ACCUSATION:
+            self.add_error("person_name", _(
+                "More than one official named “%(name)s” works in %(place)s; choose the unit "
+                "of the one you report.") % {"name": name, "place": place})
+        return None
 
     def _find_project(self, code: str) -> Project | None:
         if not code:
