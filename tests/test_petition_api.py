@@ -129,6 +129,15 @@ def test_it_rejects_bad_input_naming_field_and_value(client, categories, extra, 
     assert not Petition.all_objects.exists()
 
 
+@pytest.mark.parametrize("phone", ["12345", "1234567", "12345678901234567"])
+def test_it_gives_one_message_for_every_invalid_phone(client, categories, phone):
+    response = file_report(client, anonymous=False, name="周九", phone=phone)
+
+    assert response.status_code == 400
+    assert "请填写 11 位手机号码" in response.json()["errors"]["phone"][0]
+    assert "7 至 15 位" not in response.json()["detail"]
+
+
 def test_it_answers_errors_in_english_when_asked(client, categories):
     response = client.post(REPORTS + "?lang=en", body(text=""), content_type="application/json")
 

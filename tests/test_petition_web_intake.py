@@ -154,6 +154,16 @@ def test_it_rejects_an_invalid_phone_naming_it(client, categories, phone):
     assert not Petition.all_objects.exists()
 
 
+@pytest.mark.parametrize("phone", ["12345", "1234567", "１３８１２３４５６７", "138٣1234567"])
+def test_it_gives_one_message_for_every_invalid_phone(client, categories, phone):
+    response = client.post(URL, report_form(identity="named", reporter_name="王五",
+                                            reporter_phone=phone))
+
+    assert response.status_code == 400
+    assert "请填写 11 位手机号码" in page(response)
+    assert "7 至 15 位" not in page(response)
+
+
 def test_it_needs_name_and_phone_for_a_named_report(client, categories):
     response = client.post(URL, report_form(identity="named"))
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunshine.funds.models import Project
+from sunshine.lib.phones import phone_digits
 from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Person, Region, Unit, UnitKind
 from sunshine.organisation.scoping import scope_for
-from sunshine.petitions import actions
 from sunshine.petitions.actions.evidence import check_files
 from sunshine.petitions.models import (
     Category,
@@ -29,9 +29,9 @@ from sunshine.petitions.models import (
 )
 
 MAX_TEXT_LENGTH = 5000
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Area code of 3 or 4 digits with its leading 0, then a 7 or 8 digit number.
-LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+LANDLINE = re.compile(r"^0[0-9]{2,3}[0-9]{7,8}$")
 STAFF_CHANNELS = [
     (value, label) for value, label in Channel.choices if value not in (Channel.WEB, Channel.MOBILE)
 ]
@@ -41,9 +41,11 @@ def normalize_cn_phone(value: str) -> str:
     """Return a Chinese mobile or landline number as digits; raise ValidationError naming it.
 
     Accepts separators, brackets and a leading +86. A landline needs its
-    area code, because the same local number exists in every county.
+    area code, because the same local number exists in every county. This
+    check runs instead of ``actions.normalize_phone``, whose looser rule of
+    7 to 15 digits would give a second, contradicting message.
     """
-    digits = actions.normalize_phone(value)
+    digits = phone_digits(value)
     if MOBILE.match(digits) or LANDLINE.match(digits):
         return digits
     raise ValidationError(
