@@ -424,6 +424,52 @@ def test_post_rejects_the_examples_phone_naming_it(client, categories, api_key):
     assert not Petition.all_objects.exists()
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff\u3000", "\u2060 "])
+def test_post_takes_an_invisible_name_as_missing(client, categories, api_key, invisible):
+    response = client.post(ROOT + "requests.json",
+                           example_post(api_key, first_name=invisible, last_name=""))
+
+    assert response.status_code == 400
+    assert "first_name" in errors_of(response)[0]["description"]
+    assert not Petition.all_objects.exists()
+
+
+def test_post_takes_invisible_text_as_missing(client, categories, api_key):
+    response = client.post(ROOT + "requests.json",
+                           example_post(api_key, first_name="\u200b", last_name="", phone="\u200b",
+                                        description="\u200b"))
+
+    assert response.status_code == 400
+    assert "description" in errors_of(response)[0]["description"]
+    assert not Petition.all_objects.exists()
+
+
+@pytest.mark.parametrize(("extra", "fragment"), [
+    ({"first_name": "约" * 80, "last_name": ""}, "first_name"),
+    ({"first_name": "a" * 30, "last_name": "b" * 30}, "last_name"),
+    ({"address_string": "路" * 301}, "address_string"),
+])
+def test_post_rejects_overlong_text_naming_the_limit(client, categories, api_key, extra,
+                                                     fragment):
+    response = client.post(ROOT + "requests.json", example_post(api_key, **extra))
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert fragment in description
+    assert ("50" if fragment != "address_string" else "300") in description
+    assert not Petition.all_objects.exists()
+
+
+def test_post_accepts_text_at_the_limits(client, categories, api_key):
+    response = client.post(ROOT + "requests.json", example_post(
+        api_key, first_name="a" * 24, last_name="b" * 25, address_string="路" * 300))
+
+    assert response.status_code == 200
+    petition = Petition.all_objects.get()
+    assert petition.decrypt_reporter()["name"] == "a" * 24 + " " + "b" * 25
+    assert petition.location_text == "路" * 300
+
+
 @pytest.mark.parametrize(("extra", "status", "fragment"), [
     ({"service_code": ""}, 400, "service_code"),
     ({"service_code": "nosuch"}, 404, "nosuch"),

@@ -28,8 +28,9 @@ import functools
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Max
@@ -41,11 +42,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from sunshine.lib.record_ids import MAX_ID_DIGITS, parse_id
+from sunshine.lib.text_input import is_blank
 from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
 from sunshine.organisation.scoping import scope_for
 from sunshine.organisation.tokens import user_for_token
 from sunshine.petitions import tracking
-from sunshine.petitions.forms import MAX_TEXT_LENGTH, normalize_cn_phone
+from sunshine.petitions.forms import MAX_TEXT_LENGTH, ReportForm, normalize_cn_phone
 from sunshine.petitions.models import FINISHED_STATES, Category, Channel, Kind, Petition
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.submission import submit
@@ -62,6 +64,10 @@ PUBLIC_MAX_AGE = 60
 # The specification's names of the values that the URL patterns pass as ``code`` and
 # ``request_id``.
 PATH_PARAMETERS = {"code": "service_code", "request_id": "service_request_id"}
+# The report form's limits, which the JSON API applies too.
+MAX_NAME_LENGTH = cast(int, cast(forms.CharField, ReportForm.base_fields["reporter_name"]).max_length)
+MAX_ADDRESS_LENGTH = cast(int, cast(forms.CharField,
+                                    ReportForm.base_fields["location_text"]).max_length)
 
 
 class Open311Error(Exception):
@@ -432,9 +438,24 @@ def _region(params: Any, county: Region | None) -> Region:
     return found
 
 
+def _text_param(params: Any, name: str) -> str:
+    """Return a text parameter without surrounding spaces; text that shows nothing is missing."""
+    value = (params.get(name) or "").strip()
+    return "" if is_blank(value) else value
+
+
+def _check_length(name: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise Open311Error(400, _("%(name)s has %(count)s characters, more than %(most)s; "
+                                  "shorten it.") % {"name": name, "count": len(value),
+                                                    "most": limit})
+    return value
+
+
 def _location(params: Any) -> dict[str, Any]:
     lat, long = _coordinate(params, "lat", 90), _coordinate(params, "long", 180)
-    address = (params.get("address_string") or "").strip()[:300]
+    address = _check_length("address_string", _text_param(params, "address_string"),
+                            MAX_ADDRESS_LENGTH)
     if (lat is None) != (long is None):
         raise Open311Error(400, _("lat and long must be sent together."))
     if lat is None and not address and not (params.get("address_id") or "").strip():
@@ -444,11 +465,15 @@ def _location(params: Any) -> dict[str, Any]:
 
 
 def _reporter(params: Any) -> dict[str, Any]:
-    first = (params.get("first_name") or "").strip()
-    last = (params.get("last_name") or "").strip()
+    first, last = _text_param(params, "first_name"), _text_param(params, "last_name")
     # Chinese names put the family name first; Latin names the given name.
     name = f"{last}{first}" if not (first + last).isascii() else f"{first} {last}".strip()
-    raw_phone = (params.get("phone") or "").strip()
+    if first and last and len(name) > MAX_NAME_LENGTH:
+        raise Open311Error(400, _("first_name and last_name together have %(count)s characters, "
+                                  "more than %(most)s; shorten them.")
+                           % {"count": len(name), "most": MAX_NAME_LENGTH})
+    _check_length("first_name" if first else "last_name", name, MAX_NAME_LENGTH)
+    raw_phone = _text_param(params, "phone")
     try:
         phone = normalize_cn_phone(raw_phone) if raw_phone else ""
     except ValidationError as error:
@@ -456,17 +481,14 @@ def _reporter(params: Any) -> dict[str, Any]:
     if phone and not name:
         raise Open311Error(400, _("phone was sent without first_name or last_name; send the "
                                   "name too, or neither for an anonymous request."))
-    return {"is_anonymous": not name, "reporter_name": name[:50], "reporter_phone": phone}
+    return {"is_anonymous": not name, "reporter_name": name, "reporter_phone": phone}
 
 
 def _text(params: Any) -> str:
-    text = (params.get("description") or "").strip()
+    text = _text_param(params, "description")
     if not text:
         raise Open311Error(400, _("description was not provided; describe the problem."))
-    if len(text) > MAX_TEXT_LENGTH:
-        raise Open311Error(400, _("description has %(count)s characters, more than "
-                                  "%(most)s; shorten it.")
-                           % {"count": len(text), "most": MAX_TEXT_LENGTH})
+    _check_length("description", text, MAX_TEXT_LENGTH)
     media = (params.get("media_url") or "").strip()
     if not media:
         return text
