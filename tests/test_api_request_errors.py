@@ -39,6 +39,10 @@ def report(**extra) -> dict:
 @pytest.mark.parametrize(("extra", "field", "value", "chinese", "english"), [
     ({"anonymous": "maybe"}, "anonymous", "maybe", "应为 true 或 false",
      "expected true or false"),
+    ({"anonymous": "yes"}, "anonymous", "yes", "应为 true 或 false", "expected true or false"),
+    ({"anonymous": "false"}, "anonymous", "false", "应为 true 或 false",
+     "expected true or false"),
+    ({"anonymous": 1}, "anonymous", "1", "应为 true 或 false", "expected true or false"),
     ({"target_unit": "abc"}, "target_unit", "abc", "应为整数", "expected a whole number"),
     ({"text": 5}, "text", "5", "应为带双引号的文本", "expected text in double quotes"),
 ])
@@ -62,7 +66,7 @@ def test_wrong_type_lists_each_error_with_its_message(client):
     errors = response.json()["errors"]
     assert [error["loc"] for error in errors] == [["body", "body", "target_unit"],
                                                  ["body", "body", "anonymous"]]
-    assert [error["type"] for error in errors] == ["int_parsing", "bool_parsing"]
+    assert [error["type"] for error in errors] == ["int_parsing", "bool_type"]
     assert errors[1]["message"] == "字段 anonymous 的值“maybe”无效：应为 true 或 false"
 
 

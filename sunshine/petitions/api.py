@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import ValidationInfo, field_validator
+from pydantic import StrictBool, ValidationInfo, field_validator
 
 from sunshine.api.pagination import BoundedPagination
 from sunshine.api.responses import method_not_allowed
@@ -89,7 +89,8 @@ class CitizenReportIn(Schema):
     location_text: str = ""
     latitude: str = Field("", description="WGS84 degrees.")
     longitude: str = Field("", description="WGS84 degrees.")
-    anonymous: bool | None = Field(
+    # Strict, like the text fields: "yes" or 1 is an error, not a guess at true.
+    anonymous: StrictBool | None = Field(
         None, description="Leave it out to decide by the body: a report with a name or phone is "
                           "named, one without them anonymous. false needs a name; true with a "
                           "name or phone is rejected, so that neither is silently dropped.")
