@@ -12,7 +12,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from sunshine.organisation.models import Role
+from sunshine.organisation import actions as org_actions
+from sunshine.organisation.models import Role, UnitKind
 from sunshine.petitions import actions
 from sunshine.petitions.models import (
     ExtensionStatus,
@@ -22,7 +23,7 @@ from sunshine.petitions.models import (
     ReviewLevel,
     State,
 )
-from tests.conftest import make_staff
+from tests.conftest import make_staff, region
 from tests.petition_web_data import NOW, SHANGHAI, make_categories, make_world, register
 
 pytestmark = pytest.mark.django_db
@@ -390,6 +391,86 @@ def test_review_opinion_is_given(client, world, township_operator, unit_a, opera
 
     assert response.status_code == 302
     assert fresh(petition).state == State.REVIEWED
+
+
+@pytest.fixture
+def city_operator(django_user_model, unit_a, township_unit):
+    """An operator of 台州市人民政府, made the unit above 椒江区人民政府 and its township."""
+    city = org_actions.create_unit(None, name="台州市人民政府", kind=UnitKind.GOVERNMENT,
+                                   region=region("331000"))
+    for unit, parent in ((unit_a, city), (township_unit, unit_a)):
+        unit.parent = parent
+        unit.path = unit.compute_path()
+        unit.save(update_fields=["parent", "path"])
+    return make_staff(django_user_model, "city_operator", Role.OPERATOR, city)
+
+
+def in_review(world, township_operator) -> Petition:
+    """Return the request answered by 海门街道 with the reporter's review request pending."""
+    petition = handling(world, township_operator)
+    actions.reply(township_operator, petition, text="不予支持。", outcome=Outcome.REJECT)
+    actions.request_review(fresh(petition), reason="不服", level=ReviewLevel.REVIEW)
+    return fresh(petition)
+
+
+def offers(client, user, petition, action: str) -> bool:
+    client.force_login(user)
+    page = client.get(reverse("petitions:staff_detail", args=[petition.pk])).content.decode()
+    return reverse("petitions:staff_action", args=[petition.pk, action]) in page
+
+
+def test_review_opinion_denied_to_answering_unit(client, world, township_operator, operator_a):
+    petition = in_review(world, township_operator)
+
+    response = act(client, township_operator, petition, "decide_review",
+                   {"text": "维持原答复意见。", "outcome": Outcome.SUPPORT})
+
+    assert response.status_code == 403
+    assert "椒江区人民政府" in response.content.decode()
+    assert fresh(petition).state == State.REVIEW
+    assert not fresh(petition).replies.filter(stage="review").exists()
+    assert not offers(client, township_operator, petition, "decide_review")
+    assert offers(client, operator_a, petition, "decide_review")
+
+
+def test_re_review_opinion_by_unit_above(client, world, township_operator, operator_a,
+                                         city_operator):
+    petition = in_review(world, township_operator)
+    assert act(client, operator_a, petition, "decide_review",
+               {"text": "维持原答复意见。", "outcome": Outcome.REJECT}).status_code == 302
+    actions.request_re_review(fresh(petition), reason="仍不服")
+
+    answering = act(client, township_operator, petition, "decide_review",
+                    {"text": "复核维持。", "outcome": Outcome.SUPPORT})
+    reviewing = act(client, operator_a, petition, "decide_review",
+                    {"text": "复核维持。", "outcome": Outcome.SUPPORT})
+
+    assert answering.status_code == 403
+    assert reviewing.status_code == 403
+    assert "台州市人民政府" in reviewing.content.decode()
+    assert fresh(petition).state == State.RE_REVIEW
+    assert not offers(client, operator_a, petition, "decide_review")
+    assert offers(client, city_operator, petition, "decide_review")
+    assert act(client, city_operator, petition, "decide_review",
+               {"text": "复核维持。", "outcome": Outcome.REJECT}).status_code == 302
+    assert fresh(petition).state == State.CLOSED
+
+
+def test_re_review_without_unit_above_needs_city_admin(client, world, township_operator,
+                                                       operator_a, city_admin):
+    petition = in_review(world, township_operator)
+    actions.decide_review(operator_a, petition, text="维持。", outcome=Outcome.REJECT)
+    actions.request_re_review(fresh(petition), reason="仍不服")
+
+    rejected = act(client, operator_a, petition, "decide_review",
+                   {"text": "复核维持。", "outcome": Outcome.REJECT})
+    decided = act(client, city_admin, petition, "decide_review",
+                  {"text": "复核维持。", "outcome": Outcome.REJECT})
+
+    assert rejected.status_code == 403
+    assert "市级管理员" in rejected.content.decode()
+    assert decided.status_code == 302
+    assert fresh(petition).state == State.CLOSED
 
 
 def test_inspector_closes_the_report(client, world, inspector_a):

@@ -13,12 +13,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
+from sunshine.organisation.scoping import scope_for
 from sunshine.petitions import deadlines, visibility
 from sunshine.petitions.actions._common import expect_state, locked, record, required_text, today
 from sunshine.petitions.actions.handling import check_outcome
@@ -100,6 +101,50 @@ def _reviewing_unit(petition: Petition, level: str):
     return answering.parent if answering is not None else None
 
 
+def pending_review(petition: Petition, level: str | None = None) -> ReviewRequest | None:
+    """Return the latest review or re-review request still waiting for its opinion, if any."""
+    waiting = petition.review_requests.filter(decision__isnull=True)
+    if level is not None:
+        waiting = waiting.filter(level=level)
+    return waiting.select_related("reviewing_unit").order_by("-id").first()
+
+
+def may_decide(user: Any, petition: Petition, review: ReviewRequest | None) -> bool:
+    """Return whether ``user`` may give the opinion on ``review``.
+
+    The reviewing unit is the body above the unit whose written answer is
+    challenged (art. 35 and 36). Only users with a handling role in the
+    reviewing unit, and superusers, may give its opinion. When the unit tree
+    names no reviewing unit, only superusers and city-wide administrators may.
+    """
+    if review is None or not visibility.can_see(user, petition):
+        return False
+    if user.is_superuser:
+        return True
+    unit = review.reviewing_unit
+    if unit is None:
+        return scope_for(user, write=True).everything
+    return any(own.pk == unit.pk for own in visibility.units_of(user, visibility.HANDLING_ROLES))
+
+
+def _require_decider(user: Any, petition: Petition, review: ReviewRequest) -> None:
+    if may_decide(user, petition, review):
+        return
+    level = ReviewLevel(review.level).label
+    if review.reviewing_unit is None:
+        raise PermissionDenied(
+            _("Petition %(code)s has no reviewing unit on record, because the unit whose answer "
+              "is challenged has no unit above it; only a city-wide administrator may give the "
+              "%(level)s opinion.")
+            % {"code": petition.tracking_code, "level": level}
+        )
+    raise PermissionDenied(
+        _("Only staff of %(unit)s, the reviewing unit, may give the %(level)s opinion on "
+          "petition %(code)s.")
+        % {"unit": review.reviewing_unit.name, "level": level, "code": petition.tracking_code}
+    )
+
+
 def request_review(petition: Petition, *, reason: str, level: str = ReviewLevel.REVIEW,
                    requested_on: datetime.date | None = None,
                    actor: Any = None) -> ReviewRequest:
@@ -141,7 +186,11 @@ def request_review(petition: Petition, *, reason: str, level: str = ReviewLevel.
 def decide_review(actor: Any, petition: Petition, *, text: str, outcome: str,
                   level: str = ReviewLevel.REVIEW,
                   delivered_on: datetime.date | None = None) -> Reply:
-    """Give the review or re-review opinion; a re-review opinion closes the matter for good."""
+    """Give the review or re-review opinion; a re-review opinion closes the matter for good.
+
+    Only the reviewing unit may give it (``may_decide``); anyone else gets
+    PermissionDenied naming that unit.
+    """
     text = required_text(text, _("The opinion text"))
     delivered_on = delivered_on or today()
     spec = LEVELS[ReviewLevel(level)]
@@ -149,9 +198,10 @@ def decide_review(actor: Any, petition: Petition, *, text: str, outcome: str,
         petition = locked(petition)
         visibility.require(visibility.can_handle(actor, petition))
         expect_state(petition, str(ReviewLevel(level).label), spec.during)
-        check_outcome(petition, outcome)
         review = petition.review_requests.select_for_update().filter(
             level=level, decision__isnull=True).latest("id")
+        _require_decider(actor, petition, review)
+        check_outcome(petition, outcome)
         opinion = create_row(actor, Reply(
             petition=petition, stage=spec.stage, text=text, outcome=outcome,
             unit=review.reviewing_unit, author=actor, delivered_on=delivered_on,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunshine.petitions import actions, deadlines, visibility
+from sunshine.petitions.actions import review
 from sunshine.petitions.forms import (
     AcceptForm,
     AssignForm,
@@ -118,7 +119,9 @@ def available_steps(user: Any, petition: Petition) -> list[str]:
     elif state in (State.REPLIED, State.REVIEWED):
         steps = ["close"]
     elif state in (State.REVIEW, State.RE_REVIEW):
-        steps = ["decide_review"]
+        # Only the reviewing unit gives the opinion, not the unit whose answer is challenged.
+        if review.may_decide(user, petition, review.pending_review(petition)):
+            steps = ["decide_review"]
     elif state == State.CLOSED and petition.kind == Kind.ACCUSATION and petition.due_on:
         steps = ["reply"]
     if (petition.extensions.filter(status=ExtensionStatus.PENDING).exists()
