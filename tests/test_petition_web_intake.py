@@ -261,6 +261,14 @@ def test_it_asks_for_the_unit_of_a_shared_name(client, categories, unit_a, towns
     assert not Petition.all_objects.exists()
 
 
+def test_it_refuses_a_suggestion_in_a_report_category(client, categories):
+    response = client.post(URL, report_form("graft", kind=Kind.SUGGESTION))
+
+    assert response.status_code == 400
+    assert "类别“违纪违法”只受理检举控告" in page(response)
+    assert not Petition.all_objects.exists()
+
+
 def test_it_rejects_an_unknown_project_code(client, categories):
     response = client.post(URL, report_form(project_code="NO-SUCH-1"))
 

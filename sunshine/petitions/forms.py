@@ -161,6 +161,7 @@ class TargetsForm(forms.Form):
         self.target_project: Project | None = None
 
     def _clean_targets(self, data: dict[str, Any]) -> None:
+        self._clean_kind(data)
         region, unit = data.get("region"), data.get("target_unit")
         if region is not None and unit is not None and not related_to_region(unit, region):
             self.add_error("target_unit", _(
@@ -168,6 +169,21 @@ class TargetsForm(forms.Form):
                 "the unit empty.") % {"unit": unit.name, "region": region.name})
         self.target_person = self._find_person(data.get("person_name", "").strip(), unit, region)
         self.target_project = self._find_project(data.get("project_code", "").strip())
+
+    def _clean_kind(self, data: dict[str, Any]) -> None:
+        """Refuse another kind in a category of reports (检举控告).
+
+        Such a category routes to a discipline inspection commission, and only
+        the kind hides a petition from the unit or person it accuses
+        (``visibility``), so a suggestion about misconduct would reach them.
+        """
+        category, kind = data.get("category"), data.get("kind")
+        if category is None or not kind:
+            return
+        if category.default_kind == Kind.ACCUSATION and kind != Kind.ACCUSATION:
+            self.add_error("kind", _(
+                "The category “%(category)s” takes only reports (%(kind)s); choose that kind, "
+                "or another category.") % {"category": category.name, "kind": Kind.ACCUSATION.label})
 
     def _find_person(self, name: str, unit: Unit | None, region: Region | None) -> Person | None:
         """Return the one official of that name in the unit's subtree, else None.
