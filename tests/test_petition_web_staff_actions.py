@@ -116,6 +116,19 @@ def test_a_read_only_inspector_may_not_accept_a_request(client, world, inspector
     assert fresh(world["request"]).state == State.RECEIVED
 
 
+@pytest.mark.parametrize(("action", "data"), [("accept", {"notice": "已受理。"}),
+                                             ("not_accept", {"reason": ""})])
+def test_read_only_stale_post_is_forbidden(client, world, township_operator, inspector_a,
+                                           action, data):
+    seen = latest_event(world["request"])
+    actions.notify_reporter(township_operator, world["request"], text="材料已收到。")
+
+    response = act(client, inspector_a, world["request"], action, data, seen=seen)
+
+    assert response.status_code == 403
+    assert fresh(world["request"]).state == State.RECEIVED
+
+
 def test_the_accused_unit_may_not_act_on_the_report(client, world, township_operator):
     response = act(client, township_operator, world["report"], "close")
 

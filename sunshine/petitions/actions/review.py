@@ -127,7 +127,8 @@ def may_decide(user: Any, petition: Petition, review: ReviewRequest | None) -> b
     return any(own.pk == unit.pk for own in visibility.units_of(user, visibility.HANDLING_ROLES))
 
 
-def _require_decider(user: Any, petition: Petition, review: ReviewRequest) -> None:
+def require_decider(user: Any, petition: Petition, review: ReviewRequest) -> None:
+    """Raise PermissionDenied naming the reviewing unit unless ``may_decide`` allows ``user``."""
     if may_decide(user, petition, review):
         return
     level = ReviewLevel(review.level).label
@@ -200,7 +201,7 @@ def decide_review(actor: Any, petition: Petition, *, text: str, outcome: str,
         expect_state(petition, str(ReviewLevel(level).label), spec.during)
         review = petition.review_requests.select_for_update().filter(
             level=level, decision__isnull=True).latest("id")
-        _require_decider(actor, petition, review)
+        require_decider(actor, petition, review)
         check_outcome(petition, outcome)
         opinion = create_row(actor, Reply(
             petition=petition, stage=spec.stage, text=text, outcome=outcome,

@@ -2,8 +2,8 @@
 
 Each endpoint loads the petition through ``get_visible_petition`` (404 for
 an unknown petition, one outside the scope or one that accuses the user),
-validates its form and calls the action, which checks the user's right
-and the state again on a locked row.
+checks the user's right to the step (403), validates its form and calls
+the action, which checks the right and the state again on a locked row.
 
 Every form carries ``seen_event``, the id of the latest log entry on the
 page the user acted from. If someone else acted on the petition since,
@@ -42,6 +42,9 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if step is None:
         raise Http404(_("There is no petition action “%(action)s”.") % {"action": action})
     petition = visibility.get_visible_petition(request.user, pk=pk)
+    # Check the right first, so a user who may not take the step gets 403, never a form error
+    # or a stale-page 409.
+    step.check(request.user, petition)
     form = step.form(petition, request.POST)
     if not form.is_valid():
         return render_detail(request, petition, bound={action: form}, status=400)

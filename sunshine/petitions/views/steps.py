@@ -26,13 +26,22 @@ from sunshine.petitions.forms import (
 from sunshine.petitions.models import ExtensionStatus, Kind, Petition, ReviewLevel, State
 
 
+def _check_handler(user: Any, petition: Petition) -> None:
+    visibility.require(visibility.can_handle(user, petition))
+
+
 @dataclass(frozen=True)
 class Step:
-    """One workflow action offered on the staff page."""
+    """One workflow action offered on the staff page.
+
+    ``check`` raises PermissionDenied when the user may not take the step.
+    The view calls it before anything else, and the action checks again.
+    """
 
     title: Any
     form: Callable[[Petition, Any], forms.Form]
     run: Callable[[Any, Petition, dict[str, Any]], Any]
+    check: Callable[[Any, Petition], None] = _check_handler
 
 
 def _plain(form_class: type[forms.Form]) -> Callable[[Petition, Any], forms.Form]:
@@ -51,6 +60,19 @@ def _decide_extension(user: Any, petition: Petition, data: dict[str, Any]) -> An
     if data["decision"] == "approve":
         return actions.approve_extension(user, pending, note=data["note"])
     return actions.reject_extension(user, pending, note=data["note"])
+
+
+def _check_approver(user: Any, petition: Petition) -> None:
+    visibility.require(visibility.can_approve(user, petition))
+
+
+def _check_decider(user: Any, petition: Petition) -> None:
+    pending = review.pending_review(petition)
+    if pending is None:
+        # No review is waiting, so the action rejects the step with the petition's state.
+        _check_handler(user, petition)
+    else:
+        review.require_decider(user, petition, pending)
 
 
 def _decide_review(user: Any, petition: Petition, data: dict[str, Any]) -> Any:
@@ -78,12 +100,13 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Request an extension"), _plain(ExtensionForm),
         lambda u, p, d: actions.request_extension(u, p, days=d["days"], reason=d["reason"])),
     "decide_extension": Step(gettext_lazy("Decide on the extension"),
-                             _plain(ExtensionDecisionForm), _decide_extension),
+                             _plain(ExtensionDecisionForm), _decide_extension,
+                             check=_check_approver),
     "reply": Step(gettext_lazy("Reply"), _plain(ReplyForm),
                   lambda u, p, d: actions.reply(u, p, text=d["text"], outcome=d["outcome"],
                                                 delivered_on=d["delivered_on"])),
     "decide_review": Step(gettext_lazy("Give the review opinion"), _plain(ReviewDecisionForm),
-                          _decide_review),
+                          _decide_review, check=_check_decider),
     "close": Step(gettext_lazy("Close"), _plain(OptionalReasonForm),
                   lambda u, p, d: actions.close(u, p, reason=d["reason"])),
     "escalate": Step(gettext_lazy("Record the escalation"), _plain(OptionalReasonForm),
