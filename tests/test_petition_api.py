@@ -138,6 +138,25 @@ def test_it_gives_one_message_for_every_invalid_phone(client, categories, phone)
     assert "7 至 15 位" not in response.json()["detail"]
 
 
+@pytest.mark.parametrize(("sent", "stored"), [("30.1234567", "30.123457"),
+                                              ("-30.12345649", "-30.123456")])
+def test_it_rounds_coordinates_to_six_places(client, categories, sent, stored):
+    response = file_report(client, latitude=sent, longitude="121.44200049")
+
+    assert response.status_code == 201
+    petition = Petition.all_objects.get()
+    assert str(petition.latitude) == stored
+    assert str(petition.longitude) == "121.442000"
+
+
+def test_it_rejects_a_coordinate_out_of_range(client, categories):
+    response = file_report(client, latitude="90.0000001", longitude="121.4")
+
+    assert response.status_code == 400
+    assert "latitude" in response.json()["errors"]
+    assert not Petition.all_objects.exists()
+
+
 def test_it_answers_errors_in_english_when_asked(client, categories):
     response = client.post(REPORTS + "?lang=en", body(text=""), content_type="application/json")
 

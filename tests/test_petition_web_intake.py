@@ -164,6 +164,14 @@ def test_it_gives_one_message_for_every_invalid_phone(client, categories, phone)
     assert "7 至 15 位" not in page(response)
 
 
+def test_it_rounds_coordinates_to_six_places(client, categories):
+    response = client.post(URL, report_form(latitude="28.6803125", longitude="121.44207849"))
+
+    assert response.status_code == 201
+    assert str(only_petition().latitude) == "28.680312"
+    assert str(only_petition().longitude) == "121.442078"
+
+
 def test_it_needs_name_and_phone_for_a_named_report(client, categories):
     response = client.post(URL, report_form(identity="named"))
 

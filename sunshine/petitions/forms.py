@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunshine.funds.models import Project
+from sunshine.lib.coordinates import CoordinateField
 from sunshine.lib.phones import phone_digits
 from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Person, Region, Unit, UnitKind
@@ -262,10 +263,11 @@ class ReportForm(TargetsForm):
     )
     location_text = TextField(label=gettext_lazy("Place (optional)"), required=False,
                               max_length=300)
-    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, max_digits=9,
-                                  decimal_places=6, widget=forms.HiddenInput)
-    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, max_digits=9,
-                                   decimal_places=6, widget=forms.HiddenInput)
+    # Rounded to 6 places like Open311's, so more digits are never an error.
+    latitude = CoordinateField(required=False, min_value=-90, max_value=90,
+                               widget=forms.HiddenInput)
+    longitude = CoordinateField(required=False, min_value=-180, max_value=180,
+                                widget=forms.HiddenInput)
     identity = forms.ChoiceField(
         label=gettext_lazy("Send it"), widget=forms.RadioSelect, initial="anonymous",
         choices=[("anonymous", gettext_lazy("anonymously")),

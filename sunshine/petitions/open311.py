@@ -41,6 +41,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from sunshine.lib.coordinates import round_coordinate
 from sunshine.lib.record_ids import MAX_ID_DIGITS, parse_id
 from sunshine.lib.text_input import is_blank
 from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
@@ -417,7 +418,7 @@ def _coordinate(params: Any, name: str, limit: int) -> Decimal | None:
         raise Open311Error(400, _("%(name)s “%(value)s” is invalid; send WGS84 degrees between "
                                   "-%(limit)s and %(limit)s.")
                            % {"name": name, "value": raw, "limit": limit})
-    return round(value, 6)
+    return round_coordinate(value)
 
 
 def _region(params: Any, county: Region | None) -> Region:
