@@ -21,6 +21,7 @@ from django.http import Http404
 from sunshine.audit.actions import create_row
 from sunshine.audit.models import AuditEntry
 from sunshine.funds import actions as fund_actions
+from sunshine.notify.outbox import Message, queue
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Level, Role, UnitKind
 from sunshine.petitions import actions
@@ -290,3 +291,62 @@ def test_admin_shows_report_to_inspector(client, inspector_a, report):
     assert detail.status_code == 200
     assert "赵六" not in detail.text
     assert "13700000000" not in detail.text
+
+
+def report_entries(report) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(object_type="petitions.petition",
+                                          object_id=str(report.pk)))
+
+
+def test_audit_admin_hides_report_from_accused_superuser(client, root, township_unit, report):
+    Assignment.objects.create(user=root, role=Role.OPERATOR, unit=township_unit)
+    client.force_login(root)
+    entries = report_entries(report)
+
+    listing = client.get("/admin/audit/auditentry/", {"object_type": "petitions.petition"})
+    details = [client.get(f"/admin/audit/auditentry/{entry.pk}/change/") for entry in entries]
+
+    assert entries
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == 0
+    assert all(detail.status_code in (302, 404) for detail in details)
+    assert all(report.tracking_code not in detail.text for detail in details)
+
+
+def test_audit_admin_hides_steps_of_report(client, root, township_unit, report):
+    Assignment.objects.create(user=root, role=Role.OPERATOR, unit=township_unit)
+    client.force_login(root)
+    event_ids = [str(pk) for pk in report.events.values_list("pk", flat=True)]
+    event_entries = {entry.pk for entry in AuditEntry.objects.filter(
+        object_type="petitions.petitionevent", object_id__in=event_ids)}
+
+    listing = client.get("/admin/audit/auditentry/", {"object_type": "petitions.petitionevent"})
+
+    shown = {row.pk for row in listing.context["cl"].result_list}
+    assert event_entries
+    assert not shown & event_entries
+
+
+def test_audit_admin_shows_report_to_other_superuser(client, root, report):
+    client.force_login(root)
+
+    listing = client.get("/admin/audit/auditentry/", {"object_type": "petitions.petition"})
+
+    shown = {row.pk for row in listing.context["cl"].result_list}
+    assert {entry.pk for entry in report_entries(report)} <= shown
+
+
+def test_notification_admin_hides_report_from_accused_superuser(client, root, township_unit,
+                                                                inspector_a, report):
+    queue([Message(inspector_a, f"petition:{report.pk}:assigned:{report.assigned_unit_id}",
+                   f"有新的信访件待办理：{report.tracking_code}"),
+           Message(inspector_a, f"petition:{report.tracking_code}:due_on", "期限提醒")])
+    client.force_login(root)
+    before = client.get("/admin/notify/notification/")
+    Assignment.objects.create(user=root, role=Role.OPERATOR, unit=township_unit)
+
+    after = client.get("/admin/notify/notification/")
+
+    assert before.context["cl"].result_count == 2
+    assert after.context["cl"].result_count == 0
+    assert report.tracking_code not in after.text

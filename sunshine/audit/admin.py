@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from sunshine.audit.models import AuditEntry
 from sunshine.organisation.admin_scoping import ScopedReadOnlyAdmin
 from sunshine.organisation.scoping import scope_for
+from sunshine.petitions import visibility
+from sunshine.petitions.models import Petition
 
 # Apps whose entries a county or township user may read. Entries of other
 # apps can carry protected data (a petition's reporter, for one) and stay
@@ -27,8 +29,10 @@ def scoped_entries(queryset: QuerySet, user: Any) -> QuerySet:
 
     An entry about a row that has since been deleted, about no row at all
     (a region load), or from an app outside ``SCOPED_APPS`` is shown only to
-    users who see every region.
+    users who see every region. Entries about a report that accuses the
+    user, or about its steps, replies and files, are never shown to them.
     """
+    queryset = queryset.exclude(entries_about_reports_accusing(user))
     scope = scope_for(user)
     if scope.everything:
         return queryset
@@ -40,14 +44,31 @@ def scoped_entries(queryset: QuerySet, user: Any) -> QuerySet:
     return queryset.filter(condition)
 
 
+def entries_about_reports_accusing(user: Any) -> Q:
+    """Match entries about the reports that accuse the user and about the rows that belong to them."""
+    reports = visibility.accusing(user)
+    condition = Q(object_type=Petition._meta.label_lower, object_id__in=as_text_ids(reports))
+    for model in apps.get_app_config("petitions").get_models():
+        field = next((f for f in model._meta.fields
+                      if f.name == "petition" and f.related_model is Petition), None)
+        if field is not None:
+            rows = model._base_manager.filter(petition__in=reports)
+            condition |= Q(object_type=model._meta.label_lower, object_id__in=as_text_ids(rows))
+    return condition
+
+
+def as_text_ids(queryset: QuerySet) -> QuerySet:
+    """Return the primary keys of the rows as text, as audit entries store them."""
+    return queryset.annotate(audited_object_id=Cast("pk", CharField())).values("audited_object_id")
+
+
 def entries_about(models: Any, scope: Any) -> Q:
     """Match entries whose object is a row of ``models`` inside ``scope``."""
     condition = Q(pk__in=[])
     for model in models:
         if not hasattr(model, "scope_region"):
             continue
-        ids = scope.filter(model._base_manager.all()).annotate(
-            audited_object_id=Cast("pk", CharField())).values("audited_object_id")
+        ids = as_text_ids(scope.filter(model._base_manager.all()))
         condition |= Q(object_type=model._meta.label_lower, object_id__in=ids)
     return condition
 

@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from sunshine.notify.admin_robots import DingTalkRobotAdmin
 from sunshine.notify.models import DingTalkRobot, Notification
+from sunshine.petitions import visibility
 
 
 @admin.register(Notification)
@@ -14,6 +16,14 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "channel", "subject", "status", "attempts", "created_at",
                     "sent_at", "read_at"]
     list_filter = ["channel", "status"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """Leave out messages about reports that accuse the user, as every petition page does."""
+        queryset = super().get_queryset(request)
+        hidden = Q()
+        for pk, code in visibility.accusing(request.user).values_list("pk", "tracking_code"):
+            hidden |= Q(key__startswith=f"petition:{pk}:") | Q(key__startswith=f"petition:{code}:")
+        return queryset.exclude(hidden) if hidden else queryset
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser

@@ -102,6 +102,11 @@ def visible_petitions(user: Any) -> QuerySet:
     return petitions.filter(allowed).exclude(firewall_condition(user))
 
 
+def accusing(user: Any) -> QuerySet:
+    """Return the reports that accuse the user, which no page may show them, admin included."""
+    return Petition.all_objects.filter(firewall_condition(user))
+
+
 def is_firewalled(user: Any, petition: Petition) -> bool:
     if not _active(user):
         return False
