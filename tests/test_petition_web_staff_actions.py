@@ -498,6 +498,21 @@ def test_inspector_closes_the_report(client, world, inspector_a):
     assert report.due_on is not None
 
 
+def test_report_takes_one_feedback(client, world, inspector_a):
+    report = actions.close(inspector_a, actions.accept(inspector_a, world["report"]),
+                           reason="经初步核实，问题属实")
+
+    first = act(client, inspector_a, report, "reply", {"text": "已给予党内警告处分。"})
+    second = act(client, inspector_a, report, "reply",
+                 {"text": "再次反馈。", "outcome": Outcome.SUPPORT})
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "已办结" in second.content.decode()
+    assert fresh(report).replies.count() == 1
+    assert fresh(report).state == State.CLOSED
+
+
 def test_notify_needs_text(client, categories, township_operator):
     petition, _secret = register(categories["lamps"], kind=Kind.SUGGESTION)
 

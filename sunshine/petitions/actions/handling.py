@@ -161,13 +161,28 @@ def _reply_changes(petition: Petition, day: datetime.date, delivered_on: datetim
     return changes, found
 
 
+def _check_no_feedback(petition: Petition) -> None:
+    """Raise ValidationError when the closed report already has its one feedback."""
+    feedback = petition.replies.filter(stage=Stage.FEEDBACK).order_by("id").first()
+    if feedback is None:
+        return
+    raise ValidationError(
+        _("Petition %(code)s is %(state)s and its feedback on the result was given on "
+          "%(date)s; a report gets one feedback. Send further news as a notice to the "
+          "reporter.")
+        % {"code": petition.tracking_code, "state": petition.get_state_display(),
+           "date": feedback.delivered_on.isoformat()},
+        code="feedback_given",
+    )
+
+
 def reply(actor: Any, petition: Petition, *, text: str, outcome: str = "",
           delivered_on: datetime.date | None = None) -> Reply:
     """Give the written reply to a suggestion or request, or the feedback on a closed report.
 
     A request's reply opens the reporter's window for review, counted from
     ``delivered_on`` (Petition Work Regulation art. 35). Feedback on a
-    report meets the deadline set when it was closed.
+    report meets the deadline set when it was closed, and is given once.
     """
     text = required_text(text, _("The reply text"))
     delivered_on = delivered_on or today()
@@ -176,9 +191,10 @@ def reply(actor: Any, petition: Petition, *, text: str, outcome: str = "",
         visibility.require(visibility.can_handle(actor, petition))
         if petition.is_accusation:
             expect_state(petition, _("give feedback"), State.CLOSED)
+            _check_no_feedback(petition)
         else:
             expect_state(petition, _("reply"), State.HANDLING)
-            check_outcome(petition, outcome)
+        check_outcome(petition, outcome)
         _check_delivery(petition, delivered_on)
         stage = Stage.FEEDBACK if petition.is_accusation else Stage.REPLY
         answer = create_row(actor, Reply(
