@@ -4,10 +4,14 @@ import json
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.views import defaults
+
+from sunshine.api.api import api
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +171,71 @@ def test_oversized_api_body_gets_json_413_in_debug(settings):
 
     assert response.status_code == 413
     assert "请求正文有" in response.json()["detail"]
+
+
+def many_files(count: int) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(f"p{i}.jpg", b"x", content_type="image/jpeg")
+            for i in range(count)]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_too_many_files_name_the_form_limit(settings, debug):
+    settings.DEBUG = debug
+    client = Client(raise_request_exception=False)
+
+    response = client.post(reverse("petitions:report_new"),
+                           {"text": "道路塌陷", "evidence": many_files(101)})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "超过 100 个文件" in page
+    assert "最多附 5 个文件" in page
+    assert "重新填写" in page
+    assert "Traceback" not in page
+
+
+def test_too_many_fields_name_the_limit():
+    client = Client(raise_request_exception=False)
+    body = "&".join(f"f{i}=1" for i in range(1500))
+
+    response = client.post(reverse("petitions:report_new"), body,
+                           content_type="application/x-www-form-urlencoded")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "超过 1000 个字段" in page
+    assert "重新加载" in page
+
+
+def test_too_many_files_in_english_without_a_form_limit(settings):
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+
+    response = client.post(reverse("login"), {"evidence": many_files(101)})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "more than 100 files" in page
+    assert "attach fewer files" in page
+
+
+def test_open311_too_many_fields_is_an_open311_error():
+    client = Client(raise_request_exception=False)
+    body = "&".join(f"f{i}=1" for i in range(1500))
+
+    response = client.post("/open311/v2/requests.json", body,
+                           content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
+    assert "超过 1000 个表单字段" in response.json()[0]["description"]
+
+
+def test_api_too_many_files_is_json_400(rf):
+    request = rf.post("/api/v1/reports/")
+
+    with translation.override("zh-hans"):
+        response = api.on_exception(request, TooManyFilesSent("too many"))
+
+    assert response.status_code == 400
+    assert "超过 100 个文件" in json.loads(response.content)["detail"]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -40,7 +40,7 @@ from sunshine.api.request_errors import (
 )
 from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
 from sunshine.funds.models import Project, ProjectQuerySet
-from sunshine.lib.too_large import TOO_LARGE, too_large_message
+from sunshine.lib.too_large import TOO_LARGE, too_large_message, too_many_parts_api_message
 from sunshine.organisation.scoping import scoped
 from sunshine.portal import cache as public_cache
 from sunshine.portal.disclosure import REGION_CHAIN, search_projects, timeline_page
@@ -199,6 +199,14 @@ def method_not_allowed(request: HttpRequest, exc: MethodNotAllowed) -> HttpRespo
 @api.exception_handler(RequestDataTooBig)
 def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": too_large_message(request)}, status=TOO_LARGE)
+
+
+# No operation reads a form body yet; one that takes Form or File parameters would raise these.
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_many_parts(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.info("API request to %s rejected: %s", request.path, type(exc).__name__)
+    return api.create_response(request, {"detail": too_many_parts_api_message(exc)}, status=400)
 
 
 @api.exception_handler(Http404)

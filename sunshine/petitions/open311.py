@@ -44,6 +44,7 @@ from django.views.decorators.csrf import csrf_exempt
 from sunshine.lib.coordinates import round_coordinate
 from sunshine.lib.record_ids import MAX_ID_DIGITS, parse_id
 from sunshine.lib.text_input import is_blank
+from sunshine.lib.too_large import TOO_MANY_PARTS, too_many_parts_api_message
 from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
 from sunshine.organisation.scoping import scope_for
 from sunshine.organisation.tokens import user_for_token
@@ -111,6 +112,10 @@ def endpoint(*methods: str) -> Callable:
                 return view(request, *args, **kwargs)
             except Open311Error as error:
                 return error_response(error.status, error.description)
+            except TOO_MANY_PARTS as error:
+                logger.info("Open311 request to %s rejected: %s", request.path,
+                            type(error).__name__)
+                return error_response(400, too_many_parts_api_message(error))
 
         return csrf_exempt(wrapper)
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sunshine.lib.client_address import client_ip
+from sunshine.lib.too_large import takes_files
 from sunshine.petitions import actions, tracking
 from sunshine.petitions.forms import PublicReportForm, RatingForm, ReviewRequestForm, TrackingForm
 from sunshine.petitions.models import Channel, Kind, Petition, ReviewLevel, State
@@ -54,6 +55,7 @@ def _submission_key(submission: uuid.UUID) -> str:
     return f"petitions:intake:submission:{submission.hex}"
 
 
+@takes_files(lambda: get_setting("petitions.evidence_max_files"))
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
