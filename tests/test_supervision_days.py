@@ -447,6 +447,50 @@ def test_plan_day_within_horizon(township_operator, township_unit):
     assert plan(township_operator, township_unit, date=D(2028, 3, 1)).date == D(2028, 3, 1)
 
 
+def edit_form(day, **changes) -> dict:
+    return {"date": day.date.isoformat(), "starts_at": "09:00", "ends_at": "11:30",
+            "place": day.place, "officials": day.officials, "capacity": str(day.capacity),
+            "is_public": "on", "version": str(day.version), **changes}
+
+
+def test_staff_stale_edit_gets_409(client, day, township_operator):
+    client.force_login(township_operator)
+    stale = edit_form(day, place="社会治理中心")
+    supervision_days.update_day(township_operator, day, {"place": "街道会议室"},
+                                expected_version=day.version)
+
+    response = client.post(reverse("supervision:staff_day_edit", args=[day.pk]), stale)
+
+    assert response.status_code == 409
+    assert "已被他人修改（您的版本 1，当前版本 2）" in response.content.decode()
+    day.refresh_from_db()
+    assert day.place == "街道会议室"
+    assert day.version == 2
+
+
+def test_staff_edit_needs_version(client, day, township_operator):
+    client.force_login(township_operator)
+    form = edit_form(day, place="社会治理中心")
+    del form["version"]
+
+    response = client.post(reverse("supervision:staff_day_edit", args=[day.pk]), form)
+
+    assert response.status_code == 400
+    day.refresh_from_db()
+    assert day.place == "海门街道信访接待室"
+
+
+def test_staff_edit_saves_current_version(client, day, township_operator):
+    client.force_login(township_operator)
+
+    response = client.post(reverse("supervision:staff_day_edit", args=[day.pk]),
+                           edit_form(day, place="社会治理中心"))
+
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert day.place == "社会治理中心"
+
+
 def test_staff_other_county_gets_403(client, day, operator_b):
     client.force_login(operator_b)
 

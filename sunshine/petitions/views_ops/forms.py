@@ -115,6 +115,8 @@ class DayForm(forms.Form):
         else:
             for name in ("region", "unit", "months"):
                 del self.fields[name]
+            # Without the version the edit could overwrite a change it never saw.
+            self.fields["version"].required = True
 
     def _initial(self, day: SupervisionDay | None) -> dict[str, Any]:
         if day is None:

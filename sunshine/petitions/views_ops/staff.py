@@ -1,6 +1,7 @@
 """Staff pages: planning supervision days, recording the day, verifications and rewards."""
 
 import datetime
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sunshine.audit.actions import ConflictError
 from sunshine.funds.views.access import staff_only
 from sunshine.organisation.scoping import get_scoped, scoped
 from sunshine.petitions import rewards, supervision_days, tracking, visibility
@@ -29,6 +31,8 @@ from sunshine.petitions.views_ops.forms import (
     VerificationForm,
     add_errors,
 )
+
+logger = logging.getLogger(__name__)
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 STAFF_PAST_DAYS = 92
@@ -78,8 +82,9 @@ def staff_day_plan(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, cancel_url: str,
-               **extra: Any) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
+               status: int | None = None, **extra: Any) -> HttpResponse:
+    if status is None:
+        status = 400 if form.is_bound and form.errors else 200
     return render(request, "petitions/ops/staff_form.html",
                   {"form": form, "title": title, "cancel_url": cancel_url, **extra},
                   status=status)
@@ -113,18 +118,25 @@ def staff_day(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_day_edit(request: HttpRequest, pk: int) -> HttpResponse:
     day = _staff_day(request, pk, write=True)
     form = DayForm(request.user, request.POST if request.method == "POST" else None, day=day)
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
             supervision_days.update_day(request.user, day, form.changes(),
                                         expected_version=form.cleaned_data["version"])
         except ValidationError as error:
             add_errors(form, error)
+        except ConflictError as error:
+            # Someone saved the day after this form was opened, and nothing was written.
+            logger.info("supervision day %s: stale edit by user %s rejected", day.pk,
+                        request.user.pk)
+            form.add_error(None, str(error))
+            status = 409
         else:
             messages.success(request, _("Saved."))
             return redirect("supervision:staff_day", pk=day.pk)
     return _form_page(request, form, _("Edit the supervision day of %(date)s")
                       % {"date": day.date.isoformat()},
-                      reverse("supervision:staff_day", args=[day.pk]))
+                      reverse("supervision:staff_day", args=[day.pk]), status=status)
 
 
 def _day_step(request: HttpRequest, pk: int, form_class: Any, step) -> HttpResponse:
