@@ -166,12 +166,12 @@ def test_empty_registration_focuses_errors(page: Page, live_server, day, large):
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("预约未成功：")
     expect(summary.get_by_role("link")).to_have_text([
-        "您的姓名：这个字段是必填项。", "您的手机号：这个字段是必填项。",
-        "您要反映的事项：这个字段是必填项。"])
+        "您的姓名：此项不能为空，请填写或选择。", "您的手机号：此项不能为空，请填写或选择。",
+        "您要反映的事项：此项不能为空，请填写或选择。"])
     assert page_width(page) <= PHONE["width"]
     assert serious_violations(page) == []
 
-    summary.get_by_role("link", name="您的手机号：这个字段是必填项。").click()
+    summary.get_by_role("link", name="您的手机号：此项不能为空，请填写或选择。").click()
     expect(page.get_by_label("您的手机号")).to_be_focused()
 
 

@@ -161,7 +161,7 @@ def test_empty_form_lists_errors_in_alert(client, day):
     assert 'role="alert"' in summary.group(0)
     assert "autofocus" in summary.group(0)
     assert alert(html).startswith("预约未成功：")
-    assert "您的手机号：这个字段是必填项。" in alert(html)
+    assert "您的手机号：此项不能为空，请填写或选择。" in alert(html)
     for field, label in [("id_name", "您的姓名"), ("id_phone", "您的手机号"),
                          ("id_topic", "您要反映的事项")]:
         assert f'<a href="#{field}">{label}：' in html
