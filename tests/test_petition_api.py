@@ -157,6 +157,14 @@ def test_it_rejects_a_coordinate_out_of_range(client, categories):
     assert not Petition.all_objects.exists()
 
 
+def test_errors_name_no_kind_in_chinese(client, categories):
+    response = file_report(client, kind="suggestion", text="")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("未能提交：text: ")
+    assert "举报" not in response.json()["detail"]
+
+
 def test_it_answers_errors_in_english_when_asked(client, categories):
     response = client.post(REPORTS + "?lang=en", body(text=""), content_type="application/json")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from sunshine.audit.verify import verify
 from sunshine.organisation import actions as org_actions
 from sunshine.petitions import tracking
+from sunshine.petitions.actions.evidence import ACCEPTED_TYPES
 from sunshine.petitions.models import Channel, Evidence, Kind, Petition, State
 from sunshine.rules.models import Setting
 from tests.evidence_files import TRUNCATED_PNG
@@ -319,6 +320,7 @@ def test_it_rejects_a_disguised_name(client, categories, name, content, extensio
     assert name in text
     assert f".{extension}" in text
     assert "伪装" in text
+    assert "或选择正确的文件。" in text
     assert not Petition.all_objects.exists()
     assert not Evidence.objects.exists()
 
@@ -332,8 +334,21 @@ def test_it_rejects_a_truncated_photo(client, categories):
     assert response.status_code == 400
     assert "scan.png" in text
     assert "损坏" in text
+    assert "后再上传新文件。" in text
     assert not Petition.all_objects.exists()
     assert not Evidence.objects.exists()
+
+
+def test_the_chinese_type_message_names_the_accepted_types():
+    # The Chinese message lists the types itself, with 、 and 或, instead of the joined list.
+    assert ACCEPTED_TYPES == ("jpeg", "png", "pdf")
+
+
+def test_it_explains_the_kinds_with_chinese_colons(client, categories):
+    text = page(client.get(URL))
+
+    assert "<strong>建议意见</strong>：" in text
+    assert "<strong>申诉求决</strong>：" in text
 
 
 def test_it_rejects_a_disguised_program(client, categories):
@@ -342,7 +357,7 @@ def test_it_rejects_a_disguised_program(client, categories):
     text = page(response)
     assert response.status_code == 400
     assert "photo.jpg" in text
-    assert "JPEG, PNG, PDF" in text
+    assert "不是 JPEG、PNG 或 PDF 文件" in text
     assert not Petition.all_objects.exists()
     assert not Evidence.objects.exists()
 
