@@ -507,6 +507,21 @@ def test_report_routes_to_commission(clock, operator_a, township_unit, unit_a):
     assert actions.assign(None, request).assigned_unit == township_unit
 
 
+def test_report_not_transferred_to_government(clock, operator_a, township_unit, unit_a,
+                                               inspector_a):
+    category = make_category("conduct", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY)
+    report = actions.assign(None, register(operator_a, category, kind=Kind.ACCUSATION,
+                                           target_unit=township_unit))
+
+    with pytest.raises(ValidationError) as error:
+        actions.transfer(inspector_a, report, unit_a, reason="由区政府处理")
+
+    report.refresh_from_db()
+    assert error.value.code == "not_commission"
+    assert "椒江区人民政府" in error.value.messages[0]
+    assert report.assigned_unit.kind == UnitKind.COMMISSION
+
+
 def test_report_on_commission_goes_up(clock, operator_a):
     county = org_actions.create_unit(None, name="椒江区纪委监委", kind=UnitKind.COMMISSION,
                                      region=region("331002"))

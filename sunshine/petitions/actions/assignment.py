@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunshine.organisation.models import Assignment, Role, Unit
+from sunshine.organisation.models import Assignment, Role, Unit, UnitKind
 from sunshine.petitions import deadlines, routing, visibility
 from sunshine.petitions.actions._common import expect_state, locked, record, required_text, today
 from sunshine.petitions.models import EventAction, Petition, State
@@ -17,12 +17,26 @@ logger = logging.getLogger(__name__)
 
 
 def _check_unit(petition: Petition, unit: Unit) -> None:
-    """Refuse to hand a report to a unit it accuses (commission rules on reports, art. 47)."""
+    """Refuse to hand a report to a unit other than a commission, or to one it accuses.
+
+    Reports are handled by discipline inspection commissions, as routing
+    sends them, and never by a unit they accuse (commission rules on
+    reports, art. 47). Where no commission works in the report's region
+    or above it, routing falls back to the category's unit, and so may
+    staff.
+    """
     if routing.is_accused_unit(petition, unit):
         raise ValidationError(
             _("“%(unit)s” is accused in this report, so the report cannot be assigned to it; "
               "choose another unit.") % {"unit": unit},
             code="accused_unit",
+        )
+    is_elsewhere = petition.is_accusation and unit.kind != UnitKind.COMMISSION
+    if is_elsewhere and routing.commission_above(petition.region):
+        raise ValidationError(
+            _("A report (accusation) is handled by a discipline inspection commission, not by "
+              "“%(unit)s”; choose a commission.") % {"unit": unit},
+            code="not_commission",
         )
 
 
