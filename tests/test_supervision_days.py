@@ -75,6 +75,52 @@ def test_plan_day_rejects_past_date(township_operator, township_unit):
     assert "2026-03-01" in messages(error.value)
 
 
+@pytest.mark.parametrize(("starts_at", "ends_at"), [(T(7, 30), T(9, 0)), (T(6, 0), T(7, 0))])
+def test_plan_day_rejects_passed_start(township_operator, township_unit, starts_at, ends_at):
+    with pytest.raises(ValidationError) as error:
+        plan(township_operator, township_unit, date=D(2026, 3, 2), starts_at=starts_at,
+             ends_at=ends_at)
+
+    assert error.value.code == "start_passed"
+    assert starts_at.strftime("%H:%M") in messages(error.value)
+    assert not SupervisionDay.all_objects.exists()
+
+
+def test_plan_day_later_today(township_operator, township_unit):
+    found = plan(township_operator, township_unit, date=D(2026, 3, 2), starts_at=T(8, 30))
+
+    assert found.date == D(2026, 3, 2)
+
+
+def test_update_day_rejects_passed_start(day, township_operator):
+    with pytest.raises(ValidationError) as error:
+        supervision_days.update_day(township_operator, day,
+                                    {"date": D(2026, 3, 2), "starts_at": T(7, 0)},
+                                    expected_version=day.version)
+
+    assert error.value.code == "start_passed"
+
+
+def test_cancel_day_rejected_after_end(day, township_operator, frozen):
+    frozen.move_to(at(2026, 3, 16, 12), tick=False)
+
+    with pytest.raises(ValidationError) as error:
+        supervision_days.cancel_day(township_operator, day, reason="台风预警")
+
+    assert error.value.code == "day_ended"
+    assert "11:30" in messages(error.value)
+    day.refresh_from_db()
+    assert day.state == DayState.PLANNED
+
+
+def test_cancel_day_allowed_while_under_way(day, township_operator, frozen):
+    frozen.move_to(at(2026, 3, 16, 10), tick=False)
+
+    cancelled = supervision_days.cancel_day(township_operator, day, reason="台风预警")
+
+    assert cancelled.state == DayState.CANCELLED
+
+
 def test_plan_day_needs_township(operator_a, unit_a):
     with pytest.raises(ValidationError) as error:
         plan(operator_a, unit_a, region=region("331002"))

@@ -95,6 +95,18 @@ def _check_place_and_time(region: Region, unit: Unit, fields: dict[str, Any],
         )
 
 
+def _check_starts_ahead(fields: dict[str, Any]) -> None:
+    """Raise ValidationError when the planned start of the day has passed."""
+    start = timezone.make_aware(datetime.datetime.combine(fields["date"], fields["starts_at"]))
+    if start <= timezone.now():
+        raise ValidationError(
+            _("The supervision day of %(date)s would start at %(time)s, which has passed; "
+              "choose a later start time or another date.")
+            % {"date": fields["date"].isoformat(), "time": fields["starts_at"].strftime("%H:%M")},
+            code="start_passed",
+        )
+
+
 def _check_within_horizon(region: Region, date: datetime.date) -> None:
     days = get_setting(PLAN_AHEAD_DAYS, region=region)
     latest = timezone.localdate() + datetime.timedelta(days=days)
@@ -150,6 +162,7 @@ def plan_day(actor: Any, *, region: Region, unit: Unit, date: datetime.date,
     fields = _clean_text_fields({"date": date, "starts_at": starts_at, "ends_at": ends_at,
                                  "place": place, "officials": officials, "topic": topic})
     _check_place_and_time(region, unit, fields, timezone.localdate())
+    _check_starts_ahead(fields)
     _check_capacity(capacity)
     with transaction.atomic():
         _check_free(region, date, starts_at)
@@ -211,6 +224,8 @@ def update_day(actor: Any, day: SupervisionDay, changes: dict[str, Any], *,
         # An unchanged date may have passed meanwhile; only a new date must lie ahead.
         earliest = timezone.localdate() if "date" in changes else merged["date"]
         _check_place_and_time(day.region, day.unit, merged, earliest)
+        if "date" in changes or "starts_at" in changes:
+            _check_starts_ahead(merged)
         _check_capacity(merged["capacity"], day.registrations.count())
         _check_free(day.region, merged["date"], merged["starts_at"], exclude_pk=day.pk)
         cleaned = {name: merged[name] for name in changes}
@@ -218,13 +233,26 @@ def update_day(actor: Any, day: SupervisionDay, changes: dict[str, Any], *,
     return day
 
 
+def _check_not_ended(day: SupervisionDay) -> None:
+    end = timezone.make_aware(datetime.datetime.combine(day.date, day.ends_at))
+    if end <= timezone.now():
+        raise ValidationError(
+            _("The supervision day of %(date)s ended at %(time)s and can no longer be "
+              "cancelled; record it as held instead, with 0 citizens received and the reason "
+              "in the record if it did not take place.")
+            % {"date": day.date.isoformat(), "time": day.ends_at.strftime("%H:%M")},
+            code="day_ended",
+        )
+
+
 def cancel_day(actor: Any, day: SupervisionDay, *, reason: str) -> SupervisionDay:
-    """Cancel a planned day; the portal keeps showing it as cancelled, with the reason."""
+    """Cancel a planned day that has not ended; the portal shows it as cancelled, with the reason."""
     reason = required_text(reason, _("The reason for cancelling"))
     with transaction.atomic():
         day = _locked(day)
         require_write(actor, day.region, day.unit)
         _expect_planned(day, _("cancel"))
+        _check_not_ended(day)
         day = update_row(actor, day, {"state": DayState.CANCELLED, "cancel_reason": reason},
                          expected_version=None)
     logger.info("supervision day %s cancelled", day.pk)
