@@ -133,7 +133,11 @@ def test_report_form_shows_errors_accessibly(page: Page, live_server, categories
     page.get_by_label("您的电话").fill("12345")
     page.get_by_role("button", name="提交").click()
 
-    expect(page.get_by_text("电话号码“12345”无效")).to_be_visible()
+    expect(page.locator("#field-reporter_phone").get_by_text("电话号码“12345”无效")).to_be_visible()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="您的电话：电话号码“12345”无效").click()
+    expect(page.get_by_label("您的电话")).to_be_focused()
     assert serious_violations(page) == []
 
 

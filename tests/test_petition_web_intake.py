@@ -392,6 +392,28 @@ def test_it_rejects_too_many_files(client, categories):
     assert not Petition.all_objects.exists()
 
 
+def test_the_summary_links_each_field_error(client, categories):
+    response = client.post(URL, report_form(text="", reporter_phone="12345",
+                                            identity="named"))
+
+    text = page(response)
+    assert response.status_code == 400
+    assert 'id="error-summary"' in text
+    assert '<a href="#id_text">' in text
+    assert '<a href="#id_reporter_name">' in text
+    assert "您的姓名：" in text
+
+
+def test_the_summary_explains_a_damaged_hidden_field(client, categories):
+    response = client.post(URL, report_form(submission="not-a-uuid"))
+
+    text = page(response)
+    assert response.status_code == 400
+    assert "重新加载页面" in text
+    assert "隐藏的提交编号" in text
+    assert not Petition.all_objects.exists()
+
+
 def test_it_requires_the_privacy_notice_to_be_read(client, categories):
     data = report_form()
     del data["consent"]

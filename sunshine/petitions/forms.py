@@ -328,7 +328,13 @@ class PublicReportForm(ReportForm):
         error_messages={"required": gettext_lazy(
             "Tick the box to confirm that you have read the notice on personal information.")},
     )
-    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submission = forms.UUIDField(
+        widget=forms.HiddenInput, required=False,
+        error_messages={"invalid": gettext_lazy(
+            "The form's hidden submission number is damaged, so the report cannot be sent "
+            "from this copy of the form. Copy your text, reload the page and send the report "
+            "again.")},
+    )
 
     field_order = ["kind", "category", "region", "target_unit", "person_name", "project_code",
                    "title", "text", "location_text", "evidence", "identity", "reporter_name",
