@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Role
 from sunshine.petitions.models import Channel, EventAction, Evidence, Kind, Petition
 from tests.conftest import make_staff
@@ -68,18 +69,50 @@ def test_it_registers_a_walk_in_and_routes_it(client, categories, operator_a, to
     assert "查询密码" in response.content.decode()
 
 
-def test_report_on_own_unit_reaches_commission(client, categories, township_operator,
-                                               township_unit, inspector_a):
+def test_report_on_own_unit_is_referred(client, categories, township_operator, township_unit,
+                                        inspector_a):
     response = post(client, township_operator, entry(
         kind=Kind.ACCUSATION, category="graft", target_unit=township_unit.pk,
         identity="anonymous", reporter_name="", reporter_phone=""))
 
-    assert response.status_code == 201
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "反映的是您本人或您所在单位" in text
+    assert "纪检监察机关" in text
+    assert "查询密码" not in text
+    assert not Petition.all_objects.exists()
+
+
+def test_report_on_own_person_is_referred(client, categories, township_operator, unit_a):
+    person = org_actions.create_person(None, name="应慧", unit=unit_a, post="科员",
+                                       user=township_operator)
+
+    response = post(client, township_operator, entry(
+        kind=Kind.ACCUSATION, category="graft", person_name=person.name,
+        identity="anonymous", reporter_name="", reporter_phone=""))
+
+    assert response.status_code == 400
+    assert not Petition.all_objects.exists()
+
+
+def test_report_on_superior_unit_is_referred(client, categories, township_operator, unit_a):
+    response = post(client, township_operator, entry(
+        kind=Kind.ACCUSATION, category="graft", target_unit=unit_a.pk,
+        identity="anonymous", reporter_name="", reporter_phone=""))
+
+    assert response.status_code == 400
+
+
+def test_report_on_other_unit_is_entered(client, categories, inspector_a,
+                                         township_unit):
+    response = post(client, inspector_a, entry(
+        kind=Kind.ACCUSATION, category="graft", target_unit=township_unit.pk,
+        identity="anonymous", reporter_name="", reporter_phone=""))
+
     report = Petition.all_objects.get()
+    assert response.status_code == 201
     assert report.assigned_unit == inspector_a.assignments.get().unit
     assert report.events.get(action=EventAction.ASSIGN).actor is None
-    assert "查询密码" in response.content.decode()
-    assert "打开此件" not in response.content.decode()
 
 
 def test_report_cannot_go_to_a_government(client, categories, inspector_a, unit_a):

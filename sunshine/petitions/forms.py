@@ -20,6 +20,7 @@ from sunshine.lib.phones import phone_digits
 from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Person, Region, Unit, UnitKind
 from sunshine.organisation.scoping import scope_for
+from sunshine.petitions import visibility
 from sunshine.petitions.actions.evidence import check_files
 from sunshine.petitions.models import (
     Category,
@@ -382,6 +383,13 @@ class StaffIntakeForm(ReportForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("kind") == Kind.ACCUSATION and visibility.would_accuse(
+                self.user, target_unit=data.get("target_unit"), target_person=self.target_person,
+                target_project=self.target_project):
+            # The clerk would see the receipt, and with it the report's progress.
+            self.add_error(None, _(
+                "This report concerns you or your unit, so you may not enter it; refer the "
+                "reporter to the discipline inspection commission."))
         unit = data.get("assign_to")
         if (data.get("kind") == Kind.ACCUSATION and unit is not None
                 and unit.kind != UnitKind.COMMISSION):

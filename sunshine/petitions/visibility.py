@@ -77,6 +77,23 @@ def firewall_condition(user: Any) -> Q:
     return Q(kind=Kind.ACCUSATION) & accused
 
 
+def would_accuse(user: Any, *, target_unit=None, target_person=None, target_project=None) -> bool:
+    """Return whether a report with these targets would accuse ``user``, as ``firewall_condition`` matches it.
+
+    Used before a report exists, when staff enter one.
+    """
+    unit_ids = _containing_unit_ids(user)
+    return any((
+        target_unit is not None and target_unit.pk in unit_ids,
+        target_person is not None and (target_person.unit_id in unit_ids
+                                       or target_person.user_id == user.pk),
+        target_project is not None and (
+            target_project.owner_unit_id in unit_ids
+            or (target_project.responsible_person is not None
+                and target_project.responsible_person.user_id == user.pk)),
+    ))
+
+
 def _unit_paths_condition(paths) -> Q:
     condition = Q(pk__in=[])
     for path in paths:
