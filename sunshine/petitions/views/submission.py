@@ -91,8 +91,8 @@ def submit(actor: Any, *, arguments: dict[str, Any], channel: str, files: list |
         for upload in files:
             actions.attach_evidence(actor, petition, upload)
     # Routing is the system's step, as for a citizen's own report, unless the clerk chose a
-    # unit. A report always goes as the system: a clerk may not handle a report, even one
-    # against their own unit, yet it must reach the commission (the form checks the choice).
+    # unit. A report always goes as the system: a clerk who is not an inspector may not
+    # handle a report, yet it must reach the commission (the form checks the choice).
     router = actor if unit is not None and not petition.is_accusation else None
     petition, routing_error = route(router, petition, unit)
     announce_on_commit(petition)
