@@ -15,11 +15,12 @@ from django.urls import reverse
 from sunshine.audit.chain import canonical
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
+from sunshine.organisation.models import Role
 from sunshine.petitions import supervision_days
 from sunshine.petitions.models import Channel, EventAction, Kind, State
 from sunshine.petitions.models_ops import DayState, SupervisionDay, SupervisionRegistration
 from sunshine.rules.models import Setting
-from tests.conftest import region
+from tests.conftest import make_staff, region
 from tests.petition_ops_data import TOWNSHIP, VILLAGE, at, make_category, plan_haimen_day
 
 pytestmark = pytest.mark.django_db
@@ -638,6 +639,32 @@ def test_registrations_only_for_organiser(client, held_day, operator_a):
     assert reveal.status_code == 403
     assert "赵敏" not in reveal.content.decode()
     assert registration.topic not in matter_form.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR, Role.SUPERVISOR])
+def test_registrations_need_handling_role(client, held_day, django_user_model, township_unit,
+                                          role):
+    day, registration = held_day
+    user = make_staff(django_user_model, "township_reader", role, township_unit)
+    client.force_login(user)
+
+    page = client.get(reverse("supervision:staff_day", args=[day.pk]))
+    reveal = client.post(reverse("supervision:staff_day_registrants", args=[day.pk]))
+
+    assert not supervision_days.may_see_registrations(user, day)
+    assert page.status_code == 200
+    assert registration.topic not in page.content.decode()
+    assert reveal.status_code == 403
+    assert "13812345678" not in reveal.content.decode()
+
+
+def test_organiser_reads_registrations(client, held_day, township_operator):
+    day, registration = held_day
+    client.force_login(township_operator)
+
+    page = client.get(reverse("supervision:staff_day", args=[day.pk]))
+
+    assert registration.topic in page.content.decode()
 
 
 def test_inspector_reads_registrations(client, held_day, inspector_a):

@@ -356,13 +356,16 @@ def may_see_registrations(user: Any, day: SupervisionDay) -> bool:
     """Return whether the user may read the day's registrations: their topics and identities.
 
     The registration form promises citizens that only the staff organising
-    the day see them. Those are the users with a role in the organising unit
-    or below it, and the discipline inspectors whose scope covers the
-    township, since a topic may accuse an official.
+    the day see them. Those are the users with a handling role in the
+    organising unit or below it (an evaluator's role does not count), and
+    the discipline inspectors whose scope covers the township, since a topic
+    may accuse an official.
     """
     if user.is_superuser:
         return True
-    if Assignment.objects.filter(user=user, unit__path__startswith=day.unit.path).exists():
+    organisers = Assignment.objects.filter(user=user, role__in=visibility.HANDLING_ROLES,
+                                           unit__path__startswith=day.unit.path)
+    if organisers.exists():
         return True
     return visibility.inspector_scope(user).contains_region(day.region)
 
