@@ -172,6 +172,24 @@ def test_it_rejects_a_future_received_date(client, categories, operator_a):
     assert "2026-03-09" in response.content.decode()
 
 
+@pytest.mark.parametrize("received_on", ["0001-01-01", "1900-01-01", "2025-03-01"])
+def test_it_rejects_a_received_date_too_long_ago(client, categories, operator_a, received_on):
+    response = post(client, operator_a, entry(received_on=received_on))
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert received_on in text
+    assert "2025-03-02" in text
+    assert not Petition.all_objects.exists()
+
+
+def test_it_accepts_the_earliest_received_date(client, categories, operator_a):
+    response = post(client, operator_a, entry(received_on="2025-03-02"))
+
+    assert response.status_code == 201
+    assert Petition.all_objects.get().received_on == datetime.date(2025, 3, 2)
+
+
 def test_it_rejects_the_web_channel(client, categories, operator_a):
     response = post(client, operator_a, entry(channel=Channel.WEB))
 

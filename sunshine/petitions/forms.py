@@ -4,6 +4,7 @@ The report form also validates the JSON body of ``POST /api/v1/reports/``,
 so the web page and the API reject the same input with the same messages.
 """
 
+import datetime
 import re
 from typing import Any, cast
 
@@ -29,11 +30,13 @@ from sunshine.petitions.models import (
     Outcome,
     State,
 )
+from sunshine.rules.values import get_setting
 
 MAX_TEXT_LENGTH = 5000
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Area code of 3 or 4 digits with its leading 0, then a 7 or 8 digit number.
 LANDLINE = re.compile(r"^0[0-9]{2,3}[0-9]{7,8}$")
+RECEIVED_ON_MAX_AGE = "petitions.received_on_max_age_days"
 STAFF_CHANNELS = [
     (value, label) for value, label in Channel.choices if value not in (Channel.WEB, Channel.MOBILE)
 ]
@@ -401,9 +404,19 @@ class StaffIntakeForm(ReportForm):
 
     def clean_received_on(self) -> Any:
         value = self.cleaned_data["received_on"]
-        if value > timezone.localdate():
+        today = timezone.localdate()
+        if value > today:
             raise ValidationError(_("The date received, %(date)s, is in the future; enter the "
                                     "day the petition arrived.") % {"date": value.isoformat()})
+        max_age = get_setting(RECEIVED_ON_MAX_AGE)
+        earliest = today - datetime.timedelta(days=max_age)
+        if value < earliest:
+            raise ValidationError(
+                _("The date received, %(date)s, is more than %(days)s days ago; enter the day "
+                  "the petition arrived, %(earliest)s or later.")
+                % {"date": value.isoformat(), "days": max_age, "earliest": earliest.isoformat()},
+                code="received_too_early",
+            )
         return value
 
     def clean_evidence(self) -> list:

@@ -197,6 +197,11 @@ PETITION_WEB_DEFAULTS: dict[str, Default] = {
         _("Years after a petition is closed after which the purge_reporter_data command deletes the reporter's name and phone; shown in the privacy notice."),
         _("Platform default to be confirmed against the archive period of petition files; Personal Information Protection Law art. 19 asks for the shortest period the purpose needs."),
     ),
+    "petitions.received_on_max_age_days": Default(
+        365,
+        _("Days before today from which staff may enter the date a petition was received; an older date is rejected."),
+        _("Platform rule, not a statute: a petition entered more than a year after it arrived is taken for a typing error in the date."),
+    ),
     "petitions.reply_templates": Default(
         [
             {"title": "支持", "outcome": "support",
