@@ -13,7 +13,6 @@ from django.urls import reverse
 from sunshine.audit.verify import verify
 from sunshine.organisation import actions as org_actions
 from sunshine.petitions import tracking
-from sunshine.petitions.actions.evidence import ACCEPTED_TYPES
 from sunshine.petitions.models import Channel, Evidence, Kind, Petition, State
 from sunshine.rules.models import Setting
 from tests.evidence_files import TRUNCATED_PNG
@@ -339,9 +338,15 @@ def test_it_rejects_a_truncated_photo(client, categories):
     assert not Evidence.objects.exists()
 
 
-def test_the_chinese_type_message_names_the_accepted_types():
-    # The Chinese message lists the types itself, with 、 and 或, instead of the joined list.
-    assert ACCEPTED_TYPES == ("jpeg", "png", "pdf")
+def test_the_type_message_lists_the_types_in_each_language(client, categories):
+    renamed = {"evidence": upload("photo.jpg", EXE)}
+
+    chinese = page(client.post(URL, {**report_form(), **renamed}))
+    english = page(client.post(URL, {**report_form(), "evidence": upload("photo.jpg", EXE)},
+                               HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "不是 JPEG、PNG 或 PDF 文件" in chinese
+    assert "JPEG, PNG or PDF" in english
 
 
 def test_it_explains_the_kinds_with_chinese_colons(client, categories):

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row
@@ -39,7 +40,8 @@ ACCEPTED_TYPES = ("jpeg", "png", "pdf")
 
 
 def accepted_labels() -> str:
-    return ", ".join(str(evidence.TYPES[code].label) for code in ACCEPTED_TYPES)
+    """Return the accepted types as a list in the current language, e.g. "JPEG, PNG or PDF"."""
+    return str(get_text_list([str(evidence.TYPES[code].label) for code in ACCEPTED_TYPES], _("or")))
 
 
 def check_file(upload: Any, *, region=None) -> FileType:
