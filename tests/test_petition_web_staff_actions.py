@@ -381,6 +381,17 @@ def test_close_after_the_rating(client, world, township_operator):
     assert fresh(petition).state == State.CLOSED
 
 
+def test_close_note_says_reporter_sees_it(client, world, township_operator):
+    petition = handling(world, township_operator)
+    actions.reply(township_operator, petition, text="已修复。", outcome=Outcome.SUPPORT)
+    client.force_login(township_operator)
+
+    page = client.get(reverse("petitions:staff_detail", args=[petition.pk])).content.decode()
+
+    assert 'for="id_close_reason">备注（选填，信访人可见）' in page
+    assert "信访人可在查询页面的“办理过程”中看到此备注。" in page
+
+
 def test_escalation_is_recorded_once_a_deadline_passed(client, world, township_operator,
                                                       frozen):
     early = act(client, township_operator, world["request"], "escalate", {"reason": ""})

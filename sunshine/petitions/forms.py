@@ -528,6 +528,15 @@ class OptionalReasonForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Note (optional, shown to the reporter)"), required=False,
+        help_text=gettext_lazy("The reporter sees this note on the tracking page, under the "
+                               "steps so far."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AcceptForm(forms.Form):
     notice = forms.CharField(label=gettext_lazy("Notice to the reporter"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,6 +14,7 @@ from sunshine.petitions.actions import review
 from sunshine.petitions.forms import (
     AcceptForm,
     AssignForm,
+    CloseForm,
     ExtensionDecisionForm,
     ExtensionForm,
     NoticeForm,
@@ -107,7 +108,7 @@ STEPS: dict[str, Step] = {
                                                 delivered_on=d["delivered_on"])),
     "decide_review": Step(gettext_lazy("Give the review opinion"), _plain(ReviewDecisionForm),
                           _decide_review, check=_check_decider),
-    "close": Step(gettext_lazy("Close"), _plain(OptionalReasonForm),
+    "close": Step(gettext_lazy("Close"), _plain(CloseForm),
                   lambda u, p, d: actions.close(u, p, reason=d["reason"])),
     "escalate": Step(gettext_lazy("Record the escalation"), _plain(OptionalReasonForm),
                      lambda u, p, d: actions.record_escalation(u, p, reason=d["reason"])),
