@@ -510,6 +510,7 @@ def test_staff_stale_edit_gets_409(client, day, township_operator):
 
     assert response.status_code == 409
     assert "已被他人修改（您的版本 1，当前版本 2）" in response.content.decode()
+    assert "海门街道 2026-03-16 监督日" in response.content.decode()
     day.refresh_from_db()
     assert day.place == "街道会议室"
     assert day.version == 2

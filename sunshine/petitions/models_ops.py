@@ -91,7 +91,8 @@ class SupervisionDay(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.date}"
+        return str(_("Supervision day of %(township)s on %(date)s")
+                   % {"township": self.region.name, "date": self.date.isoformat()})
 
     def officials_list(self) -> list[str]:
         return [line.strip() for line in self.officials.splitlines() if line.strip()]
