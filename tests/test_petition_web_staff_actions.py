@@ -356,6 +356,18 @@ def test_extension_beyond_the_limit_is_rejected(client, world, township_operator
     assert "45" in response.content.decode()
 
 
+def test_field_error_is_tied_to_its_input(client, world, township_operator):
+    petition = handling(world, township_operator)
+
+    response = act(client, township_operator, petition, "request_extension",
+                   {"days": "abc", "reason": "情况复杂"})
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="id_request_extension_days_error"' in text
+    assert 'id="id_request_extension_days_error"' in text
+
+
 def test_rejecting_an_extension_needs_a_note(client, world, township_operator,
                                             township_leader):
     petition = handling(world, township_operator)

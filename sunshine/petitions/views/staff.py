@@ -37,6 +37,11 @@ def _template_initial(request: HttpRequest, templates: list[dict[str, str]]) -> 
     return {"text": chosen.get("text", ""), "outcome": chosen.get("outcome", "")}
 
 
+def step_auto_id(name: str) -> str:
+    """Return the ``auto_id`` of a step's form, so the ids of several forms on the page differ."""
+    return f"id_{name}_%s"
+
+
 def _step_forms(request: HttpRequest, petition: Any, bound: dict[str, Any],
                 templates: list[dict[str, str]]) -> list[dict[str, Any]]:
     result = []
@@ -50,7 +55,7 @@ def _step_forms(request: HttpRequest, petition: Any, bound: dict[str, Any],
         form = bound.get(name) or STEPS[name].form(petition, None)
         if name == "reply" and name not in bound:
             form = ReplyForm(initial=_template_initial(request, templates))
-        form.auto_id = f"id_{name}_%s"
+        form.auto_id = step_auto_id(name)
         result.append({"name": name, "title": STEPS[name].title, "form": form})
     return result
 

@@ -27,7 +27,7 @@ from sunshine.lib.record_ids import parse_id
 from sunshine.petitions import visibility
 from sunshine.petitions.models import Petition, PetitionEvent
 from sunshine.petitions.views.access import staff_only
-from sunshine.petitions.views.staff import render_detail
+from sunshine.petitions.views.staff import render_detail, step_auto_id
 from sunshine.petitions.views.steps import STEPS
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     # or a stale-page 409.
     step.check(request.user, petition)
     form = step.form(petition, request.POST)
+    # Set before validation: the error lists keep the field ids they are made with.
+    form.auto_id = step_auto_id(action)
     if not form.is_valid():
         return render_detail(request, petition, bound={action: form}, status=400)
     try:
