@@ -271,6 +271,19 @@ def test_report_after_final_request_accepted(category, operator_a, township_oper
     assert report.repeat_of is None
 
 
+def test_review_of_final_matter_names_its_closure(category, operator_a, township_operator,
+                                                  city_admin):
+    first, _ = submit(category)
+    first = close_after_re_review(first, operator_a, township_operator, city_admin)
+
+    with pytest.raises(ValidationError) as error:
+        actions.request_re_review(first, reason="还是不服")
+
+    assert error.value.code == "closed_for_good"
+    assert "经复核终结" in error.value.messages[0]
+    assert "2026-03-02" in error.value.messages[0]
+
+
 def test_registration_is_audited(category):
     submit(category)
     submit(category, is_anonymous=True, reporter_name="", reporter_phone="")

@@ -168,6 +168,15 @@ def request_review(petition: Petition, *, reason: str, level: str = ReviewLevel.
                 % {"code": petition.tracking_code, "kind": petition.get_kind_display()},
                 code="not_reviewable",
             )
+        if petition.is_final:
+            closed_on = timezone.localdate(petition.closed_at) if petition.closed_at else None
+            raise ValidationError(
+                _("Petition %(code)s was closed for good after re-review on %(date)s; under the "
+                  "Petition Work Regulation art. 36 it cannot be reviewed again.")
+                % {"code": petition.tracking_code,
+                   "date": closed_on.isoformat() if closed_on else "-"},
+                code="closed_for_good",
+            )
         expect_state(petition, str(ReviewLevel(level).label), spec.requested_in)
         _check_window(petition, level, requested_on)
         decision = deadlines.compute(spec.decision, requested_on, region=petition.region)
