@@ -368,6 +368,20 @@ def test_staff_rewards_page_lists_visible_entries(client, report, inspector_a,
     assert report.tracking_code not in hidden
 
 
+def test_staff_pages_leave_out_the_anonymous_number(client, report, inspector_a):
+    rewards.record_consent(report)
+    verify_true(inspector_a, report)
+    number = report.reward_entries.get().reporter.number
+    client.force_login(inspector_a)
+
+    listing = client.get(reverse("supervision:staff_rewards")).content.decode()
+    detail = client.get(reverse("supervision:staff_verification", args=[report.pk]))
+
+    assert report.tracking_code in listing
+    assert number not in listing
+    assert number not in detail.content.decode()
+
+
 def test_staff_reverse_page(client, report, inspector_a, township_operator):
     rewards.record_consent(report)
     verify_true(inspector_a, report)
