@@ -274,6 +274,18 @@ def test_consent_page_with_tracking_code(client, reported, inspector_a):
     assert "已记录" in response.content.decode()
     assert report.reward_consents.get().recorded_by is None
     assert RewardEntry.objects.get().points == 20
+    assert "您在榜单上的编号是 No.2026-0001。" in response.content.decode()
+
+
+def test_consent_page_before_points_explains_the_number(client, reported):
+    report, secret = reported
+
+    response = client.post(reverse("supervision:consent"), {
+        "code": report.tracking_code, "secret": secret, "choice": "give", "agree": "on"})
+
+    assert response.status_code == 200
+    assert "首次获得积分时即分配编号" in response.content.decode()
+    assert "No.2026" not in response.content.decode()
 
 
 def test_consent_page_needs_agreement(client, reported):

@@ -122,6 +122,17 @@ def reporter_for(phone_hash: str) -> RewardReporter:
                                            created_at=now))
 
 
+def number_of(petition: Petition) -> str | None:
+    """Return the anonymous number the petition's reporter is listed under, once they have one.
+
+    Only the reporter, who holds the tracking code and secret, is told it.
+    """
+    if not petition.reporter_phone_hash:
+        return None
+    found = RewardReporter.objects.filter(phone_hash=petition.reporter_phone_hash).first()
+    return found.number if found is not None else None
+
+
 def _reverse(actor: Any, entry: RewardEntry, reason: str) -> RewardEntry:
     return create_row(actor, RewardEntry(
         reporter=entry.reporter, petition=entry.petition, verification=entry.verification,

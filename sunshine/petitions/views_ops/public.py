@@ -146,7 +146,7 @@ def consent_public(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "text": rewards.CONSENT_TEXTS[rewards.CURRENT_CONSENT_VERSION]}
     if request.method == "POST" and form.is_valid():
         try:
-            context["done"] = _apply_consent(request, form.cleaned_data)
+            context["done"], context["number"] = _apply_consent(request, form.cleaned_data)
         except tracking.TrackingLocked as error:
             form.add_error(None, str(error))
         except ValidationError as error:
@@ -155,16 +155,17 @@ def consent_public(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/ops/consent_public.html", context, status=status)
 
 
-def _apply_consent(request: HttpRequest, data: dict[str, Any]) -> str:
+def _apply_consent(request: HttpRequest, data: dict[str, Any]) -> tuple[str, str | None]:
+    """Record the reporter's choice; return it and their anonymous number, if they have one yet."""
     petition = tracking.lookup(data["code"], data["secret"], client_ip=client_ip(request))
     if petition is None:
         raise ValidationError(_("The tracking code or the secret is wrong. Check both on your "
                                 "receipt and enter them again."))
     if data["choice"] == ConsentForm.WITHDRAW:
         rewards.withdraw_consent(petition)
-        return "withdrawn"
+        return "withdrawn", None
     rewards.record_consent(petition)
-    return "given"
+    return "given", rewards.number_of(petition)
 
 
 @require_safe
