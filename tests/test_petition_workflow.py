@@ -419,6 +419,18 @@ def test_close_after_rating(clock, handling, township_operator):
     assert petition.state == State.CLOSED
 
 
+@pytest.mark.parametrize("rating", [Rating.PARTLY, Rating.DISSATISFIED])
+def test_unsatisfied_rating_keeps_review_window(clock, handling, township_operator, rating):
+    petition = replied(clock, handling, township_operator)
+    actions.rate(petition, petition.replies.get(), rating=rating)
+
+    with pytest.raises(ValidationError) as error:
+        actions.close(township_operator, petition)
+
+    assert error.value.code == "review_window_open"
+    assert actions.request_review(petition, reason="不满意").pk is not None
+
+
 def test_answer_rated_once(clock, handling, township_operator):
     petition = replied(clock, handling, township_operator)
     answer = petition.replies.get()

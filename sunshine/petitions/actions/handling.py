@@ -262,16 +262,22 @@ def _close_changes(petition: Petition, day: datetime.date) -> tuple[dict, list]:
 
 
 def _check_review_window_over(petition: Petition, day: datetime.date) -> None:
-    """A request stays open for review until the reporter rates the answer or the window ends."""
+    """A request stays open for review until its window ends, unless the reporter is satisfied.
+
+    A partly satisfied or dissatisfied reporter keeps the right to ask for
+    a review (Petition Work Regulation art. 35), so only a satisfied rating
+    lets staff close the request early.
+    """
     if petition.kind != Kind.REQUEST or petition.review_until is None:
         return
     latest = petition.replies.order_by("-delivered_on", "-id").first()
-    if latest is not None and latest.rating:
+    if latest is not None and latest.rating == Rating.SATISFIED:
         return
     if day <= petition.review_until:
         raise ValidationError(
             _("The reporter may still ask for a review until %(date)s; close petition %(code)s "
-              "after that day or once the reporter has rated the answer.")
+              "after that day, or earlier only once the reporter has rated the answer as "
+              "satisfied.")
             % {"date": petition.review_until.isoformat(), "code": petition.tracking_code},
             code="review_window_open",
         )
