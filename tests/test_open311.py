@@ -8,6 +8,7 @@ must name its county in ``jurisdiction_id``.
 """
 
 import datetime
+import json
 from urllib.parse import quote
 
 import pytest
@@ -214,7 +215,7 @@ def test_requests_reject_a_span_over_90_days(client, filed):
     assert "90" in errors_of(response)[0]["description"]
 
 
-@pytest.mark.parametrize(("name", "value"), [("start_date", "2026-03-01"),
+@pytest.mark.parametrize(("name", "value"), [("start_date", "2026-03-01T00:00:00"),
                                              ("end_date", "yesterday"),
                                              ("status", "pending"),
                                              ("service_request_id", "12a")])
@@ -230,12 +231,7 @@ def test_requests_reject_invalid_arguments_naming_them(client, filed, name, valu
     ("end_date", "2026-02-30T00:00:00Z"),
     ("start_date", "2026-12-01T25:00:00Z"),
     ("start_date", "2026-12-01T00:00:00+24:00"),
-    # Well-formed dates whose UTC moment, or the default other end 90 days
-    # away, falls outside years 1 to 9999, the range of Python's datetime.
-    ("start_date", "9999-12-31T23:59:59-23:59"),
-    ("start_date", "0001-01-01T00:00:00+14:00"),
-    ("start_date", "9999-12-01T00:00:00Z"),
-    ("end_date", "0001-01-02T00:00:00Z"),
+    ("end_date", "2026-02-30"),
 ])
 def test_requests_reject_impossible_dates(client, filed, name, value):
     response = client.get(ROOT + "requests.json", {name: value})
@@ -245,6 +241,47 @@ def test_requests_reject_impossible_dates(client, filed, name, value):
     assert name in description
     assert value in description
     assert "2026-03-01T00:00:00+08:00" in description
+
+
+# Well-formed dates whose UTC moment, or the default other end 90 days away, falls
+# outside years 1 to 9999, the range of Python's datetime. Without the other end,
+# the range of the one given is 90 days narrower.
+@pytest.mark.parametrize(("query", "earliest", "latest"), [
+    ({"end_date": "9999-12-31T23:59:59-14:00"}, "0001-04-01T00:00:00Z", "9999-12-31T23:59:59Z"),
+    ({"start_date": "9999-12-31T23:59:59-23:59"}, "0001-01-01T00:00:00Z",
+     "9999-10-02T23:59:59Z"),
+    ({"start_date": "0001-01-01T00:00:00+14:00"}, "0001-01-01T00:00:00Z",
+     "9999-10-02T23:59:59Z"),
+    # Midnight in Shanghai on 1 January of year 1 is still year 0 in UTC.
+    ({"start_date": "0001-01-01", "end_date": "0001-02-01"}, "0001-01-01T00:00:00Z",
+     "9999-12-31T23:59:59Z"),
+    ({"start_date": "9999-12-01T00:00:00Z"}, "0001-01-01T00:00:00Z", "9999-10-02T23:59:59Z"),
+    ({"end_date": "0001-01-02T00:00:00Z"}, "0001-04-01T00:00:00Z", "9999-12-31T23:59:59Z"),
+])
+def test_requests_reject_out_of_range_dates(client, filed, query, earliest, latest):
+    response = client.get(ROOT + "requests.json", query, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    name, value = next(iter(query.items()))
+    assert f"{name} “{value}” is out of range" in description
+    assert f"from {earliest} to {latest}" in description
+
+
+def test_requests_accept_plain_dates(client, filed):
+    # Registered at 10:00 on 2 Mar 2026 in Shanghai, 02:00 UTC.
+    registered = {filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
+
+    def found(**query):
+        response = client.get(ROOT + "requests.json", query)
+        assert response.status_code == 200, response.content.decode()
+        return ids(response)
+
+    assert found(start_date="2026-03-02") == registered
+    assert found(start_date="2026-03-03") == set()
+    assert found(end_date="2026-03-02") == registered
+    assert found(end_date="2026-03-01") == set()
+    assert found(start_date="2026-03-02", end_date="2026-03-02") == registered
 
 
 @pytest.mark.parametrize("start", ["0001-01-01T00:00:00Z", "9999-10-01T00:00:00+08:00"])
@@ -534,6 +571,19 @@ def test_post_rejects_retired_address_id(client, categories, api_key):
 
     assert response.status_code == 400
     assert "331002002" in errors_of(response)[0]["description"]
+    assert not Petition.all_objects.exists()
+
+
+@pytest.mark.parametrize(("content_type", "named"), [("application/json", "“application/json”"),
+                                                     ("", "no Content-Type")])
+def test_post_asks_for_form_encoding(client, categories, api_key, content_type, named):
+    response = client.generic("POST", ROOT + "requests.json", json.dumps(example_post(api_key)),
+                              content_type=content_type, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    description = errors_of(response)[0]["description"]
+    assert named in description
+    assert "application/x-www-form-urlencoded or multipart/form-data" in description
     assert not Petition.all_objects.exists()
 
 

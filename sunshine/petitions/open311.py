@@ -18,6 +18,11 @@ Follows the GeoReport v2 specification (wiki.open311.org/GeoReport_v2):
 - ``jurisdiction_id`` is a county code such as 331002. It is required on
   POST when units exist in more than one county; on GET it narrows the
   results to that county.
+- ``start_date`` and ``end_date`` are W3C dates (W3C-DTF): a date and time
+  with its time zone, or a plain date, which is a day in ``TIME_ZONE``.
+- A POST's fields are form encoded (application/x-www-form-urlencoded or
+  multipart/form-data), as in the specification's POST example. Another
+  body, such as JSON, gets a 400 error that names these encodings.
 - Errors are ``[{"code": 400, "description": "..."}]`` with the same HTTP
   status: 403 for a missing or invalid api_key, 404 for something not
   found, 400 otherwise. ``.xml`` returns 400: only JSON is provided.
@@ -26,6 +31,7 @@ Follows the GeoReport v2 specification (wiki.open311.org/GeoReport_v2):
 import datetime
 import functools
 import logging
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
@@ -70,6 +76,14 @@ PATH_PARAMETERS = {"code": "service_code", "request_id": "service_request_id"}
 MAX_NAME_LENGTH = cast(int, cast(forms.CharField, ReportForm.base_fields["reporter_name"]).max_length)
 MAX_ADDRESS_LENGTH = cast(int, cast(forms.CharField,
                                     ReportForm.base_fields["location_text"]).max_length)
+# A W3C date without a time (W3C-DTF "complete date").
+PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The moments that queries can hold: they are converted to UTC, which Python's datetime
+# holds only from year 1 to 9999.
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+# The encodings of the specification's POST; request.POST reads no other body.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class Open311Error(Exception):
@@ -257,27 +271,78 @@ def request_of(petition: Any, places: int) -> dict[str, Any]:
 
 
 def _invalid_moment(params: Any, name: str) -> Open311Error:
-    """Return the 400 error for a date parameter that is not a usable W3C date and time."""
+    """Return the 400 error for a date parameter that is not a W3C date."""
     return Open311Error(400, _(
-        "%(name)s “%(value)s” is invalid; use a W3C date and time with its time zone, such "
-        "as 2026-03-01T00:00:00+08:00 or 2026-03-01T00:00:00Z.")
+        "%(name)s “%(value)s” is invalid; use a W3C date, such as 2026-03-01, or a date and "
+        "time with its time zone, such as 2026-03-01T00:00:00+08:00 or 2026-03-01T00:00:00Z.")
         % {"name": name, "value": (params.get(name) or "").strip()})
 
 
+def _utc_text(moment: datetime.datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _out_of_range(params: Any, name: str) -> Open311Error:
+    """Return the 400 error for a date parameter outside the moments a query can hold.
+
+    Without the other parameter, the range ends 90 days away from this one,
+    so this one's own range is 90 days narrower.
+    """
+    other = "end_date" if name == "start_date" else "start_date"
+    values = {"name": name, "value": (params.get(name) or "").strip(), "other": other,
+              "earliest": _utc_text(EARLIEST), "latest": _utc_text(LATEST)}
+    if (params.get(other) or "").strip():
+        return Open311Error(400, _(
+            "%(name)s “%(value)s” is out of range; send a moment from %(earliest)s to "
+            "%(latest)s.") % values)
+    if name == "start_date":
+        values["latest"] = _utc_text(LATEST - SPAN)
+    else:
+        values["earliest"] = _utc_text(EARLIEST + SPAN)
+    return Open311Error(400, _(
+        "%(name)s “%(value)s” is out of range without %(other)s, which then lies 90 days "
+        "away from it; send a moment from %(earliest)s to %(latest)s, or send %(other)s "
+        "too.") % values)
+
+
+def _parse_moment(raw: str, *, end_of_day: bool) -> datetime.datetime | None:
+    """Return the aware moment of a W3C date, or None when ``raw`` is not one.
+
+    A plain date gives the start of that day in ``TIME_ZONE``, or with
+    ``end_of_day`` its last microsecond. A well-formed but impossible date,
+    such as month 13, raises ValueError.
+    """
+    if PLAIN_DATE.fullmatch(raw):
+        day = datetime.date.fromisoformat(raw)
+        time = datetime.time.max if end_of_day else datetime.time.min
+        return timezone.make_aware(datetime.datetime.combine(day, time),
+                                   timezone.get_default_timezone())
+    value = parse_datetime(raw)
+    return value if value is not None and timezone.is_aware(value) else None
+
+
 def _moment(params: Any, name: str) -> datetime.datetime | None:
+    """Return the moment of ``start_date`` or ``end_date``, or None when it is not given.
+
+    A plain date, such as 2026-03-01, names a day in Asia/Shanghai
+    (``TIME_ZONE``). ``start_date`` is then the start of that day and
+    ``end_date`` its last microsecond, so ``end_date=2026-03-31`` includes
+    the requests made on 31 March.
+    """
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
     try:
-        # A well-formed but impossible date, such as month 13, raises ValueError.
-        value = parse_datetime(raw)
-        if value is not None and timezone.is_aware(value):
-            # Queries convert the moment to UTC, which overflows before year 1 or after 9999.
-            value.astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
+        value = _parse_moment(raw, end_of_day=name == "end_date")
+    except ValueError:
         value = None
-    if value is None or timezone.is_naive(value):
+    if value is None:
         raise _invalid_moment(params, name)
+    try:
+        # Queries convert the moment to UTC, which overflows before year 1 or after 9999.
+        value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise _out_of_range(params, name) from None
     return value
 
 
@@ -296,7 +361,7 @@ def date_range(params: Any) -> tuple[datetime.datetime, datetime.datetime]:
     except OverflowError:
         # Only the default other end, 90 days from the given one, can overflow here.
         parameter = "start_date" if given_start is not None else "end_date"
-        raise _invalid_moment(params, parameter) from None
+        raise _out_of_range(params, parameter) from None
     if end < start or end - start > SPAN:
         raise Open311Error(400, _(
             "start_date and end_date must be in order and at most 90 days apart; "
@@ -508,7 +573,22 @@ def _text(params: Any) -> str:
     return f"{text}\n\nmedia_url: {media}"
 
 
+def _check_encoding(request: HttpRequest) -> None:
+    """Raise a 400 error unless the body is form encoded, because request.POST ignores others."""
+    if request.content_type in FORM_TYPES:
+        return
+    if not request.content_type:
+        raise Open311Error(400, _(
+            "The request has no Content-Type; send the fields form encoded, as "
+            "application/x-www-form-urlencoded or multipart/form-data (GeoReport v2)."))
+    raise Open311Error(400, _(
+        "The body is sent as “%(type)s”; send the fields form encoded, as "
+        "application/x-www-form-urlencoded or multipart/form-data (GeoReport v2).")
+        % {"type": request.content_type})
+
+
 def create_request(request: HttpRequest) -> HttpResponse:
+    _check_encoding(request)
     params = request.POST
     user = intake_user(params)
     county = jurisdiction(params, required=True)
