@@ -24,6 +24,7 @@ from sunshine.petitions.models import (
     EventAction,
     Kind,
     Petition,
+    Rating,
     ReviewLevel,
     Stage,
     State,
@@ -355,7 +356,9 @@ class Life:
         if petition.kind == Kind.REQUEST and self._wants_review(answer):
             self._review(story, ReviewLevel.REVIEW, (rated_on or answer.delivered_on))
             return
-        if petition.kind == Kind.SUGGESTION or rated_on is not None:
+        # Only a satisfied reporter's request may be closed before its review window ends.
+        if petition.kind == Kind.SUGGESTION or (rated_on is not None
+                                                and answer.rating == Rating.SATISFIED):
             start = rated_on or answer.delivered_on
             self._close(story, start + datetime.timedelta(days=self.rng.randint(1, 6)))
         elif petition.review_until is not None:
