@@ -647,6 +647,18 @@ def test_other_methods_are_not_allowed(client, categories, method, path):
     errors_of(response)
 
 
+def test_updated_datetime_ignores_internal_steps(client, filed, township_operator, frozen):
+    frozen.move_to(NOW + datetime.timedelta(hours=1), tick=False)
+    petition = actions.accept(township_operator, filed["open"])
+    frozen.move_to(NOW + datetime.timedelta(hours=2), tick=False)
+    actions.request_extension(township_operator, petition, days=30, reason="需协调多个部门")
+
+    row = client.get(f"{ROOT}requests/{petition.pk}.json").json()[0]
+
+    assert not petition.events.get(action="request_extension").is_public
+    assert row["updated_datetime"] == "2026-03-02T11:00:00+08:00"
+
+
 def test_an_accepted_request_stays_open(client, filed, township_operator):
     petition = actions.accept(township_operator, filed["open"])
 

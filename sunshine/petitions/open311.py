@@ -227,7 +227,9 @@ def public_requests() -> Any:
             .exclude(kind=Kind.ACCUSATION)
             .exclude(category__default_kind=Kind.ACCUSATION)
             .select_related("category", "region", "assigned_unit")
-            .annotate(updated_at=Max("events__at"))
+            # The latest step the reporter sees on the tracking page; internal steps stay out.
+            .annotate(updated_at=Max("events__at",
+                                     filter=tracking.public_step_condition("events__")))
             .order_by("-registered_at", "-pk"))
 
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -217,6 +218,15 @@ def forget_status(code: str) -> None:
                        for language, _name in settings.LANGUAGES])
 
 
+def public_step_condition(prefix: str = "") -> Q:
+    """Return the condition on a step that lets the reporter see it.
+
+    ``prefix`` is the lookup path from another model, such as ``events__``
+    from a petition.
+    """
+    return Q(**{f"{prefix}is_public": True})
+
+
 def public_events(petition: Petition):
     """Return the steps the reporter sees when following the petition."""
-    return petition.events.filter(is_public=True).order_by("at", "id")
+    return petition.events.filter(public_step_condition()).order_by("at", "id")
