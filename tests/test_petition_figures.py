@@ -339,6 +339,24 @@ def test_dashboard_accepts_the_widest_dates(client, city_admin, handled):
     assert 'min="2000-01-01" max="9999-12-30"' in text
 
 
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("first", "2026-02-30", "“2026-02-30”这一天不存在：2026 年 2 月只有 28 天"),
+    ("last", "2024-02-30", "“2024-02-30”这一天不存在：2024 年 2 月只有 29 天"),
+    ("first", "2026-4-31", "“2026-4-31”这一天不存在：2026 年 4 月只有 30 天"),
+    ("last", "2026-13-01", "“2026-13-01”不是日期：没有 13 月"),
+    ("first", "0000-01-01", "“0000-01-01”超出"),
+])
+def test_dashboard_names_a_missing_day(client, city_admin, name, value, says):
+    client.force_login(city_admin)
+
+    response = client.get(dashboard_url("331000"), {name: value})
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert says in text
+    assert "YYYY-MM-DD" not in text
+
+
 def test_dashboard_query_errors_in_english(client, city_admin):
     client.force_login(city_admin)
 
@@ -349,6 +367,16 @@ def test_dashboard_query_errors_in_english(client, city_admin):
                                      "a date from 2000-01-01 to 9999-12-30.")
     assert unit.content.decode() == ("Unit “²” is invalid; use a unit number of 1 to 18 digits "
                                      "0-9, or “none”.")
+
+
+def test_dashboard_missing_day_in_english(client, city_admin):
+    client.force_login(city_admin)
+
+    response = client.get(dashboard_url("331000"), {"first": "2026-02-30"},
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.content.decode() == ("“2026-02-30” does not exist: month 2 of 2026 has 28 "
+                                         "days, so use a day from 01 to 28.")
 
 
 @pytest.mark.parametrize(("url_name", "query"), [

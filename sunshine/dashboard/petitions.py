@@ -6,6 +6,7 @@ petitions behind it. Regions are checked with ``scope_for`` as on the fund
 pages.
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,22 +90,42 @@ def period_from(request: HttpRequest) -> figures.Period:
 
 
 def _date_param(request: HttpRequest, name: str) -> datetime.date | None:
+    """Read a YYYY-MM-DD query parameter. Both date parameters, first and last, use it."""
     raw = request.GET.get(name, "")
     if not raw:
         return None
     try:
         value = parse_date(raw)
     except ValueError:
-        value = None
+        # parse_date raises only for text of the form YYYY-MM-DD that names no day.
+        raise _no_such_day(raw) from None
     if value is None:
         raise BadRequest(_("“%(value)s” is not a date; write it as YYYY-MM-DD, for example "
                            "2026-01-31.") % {"value": raw})
     if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise BadRequest(_("“%(value)s” is outside the dates the figures cover; use a date from "
-                           "%(earliest)s to %(latest)s.")
-                         % {"value": raw, "earliest": EARLIEST_DAY.isoformat(),
-                            "latest": LATEST_DAY.isoformat()})
+        raise _outside_figures(raw)
     return value
+
+
+def _outside_figures(raw: str) -> BadRequest:
+    return BadRequest(_("“%(value)s” is outside the dates the figures cover; use a date from "
+                        "%(earliest)s to %(latest)s.")
+                      % {"value": raw, "earliest": EARLIEST_DAY.isoformat(),
+                         "latest": LATEST_DAY.isoformat()})
+
+
+def _no_such_day(raw: str) -> BadRequest:
+    """Return the error for text of the form YYYY-MM-DD whose month or day does not exist."""
+    year, month, day = (int(part) for part in raw.split("-"))
+    if year < datetime.MINYEAR:
+        return _outside_figures(raw)
+    if not 1 <= month <= 12:
+        return BadRequest(_("“%(value)s” is not a date: month %(month)s does not exist; write "
+                            "the month as 01 to 12.") % {"value": raw, "month": month})
+    days = calendar.monthrange(year, month)[1]
+    return BadRequest(_("“%(value)s” does not exist: month %(month)s of %(year)s has %(days)s "
+                        "days, so use a day from 01 to %(days)s.")
+                      % {"value": raw, "month": month, "year": year, "days": days})
 
 
 def _selection(request: HttpRequest, conditions: figures.Conditions) -> tuple[str, str]:
