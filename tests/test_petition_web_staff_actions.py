@@ -142,6 +142,17 @@ def test_assign_routes_or_takes_the_chosen_unit(client, world, operator_b, unit_
     assert fresh(world["elsewhere"]).assigned_unit == unit_b
 
 
+def test_public_step_notes_say_reporter_sees_them(client, world, operator_b):
+    client.force_login(operator_b)
+
+    page = client.get(reverse("petitions:staff_detail", args=[world["elsewhere"].pk]))
+
+    text = page.content.decode()
+    assert 'for="id_assign_reason">备注（选填，信访人可见）' in text
+    assert 'for="id_not_accept_reason">理由（信访人可见）' in text
+    assert 'for="id_refer_reason">理由（信访人可见）' in text
+
+
 def test_assign_without_a_route_explains_itself(client, world, operator_b):
     response = act(client, operator_b, world["elsewhere"], "assign", {"unit": ""})
 

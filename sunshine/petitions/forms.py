@@ -496,11 +496,17 @@ def unit_choices_for(petition: Any) -> Any:
             .select_related("region").order_by("region__path", "name"))
 
 
+# The reporter sees the text of public steps (assignment, closing) on the tracking page.
+PUBLIC_NOTE_HELP = gettext_lazy("The reporter sees this note on the tracking page, under the "
+                                "steps so far.")
+
+
 class AssignForm(forms.Form):
     unit = UnitChoiceField(label=gettext_lazy("Unit"), required=False, queryset=Unit.objects.none(),
                            empty_label=gettext_lazy("— route by category —"),
                            error_messages=UNKNOWN_UNIT)
-    reason = forms.CharField(label=gettext_lazy("Note (optional)"), required=False,
+    reason = forms.CharField(label=gettext_lazy("Note (optional, shown to the reporter)"),
+                             required=False, help_text=PUBLIC_NOTE_HELP,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
@@ -523,6 +529,13 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PublicReasonForm(forms.Form):
+    """The reason of a step that ends the petition, which the reporter is told."""
+
+    reason = forms.CharField(label=gettext_lazy("Reason (shown to the reporter)"),
+                             help_text=PUBLIC_NOTE_HELP, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class OptionalReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Note (optional)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
@@ -531,9 +544,7 @@ class OptionalReasonForm(forms.Form):
 class CloseForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Note (optional, shown to the reporter)"), required=False,
-        help_text=gettext_lazy("The reporter sees this note on the tracking page, under the "
-                               "steps so far."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PUBLIC_NOTE_HELP, widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
