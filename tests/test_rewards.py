@@ -326,18 +326,40 @@ def test_staff_verification_page(client, report, inspector_a):
     client.force_login(inspector_a)
     url = reverse("supervision:staff_verification", args=[report.pk])
 
-    response = client.post(url, {"result": "true", "note": "属实", "verified_on": "2026-03-02"})
+    response = client.post(url, {"result": "true", "note": "属实", "verified_on": "2026-03-02",
+                                 "seen": "0"})
 
     assert response.status_code == 302
     assert report.verifications.get().result == "true"
     assert "没有同意记录" in client.get(url).content.decode()
 
 
+def test_stale_verification_page_gets_409(client, report, inspector_a):
+    client.force_login(inspector_a)
+    url = reverse("supervision:staff_verification", args=[report.pk])
+    page = client.get(url)
+    seen = page.context["form"]["seen"].value()
+    first = client.post(url, {"result": "partly_true", "note": "部分属实",
+                              "verified_on": "2026-03-02", "seen": seen})
+
+    stale = client.post(url, {"result": "untrue", "note": "不属实", "verified_on": "2026-03-02",
+                              "seen": seen})
+    again = client.post(url, {"result": "untrue", "note": "不属实", "verified_on": "2026-03-02",
+                              "seen": stale.context["form"]["seen"].value()})
+
+    assert first.status_code == 302
+    assert stale.status_code == 409
+    assert "部分属实" in stale.content.decode()
+    assert again.status_code == 302
+    assert [v.result for v in report.verifications.order_by("id")] == ["partly_true", "untrue"]
+
+
 def test_staff_verification_page_bad_date(client, report, inspector_a):
     client.force_login(inspector_a)
     url = reverse("supervision:staff_verification", args=[report.pk])
 
-    response = client.post(url, {"result": "true", "note": "属实", "verified_on": "2026-12-31"})
+    response = client.post(url, {"result": "true", "note": "属实", "verified_on": "2026-12-31",
+                                 "seen": "0"})
 
     assert response.status_code == 400
     assert not report.verifications.exists()

@@ -188,12 +188,36 @@ def _check_verifiable(petition: Petition, verified_on: datetime.date) -> None:
         )
 
 
+def latest_verification_id(petition: Petition) -> int:
+    """Return the id of the petition's latest verification, 0 when there is none."""
+    return petition.verifications.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _check_seen(petition: Petition, seen: int | None) -> None:
+    """Refuse a verification made from a page that did not show the latest one."""
+    if seen is None:
+        return
+    latest = petition.verifications.select_related("recorded_by").order_by("-id").first()
+    if latest is None or latest.pk == seen:
+        return
+    raise ValidationError(
+        _("Another verification, “%(result)s”, was recorded by %(user)s at %(time)s after this "
+          "page was opened. Check it, then record yours again if it still applies.")
+        % {"result": latest.get_result_display(), "user": latest.recorded_by,
+           "time": timezone.localtime(latest.recorded_at).strftime("%Y-%m-%d %H:%M")},
+        code="stale",
+    )
+
+
 def record_verification(actor: Any, petition: Petition, *, result: str, note: str,
-                        verified_on: datetime.date | None = None) -> Verification:
+                        verified_on: datetime.date | None = None,
+                        seen: int | None = None) -> Verification:
     """Record whether the petition's facts were verified as true, and settle the reward points.
 
     Only a user who may handle the petition records it (for a report, the
     handling inspectors). A later verification replaces the earlier result.
+    ``seen``, when given, is the latest verification id the user saw; a
+    different latest one raises ValidationError with code "stale".
     """
     if result not in VerificationResult.values:
         raise ValidationError(_("Verification result “%(value)s” is invalid; use true, "
@@ -204,6 +228,7 @@ def record_verification(actor: Any, petition: Petition, *, result: str, note: st
     with transaction.atomic():
         petition = locked(petition)
         visibility.require(visibility.can_handle(actor, petition))
+        _check_seen(petition, seen)
         _check_verifiable(petition, verified_on)
         verification = create_row(actor, Verification(
             petition=petition, result=result, note=note, verified_on=verified_on,

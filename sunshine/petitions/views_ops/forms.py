@@ -197,3 +197,6 @@ class VerificationForm(forms.Form):
     note = forms.CharField(label=_("Basis of the finding"), max_length=TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3}))
     verified_on = forms.DateField(label=_("Verified on"), widget=DATE)
+    # The id of the latest verification the page showed (0 for none), so a later one is not
+    # replaced by a page that never showed it.
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

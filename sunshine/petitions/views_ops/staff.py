@@ -227,15 +227,25 @@ def staff_verification(request: HttpRequest, pk: int) -> HttpResponse:
     """Record whether a petition's facts are true; shows its consent and points."""
     petition = visibility.get_visible_petition(request.user, pk=pk)
     visibility.require(visibility.can_handle(request.user, petition))
-    form = VerificationForm(request.POST if request.method == "POST" else None)
+    form = VerificationForm(request.POST if request.method == "POST" else None,
+                            initial={"seen": rewards.latest_verification_id(petition)})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             rewards.record_verification(request.user, petition, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
+            status = 400
+            if error.code == "stale":
+                # The page now shows the latest verification, so sending it again is deliberate.
+                form.data = form.data.copy()
+                form.data["seen"] = str(rewards.latest_verification_id(petition))
+                status = 409
         else:
             messages.success(request, _("Saved."))
             return redirect("supervision:staff_verification", pk=petition.pk)
+    elif form.is_bound:
+        status = 400
     context = {
         "petition": petition, "code": tracking.format_code(petition.tracking_code),
         "petition_url": petition_url(petition), "form": form,
@@ -244,7 +254,6 @@ def staff_verification(request: HttpRequest, pk: int) -> HttpResponse:
         "entries": petition.reward_entries.select_related("reporter"),
         "consent_text": rewards.CONSENT_TEXTS[rewards.CURRENT_CONSENT_VERSION],
     }
-    status = 400 if form.is_bound and form.errors else 200
     return render(request, "petitions/ops/staff_verification.html", context, status=status)
 
 
