@@ -53,7 +53,7 @@ def _same_matter(phone_hash: str, kind: str, category, region, targets: dict[str
     The same matter means the same category and the same unit, person and
     project concerned; with none of those named, the same region. A report
     (检举控告) is compared only with reports, and other kinds only with other
-    kinds: a link or a refusal would otherwise tell whoever handles a
+    kinds. Otherwise a link or a refusal would tell the staff handling a
     petition that a report hidden from them exists (``visibility``).
     """
     is_accusation = kind == Kind.ACCUSATION
