@@ -419,6 +419,14 @@ def test_post_creates_a_request_from_the_example_fields(client, categories, api_
     assert petition.events.get(action="register").actor == operator_a
 
 
+def test_post_notice_speaks_of_the_reporter(client, categories, api_key):
+    response = client.post(ROOT + "requests.json", example_post(api_key))
+
+    notice = response.json()[0]["service_notice"]
+    assert "决定是否受理并书面告知信访人" in notice
+    assert "书面告知您" not in notice
+
+
 def tracking_code_in(notice: str, petition: Petition) -> bool:
     return tracking.format_code(petition.tracking_code) in notice
 

@@ -58,6 +58,19 @@ def test_it_shows_the_petition_with_log_and_deadlines(client, world, operator_a)
     assert "13812345678" not in text
 
 
+def test_deadlines_speak_of_the_reporter(client, world, operator_a, inspector_a):
+    client.force_login(operator_a)
+    request_page = client.get(detail(world["request"].pk)).content.decode()
+    client.force_login(inspector_a)
+    report_page = client.get(detail(world["report"].pk),
+                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "决定是否受理并书面告知信访人" in request_page
+    assert "书面告知您" not in request_page
+    assert "Notice to the reporter that the real-name report was accepted" in report_page
+    assert "your real-name report" not in report_page
+
+
 def test_it_refuses_a_petition_of_another_county(client, world, operator_b):
     client.force_login(operator_b)
 

@@ -615,7 +615,7 @@ def create_request(request: HttpRequest) -> HttpResponse:
 
 
 def service_notice(petition: Petition, secret: str) -> str:
-    due = presenting.public_deadlines(petition)
+    due = presenting.public_deadlines(petition, for_staff=True)
     notice = _("Tracking code %(code)s, secret %(secret)s: give both to the reporter, who "
                "follows the request with them; the secret is not shown again.") % {
         "code": tracking.format_code(petition.tracking_code),

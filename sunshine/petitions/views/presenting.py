@@ -24,6 +24,11 @@ DUE_LABELS = {
     deadlines.RE_REVIEW_DECISION: _("Re-review opinion"),
     deadlines.ACCUSATION_FEEDBACK: _("Feedback on the result"),
 }
+# The same labels for staff pages and intake clients, which speak of the reporter, not to them.
+STAFF_DUE_LABELS = {
+    **DUE_LABELS,
+    deadlines.ACCEPT_NOTICE: _("Decision on acceptance, with a written notice to the reporter"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,21 @@ def _row(label: Any, due: datetime.date, region: Any, legal: bool = True) -> Dea
     return DeadlineRow(label, due, status.value if status else "", legal)
 
 
-def public_deadlines(petition: Petition) -> list[DeadlineRow]:
-    """Return the open deadlines shown to the reporter, earliest first."""
+def public_deadlines(petition: Petition, *, for_staff: bool = False) -> list[DeadlineRow]:
+    """Return the open deadlines shown to the reporter, earliest first.
+
+    With ``for_staff`` the labels speak of the reporter instead of to them,
+    for staff pages and intake clients.
+    """
     rows = []
     region = petition.region
     if petition.due_on:
-        label = DUE_LABELS.get(petition.due_rule, _("Next step"))
-        rows.append(_row(label, petition.due_on, region))
+        labels = STAFF_DUE_LABELS if for_staff else DUE_LABELS
+        rows.append(_row(labels.get(petition.due_rule, _("Next step")), petition.due_on, region))
     if petition.notice_due:
-        rows.append(_row(_("Notice that your real-name report was accepted"),
-                         petition.notice_due, region))
+        notice = (_("Notice to the reporter that the real-name report was accepted") if for_staff
+                  else _("Notice that your real-name report was accepted"))
+        rows.append(_row(notice, petition.notice_due, region))
     if petition.assign_due:
         rows.append(_row(_("Transfer to the competent unit"), petition.assign_due, region))
     return sorted(rows, key=lambda row: row.due)
@@ -56,7 +66,7 @@ def public_deadlines(petition: Petition) -> list[DeadlineRow]:
 
 def staff_deadlines(petition: Petition) -> list[DeadlineRow]:
     """Return the reporter's deadlines plus the internal targets and windows staff work to."""
-    rows = public_deadlines(petition)
+    rows = public_deadlines(petition, for_staff=True)
     region = petition.region
     if petition.warning_on:
         rows.append(_row(_("Internal target (Zhejiang Petition Regulation)"),

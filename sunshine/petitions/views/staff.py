@@ -164,7 +164,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
         "petition": sent.petition,
         "code": tracking.format_code(sent.petition.tracking_code),
         "secret": tracking.format_code(sent.secret),
-        "deadlines": presenting.public_deadlines(sent.petition),
+        "deadlines": presenting.public_deadlines(sent.petition, for_staff=True),
         "routing_error": sent.routing_error,
         # A report against the clerk's own unit is hidden from the clerk once it is filed.
         "may_open": visibility.can_see(request.user, sent.petition),
