@@ -12,7 +12,7 @@ from sunshine.audit.actions import create_row
 from sunshine.audit.verify import verify
 from sunshine.lib import crypto
 from sunshine.organisation.models import Level, UnitKind
-from sunshine.petitions import actions
+from sunshine.petitions import actions, tracking
 from sunshine.petitions.models import Category, Channel, EventAction, Kind, Outcome, Petition
 from tests.conftest import region
 
@@ -282,6 +282,7 @@ def test_review_of_final_matter_names_its_closure(category, operator_a, township
     assert error.value.code == "closed_for_good"
     assert "经复核终结" in error.value.messages[0]
     assert "2026-03-02" in error.value.messages[0]
+    assert tracking.format_code(first.tracking_code) in error.value.messages[0]
 
 
 def test_registration_is_audited(category):

@@ -262,7 +262,19 @@ def test_it_refuses_a_review_of_a_suggestion(client, categories, township_operat
     assert "申请复查" not in shown
     assert response.status_code == 400
     assert 'role="alert"' in page(response)
+    assert f"信访件 {tracking.format_code(petition.tracking_code)} 属于建议" in page(response)
     assert not ReviewRequest.objects.exists()
+
+
+def test_second_review_request_prints_code(client, replied, frozen):
+    petition, secret = replied
+    client.post(REVIEW, {**credentials(petition, secret), "reason": "路面仍有裂缝"})
+
+    again = client.post(REVIEW, {**credentials(petition, secret), "reason": "再次申请"})
+
+    assert again.status_code == 400
+    assert f"信访件 {tracking.format_code(petition.tracking_code)} 当前状态为" in page(again)
+    assert ReviewRequest.objects.count() == 1
 
 
 def test_it_shows_an_approved_extension_with_its_reason(client, replied, categories,

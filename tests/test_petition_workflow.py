@@ -19,7 +19,7 @@ from sunshine.audit.actions import create_row
 from sunshine.audit.verify import verify
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Level, Role, Unit, UnitKind
-from sunshine.petitions import actions, deadlines
+from sunshine.petitions import actions, deadlines, tracking
 from sunshine.petitions.models import (
     Category,
     Channel,
@@ -381,7 +381,7 @@ def test_invalid_transition_names_state(handling, township_operator):
         actions.accept(township_operator, handling)
 
     assert error.value.code == "invalid_state"
-    assert handling.tracking_code in messages(error.value)
+    assert tracking.format_code(handling.tracking_code) in messages(error.value)
 
 
 def test_other_county_cannot_act(handling, operator_b):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
 from sunshine.lib.text_input import is_blank
+from sunshine.petitions import tracking
 from sunshine.petitions.deadlines import Deadline
 from sunshine.petitions.models import Petition, PetitionEvent, State
 
@@ -30,7 +31,7 @@ def expect_state(petition: Petition, step: str, *states: str) -> None:
     raise ValidationError(
         _("The step “%(step)s” is possible only when the petition is %(allowed)s; "
           "petition %(code)s is %(state)s.")
-        % {"step": step, "allowed": allowed, "code": petition.tracking_code,
+        % {"step": step, "allowed": allowed, "code": tracking.format_code(petition.tracking_code),
            "state": petition.get_state_display()},
         code="invalid_state",
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
 from sunshine.organisation.scoping import scope_for
-from sunshine.petitions import deadlines, visibility
+from sunshine.petitions import deadlines, tracking, visibility
 from sunshine.petitions.actions._common import expect_state, locked, record, required_text, today
 from sunshine.petitions.actions.handling import check_outcome
 from sunshine.petitions.models import (
@@ -165,7 +165,8 @@ def request_review(petition: Petition, *, reason: str, level: str = ReviewLevel.
         if petition.kind != Kind.REQUEST:
             raise ValidationError(
                 _("Only requests can be reviewed; petition %(code)s is a %(kind)s.")
-                % {"code": petition.tracking_code, "kind": petition.get_kind_display()},
+                % {"code": tracking.format_code(petition.tracking_code),
+                   "kind": petition.get_kind_display()},
                 code="not_reviewable",
             )
         if petition.is_final:
@@ -173,7 +174,7 @@ def request_review(petition: Petition, *, reason: str, level: str = ReviewLevel.
             raise ValidationError(
                 _("Petition %(code)s was closed for good after re-review on %(date)s; under the "
                   "Petition Work Regulation art. 36 it cannot be reviewed again.")
-                % {"code": petition.tracking_code,
+                % {"code": tracking.format_code(petition.tracking_code),
                    "date": closed_on.isoformat() if closed_on else "-"},
                 code="closed_for_good",
             )
