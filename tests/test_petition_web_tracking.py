@@ -86,6 +86,18 @@ def test_it_shows_state_deadlines_and_steps(client, filed):
     assert "no-store" in response["Cache-Control"]
 
 
+@pytest.mark.parametrize(("language", "title"), [("zh-hans", "信访件"), ("en", "Petition")])
+def test_result_title_is_neutral(client, filed, language, title):
+    petition, secret = filed
+
+    text = page(client.post(TRACK, credentials(petition, secret), HTTP_ACCEPT_LANGUAGE=language))
+
+    code = tracking.format_code(petition.tracking_code)
+    assert petition.kind == Kind.REQUEST
+    assert f"<h1>{title} {code}</h1>" in text
+    assert f"<title>{title} {code}" in text
+
+
 def test_it_accepts_the_printed_form_of_code_and_secret(client, filed):
     petition, secret = filed
 
