@@ -6,13 +6,14 @@ township's tokens must not reach it.
 """
 
 import datetime
+import json
 
 import pytest
 from django.core.cache import cache
 
 from sunshine.organisation.models import Role
 from sunshine.organisation.tokens import issue_token
-from sunshine.petitions import actions
+from sunshine.petitions import actions, tracking
 from sunshine.petitions.models import Outcome, Petition
 from tests.conftest import make_staff
 from tests.petition_web_data import NOW, PHONE, TOWNSHIP, make_categories, make_world
@@ -218,6 +219,21 @@ def test_it_follows_a_report_with_the_secret(client, categories, township_operat
     assert data["review_until"] == "2026-04-01"
     assert [step["label"] for step in data["steps"]][:2] == ["已登记", "已交办"]
     assert "no-store" in response["Cache-Control"]
+
+
+def test_status_steps_are_local_whole_seconds(client, categories, time_machine):
+    time_machine.move_to(NOW + datetime.timedelta(seconds=50, microseconds=512518), tick=False)
+    filed = file_report(client).json()
+
+    first = status_of(client, filed["tracking_code"], filed["secret"]).json()
+    again = status_of(client, filed["tracking_code"], filed["secret"]).json()
+    cached = tracking.peek_status(filed["tracking_code"], filed["secret"], client_ip="127.0.0.1",
+                                  language="zh-hans")
+
+    assert first["steps"][0]["at"] == "2026-03-02T10:00:50+08:00"
+    assert again == first
+    assert cached is not None
+    assert json.loads(cached)["steps"][0]["at"] == "2026-03-02T10:00:50+08:00"
 
 
 def test_a_wrong_secret_and_an_unknown_code_look_the_same(client, categories):

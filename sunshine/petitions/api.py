@@ -23,9 +23,11 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -134,10 +136,19 @@ class ReportErrorOut(Schema):
 
 
 class StepOut(Schema):
-    at: datetime.datetime
+    at: datetime.datetime = Field(
+        description=f"Local time ({settings.TIME_ZONE}) with its offset, in whole seconds, as "
+                    "in Open311, e.g. 2026-03-02T10:00:00+08:00.")
     label: str
     text: str
     unit: str
+
+    @field_validator("at")
+    @classmethod
+    def local_seconds(cls, value: datetime.datetime) -> datetime.datetime:
+        """Convert a step's time to TIME_ZONE and drop the fraction of a second."""
+        # The default time zone, not the active one, because the body is kept for every reader.
+        return timezone.localtime(value, timezone.get_default_timezone()).replace(microsecond=0)
 
 
 class ReplyOut(Schema):

@@ -38,6 +38,9 @@ MAX_FAILURES_PER_CODE = "petitions.tracking_max_failures_per_code"
 LOCKOUT_MINUTES = "petitions.tracking_lockout_minutes"
 # Seconds a reporter's status view is kept in the shared cache; see read_status.
 STATUS_SECONDS = 3600
+# Part of the key of a kept status view. Raise it when the view's form changes, so that
+# views kept in the old form are not served after a deployment.
+STATUS_FORMAT = 2
 T = TypeVar("T")
 # Compared against when the code is unknown, so that case takes as long as a wrong secret.
 _UNKNOWN_CODE_HASH = "0" * 64
@@ -154,7 +157,7 @@ def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
 
 
 def _status_key(digest: str, language: str, day: datetime.date) -> str:
-    return f"petitions:status:{digest}:{language}:{day.isoformat()}"
+    return f"petitions:status:v{STATUS_FORMAT}:{digest}:{language}:{day.isoformat()}"
 
 
 def read_status(code: str, secret: str, *, client_ip: str,
