@@ -135,13 +135,12 @@ class ReportErrorOut(Schema):
                     "answer instead, whose errors are a list.")
 
 
-class StepOut(Schema):
+class TimedOut(Schema):
+    """A step with its time, given as Open311 gives times."""
+
     at: datetime.datetime = Field(
         description=f"Local time ({settings.TIME_ZONE}) with its offset, in whole seconds, as "
                     "in Open311, e.g. 2026-03-02T10:00:00+08:00.")
-    label: str
-    text: str
-    unit: str
 
     @field_validator("at")
     @classmethod
@@ -149,6 +148,12 @@ class StepOut(Schema):
         """Convert a step's time to TIME_ZONE and drop the fraction of a second."""
         # The default time zone, not the active one, because the body is kept for every reader.
         return timezone.localtime(value, timezone.get_default_timezone()).replace(microsecond=0)
+
+
+class StepOut(TimedOut):
+    label: str
+    text: str
+    unit: str
 
 
 class ReplyOut(Schema):
@@ -229,8 +234,7 @@ class PetitionSummary(Schema):
         return status.value if status else ""
 
 
-class EventOut(Schema):
-    at: datetime.datetime
+class EventOut(TimedOut):
     action: str
     label: str
     by_reporter: bool
