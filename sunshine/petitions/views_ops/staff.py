@@ -238,8 +238,9 @@ def staff_verification(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
             if error.code == "stale":
                 # The page now shows the latest verification, so sending it again is deliberate.
-                form.data = form.data.copy()
-                form.data["seen"] = str(rewards.latest_verification_id(petition))
+                data = request.POST.copy()
+                data["seen"] = str(rewards.latest_verification_id(petition))
+                form.data = data
                 status = 409
         else:
             messages.success(request, _("Saved."))
