@@ -130,10 +130,9 @@ def intake_regions() -> Any:
             .select_related("parent").order_by("path"))
 
 
-def paths_above(region: Region) -> list[str]:
-    """Return the paths of the regions above ``region``, nearest last."""
-    parts = region.path.strip("/").split("/")
-    return ["/".join(parts[:end]) + "/" for end in range(1, len(parts))]
+def codes_up(region: Region) -> list[str]:
+    """Return the codes of ``region`` and of the regions above it, from its path."""
+    return [code for code in region.path.split("/") if code]
 
 
 def related_to_region(unit: Unit, region: Region) -> bool:
@@ -176,7 +175,7 @@ class TargetsForm(forms.Form):
         self.target_project = self._find_project(data.get("project_code", "").strip())
 
     def _clean_kind(self, data: dict[str, Any]) -> None:
-        """Refuse another kind in a category of reports (检举控告).
+        """Reject another kind in a category of reports (检举控告).
 
         Such a category routes to a discipline inspection commission, and only
         the kind hides a petition from the unit or person it accuses
@@ -207,7 +206,7 @@ class TargetsForm(forms.Form):
         elif region is not None:
             people = Person.objects.filter(name=name).filter(
                 Q(unit__region__path__startswith=region.path)
-                | Q(unit__region__path__in=paths_above(region)))
+                | Q(unit__region__in=codes_up(region)))
             place = region.name
         else:
             return None
@@ -490,24 +489,28 @@ class FilterForm(forms.Form):
 def unit_choices_for(petition: Any) -> Any:
     """Return the units a petition can go to: units of its county and of the regions above."""
     county = petition.region.county() or petition.region
-    ancestors = [code for code in petition.region.path.split("/") if code]
     return (Unit.objects.filter(Q(region__path__startswith=county.path)
-                                | Q(region__in=ancestors))
+                                | Q(region__in=codes_up(petition.region)))
             .select_related("region").order_by("region__path", "name"))
 
 
-# The reporter sees the text of public steps (assignment, closing) on the tracking page.
+# The tracking page shows the reporter the text of public steps, such as assignment and closing.
 PUBLIC_NOTE_HELP = gettext_lazy("The reporter sees this note on the tracking page, under the "
                                 "steps so far.")
+
+
+def public_note_field() -> forms.CharField:
+    """Return the optional note of a public step, labelled as shown to the reporter."""
+    return forms.CharField(label=gettext_lazy("Note (optional, shown to the reporter)"),
+                           required=False, help_text=PUBLIC_NOTE_HELP,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AssignForm(forms.Form):
     unit = UnitChoiceField(label=gettext_lazy("Unit"), required=False, queryset=Unit.objects.none(),
                            empty_label=gettext_lazy("— route by category —"),
                            error_messages=UNKNOWN_UNIT)
-    reason = forms.CharField(label=gettext_lazy("Note (optional, shown to the reporter)"),
-                             required=False, help_text=PUBLIC_NOTE_HELP,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = public_note_field()
 
     def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -530,7 +533,7 @@ class ReasonForm(forms.Form):
 
 
 class PublicReasonForm(forms.Form):
-    """The reason of a step that ends the petition, which the reporter is told."""
+    """The reason of a step that ends the petition, shown to the reporter."""
 
     reason = forms.CharField(label=gettext_lazy("Reason (shown to the reporter)"),
                              help_text=PUBLIC_NOTE_HELP, widget=forms.Textarea(attrs={"rows": 2}))
@@ -542,10 +545,7 @@ class OptionalReasonForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Note (optional, shown to the reporter)"), required=False,
-        help_text=PUBLIC_NOTE_HELP, widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = public_note_field()
 
 
 class AcceptForm(forms.Form):

@@ -95,10 +95,14 @@ def _check_place_and_time(region: Region, unit: Unit, fields: dict[str, Any],
         )
 
 
+def local_moment(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    """Return the aware moment of a local date and time of day."""
+    return timezone.make_aware(datetime.datetime.combine(date, time))
+
+
 def _check_starts_ahead(fields: dict[str, Any]) -> None:
     """Raise ValidationError when the planned start of the day has passed."""
-    start = timezone.make_aware(datetime.datetime.combine(fields["date"], fields["starts_at"]))
-    if start <= timezone.now():
+    if local_moment(fields["date"], fields["starts_at"]) <= timezone.now():
         raise ValidationError(
             _("The supervision day of %(date)s would start at %(time)s, which has passed; "
               "choose a later start time or another date.")
@@ -234,8 +238,7 @@ def update_day(actor: Any, day: SupervisionDay, changes: dict[str, Any], *,
 
 
 def _check_not_ended(day: SupervisionDay) -> None:
-    end = timezone.make_aware(datetime.datetime.combine(day.date, day.ends_at))
-    if end <= timezone.now():
+    if local_moment(day.date, day.ends_at) <= timezone.now():
         raise ValidationError(
             _("The supervision day of %(date)s ended at %(time)s and can no longer be "
               "cancelled; record it as held instead, with 0 citizens received and the reason "
@@ -282,7 +285,7 @@ def record_day_held(actor: Any, day: SupervisionDay, *, summary: str,
 
 
 def day_start(day: SupervisionDay) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day.date, day.starts_at))
+    return local_moment(day.date, day.starts_at)
 
 
 def _check_open_for_registration(day: SupervisionDay) -> None:

@@ -78,9 +78,10 @@ def firewall_condition(user: Any) -> Q:
 
 
 def would_accuse(user: Any, *, target_unit=None, target_person=None, target_project=None) -> bool:
-    """Return whether a report with these targets would accuse ``user``, as ``firewall_condition`` matches it.
+    """Return whether a report with these targets would accuse ``user``.
 
-    Used before a report exists, when staff enter one.
+    It applies the rules of ``firewall_condition`` to targets that are not
+    saved yet, when staff enter a report.
     """
     unit_ids = _containing_unit_ids(user)
     return any((
@@ -127,8 +128,7 @@ def accusing(user: Any) -> QuerySet:
 def is_firewalled(user: Any, petition: Petition) -> bool:
     if not _active(user):
         return False
-    condition = firewall_condition(user)
-    return Petition.all_objects.filter(pk=petition.pk).filter(condition).exists()
+    return accusing(user).filter(pk=petition.pk).exists()
 
 
 def can_see(user: Any, petition: Petition) -> bool:

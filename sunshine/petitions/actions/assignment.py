@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def _check_unit(petition: Petition, unit: Unit) -> None:
-    """Refuse to hand a report to a unit other than a commission, or to one it accuses.
+    """Reject handing a report to a unit other than a commission, or to one it accuses.
 
     Reports are handled by discipline inspection commissions, as routing
     sends them, and never by a unit they accuse (commission rules on
@@ -31,8 +31,8 @@ def _check_unit(petition: Petition, unit: Unit) -> None:
               "choose another unit.") % {"unit": unit},
             code="accused_unit",
         )
-    is_elsewhere = petition.is_accusation and unit.kind != UnitKind.COMMISSION
-    if is_elsewhere and routing.commission_above(petition.region):
+    outside_commissions = petition.is_accusation and unit.kind != UnitKind.COMMISSION
+    if outside_commissions and routing.commission_above(petition.region):
         raise ValidationError(
             _("A report (accusation) is handled by a discipline inspection commission, not by "
               "“%(unit)s”; choose a commission.") % {"unit": unit},

@@ -56,9 +56,10 @@ def _same_matter(phone_hash: str, kind: str, category, region, targets: dict[str
     kinds. Otherwise a link or a refusal would tell the staff handling a
     petition that a report hidden from them exists (``visibility``).
     """
-    is_accusation = kind == Kind.ACCUSATION
-    condition = Q(reporter_phone_hash=phone_hash, category=category)
-    condition &= Q(kind=Kind.ACCUSATION) if is_accusation else ~Q(kind=Kind.ACCUSATION)
+    same_side = Q(kind=Kind.ACCUSATION)
+    if kind != Kind.ACCUSATION:
+        same_side = ~same_side
+    condition = Q(reporter_phone_hash=phone_hash, category=category) & same_side
     for name, value in targets.items():
         condition &= Q(**{f"{name}_id": value.pk if value is not None else None})
     if not any(targets.values()):

@@ -237,6 +237,8 @@ def staff_verification(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
             status = 400
             if error.code == "stale":
+                logger.info("petition %s: stale verification by user %s rejected", petition.pk,
+                            request.user.pk)
                 # The page now shows the latest verification, so sending it again is deliberate.
                 data = request.POST.copy()
                 data["seen"] = str(rewards.latest_verification_id(petition))
