@@ -207,7 +207,7 @@ def test_too_many_fields_name_the_limit():
     assert "重新加载" in page
 
 
-def test_too_many_files_in_english_without_a_form_limit(settings):
+def test_too_many_files_english_no_limit(settings):
     settings.DEBUG = True
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
 

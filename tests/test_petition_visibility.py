@@ -322,9 +322,9 @@ def test_audit_admin_hides_steps_of_report(client, root, township_unit, report):
 
     listing = client.get("/admin/audit/auditentry/", {"object_type": "petitions.petitionevent"})
 
-    shown = {row.pk for row in listing.context["cl"].result_list}
+    listed_ids = {row.pk for row in listing.context["cl"].result_list}
     assert event_entries
-    assert not shown & event_entries
+    assert not listed_ids & event_entries
 
 
 def test_audit_admin_shows_report_to_other_superuser(client, root, report):
@@ -332,8 +332,8 @@ def test_audit_admin_shows_report_to_other_superuser(client, root, report):
 
     listing = client.get("/admin/audit/auditentry/", {"object_type": "petitions.petition"})
 
-    shown = {row.pk for row in listing.context["cl"].result_list}
-    assert {entry.pk for entry in report_entries(report)} <= shown
+    listed_ids = {row.pk for row in listing.context["cl"].result_list}
+    assert {entry.pk for entry in report_entries(report)} <= listed_ids
 
 
 def test_notification_admin_hides_report_from_accused_superuser(client, root, township_unit,

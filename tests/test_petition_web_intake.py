@@ -258,7 +258,7 @@ def test_it_ignores_a_namesake_in_another_county(client, categories, unit_b):
     assert "赵六" in petition.text
 
 
-def test_it_asks_for_the_unit_of_a_shared_name(client, categories, unit_a, township_unit):
+def test_shared_person_name_needs_unit(client, categories, unit_a, township_unit):
     org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
     org_actions.create_person(None, name="赵六", unit=township_unit, post="科员")
 
@@ -338,7 +338,7 @@ def test_it_rejects_a_truncated_photo(client, categories):
     assert not Evidence.objects.exists()
 
 
-def test_the_type_message_lists_the_types_in_each_language(client, categories):
+def test_type_message_lists_types_per_language(client, categories):
     renamed = {"evidence": upload("photo.jpg", EXE)}
 
     chinese = page(client.post(URL, {**report_form(), **renamed}))
@@ -397,7 +397,7 @@ def test_it_rejects_too_many_files(client, categories):
     assert not Petition.all_objects.exists()
 
 
-def test_the_summary_links_each_field_error(client, categories):
+def test_error_summary_links_fields(client, categories):
     response = client.post(URL, report_form(text="", reporter_phone="12345",
                                             identity="named"))
 
@@ -409,7 +409,7 @@ def test_the_summary_links_each_field_error(client, categories):
     assert "您的姓名：" in text
 
 
-def test_the_summary_explains_a_damaged_hidden_field(client, categories):
+def test_error_summary_explains_damaged_submission(client, categories):
     response = client.post(URL, report_form(submission="not-a-uuid"))
 
     text = page(response)

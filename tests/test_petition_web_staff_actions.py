@@ -453,7 +453,7 @@ def city_operator(django_user_model, unit_a, township_unit):
 
 
 def in_review(world, township_operator) -> Petition:
-    """Return the request answered by 海门街道 with the reporter's review request pending."""
+    """Return the request that 海门街道 replied to, with the reporter's review request pending."""
     petition = handling(world, township_operator)
     actions.reply(township_operator, petition, text="不予支持。", outcome=Outcome.REJECT)
     actions.request_review(fresh(petition), reason="不服", level=ReviewLevel.REVIEW)

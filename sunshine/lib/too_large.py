@@ -16,8 +16,8 @@ A form with more files than ``DATA_UPLOAD_MAX_NUMBER_FILES`` or more
 fields than ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` gets the same treatment with
 a 400 page that names the limit. Django stops reading such a body at the
 limit and keeps none of it, so the typed text cannot be shown again. The
-message tells the citizen so and asks for a form within the limits. A view that takes
-files can name its own limit with ``max_files``, which the message then
+message says so and asks for a form within the limits. A view that takes
+files can name its own limit with ``takes_files``, which the message then
 gives as the number to attach.
 """
 

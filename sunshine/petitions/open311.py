@@ -227,7 +227,7 @@ def public_requests() -> Any:
             .exclude(kind=Kind.ACCUSATION)
             .exclude(category__default_kind=Kind.ACCUSATION)
             .select_related("category", "region", "assigned_unit")
-            # The latest step the reporter sees on the tracking page; internal steps stay out.
+            # The latest step shown to the reporter on the tracking page; internal steps are left out.
             .annotate(updated_at=Max("events__at",
                                      filter=tracking.public_step_condition("events__")))
             .order_by("-registered_at", "-pk"))

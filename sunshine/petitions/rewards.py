@@ -125,7 +125,7 @@ def reporter_for(phone_hash: str) -> RewardReporter:
 def number_of(petition: Petition) -> str | None:
     """Return the anonymous number the petition's reporter is listed under, once they have one.
 
-    Only the reporter, who holds the tracking code and secret, is told it.
+    Only the reporter, who has the tracking code and secret, is shown it.
     """
     if not petition.reporter_phone_hash:
         return None
@@ -194,7 +194,7 @@ def latest_verification_id(petition: Petition) -> int:
 
 
 def _check_seen(petition: Petition, seen: int | None) -> None:
-    """Refuse a verification made from a page that did not show the latest one."""
+    """Reject a verification sent from a page that did not show the latest one."""
     if seen is None:
         return
     latest = petition.verifications.select_related("recorded_by").order_by("-id").first()

@@ -112,7 +112,7 @@ def pending_review(petition: Petition, level: str | None = None) -> ReviewReques
 def may_decide(user: Any, petition: Petition, review: ReviewRequest | None) -> bool:
     """Return whether ``user`` may give the opinion on ``review``.
 
-    The reviewing unit is the body above the unit whose written answer is
+    The reviewing unit is the body above the unit whose written reply is
     challenged (art. 35 and 36). Only users with a handling role in the
     reviewing unit, and superusers, may give its opinion. When the unit tree
     names no reviewing unit, only superusers and city-wide administrators may.

@@ -166,7 +166,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
         "secret": tracking.format_code(sent.secret),
         "deadlines": presenting.public_deadlines(sent.petition, for_staff=True),
         "routing_error": sent.routing_error,
-        # A report against the clerk's own unit is hidden from the clerk once it is filed.
+        # A report goes to the commission, so a clerk who is not an inspector may not open it.
         "may_open": visibility.can_see(request.user, sent.petition),
     }
     return render(request, "petitions/staff_receipt.html", context, status=201)

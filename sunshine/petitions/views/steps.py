@@ -144,7 +144,7 @@ def available_steps(user: Any, petition: Petition) -> list[str]:
     elif state in (State.REPLIED, State.REVIEWED):
         steps = ["close"]
     elif state in (State.REVIEW, State.RE_REVIEW):
-        # Only the reviewing unit gives the opinion, not the unit whose answer is challenged.
+        # Only the reviewing unit gives the opinion, not the unit whose reply is challenged.
         if review.may_decide(user, petition, review.pending_review(petition)):
             steps = ["decide_review"]
     elif state == State.CLOSED and petition.kind == Kind.ACCUSATION and petition.due_on:
