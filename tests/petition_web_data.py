@@ -1,7 +1,7 @@
 """Shared data for the petition web, API and Open311 tests.
 
 Categories: ``roads`` (a request, public, routed to the township
-government), ``lamps`` (a suggestion, public, not routed), ``graft`` (a
+government, with an English name), ``lamps`` (a suggestion, public, not routed), ``graft`` (a
 report, public, routed to the county commission) and ``internal`` (a
 request, not public). Evidence files come from ``tests.evidence_files``.
 """
@@ -28,16 +28,16 @@ PHONE = "13812345678"
 
 
 def make_category(code: str, name: str, kind: str, *, public: bool = True,
-                  unit_kind: str = "", level: str = "") -> Category:
+                  unit_kind: str = "", level: str = "", name_en: str = "") -> Category:
     with transaction.atomic():
-        return create_row(None, Category(code=code, name=name, default_kind=kind,
-                                         is_public=public, route_unit_kind=unit_kind,
-                                         route_level=level))
+        return create_row(None, Category(code=code, name=name, name_en=name_en,
+                                         default_kind=kind, is_public=public,
+                                         route_unit_kind=unit_kind, route_level=level))
 
 
 def make_categories() -> dict[str, Category]:
     return {
-        "roads": make_category("roads", "道路交通", Kind.REQUEST,
+        "roads": make_category("roads", "道路交通", Kind.REQUEST, name_en="Roads and transport",
                                unit_kind=UnitKind.GOVERNMENT, level=Level.TOWNSHIP),
         "lamps": make_category("lamps", "路灯照明", Kind.SUGGESTION),
         "graft": make_category("graft", "违纪违法", Kind.ACCUSATION,

@@ -98,9 +98,13 @@ def test_services_never_offer_reports_or_internal_categories(client, categories)
 
 
 def test_services_follow_the_request_language(client, categories):
-    roads = client.get(ROOT + "services.json", HTTP_ACCEPT_LANGUAGE="en").json()[1]
+    services = client.get(ROOT + "services.json", HTTP_ACCEPT_LANGUAGE="en").json()
+    lamps, roads = services
 
     assert roads["group"] == "request"
+    assert roads["service_name"] == "Roads and transport"
+    assert "Roads and transport" in roads["keywords"]
+    assert lamps["service_name"] == "路灯照明"  # no English name: the Chinese one stands
 
 
 def test_xml_is_not_provided(client, categories):

@@ -338,6 +338,19 @@ def test_the_reply_form_offers_templates(client, world, township_operator):
     assert "现予解释说明" in text
 
 
+def test_reply_template_titles_in_english(client, world, township_operator):
+    petition = handling(world, township_operator)
+    client.force_login(township_operator)
+
+    page = client.get(reverse("petitions:staff_detail", args=[petition.pk]) + "?template=1",
+                      HTTP_ACCEPT_LANGUAGE="en")
+
+    text = page.content.decode()
+    assert ">Explain</a>" in text
+    assert ">解释说明</a>" not in text
+    assert "现予解释说明" in text  # the reply itself stays in Chinese, as the reporter reads it
+
+
 def test_extension_is_requested_and_approved_by_the_leader(client, world, township_operator,
                                                           township_leader):
     petition = handling(world, township_operator)

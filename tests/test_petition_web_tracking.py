@@ -98,6 +98,16 @@ def test_result_title_is_neutral(client, filed, language, title):
     assert f"<title>{title} {code}" in text
 
 
+@pytest.mark.parametrize(("language", "name"), [("zh-hans", "道路交通"), ("en", "Roads and transport")])
+def test_result_category_in_page_language(client, filed, language, name):
+    petition, secret = filed
+
+    text = page(client.post(TRACK, credentials(petition, secret), HTTP_ACCEPT_LANGUAGE=language))
+
+    assert petition.category.code == "roads"
+    assert f"<dd>{name}</dd>" in text
+
+
 def test_it_accepts_the_printed_form_of_code_and_secret(client, filed):
     petition, secret = filed
 

@@ -205,7 +205,7 @@ class PetitionSummary(Schema):
 
     @staticmethod
     def resolve_category(petition: Petition) -> str:
-        return petition.category.name
+        return petition.category.display_name
 
     @staticmethod
     def resolve_region_code(petition: Petition) -> str:
@@ -419,7 +419,7 @@ def status_json(petition: Petition) -> bytes:
 def status_of(petition: Petition) -> dict[str, Any]:
     return {
         "tracking_code": petition.tracking_code, "kind": petition.kind,
-        "kind_label": petition.get_kind_display(), "category": petition.category.name,
+        "kind_label": petition.get_kind_display(), "category": petition.category.display_name,
         "state": petition.state, "state_label": petition.get_state_display(),
         "received_on": petition.received_on,
         "deadlines": deadline_items(presenting.public_deadlines(petition)),

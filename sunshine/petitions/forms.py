@@ -187,7 +187,7 @@ class TargetsForm(forms.Form):
         if category.default_kind == Kind.ACCUSATION and kind != Kind.ACCUSATION:
             self.add_error("kind", _(
                 "The category “%(category)s” takes only reports (%(kind)s); choose that kind, "
-                "or another category.") % {"category": category.name, "kind": Kind.ACCUSATION.label})
+                "or another category.") % {"category": category.display_name, "kind": Kind.ACCUSATION.label})
 
     def _find_person(self, name: str, unit: Unit | None, region: Region | None) -> Person | None:
         """Return the one official of that name in the unit's subtree, else None.

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.audit.models import AuditedModel
@@ -83,6 +83,10 @@ class Category(AuditedModel):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("English name"), max_length=100, blank=True,
+        help_text=_("Shown on English pages and in English exports; the Chinese name is used when empty."),
+    )
     default_kind = models.CharField(_("default kind"), max_length=12, choices=Kind.choices,
                                     default=Kind.REQUEST)
     is_public = models.BooleanField(
@@ -95,6 +99,9 @@ class Category(AuditedModel):
     route_level = models.CharField(_("route to region level"), max_length=10,
                                    choices=Level.choices, blank=True)
 
+    # Added after categories existed: see sunshine.audit.chain.digest_row.
+    audit_added = ("name_en",)
+
     objects = CategoryQuerySet.as_manager()
     public_objects = PublicCategoryManager()
 
@@ -104,6 +111,13 @@ class Category(AuditedModel):
         verbose_name_plural = _("petition categories")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the English name on English pages when one is set."""
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

@@ -193,12 +193,12 @@ def service_of(category: Category) -> dict[str, Any]:
     kind = str(Kind(category.default_kind).label)
     return {
         "service_code": category.code,
-        "service_name": category.name,
+        "service_name": category.display_name,
         "description": _("%(name)s: a %(kind)s to the county or township government.")
-        % {"name": category.name, "kind": kind},
+        % {"name": category.display_name, "kind": kind},
         "metadata": False,
         "type": "realtime",
-        "keywords": ", ".join([category.name, kind]),
+        "keywords": ", ".join([category.display_name, kind]),
         "group": kind,
     }
 
@@ -255,7 +255,7 @@ def request_of(petition: Any, places: int) -> dict[str, Any]:
         "service_request_id": petition.pk,
         "status": "closed" if closed else "open",
         "status_notes": petition.get_state_display(),
-        "service_name": petition.category.name,
+        "service_name": petition.category.display_name,
         "service_code": petition.category.code,
         "description": None,
         "agency_responsible": petition.assigned_unit.name if petition.assigned_unit else None,

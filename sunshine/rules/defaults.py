@@ -204,16 +204,16 @@ PETITION_WEB_DEFAULTS: dict[str, Default] = {
     ),
     "petitions.reply_templates": Default(
         [
-            {"title": "支持", "outcome": "support",
+            {"title": "支持", "title_en": "Support", "outcome": "support",
              "text": "您反映的问题经调查核实属实。我们已责成有关单位限期整改，整改结果将另行告知。感谢您对我们工作的监督。"},
-            {"title": "解释说明", "outcome": "explain",
+            {"title": "解释说明", "title_en": "Explain", "outcome": "explain",
              "text": "您反映的问题经调查核实，情况如下：\n\n有关做法符合现行规定，现予解释说明。如对本答复不服，可在收到本答复后的法定期限内向上一级机关申请复查。"},
-            {"title": "不予支持", "outcome": "reject",
+            {"title": "不予支持", "title_en": "Reject", "outcome": "reject",
              "text": "您反映的问题经调查核实，情况如下：\n\n依据有关规定，您的请求不予支持。如对本答复不服，可在收到本答复后的法定期限内向上一级机关申请复查。"},
-            {"title": "建议采纳", "outcome": "",
+            {"title": "建议采纳", "title_en": "Suggestion adopted", "outcome": "",
              "text": "感谢您提出的建议。经研究，我们将在今后的工作中予以参考采纳。"},
         ],
-        _("Reply templates offered on the staff reply form: a list of {\"title\", \"outcome\", \"text\"}; outcome is support, explain, reject or empty."),
+        _("Reply templates offered on the staff reply form: a list of {\"title\", \"title_en\", \"outcome\", \"text\"}; title_en is shown on English pages and may be left out; outcome is support, explain, reject or empty."),
         _("Platform default; a request's written reply states one of the three conclusions of Petition Work Regulation (2022) art. 32."),
     ),
     "petitions.open311_coordinate_decimals": Default(

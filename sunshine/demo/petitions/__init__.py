@@ -120,7 +120,7 @@ class Builder:
 
     def _insert_categories(self) -> dict[str, Category]:
         categories = {
-            spec.code: Category(code=spec.code, name=spec.name, default_kind=spec.kind,
+            spec.code: Category(code=spec.code, name=spec.name, name_en=spec.name_en, default_kind=spec.kind,
                                 is_public=True, route_unit_kind=spec.route_kind,
                                 route_level=spec.route_level)
             for spec in texts.CATEGORIES

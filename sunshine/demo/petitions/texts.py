@@ -15,6 +15,7 @@ from sunshine.petitions.models import Kind
 class DemoCategory:
     code: str
     name: str
+    name_en: str
     kind: str
     route_kind: str
     route_level: str
@@ -27,48 +28,48 @@ class DemoCategory:
 # {road} a road name, {months} a number of months, {amount} an amount in yuan,
 # {person} the village secretary's name.
 CATEGORIES = (
-    DemoCategory("rural_roads", "农村道路与交通", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 14, (
+    DemoCategory("rural_roads", "农村道路与交通", "Rural roads and transport", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 14, (
         "{village}通往{road}的村道自去年雨季后多处塌陷，最深处约半米，电动车夜间已摔倒多人，请求尽快修复并设置警示标志。",
         "{village}村口道路硬化工程停工已{months}个月，路面只铺了一半，雨天泥泞无法通行，请求督促施工单位复工。",
         "{township}至{village}公交班次从每天六班减为两班，老人和学生出行困难，请求恢复原班次。",
         "{village}新修的机耕路不到一年就开裂，怀疑偷工减料，请求对工程质量进行检测。",
     )),
-    DemoCategory("land", "土地征收与补偿", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 10, (
+    DemoCategory("land", "土地征收与补偿", "Land requisition and compensation", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 10, (
         "我家在{village}的{amount}元青苗补偿款至今未到账，村里说已经报到镇里，请求查明去向并发放。",
         "{village}土地征收补偿方案未在村务公开栏公示，村民不清楚补偿标准，请求公开方案和分配明细。",
         "{village}部分承包地被征收后剩余地块无法耕种，请求一并征收或给予合理补偿。",
     )),
-    DemoCategory("subsidy", "惠农补贴与社会救助", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 10, (
+    DemoCategory("subsidy", "惠农补贴与社会救助", "Farm subsidies and social assistance", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 10, (
         "我父亲今年的耕地地力保护补贴没有发放，同村其他人都已收到，请求核实。",
         "{village}低保名单中有家庭经济条件明显较好的人员，而我家因病致贫却未纳入，请求重新评议。",
         "残疾人两项补贴连续{months}个月未到账，请求查明原因。",
     )),
-    DemoCategory("environment", "生态环境", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 12, (
+    DemoCategory("environment", "生态环境", "Environment", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 12, (
         "{village}附近的一家塑料加工厂夜间排放刺鼻废气，周边居民无法开窗，请求执法检查。",
         "{village}河道有生活垃圾和死鱼，水体发黑发臭，请求清理并查找污染源。",
         "{road}旁的建筑工地夜间施工噪声扰民，经常到凌晨一两点，请求依法处理。",
     )),
-    DemoCategory("housing", "宅基地与农房建设", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 8, (
+    DemoCategory("housing", "宅基地与农房建设", "Homesteads and rural housing", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 8, (
         "我在{village}申请宅基地已两年仍无审批结果，请求说明办理进度。",
         "{village}有村民未经审批在承包地上建房，已建到三层，请求依法查处。",
         "农房改造补助款{amount}元未按承诺时间拨付，请求协调解决。",
     )),
-    DemoCategory("public_services", "公共服务", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 8, (
+    DemoCategory("public_services", "公共服务", "Public services", Kind.REQUEST, UnitKind.GOVERNMENT, Level.TOWNSHIP, 8, (
         "{village}饮用水经常停水，水压不足，夏天用水高峰时段基本无水，请求改造供水管网。",
         "{village}路灯坏了{months}个月无人维修，晚上出行不安全，请求修复。",
         "{village}文化礼堂长期锁门，村民活动无处开展，请求按规定开放。",
     )),
-    DemoCategory("suggestion", "意见建议", Kind.SUGGESTION, UnitKind.GOVERNMENT, Level.COUNTY, 7, (
+    DemoCategory("suggestion", "意见建议", "Suggestions", Kind.SUGGESTION, UnitKind.GOVERNMENT, Level.COUNTY, 7, (
         "建议在{township}增设一处便民服务点，方便老年人办理社保认证和医保报销。",
         "建议将村级工程项目的招标结果和付款进度在阳光平台上公开，方便村民监督。",
         "建议{township}在农忙季节调整办事窗口时间，中午和傍晚增加值班人员。",
     )),
-    DemoCategory("collective_assets", "村级集体三资管理", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY, 9, (
+    DemoCategory("collective_assets", "村级集体三资管理", "Village collective funds, assets and resources", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY, 9, (
         "反映{village}集体厂房出租未经村民代表会议讨论，租金明显低于市场价，承租人与村干部关系密切。",
         "反映{village}村集体账目长期未公开，{amount}元征地款使用情况不明，怀疑被挪用。",
         "反映{village}集体山林承包合同到期后未公开招标，直接续包给原承包人。",
     )),
-    DemoCategory("cadre_conduct", "干部作风与廉洁", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY, 9, (
+    DemoCategory("cadre_conduct", "干部作风与廉洁", "Conduct and integrity of officials", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY, 9, (
         "反映{village}党组织书记{person}在低保评定中优亲厚友，其亲属三户均被纳入低保。",
         "反映{village}村干部{person}在村道工程中指定其亲戚承包，工程款{amount}元未按合同支付给实际施工人。",
         "反映{township}有工作人员在办理宅基地审批时索要好处费。",

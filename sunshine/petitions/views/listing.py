@@ -116,7 +116,7 @@ def headers() -> list[str]:
 def csv_row(row: ListRow) -> list[Any]:
     petition = row.petition
     return [
-        petition.tracking_code, petition.get_kind_display(), text_cell(petition.category.name),
+        petition.tracking_code, petition.get_kind_display(), text_cell(petition.category.display_name),
         petition.get_channel_display(), text_cell(petition.region.name), petition.region_id,
         petition.get_state_display(),
         text_cell(petition.assigned_unit.name if petition.assigned_unit else ""),

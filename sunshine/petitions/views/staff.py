@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,7 +26,11 @@ REPLY_TEMPLATES = "petitions.reply_templates"
 
 
 def reply_templates(petition: Any) -> list[dict[str, str]]:
-    return list(get_setting(REPLY_TEMPLATES, region=petition.region))
+    """Return the region's reply templates, each titled in the active language where it can be."""
+    english = (translation.get_language() or "").startswith("en")
+    return [{**template, "title": template.get("title_en") or template["title"]} if english
+            else template
+            for template in get_setting(REPLY_TEMPLATES, region=petition.region)]
 
 
 def _template_initial(request: HttpRequest, templates: list[dict[str, str]]) -> dict[str, str]:

@@ -46,7 +46,7 @@ def announcements(petition: Petition) -> list[Message]:
     ).distinct()
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New petition %(code)s to handle: %(category)s") % {
-            "code": petition.tracking_code, "category": petition.category.name}
+            "code": petition.tracking_code, "category": petition.category.display_name}
     url = reverse("petitions:staff_detail", args=[petition.pk])
     return [Message(user, f"petition:{petition.pk}:assigned:{petition.assigned_unit_id}",
                     subject, url=url)
