@@ -483,10 +483,11 @@ def test_post_takes_an_invisible_name_as_missing(client, categories, api_key, in
     assert not Petition.all_objects.exists()
 
 
-def test_post_takes_invisible_text_as_missing(client, categories, api_key):
+@pytest.mark.parametrize("description", ["\u200b", "\x01\x02\x03\x7f\x1f"])
+def test_post_takes_invisible_text_as_missing(client, categories, api_key, description):
     response = client.post(ROOT + "requests.json",
                            example_post(api_key, first_name="\u200b", last_name="", phone="\u200b",
-                                        description="\u200b"))
+                                        description=description))
 
     assert response.status_code == 400
     assert "description" in errors_of(response)[0]["description"]

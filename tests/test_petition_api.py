@@ -254,7 +254,8 @@ def test_it_locks_after_repeated_failures(client, categories):
     locked = status_of(client, filed["tracking_code"], filed["secret"])
 
     assert locked.status_code == 429
-    assert "15" in locked.json()["detail"]
+    assert "10:15" in locked.json()["detail"]
+    assert locked["Retry-After"] == str(15 * 60)
 
 
 def test_it_needs_the_secret_header(client, categories):

@@ -2,11 +2,13 @@
 
 import datetime
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 
 from sunshine.audit.actions import create_row
 from sunshine.petitions import actions, tracking
@@ -100,7 +102,39 @@ def test_code_locked_after_failures(filed):
     with pytest.raises(tracking.TrackingLocked) as error:
         tracking.lookup(petition.tracking_code, secret, client_ip=IP)
 
-    assert "15" in str(error.value)
+    assert "10:15" in str(error.value)
+    assert 14 * 60 < error.value.retry_after_seconds() <= 15 * 60
+
+
+def test_parallel_failures_beyond_limit_are_locked(db):
+    barrier = threading.Barrier(12)
+
+    def guess(number: int) -> str:
+        barrier.wait()
+        try:
+            found = tracking.lookup("ZZZZZZZZZZZZ", f"WRONG{number:05d}", client_ip=f"192.0.2.{number}")
+            return "found" if found else "no match"
+        except tracking.TrackingLocked:
+            return "locked"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(guess, range(12)))
+
+    assert outcomes.count("no match") == 5
+    assert outcomes.count("locked") == 7
+
+
+def test_full_width_code_is_folded(filed):
+    petition, secret = filed
+    full_width = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in tracking.ALPHABET})
+    typed = "\u3000".join([petition.tracking_code[:6], petition.tracking_code[6:]])
+
+    found = tracking.lookup(typed.translate(full_width), f"{secret[:5]}\uff0d{secret[5:]}",
+                            client_ip=IP)
+
+    assert found == petition
 
 
 def test_address_locked_after_failures(filed):

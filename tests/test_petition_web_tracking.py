@@ -108,6 +108,18 @@ def test_result_category_in_page_language(client, filed, language, name):
     assert f"<dd>{name}</dd>" in text
 
 
+def test_it_folds_full_width_code_and_secret(client, filed):
+    petition, secret = filed
+    full_width = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in tracking.ALPHABET})
+    code = tracking.format_code(petition.tracking_code).translate(full_width)
+
+    response = client.post(TRACK, {"code": code.replace("-", "\uff0d", 1).replace("-", "\u3000"),
+                                   "secret": f"\u00a0{secret.translate(full_width)}\u2014"})
+
+    assert response.status_code == 200
+    assert petition.tracking_code not in code
+
+
 def test_it_accepts_the_printed_form_of_code_and_secret(client, filed):
     petition, secret = filed
 
@@ -139,7 +151,9 @@ def test_it_locks_the_code_after_repeated_failures_and_logs_them(client, filed, 
 
     assert statuses == [404] * 5
     assert locked.status_code == 429
-    assert "15" in page(locked)
+    assert "10:15" in page(locked)
+    assert locked["Retry-After"] == str(15 * 60)
+    assert f'value="{petition.tracking_code}"' in page(locked)
     assert "tracking look-up failed" in caplog.text
     assert "rejected during lockout" in caplog.text
     assert secret not in caplog.text

@@ -168,6 +168,15 @@ def test_empty_form_lists_errors_in_alert(client, day):
         assert f'id="{field}"' in html
 
 
+@pytest.mark.parametrize("phone", ["1234567", "12345678901", "0576-881"])
+def test_registration_rejects_invalid_phone(client, day, phone):
+    response = client.post(day_url(day), {**FIELDS, "phone": phone})
+
+    assert response.status_code == 400
+    assert f"电话号码“{phone}”无效" in alert(response.content.decode())
+    assert day.registrations.count() == 0
+
+
 def test_action_error_shown_in_summary(client, day):
     client.post(day_url(day), FIELDS)
 

@@ -68,6 +68,16 @@ def test_limit_message_names_limit_and_time(client, day):
     assert "Try again after 2026-03-02 08:30" in english
 
 
+def test_limit_answer_carries_retry_after(client, day):
+    set_limit(1, minutes=30)
+    register(client, day, 1)
+
+    blocked = register(client, day, 2)
+
+    assert blocked.status_code == 429
+    assert blocked["Retry-After"] == str(30 * 60)
+
+
 def test_other_addresses_still_register(client, day):
     set_limit(1)
     register(client, day, 1)

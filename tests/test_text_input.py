@@ -1,7 +1,8 @@
 """Report text that shows nothing, and text with a NUL character, on the portal form and the API.
 
-Text made only of spaces or of invisible format characters (the zero-width
-space U+200B, the byte order mark U+FEFF) is empty. A NUL character gets a
+Text made only of spaces, of invisible format characters (the zero-width
+space U+200B, the byte order mark U+FEFF) or of control characters is
+empty; control characters other than tab and line breaks are removed. A NUL character gets a
 message that names the field and its position, not Django's message, whose
 Chinese translation means "empty strings are not allowed".
 """
@@ -24,6 +25,7 @@ FORM = reverse("petitions:report_new")
 REPORTS = "/api/v1/reports/"
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 INVISIBLE = "\u200b\u200b\u200b\ufeff"
+CONTROLS = "\x01\x02\x03\x7f\x1f\x85"
 EMPTY_ZH = "描述为空，请写明发生了什么、在哪里、什么时间。"
 EMPTY_EN = "The description is empty; write what happened, where and when."
 
@@ -45,7 +47,7 @@ def post(client, **extra):
 
 
 @pytest.mark.parametrize("value", ["", " \n\t", "\u3000", INVISIBLE, "\u200c\u200d\u2060",
-                                   " \u200b\u3000\ufeff "])
+                                   " \u200b\u3000\ufeff ", CONTROLS])
 def test_is_blank_format_characters(value):
     assert is_blank(value)
 
@@ -82,6 +84,21 @@ def test_api_keeps_inner_format_characters(client):
 
     assert response.status_code == 201
     assert Petition.all_objects.get().text == "路面\u200b塌陷"
+
+
+def test_api_rejects_control_only_text(client):
+    response = post(client, text=CONTROLS)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"text": [EMPTY_EN]}
+    assert not Petition.all_objects.exists()
+
+
+def test_api_strips_terminal_escapes(client):
+    response = post(client, text="路面\x1b[31m塌陷\r\n\t三处\x07")
+
+    assert response.status_code == 201
+    assert Petition.all_objects.get().text == "路面[31m塌陷\r\n\t三处"
 
 
 def test_api_drops_invisible_subject(client):
@@ -130,6 +147,14 @@ def test_form_rejects_invisible_text(client):
     assert invisible.status_code == 400
     assert EMPTY_ZH in spaces.content.decode()
     assert EMPTY_ZH in invisible.content.decode()
+    assert not Petition.all_objects.exists()
+
+
+def test_form_rejects_control_only_text(client):
+    response = client.post(FORM, report_form(text=CONTROLS))
+
+    assert response.status_code == 400
+    assert EMPTY_ZH in response.content.decode()
     assert not Petition.all_objects.exists()
 
 

@@ -1,6 +1,7 @@
 """Local times in messages to users."""
 
 import datetime
+import math
 
 from django.utils import timezone
 
@@ -11,3 +12,8 @@ def clock_time(moment: datetime.datetime) -> str:
     if local.date() == timezone.localdate():
         return local.strftime("%H:%M")
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def seconds_until(moment: datetime.datetime) -> int:
+    """Return the whole seconds from now until a moment, at least 1, as a Retry-After header takes."""
+    return max(1, math.ceil((moment - timezone.now()).total_seconds()))

@@ -1,10 +1,11 @@
-"""Checks of text typed by people: text that shows nothing, and NUL characters.
+"""Checks of text typed by people: text that shows nothing, control and NUL characters.
 
 Python's ``str.strip`` removes spaces, including the ideographic space
 U+3000, but not format characters (Unicode category Cf) such as the
 zero-width space U+200B, the word joiner U+2060 or the byte order mark
 U+FEFF. They are invisible, so text made only of them is as empty as text
-made of spaces. They are kept inside text that has anything else.
+made of spaces. They are kept inside text that has anything else. Control
+characters (category Cc) other than tab and line breaks are removed.
 """
 
 import unicodedata
@@ -22,9 +23,22 @@ from django.utils.translation import gettext_noop
 DJANGO_NUL_MESSAGE = gettext_noop("Null characters are not allowed.")
 
 
+# Control characters that text keeps: tab, line feed and carriage return.
+KEPT_CONTROLS = frozenset("\t\n\r")
+
+
 def is_blank(value: str) -> bool:
-    """Return whether the text shows nothing: only whitespace and format characters."""
-    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in value)
+    """Return whether the text shows nothing: only whitespace, format and control characters."""
+    return all(c.isspace() or unicodedata.category(c) in ("Cf", "Cc") for c in value)
+
+
+def strip_controls(value: str) -> str:
+    """Remove control characters other than tab and line breaks, such as terminal escapes.
+
+    They show nothing on a page and break exports, and typed text never
+    needs them.
+    """
+    return "".join(c for c in value if c in KEPT_CONTROLS or unicodedata.category(c) != "Cc")
 
 
 class TextField(forms.CharField):
@@ -45,4 +59,6 @@ class TextField(forms.CharField):
                 code="null_characters_not_allowed",
             )
         text = super().to_python(value)
+        if isinstance(text, str):
+            text = strip_controls(text)
         return self.empty_value if text and is_blank(text) else text

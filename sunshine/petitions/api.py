@@ -403,7 +403,10 @@ def report_status(request: HttpRequest, tracking_code: str,
         body = tracking.read_status(tracking_code, secret, client_ip=client_ip(request),
                                     build=status_json)
     except tracking.TrackingLocked as locked:
-        return Status(429, {"detail": str(locked)})
+        response = JsonResponse({"detail": str(locked)}, status=429,
+                                json_dumps_params={"ensure_ascii": False})
+        response["Retry-After"] = str(locked.retry_after_seconds())
+        return response
     if body is None:
         return Status(404, {"detail": _("No report matches this tracking code and secret; "
                                         "check both against the receipt.")})

@@ -14,6 +14,8 @@ petition from the shared cache and checks the secret on every read.
 import datetime
 import logging
 import secrets
+import time
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -25,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sunshine.lib import crypto
+from sunshine.lib.local_time import clock_time, seconds_until
 from sunshine.petitions.models import Petition
 from sunshine.rules.values import get_setting
 
@@ -44,17 +47,23 @@ STATUS_FORMAT = 2
 T = TypeVar("T")
 # Compared against when the code is unknown, so that case takes as long as a wrong secret.
 _UNKNOWN_CODE_HASH = "0" * 64
+# Unicode categories left out of a typed code: dashes, spaces and format characters.
+_DROPPED_CATEGORIES = frozenset({"Pd", "Zs", "Cf"})
 
 
 class TrackingLocked(Exception):
     """Raised when too many look-ups failed from one address or for one code."""
 
-    def __init__(self, minutes: int) -> None:
-        self.minutes = minutes
+    def __init__(self, retry_at: datetime.datetime) -> None:
+        self.retry_at = retry_at
         super().__init__(
-            _("Too many failed look-ups. Try again in %(minutes)s minutes, or ask the office "
-              "that registered your petition.") % {"minutes": minutes}
+            _("Too many failed look-ups of this tracking code or from your network. Try again "
+              "after %(time)s, or call the petition office.") % {"time": clock_time(retry_at)}
         )
+
+    def retry_after_seconds(self) -> int:
+        """Return the whole seconds until look-ups are allowed again, for a Retry-After header."""
+        return seconds_until(self.retry_at)
 
 
 def random_text(length: int) -> str:
@@ -74,8 +83,15 @@ def new_secret() -> str:
 
 
 def normalize(text: str) -> str:
-    """Return a code or secret without spaces or dashes, in capitals, as printed on receipts."""
-    return "".join(ch for ch in str(text).upper() if ch not in " -\t")
+    """Return a code or secret without spaces or dashes, in capitals, as printed on receipts.
+
+    NFKC folds the full-width letters and digits that a Chinese keyboard types
+    in full-width mode. Spaces, dashes and invisible format characters of any
+    width are dropped.
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).upper()
+    return "".join(ch for ch in folded
+                   if not ch.isspace() and unicodedata.category(ch) not in _DROPPED_CATEGORIES)
 
 
 def secret_hash(code: str, secret: str) -> str:
@@ -103,30 +119,65 @@ def _counter_keys(digest: str, client_ip: str) -> tuple[str, str]:
     return (_address_key(client_ip), f"petitions:track:code:{digest}")
 
 
-def _record_failure(keys: tuple[str, str], timeout: int) -> None:
+def _window_end_key(key: str) -> str:
+    return key + ":until"
+
+
+def _record_failure(keys: tuple[str, str], timeout: int) -> tuple[int, int]:
+    """Count a failure under both keys and return the new counts.
+
+    A count's window starts with its first failure; the moment it ends is
+    kept beside it for the lockout message.
+    """
+    counts = []
     for key in keys:
-        cache.add(key, 0, timeout)
+        if cache.add(key, 0, timeout):
+            cache.set(_window_end_key(key), time.time() + timeout, timeout)
         try:
-            cache.incr(key)
+            counts.append(int(cache.incr(key)))
         except ValueError:
             # The counter expired between add and incr; start it again.
             cache.set(key, 1, timeout)
+            cache.set(_window_end_key(key), time.time() + timeout, timeout)
+            counts.append(1)
+    return counts[0], counts[1]
+
+
+def _over_limits(address_count: int, code_count: int) -> bool:
+    return (address_count >= get_setting(MAX_FAILURES_PER_IP)
+            or code_count >= get_setting(MAX_FAILURES_PER_CODE))
+
+
+def _lockout(keys: tuple[str, str]) -> TrackingLocked:
+    """Return the lockout error, naming when the later of the two windows ends."""
+    ends = cache.get_many([_window_end_key(key) for key in keys])
+    minutes = get_setting(LOCKOUT_MINUTES)
+    end = max(ends.values(), default=time.time() + minutes * 60)
+    logger.warning("tracking look-up rejected during lockout: code key %s", keys[1][-12:])
+    return TrackingLocked(datetime.datetime.fromtimestamp(end, tz=datetime.UTC))
 
 
 def _locked(keys: tuple[str, str], found: dict[str, Any]) -> bool:
-    return (int(found.get(keys[0], 0)) >= get_setting(MAX_FAILURES_PER_IP)
-            or int(found.get(keys[1], 0)) >= get_setting(MAX_FAILURES_PER_CODE))
+    return _over_limits(int(found.get(keys[0], 0)), int(found.get(keys[1], 0)))
 
 
 def _check_lockout(keys: tuple[str, str], found: dict[str, Any]) -> None:
     if _locked(keys, found):
-        logger.warning("tracking look-up rejected during lockout: code key %s", keys[1][-12:])
-        raise TrackingLocked(get_setting(LOCKOUT_MINUTES))
+        raise _lockout(keys)
 
 
 def _failed(keys: tuple[str, str], known: bool) -> None:
-    _record_failure(keys, get_setting(LOCKOUT_MINUTES) * 60)
+    """Count a failed look-up; raise TrackingLocked when it went past a limit.
+
+    Parallel look-ups may all pass the lockout check before any of them
+    fails. Because the answer follows the count, only the failures within
+    the limits receive the plain "no match" answer, and the rest receive the
+    lockout error.
+    """
+    address_count, code_count = _record_failure(keys, get_setting(LOCKOUT_MINUTES) * 60)
     logger.info("tracking look-up failed: code key %s, known code %s", keys[1][-12:], known)
+    if _over_limits(address_count - 1, code_count - 1):
+        raise _lockout(keys)
 
 
 def _matches(stored: str, code: str, secret: str) -> bool:

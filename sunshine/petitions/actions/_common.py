@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
-from sunshine.lib.text_input import is_blank
+from sunshine.lib.text_input import is_blank, strip_controls
 from sunshine.petitions import tracking
 from sunshine.petitions.deadlines import Deadline
 from sunshine.petitions.models import Petition, PetitionEvent, State
@@ -38,8 +38,11 @@ def expect_state(petition: Petition, step: str, *states: str) -> None:
 
 
 def required_text(value: str, field: str) -> str:
-    """Return the text without surrounding spaces, or raise ValidationError if it shows nothing."""
-    text = (value or "").strip()
+    """Return the text without control characters and surrounding spaces.
+
+    Raises ValidationError naming ``field`` if the text shows nothing.
+    """
+    text = strip_controls(value or "").strip()
     if is_blank(text):
         raise ValidationError(
             _("%(field)s is missing; fill it in.") % {"field": field},

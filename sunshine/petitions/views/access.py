@@ -3,7 +3,6 @@
 import contextlib
 import datetime
 import logging
-import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.lib import crypto
-from sunshine.lib.local_time import clock_time
+from sunshine.lib.local_time import clock_time, seconds_until
 from sunshine.organisation.models import Assignment
 from sunshine.organisation.scoping import scope_for
 from sunshine.petitions import visibility
@@ -60,6 +59,10 @@ class AddressLimited(Exception):
         self.limit = limit
         self.minutes = minutes
         self.retry_at = retry_at
+
+    def retry_after_seconds(self) -> int:
+        """Return the whole seconds until the address may send again, for a Retry-After header."""
+        return seconds_until(self.retry_at)
 
 
 @dataclass(frozen=True)
@@ -132,14 +135,11 @@ class IntakeLimited(Exception):
     def __init__(self, limited: AddressLimited) -> None:
         self.minutes = limited.minutes
         self.retry_at = limited.retry_at
+        self.retry_after_seconds = limited.retry_after_seconds
         super().__init__(_(
             "Too many reports were sent from your network in the last %(minutes)s minutes. "
             "Send it again after %(time)s, or call the petition office."
         ) % {"minutes": limited.minutes, "time": clock_time(limited.retry_at)})
-
-    def retry_after_seconds(self) -> int:
-        """Return the whole seconds until the address may send again, for a Retry-After header."""
-        return max(1, math.ceil((self.retry_at - timezone.now()).total_seconds()))
 
 
 @contextlib.contextmanager

@@ -131,7 +131,10 @@ def _find(request: HttpRequest, form: TrackingForm) -> tuple[Petition | None, Ht
     try:
         petition = tracking.lookup(code, secret, client_ip=client_ip(request))
     except tracking.TrackingLocked as locked:
-        return None, _track_page(request, TrackingForm(), error=str(locked), status=429)
+        response = _track_page(request, TrackingForm(initial={"code": code}), error=str(locked),
+                               status=429)
+        response["Retry-After"] = str(locked.retry_after_seconds())
+        return None, response
     if petition is None:
         return None, _track_page(request, form, error=_neutral_message(), status=404)
     return petition, None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.organisation.models import Level, Region, Unit
 from sunshine.organisation.scoping import scope_for
-from sunshine.petitions.forms import TargetsForm
+from sunshine.petitions.forms import TargetsForm, normalize_cn_phone
 from sunshine.petitions.models import Category, Kind
 from sunshine.petitions.models_ops import (
     SupervisionDay,
@@ -48,6 +48,10 @@ class RegistrationForm(forms.Form):
                                                           "autocomplete": "tel"}))
     topic = forms.CharField(label=_("The matter you want to raise"), max_length=TEXT_LENGTH,
                             widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_phone(self) -> str:
+        # The report form's rule, so a number it rejects is not taken here either.
+        return normalize_cn_phone(self.cleaned_data["phone"])
 
 
 class ConsentForm(forms.Form):

@@ -67,6 +67,7 @@ def day_public(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         address = client_ip(request)
         try:
@@ -74,6 +75,7 @@ def day_public(request: HttpRequest, pk: int) -> HttpResponse:
         except AddressLimited as limited:
             form.add_error(None, registration_limit_message(limited))
             status = 429
+            retry_after = limited.retry_after_seconds()
         else:
             try:
                 registration = supervision_days.register_for_day(day, **form.cleaned_data)
@@ -85,7 +87,10 @@ def day_public(request: HttpRequest, pk: int) -> HttpResponse:
                                 reference=registration.reference)
     if status == 200 and form.is_bound and form.errors:
         status = 400
-    return _render_day(request, day, form=form, status=status)
+    response = _render_day(request, day, form=form, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def registration_closed(day: SupervisionDay) -> str:
@@ -144,15 +149,20 @@ def consent_public(request: HttpRequest) -> HttpResponse:
     """Let a reporter give or withdraw consent to reward points with the tracking code."""
     form = ConsentForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "text": rewards.CONSENT_TEXTS[rewards.CURRENT_CONSENT_VERSION]}
+    locked = None
     if request.method == "POST" and form.is_valid():
         try:
             context["done"], context["number"] = _apply_consent(request, form.cleaned_data)
         except tracking.TrackingLocked as error:
+            locked = error
             form.add_error(None, str(error))
         except ValidationError as error:
             add_errors(form, error)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "petitions/ops/consent_public.html", context, status=status)
+    status = 429 if locked else 400 if form.is_bound and form.errors else 200
+    response = render(request, "petitions/ops/consent_public.html", context, status=status)
+    if locked:
+        response["Retry-After"] = str(locked.retry_after_seconds())
+    return response
 
 
 def _apply_consent(request: HttpRequest, data: dict[str, Any]) -> tuple[str, str | None]:
