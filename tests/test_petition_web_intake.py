@@ -238,6 +238,18 @@ def test_it_keeps_an_unknown_person_in_the_text(client, categories, unit_a):
     assert "钱七" in petition.text
 
 
+def test_it_links_a_person_outside_the_chosen_unit(client, categories, unit_a, township_unit):
+    person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, target_unit=township_unit.pk,
+                                 person_name="赵六"))
+
+    petition = only_petition()
+    assert person.unit != township_unit
+    assert petition.target_person == person
+    assert petition.target_unit == township_unit
+
+
 def test_it_links_the_person_concerned_without_a_unit(client, categories, unit_a):
     person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
 

@@ -205,6 +205,19 @@ def test_extension_approval_needs_leader(handling, township_operator):
         actions.approve_extension(township_operator, extension)
 
 
+def test_leader_may_not_approve_own_extension(handling, township_leader):
+    extension = actions.request_extension(township_leader, handling, days=20, reason="情况复杂")
+
+    with pytest.raises(ValidationError) as error:
+        actions.approve_extension(township_leader, extension)
+
+    assert error.value.code == "extension_own_request"
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.PENDING
+    handling.refresh_from_db()
+    assert handling.handle_due == D(2026, 4, 27)
+
+
 def test_extension_reason_is_public(handling, township_operator, township_leader):
     extension = actions.request_extension(township_operator, handling, days=20,
                                           reason="需要等待鉴定结论")

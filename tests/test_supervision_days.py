@@ -17,7 +17,7 @@ from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.organisation.models import Role
 from sunshine.petitions import supervision_days
-from sunshine.petitions.models import Channel, EventAction, Kind, State
+from sunshine.petitions.models import Channel, EventAction, Kind, Petition, State
 from sunshine.petitions.models_ops import DayState, SupervisionDay, SupervisionRegistration
 from sunshine.rules.models import Setting
 from tests.conftest import make_staff, region
@@ -608,10 +608,11 @@ def test_staff_day_page_hides_identity(client, held_day, township_operator):
 
 
 def test_day_page_hides_report_on_own_unit(client, held_day, township_operator, township_unit,
-                                           inspector_a):
+                                           inspector_a, operator_a):
     day, _registration = held_day
+    # A county clerk enters it: the township's own clerk may not enter a report on the township.
     _matter, report, _secret = supervision_days.record_matter(
-        township_operator, day, kind=Kind.ACCUSATION, category=make_category("conduct"),
+        operator_a, day, kind=Kind.ACCUSATION, category=make_category("conduct"),
         text="街道办事处主任收受工程红包。", target_unit=township_unit, is_anonymous=True)
 
     client.force_login(township_operator)
@@ -696,19 +697,39 @@ def test_staff_matter_report_goes_to_commission(client, held_day, township_opera
 
     response = client.post(reverse("supervision:staff_matter_new", args=[day.pk]), {
         "kind": Kind.ACCUSATION, "category": make_category("conduct").pk, "region": VILLAGE,
-        "target_unit": township_unit.pk, "person_name": "许宏文",
-        "text": "主任收受工程红包。", "is_anonymous": "on",
+        "person_name": "许宏文", "text": "村主任收受工程红包。", "is_anonymous": "on",
     })
 
     page = response.content.decode()
     report = day.matters.get().petition
     assert response.status_code == 200
     assert "查询密码" in page
-    assert report.target_unit == township_unit
+    assert report.target_person is None
     assert report.assigned_unit == inspector_a.assignments.get().unit
     assert "许宏文" in report.text
     assert "打开此件" not in page
-    assert township_unit.name not in page.split("<h1>")[1]
+
+
+@pytest.mark.parametrize("via", ["page", "action"])
+def test_matter_accusing_the_clerk_is_rejected(client, held_day, township_operator,
+                                               township_unit, via):
+    day, _registration = held_day
+    fields = {"kind": Kind.ACCUSATION, "category": make_category("conduct"), "region": region(VILLAGE),
+              "target_unit": township_unit, "text": "主任收受工程红包。", "is_anonymous": True}
+
+    if via == "page":
+        client.force_login(township_operator)
+        response = client.post(reverse("supervision:staff_matter_new", args=[day.pk]), {
+            **fields, "category": fields["category"].pk, "region": VILLAGE,
+            "target_unit": township_unit.pk, "is_anonymous": "on"})
+        assert response.status_code == 400
+        assert "该检举控告反映的是您本人或您所在单位" in response.content.decode()
+    else:
+        with pytest.raises(ValidationError) as error:
+            supervision_days.record_matter(township_operator, day, **fields)
+        assert error.value.code == "accuses_clerk"
+    assert not day.matters.exists()
+    assert not Petition.all_objects.exists()
 
 
 def test_staff_matter_rejects_unit_elsewhere(client, held_day, township_operator, unit_b):

@@ -190,33 +190,37 @@ class TargetsForm(forms.Form):
                 "or another category.") % {"category": category.display_name, "kind": Kind.ACCUSATION.label})
 
     def _find_person(self, name: str, unit: Unit | None, region: Region | None) -> Person | None:
-        """Return the one official of that name in the unit's subtree, else None.
+        """Return the one official of that name in the unit's subtree, else in the region.
 
-        Without a unit, the officials of the region, of the regions above it
-        and of those inside it are searched. The name stays in the report's
-        text either way; a match also hides a report from the person it
-        accuses. A report whose name fits several officials gets an error
-        asking for the unit, because it could not be hidden from all of them.
+        When no official of that name works under the chosen unit, or no unit
+        is chosen, the officials of the region, of the regions above it and of
+        those inside it are searched. A reporter may choose the wrong unit,
+        and the person named must still not see the report. The name stays
+        in the report's text either way; a match also hides a report from
+        the person it accuses. A report whose name fits several officials
+        gets an error asking for the unit, because it could not be hidden
+        from all of them.
         """
         if not name:
             return None
+        searches = []
         if unit is not None:
-            people = Person.objects.filter(name=name, unit__path__startswith=unit.path)
-            place = unit.name
-        elif region is not None:
-            people = Person.objects.filter(name=name).filter(
+            searches.append((Person.objects.filter(name=name, unit__path__startswith=unit.path),
+                             unit.name))
+        if region is not None:
+            searches.append((Person.objects.filter(name=name).filter(
                 Q(unit__region__path__startswith=region.path)
-                | Q(unit__region__in=codes_up(region)))
-            place = region.name
-        else:
-            return None
-        found = list(people[:2])
-        if len(found) == 1:
-            return found[0]
-        if found and self.cleaned_data.get("kind") == Kind.ACCUSATION:
-            self.add_error("person_name", _(
-                "More than one official named “%(name)s” works in %(place)s; choose the unit "
-                "of the one you report.") % {"name": name, "place": place})
+                | Q(unit__region__in=codes_up(region))), region.name))
+        for people, place in searches:
+            found = list(people[:2])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                if self.cleaned_data.get("kind") == Kind.ACCUSATION:
+                    self.add_error("person_name", _(
+                        "More than one official named “%(name)s” works in %(place)s; choose the "
+                        "unit of the one you report.") % {"name": name, "place": place})
+                return None
         return None
 
     def _find_project(self, code: str) -> Project | None:
@@ -385,13 +389,12 @@ class StaffIntakeForm(ReportForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("kind") == Kind.ACCUSATION and visibility.would_accuse(
-                self.user, target_unit=data.get("target_unit"), target_person=self.target_person,
-                target_project=self.target_project):
-            # The clerk would see the receipt, and with it the report's progress.
-            self.add_error(None, _(
-                "This report concerns you or your unit, so you may not enter it; refer the "
-                "reporter to the discipline inspection commission."))
+        try:
+            visibility.check_clerk_not_accused(
+                self.user, data.get("kind", ""), target_unit=data.get("target_unit"),
+                target_person=self.target_person, target_project=self.target_project)
+        except ValidationError as error:
+            self.add_error(None, error)
         unit = data.get("assign_to")
         if (data.get("kind") == Kind.ACCUSATION and unit is not None
                 and unit.kind != UnitKind.COMMISSION):

@@ -23,7 +23,7 @@ Rules:
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -93,6 +93,18 @@ def would_accuse(user: Any, *, target_unit=None, target_person=None, target_proj
             or (target_project.responsible_person is not None
                 and target_project.responsible_person.user_id == user.pk)),
     ))
+
+
+def check_clerk_not_accused(user: Any, kind: str, **targets: Any) -> None:
+    """Raise ValidationError when ``user`` would enter a report that accuses them or their unit.
+
+    The clerk would see the receipt, and with it the report's progress.
+    ``targets`` are the keyword arguments of ``would_accuse``.
+    """
+    if kind == Kind.ACCUSATION and user is not None and would_accuse(user, **targets):
+        raise ValidationError(_(
+            "This report concerns you or your unit, so you may not enter it; refer the "
+            "reporter to the discipline inspection commission."), code="accuses_clerk")
 
 
 def _unit_paths_condition(paths) -> Q:

@@ -94,6 +94,13 @@ def approve_extension(actor: Any, extension: ExtensionRequest, *, note: str = ""
     """Approve an extension as the handling unit's leader; the reporter sees the reason."""
     with transaction.atomic():
         petition, extension = _decide_extension(actor, extension)
+        if extension.requested_by_id == actor.pk:
+            # Maker-checker: the leader's approval (art. 34) must come from another person.
+            raise ValidationError(
+                _("You requested this extension yourself; another leader of the handling unit "
+                  "or of a unit above it must approve it."),
+                code="extension_own_request",
+            )
         expect_state(petition, _("approve an extension"), State.HANDLING)
         _check_extension_limits(petition, extension.days)
         assert petition.handle_due is not None  # set on acceptance
