@@ -9,20 +9,29 @@ from django.contrib import admin
 from django.db import transaction
 
 from sunshine.audit.actions import create_row, delete_row, update_row
+from sunshine.organisation.admin_scoping import VersionedAdminForm
 from sunshine.petitions.models import Category, Petition, PetitionEvent, Reply, WorkdayOverride
 from sunshine.petitions.visibility import is_firewalled, visible_petitions
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Saves and deletes through the audited row actions, so ``verify_audit`` stays clean."""
+    """Saves and deletes through the audited row actions, so ``verify_audit`` stays clean.
+
+    A change made by someone else after the page was opened is reported as a
+    conflict instead of being overwritten.
+    """
+
+    form = VersionedAdminForm
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             if not change:
                 create_row(request.user, obj)
                 return
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            update_row(request.user, obj, changes, expected_version=None)
+            changes = {name: form.cleaned_data[name] for name in form.changed_data
+                       if name != "expected_version"}
+            update_row(request.user, obj, changes,
+                       expected_version=form.cleaned_data.get("expected_version"))
 
     def delete_model(self, request, obj):
         with transaction.atomic():
