@@ -7,6 +7,8 @@ Tue 24 Feb 2026 has its handling deadline on Mon 27 Apr 2026.
 """
 
 import datetime
+import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -227,6 +229,21 @@ def test_dashboard_shows_rate_and_definition(client, city_admin, handled):
     assert "处理率" in text
     assert "按期办结" in text or "办理期限" in text
     assert "0–15" in text
+
+
+@pytest.mark.parametrize(("language", "names"), [
+    ("zh-hans", ["信访处理率", "满意率", "重复信访率"]),
+    ("en", ["Processing rate", "Rated satisfied", "Repeat rate"]),
+])
+def test_dashboard_chart_names_follow_language(client, city_admin, handled, language, names):
+    client.force_login(city_admin)
+
+    response = client.get(dashboard_url("331000"), HTTP_ACCEPT_LANGUAGE=language)
+
+    script = re.search(r'<script id="dashboard-chart-data" type="application/json">(.*?)</script>',
+                       response.content.decode(), re.S)
+    assert script is not None
+    assert [series["name"] for series in json.loads(script.group(1))["series"]] == names
 
 
 def test_dashboard_lists_open_overdue(client, city_admin, handled):

@@ -1,11 +1,13 @@
 """Staff entering a petition at /staff/petitions/new/: visits, calls, letters, supervision days."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Role
@@ -53,6 +55,17 @@ def test_it_shows_the_form(client, categories, operator_a):
     assert "来源渠道" in text
     assert "监督日" in text
     assert "内部事项" in text
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_received_on_is_prefilled_as_iso_date(client, categories, operator_a, language):
+    client.force_login(operator_a)
+
+    text = client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    field = re.search(r'<input type="date" name="received_on"[^>]*>', text)
+    assert field is not None
+    assert f'value="{timezone.localdate().isoformat()}"' in field.group(0)
 
 
 def test_it_registers_a_walk_in_and_routes_it(client, categories, operator_a, township_unit):

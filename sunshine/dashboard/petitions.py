@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from sunshine.dashboard.views import (
@@ -43,7 +44,7 @@ PAGE_SIZE = 50
 EARLIEST_DAY = datetime.date(FIRST_YEAR, 1, 1)
 LATEST_DAY = datetime.date.max - datetime.timedelta(days=1)
 RATES = ("processing_rate", "satisfaction_share", "repeat_rate")
-RATE_LABELS = {"satisfaction_share": _("Rated satisfied")}
+RATE_LABELS = {"satisfaction_share": gettext_lazy("Rated satisfied")}
 
 
 @dataclass

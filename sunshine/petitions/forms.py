@@ -120,6 +120,10 @@ UNKNOWN_UNIT = {"invalid_choice": gettext_lazy(
     "Unit “%(value)s” does not exist or is not offered here; choose one from the list.")}
 
 
+# A browser's date input takes only ISO dates; the Chinese locale would write 2026/12/05.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
@@ -358,7 +362,7 @@ class StaffIntakeForm(ReportForm):
 
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=STAFF_CHANNELS)
     received_on = forms.DateField(
-        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Received on"), widget=DATE_INPUT,
     )
     assign_to = UnitChoiceField(
         label=gettext_lazy("Assign to (optional)"), required=False,
@@ -583,7 +587,7 @@ class ReplyForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Reply text"), max_length=MAX_TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 8}))
     delivered_on = forms.DateField(label=gettext_lazy("Delivered on"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=DATE_INPUT)
 
 
 class ReviewDecisionForm(forms.Form):

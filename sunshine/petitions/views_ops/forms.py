@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.organisation.models import Level, Region, Unit
 from sunshine.organisation.scoping import scope_for
-from sunshine.petitions.forms import TargetsForm, normalize_cn_phone
+from sunshine.petitions.forms import DATE_INPUT, TargetsForm, normalize_cn_phone
 from sunshine.petitions.models import Category, Kind
 from sunshine.petitions.models_ops import (
     SupervisionDay,
@@ -37,7 +37,7 @@ def choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DATE_INPUT
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
