@@ -44,6 +44,9 @@ def report(**extra) -> dict:
      "expected true or false"),
     ({"anonymous": 1}, "anonymous", "1", "应为 true 或 false", "expected true or false"),
     ({"target_unit": "abc"}, "target_unit", "abc", "应为整数", "expected a whole number"),
+    ({"target_unit": True}, "target_unit", "true", "应为整数", "expected a whole number"),
+    ({"target_unit": "12"}, "target_unit", "12", "应为整数", "expected a whole number"),
+    ({"target_unit": 12.0}, "target_unit", "12.0", "应为整数", "expected a whole number"),
     ({"text": 5}, "text", "5", "应为带双引号的文本", "expected text in double quotes"),
 ])
 def test_wrong_type_names_field_and_value(client, extra, field, value, chinese, english):
@@ -66,8 +69,46 @@ def test_wrong_type_lists_each_error_with_its_message(client):
     errors = response.json()["errors"]
     assert [error["loc"] for error in errors] == [["body", "body", "target_unit"],
                                                  ["body", "body", "anonymous"]]
-    assert [error["type"] for error in errors] == ["int_parsing", "bool_type"]
+    assert [error["type"] for error in errors] == ["int_type", "bool_type"]
     assert errors[1]["message"] == "字段 anonymous 的值“maybe”无效：应为 true 或 false"
+
+
+@pytest.mark.parametrize("field", ["reporter_name", "lat", "secret"])
+def test_unknown_field_is_rejected(client, field):
+    response = post(client, report(**{field: "x"}), **ENGLISH)
+
+    assert response.status_code == 400
+    assert f"field {field}" in response.json()["detail"]
+    assert "this operation does not accept it; remove it" in response.json()["detail"]
+    assert not Petition.all_objects.exists()
+
+
+def test_deeply_nested_body_is_400(client):
+    zh = post(client, '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    en = post(client, '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", **ENGLISH)
+
+    assert zh.status_code == 400
+    assert zh.json()["detail"].startswith("请求正文嵌套层数过多")
+    assert en.json()["detail"].startswith("The request body is nested too deeply to read")
+    assert "recursion" not in en.json()["detail"]
+
+
+def test_integer_with_too_many_digits_is_400(client):
+    response = post(client, '{"target_unit": ' + "9" * 5000 + "}", **ENGLISH)
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(
+        "The request body contains an integer with more than 4,300 digits")
+    assert "set_int_max_str_digits" not in response.json()["detail"]
+
+
+def test_infinite_number_is_named(client):
+    response = post(client, '{"kind": "request", "category": "roads", "region": "331002001", '
+                            '"text": "路面塌陷。", "target_unit": 1e400}', **ENGLISH)
+
+    assert response.status_code == 400
+    assert "field target_unit" in response.json()["detail"]
+    assert "pydantic" not in response.json()["detail"]
 
 
 def test_english_by_lang_parameter(client):

@@ -16,6 +16,7 @@ Such a body gets the same 400 response as a value of the wrong type.
 """
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,13 +36,21 @@ class UnreadableBody(ValueError):
 
     ``line`` and ``column`` locate a JSON syntax error (1-based). ``found``
     is the JSON type (array, string, number, boolean, null) of a body that
-    parsed but is not an object.
+    parsed but is not an object. ``too_deep`` marks a body nested past
+    Python's recursion limit, ``long_number`` one with an integer of more
+    digits than Python converts (``sys.get_int_max_str_digits``, 4,300 by
+    default).
     """
 
     def __init__(self, *, line: int = 0, column: int = 0, found: str = "",
-                 not_utf8: bool = False) -> None:
+                 not_utf8: bool = False, too_deep: bool = False,
+                 long_number: bool = False) -> None:
         if not_utf8:
             reason = "body is not UTF-8"
+        elif too_deep:
+            reason = "body is nested too deeply"
+        elif long_number:
+            reason = "body contains an integer with too many digits"
         elif found:
             reason = f"body is a JSON {found}, not an object"
         else:
@@ -51,6 +60,8 @@ class UnreadableBody(ValueError):
         self.column = column
         self.found = found
         self.not_utf8 = not_utf8
+        self.too_deep = too_deep
+        self.long_number = long_number
 
 
 class InvalidCharacters(ValueError):
@@ -81,6 +92,11 @@ class ObjectBodyParser(Parser):
             raise UnreadableBody(not_utf8=True) from error
         except json.JSONDecodeError as error:
             raise UnreadableBody(line=error.lineno, column=error.colno) from error
+        except RecursionError as error:
+            raise UnreadableBody(too_deep=True) from error
+        except ValueError as error:
+            # The only other ValueError of json.loads: an integer past Python's digit limit.
+            raise UnreadableBody(long_number=True) from error
         if not isinstance(data, dict):
             raise UnreadableBody(found=json_type(data))
         found = unpaired_surrogates(data)
@@ -142,6 +158,13 @@ def unreadable_body_detail(error: UnreadableBody) -> str:
     """Return the message for a body that is not one JSON object."""
     if error.not_utf8:
         problem = _("The request body is not UTF-8 text.")
+    elif error.too_deep:
+        problem = _("The request body is nested too deeply to read; no field of this API "
+                    "takes more than a few levels.")
+    elif error.long_number:
+        problem = _("The request body contains an integer with more than %(digits)s digits, "
+                    "which cannot be read; send it as text or shorten it.") % {
+            "digits": f"{sys.get_int_max_str_digits():,}"}
     elif error.found:
         problem = _("The request body is a JSON %(type)s, not a JSON object.") % {
             "type": error.found}
@@ -271,6 +294,7 @@ def expected(problem: Problem) -> str:
         "uuid_parsing": _("expected a UUID such as 123e4567-e89b-12d3-a456-426614174000"),
         "uuid_type": _("expected a UUID such as 123e4567-e89b-12d3-a456-426614174000"),
         "extra_forbidden": _("this operation does not accept it; remove it"),
+        "finite_number": _("expected a finite number such as 12"),
     }
     if problem.type in kinds:
         return kinds[problem.type]

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import StrictBool, ValidationInfo, field_validator
+from pydantic import ConfigDict, StrictBool, StrictInt, ValidationInfo, field_validator
 
 from sunshine.api.pagination import BoundedPagination
 from sunshine.api.responses import method_not_allowed
@@ -78,6 +78,9 @@ ISO_DATE = "ISO 8601 date, e.g. 2026-03-17."
 
 
 class CitizenReportIn(Schema):
+    # A misspelt field, such as reporter_name for name, is an error instead of being dropped.
+    model_config = ConfigDict(extra="forbid")
+
     kind: str = Field("", description="suggestion (建议意见), accusation (检举控告) or request "
                                       "(申诉求决).")
     category: str = Field("", description="Code of a public category.")
@@ -85,7 +88,9 @@ class CitizenReportIn(Schema):
                                         "331002001.")
     text: str = Field("", description="What happened and what is asked for.")
     title: str = ""
-    target_unit: int | None = Field(None, description="Id of the unit concerned, if any.")
+    # Strict: true, 12.0 or "12" would otherwise be taken as a unit id, and the unit decides
+    # whom a report is hidden from.
+    target_unit: StrictInt | None = Field(None, description="Id of the unit concerned, if any.")
     person_name: str = Field("", description="Name of the official concerned, if any.")
     project_code: str = Field("", description="Code of the public project concerned, if any.")
     location_text: str = ""
