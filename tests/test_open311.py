@@ -9,7 +9,7 @@ must name its county in ``jurisdiction_id``.
 
 import datetime
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.core.cache import cache
@@ -105,6 +105,30 @@ def test_services_follow_the_request_language(client, categories):
     assert roads["service_name"] == "Roads and transport"
     assert "Roads and transport" in roads["keywords"]
     assert lamps["service_name"] == "路灯照明"  # no English name: the Chinese one stands
+
+
+@pytest.mark.parametrize("path", ["/open311/v2/", "/open311/v2/discovery.json", "/open311/"])
+def test_unknown_address_gets_an_open311_error(client, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "/open311/v2/requests.json" in errors_of(response)[0]["description"]
+    assert errors_of(response)[0]["code"] == 404
+
+
+def test_oversized_post_gets_an_open311_error(client, categories, api_key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    data = example_post(api_key, description="路" * 2000)
+
+    response = client.post(ROOT + "requests.json", urlencode(data),
+                           content_type="application/x-www-form-urlencoded",
+                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert "more than the limit of 2.0\xa0KB" in errors_of(response)[0]["description"]
+    assert not Petition.all_objects.exists()
 
 
 def test_xml_is_not_provided(client, categories):

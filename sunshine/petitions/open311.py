@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -50,7 +50,12 @@ from django.views.decorators.csrf import csrf_exempt
 from sunshine.lib.coordinates import round_coordinate
 from sunshine.lib.record_ids import MAX_ID_DIGITS, parse_id
 from sunshine.lib.text_input import is_blank
-from sunshine.lib.too_large import TOO_MANY_PARTS, too_many_parts_api_message
+from sunshine.lib.too_large import (
+    TOO_LARGE,
+    TOO_MANY_PARTS,
+    too_large_message,
+    too_many_parts_api_message,
+)
 from sunshine.organisation.models import Assignment, Level, Region, Role, Unit
 from sunshine.organisation.scoping import scope_for
 from sunshine.organisation.tokens import user_for_token
@@ -130,10 +135,24 @@ def endpoint(*methods: str) -> Callable:
                 logger.info("Open311 request to %s rejected: %s", request.path,
                             type(error).__name__)
                 return error_response(400, too_many_parts_api_message(error))
+            except RequestDataTooBig:
+                logger.info("Open311 request to %s rejected: body of %s bytes over the limit",
+                            request.path, request.META.get("CONTENT_LENGTH", ""))
+                return error_response(TOO_LARGE, too_large_message(request))
 
         return csrf_exempt(wrapper)
 
     return decorator
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """Answer an address under /open311/ that names no endpoint, in the specification's shape."""
+    return error_response(404, _(
+        "/open311/%(path)s is not an Open311 endpoint; this server offers "
+        "/open311/v2/services.json, /open311/v2/services/{service_code}.json, "
+        "/open311/v2/requests.json and /open311/v2/requests/{service_request_id}.json.")
+        % {"path": path})
 
 
 def _reject_nul(request: HttpRequest, path_values: dict[str, Any]) -> None:

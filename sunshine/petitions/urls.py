@@ -28,4 +28,6 @@ urlpatterns = [
     path("open311/v2/requests.<str:fmt>", open311.requests, name="open311_requests"),
     re_path(r"^open311/v2/requests/(?P<request_id>[^/.]+)\.(?P<fmt>[a-z]+)$",
             open311.request_detail, name="open311_request"),
+    # Any other address under /open311/ gets an Open311 error, not the HTML 404 page.
+    re_path(r"^open311/(?P<path>.*)$", open311.not_found, name="open311_not_found"),
 ]
