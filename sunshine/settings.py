@@ -35,6 +35,7 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = env_list("SUNSHINE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SUNSHINE_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "sunshine.portal.views.csrf_failure"
 # Reverse proxies whose X-Forwarded-For header is believed, as addresses or
 # CIDR networks (sunshine.lib.client_address). Empty: the header is ignored.
 SUNSHINE_TRUSTED_PROXIES = env_list("SUNSHINE_TRUSTED_PROXIES")

@@ -1,4 +1,5 @@
-"""Error pages 400, 403, 404, 413 and 500 in Chinese and English, and the 413 API response."""
+"""Error pages 400, 403 (also for a failed CSRF check), 404, 413 and 500 in Chinese and
+English, and the 413 API response."""
 
 import json
 
@@ -94,6 +95,32 @@ def test_400_page_renders_without_a_request(language, heading):
     assert response.status_code == 400
     assert heading in page
     assert "secret detail" not in page
+
+
+def test_form_without_csrf_cookie_gets_the_site_page():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("petitions:report_new"), {"text": "村口道路塌陷。"})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "表单未能提交" in page
+    assert "请允许本网站使用 Cookie" in page
+    assert "DEBUG" not in page
+
+
+def test_stale_csrf_token_gets_the_site_page_in_english():
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.get(reverse("petitions:report_new"))  # sets the CSRF cookie
+
+    response = client.post(reverse("petitions:report_new"),
+                           {"text": "Road collapsed.", "csrfmiddlewaretoken": "x" * 64})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "The form was not sent" in page
+    assert "reload the page and send it again" in page
+    assert "CSRF" not in page
 
 
 def test_oversized_form_gets_the_413_page():
