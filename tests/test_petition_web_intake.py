@@ -296,6 +296,26 @@ def test_it_rejects_an_unknown_project_code(client, categories):
     assert "NO-SUCH-1" in page(response)
 
 
+def test_it_asks_for_files_again_after_another_error(client, categories):
+    files = [upload("photo.jpg", JPEG), upload("scan.png", PNG, "image/png")]
+
+    response = client.post(URL, {**report_form(text=""), "evidence": files})
+
+    assert response.status_code == 400
+    assert "表单未能提交，您附上的 2 个文件没有保留，请重新选择。" in page(response)
+    assert '<a href="#id_evidence">' in page(response)
+    assert not Petition.all_objects.exists()
+
+
+def test_it_asks_for_files_again_in_english(client, categories):
+    response = client.post(URL, {**report_form(consent=""), "evidence": [upload("photo.jpg", JPEG)]},
+                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert ("The file you attached was not kept because the form was not sent; choose it again."
+            in page(response))
+
+
 @pytest.mark.parametrize(("name", "content", "content_type", "extension"), [
     ("photo.jpg", JPEG, "image/jpeg", "jpg"),
     ("scan.png", PNG, "image/png", "png"),

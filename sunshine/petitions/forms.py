@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sunshine.funds.models import Project
 from sunshine.lib.coordinates import CoordinateField
@@ -312,6 +312,21 @@ class ReportForm(TargetsForm):
         if not data.get("reporter_phone") and "reporter_phone" not in self.errors:
             self.add_error("reporter_phone", _("Your phone number is missing; enter it, or "
                                                "send the report anonymously."))
+
+    def note_files_not_kept(self, *, failed: bool = False) -> None:
+        """Ask for the evidence files again when the form comes back unsent.
+
+        A browser never fills a file input in again, so files sent with a form
+        that failed elsewhere, or was ``failed`` by the view, are gone from
+        the page without this error on the field and in the summary.
+        """
+        sent = len(self.files.getlist("evidence")) if self.files else 0
+        if sent and (failed or self.errors) and "evidence" not in self.errors:
+            self.add_error("evidence", ngettext(
+                "The file you attached was not kept because the form was not sent; choose it "
+                "again.",
+                "The %(count)s files you attached were not kept because the form was not sent; "
+                "choose them again.", sent) % {"count": sent})
 
     def register_arguments(self) -> dict[str, Any]:
         """Return the keyword arguments of ``actions.register`` for the cleaned form."""

@@ -41,6 +41,8 @@ SUBMISSION_MEMORY_SECONDS = 24 * 3600
 
 def _report_page(request: HttpRequest, form: PublicReportForm, *, status: int = 200,
                  error: str = "") -> HttpResponse:
+    if form.is_bound:
+        form.note_files_not_kept(failed=bool(error))
     context = {
         "form": form,
         "error": error,

@@ -156,6 +156,8 @@ def petition_new(request: HttpRequest) -> HttpResponse:
     form = StaffIntakeForm(request.user, request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         status = 400 if form.is_bound else 200
+        if form.is_bound:
+            form.note_files_not_kept()
         return render(request, "petitions/staff_new.html", {"form": form}, status=status)
 
     try:
@@ -164,6 +166,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
                       unit=form.cleaned_data["assign_to"])
     except ValidationError as error:
         form.add_error(None, error)
+        form.note_files_not_kept()
         return render(request, "petitions/staff_new.html", {"form": form}, status=400)
     context = {
         "petition": sent.petition,
