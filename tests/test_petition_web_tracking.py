@@ -287,6 +287,36 @@ def test_it_needs_a_reason_for_a_review(client, replied):
 
     assert response.status_code == 400
     assert not ReviewRequest.objects.exists()
+    summary = error_summary(page(response))
+    assert summary.startswith("申请未提交：")
+    assert 'href="#id_reason"' in summary
+
+
+def test_an_empty_rating_is_summarised_at_the_form(client, replied):
+    petition, secret = replied
+    answer = petition.replies.get()
+
+    response = client.post(RATE, {**credentials(petition, secret), "reply": answer.pk})
+
+    assert response.status_code == 400
+    summary = error_summary(page(response))
+    assert summary.startswith("评价未保存：")
+    assert "请选择 1 到 5 分。" in summary
+
+
+def test_the_rating_form_warns_of_early_closure(client, replied):
+    petition, secret = replied
+
+    text = page(client.post(TRACK, credentials(petition, secret), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "you can then no longer ask for a review" in text
+
+
+def error_summary(html: str) -> str:
+    """Return the text of the page's error summary, without tags."""
+    found = re.search(r'<div class="form-errors error-summary"[^>]*autofocus>(.*?)</div>', html, re.S)
+    assert found is not None
+    return re.sub(r"\s+", " ", re.sub(r"<(?!a )[^>]+>", " ", found.group(1))).strip()
 
 
 def test_it_refuses_a_review_of_a_suggestion(client, categories, township_operator):

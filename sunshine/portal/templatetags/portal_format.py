@@ -20,3 +20,9 @@ def money(amount: Decimal | None, currency: str = CNY) -> str:
 def rate(value: Decimal | None) -> str:
     """Format a fraction such as 0.6250 as 62.50%, or a dash when there is none."""
     return format_rate(value)
+
+
+@register.filter
+def without_end_punctuation(text: str) -> str:
+    """Drop a closing stop or question mark, so ``{{ label }}: {{ error }}`` reads as one line."""
+    return str(text).rstrip(".?!。？！:：")
