@@ -42,6 +42,13 @@ def test_it_is_chinese_by_default_with_basis_and_funding(client, duties):
     assert "编制收支明细" in html
 
 
+def test_funding_is_named_in_english_on_english_pages(client, duties):
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "county government 80%" in html
+    assert "县级 80%" not in html
+
+
 def test_it_filters_by_county(client, duties):
     html = client.get(URL, {"county": "331003"}).content.decode()
 

@@ -354,6 +354,15 @@ def test_public_list_shows_published_days(client, day, township_operator, townsh
     assert "王明 街道党工委书记" in text
 
 
+@pytest.mark.parametrize(("language", "heading"), [("zh-hans", "{date}（星期一）"),
+                                                   ("en", "{date} (Monday)")])
+def test_public_list_dates_follow_language(client, day, language, heading):
+    text = client.get(reverse("supervision:days"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert day.date.weekday() == 0
+    assert heading.format(date=day.date.isoformat()) in text
+
+
 def test_public_list_filters_by_county(client, day):
     elsewhere = client.get(reverse("supervision:days") + "?region=331003")
     here = client.get(reverse("supervision:days") + "?region=331002")

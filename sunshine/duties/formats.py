@@ -8,6 +8,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sunshine.duties.models import Cycle
@@ -82,6 +83,19 @@ def funding_label(source: str) -> str:
 def format_funding(shares: list[tuple[str, Decimal]]) -> str:
     return "；".join(f"{funding_label(source)} {format_percent(share)}"
                     for source, share in shares)
+
+
+def display_funding(shares: list[tuple[str, Decimal]]) -> str:
+    """Return the fund sources and shares for a page, in the page language.
+
+    Chinese pages show the spreadsheet's own form (``format_funding``), which
+    staff also type into the forms. Other languages name each source by its
+    translated label.
+    """
+    if not (translation.get_language() or "").startswith("en"):
+        return format_funding(shares)
+    return "; ".join(f"{FundSource(source).label} {format_percent(share)}"
+                     for source, share in shares)
 
 
 def format_percent(value: Decimal) -> str:

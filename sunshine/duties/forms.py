@@ -101,7 +101,7 @@ class DirectiveForm(EditForm):
     title = forms.CharField(label=label(Directive, "title"), max_length=300)
     document_number = forms.CharField(
         label=label(Directive, "document_number"), max_length=100,
-        help_text=gettext_lazy("The 文号, for example 台政办发〔2024〕12号."))
+        help_text=gettext_lazy("The number the issuing office gave the document, for example 台政办发〔2024〕12号."))
     issuer = forms.CharField(label=label(Directive, "issuer"), max_length=200)
     issued_on = DayField(label=label(Directive, "issued_on"))
     region = ScopedChoiceField(label=label(Directive, "region"), queryset=Region.objects.none())

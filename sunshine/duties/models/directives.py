@@ -15,7 +15,7 @@ class Directive(AuditedModel):
     title = models.CharField(_("title"), max_length=300)
     document_number = models.CharField(
         _("document number"), max_length=100, unique=True,
-        help_text=_("The 文号, for example 台政办发〔2024〕12号."),
+        help_text=_("The number the issuing office gave the document, for example 台政办发〔2024〕12号."),
     )
     issuer = models.CharField(_("issuer"), max_length=200)
     issued_on = models.DateField(_("date issued"))

@@ -47,7 +47,7 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lead_unit")
     context = {
         "duty": duty,
-        "funding": formats.format_funding([(f.source, f.share) for f in duty.funding.all()]),
+        "funding": formats.display_funding([(f.source, f.share) for f in duty.funding.all()]),
         "tasks": tasks,
         "can_write": can_write(request.user)
         and scoped(Duty.all_objects.filter(pk=pk), request.user, write=True).exists(),

@@ -80,7 +80,7 @@ def group_by_unit(duties: list[Duty]) -> list[tuple[Unit, list[tuple[Duty, str]]
     """Return (unit, [(duty, funding text)]) in list order."""
     groups: list[tuple[Unit, list[tuple[Duty, str]]]] = []
     for duty in duties:
-        funding = formats.format_funding([(f.source, f.share) for f in duty.funding.all()])
+        funding = formats.display_funding([(f.source, f.share) for f in duty.funding.all()])
         if not groups or groups[-1][0].pk != duty.unit_id:
             groups.append((duty.unit, []))
         groups[-1][1].append((duty, funding))
