@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.funds import actions
 from sunshine.funds.models import Project, ProjectStatus
+from sunshine.portal.templatetags.portal_format import ocds_status
 from tests.conftest import region
 
 pytestmark = pytest.mark.django_db
@@ -167,10 +169,19 @@ def test_detail_shows_money_and_history(operator_a, project_a):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "500,000.00" in body or "500000.00" in body
+    assert "¥500,000.00" in body
     assert "funds.allocation" in body
     assert [row.entry.action for row in response.context["history"]][:1] == ["update"]
     assert ("progress", 0, 40) in response.context["history"][0].fields
+
+
+@pytest.mark.parametrize(("language", "code", "shown"), [
+    ("zh-hans", "terminated", "已终止"), ("zh-hans", "active", "有效"),
+    ("en", "terminated", "terminated"), ("zh-hans", "on_hold", "on_hold"),
+])
+def test_ocds_status_in_page_language(language, code, shown):
+    with translation.override(language):
+        assert ocds_status(code) == shown
 
 
 def test_detail_history_keeps_deleted_rows(operator_a, project_a):
