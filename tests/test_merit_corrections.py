@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
@@ -121,6 +122,18 @@ def test_exemption_approved_posts_offset(operator_a, leader_a, inspector_a, pena
     assert decided.decided_by == inspector_a
     assert AuditEntry.objects.filter(object_type="merit.exemption",
                                      object_id=str(exemption.pk)).count() == 2
+
+
+def test_offset_names_its_exemption_in_chinese(operator_a, inspector_a, penalty):
+    exemption = actions.request_exemption(
+        operator_a, penalty, reason="先行先试，按程序决策", followed_procedure=True,
+        private_gain=False, prohibited_by_superior=False, correction="补齐台账")
+
+    with translation.override("en"):
+        decided = actions.decide_exemption(inspector_a, exemption, approve=True)
+
+    assert decided.offset.cause_label == (
+        f"第 {penalty.pk} 号积分记录的第 {exemption.pk} 号容错免责申请")
 
 
 def test_exemption_of_positive_entry_refused(operator_a, bonus):

@@ -10,10 +10,11 @@ import datetime
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row
@@ -30,6 +31,17 @@ AWARD_PIONEER = "award_pioneer"
 SPOT_CHECK_FAILED = "spot_check_failed"
 PETITION_SATISFIED = "petition_satisfied"
 TASK_RULES = (TASK_ON_TIME, TASK_OVERDUE)
+
+
+
+def cause_label_of(cause: models.Model) -> str:
+    """Return the label an entry keeps of its cause, in the platform's default language.
+
+    The ledger is append-only, so the label is written once and must not
+    depend on the language of whoever caused the posting.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(cause)[:300]
 
 
 def post_event_points(rule_code: str, person: Person, cause: models.Model,
@@ -54,7 +66,7 @@ def post_event_points(rule_code: str, person: Person, cause: models.Model,
             person=person, rule=rule, rule_code=rule.code, kind=EntryKind.POSTING,
             points=capped_points(rule, person, period), rule_points=rule.points, cap=rule.cap,
             period=period, occurred_on=occurred_on, cause=cause,
-            cause_label=str(cause)[:300], reason=reason.strip(), created_by=actor,
+            cause_label=cause_label_of(cause), reason=reason.strip(), created_by=actor,
             created_at=timezone.now(),
         )
         create_row(actor, entry, action="post")

@@ -30,6 +30,7 @@ from sunshine.merit.models import (
     PointEntry,
 )
 from sunshine.merit.permissions import is_reviewer_for
+from sunshine.merit.posting import cause_label_of
 from sunshine.merit.text import clean_text
 from sunshine.organisation.models import Person
 
@@ -57,7 +58,7 @@ def cancel_entry(actor: Any, entry: PointEntry, *, kind: str, reason: str,
             person=entry.person, rule_id=entry.rule_id, rule_code=entry.rule_code, kind=kind,
             points=-entry.points, rule_points=-entry.rule_points, cap=entry.cap,
             period=entry.period, occurred_on=entry.occurred_on, cause=cause,
-            cause_label=str(cause)[:300], reverses=entry, reason=reason, created_by=actor,
+            cause_label=cause_label_of(cause), reverses=entry, reason=reason, created_by=actor,
             created_at=timezone.now(),
         )
         create_row(actor, correction, action=kind)

@@ -64,7 +64,8 @@ class Exemption(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.entry_id} {self.status}"
+        return str(_("exemption no. %(id)s of point entry no. %(entry)s")
+                   % {"id": self.pk, "entry": self.entry_id})
 
     @property
     def checklist_passed(self) -> bool:
@@ -109,7 +110,8 @@ class Appeal(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.entry_id} {self.status}"
+        return str(_("appeal no. %(id)s against point entry no. %(entry)s")
+                   % {"id": self.pk, "entry": self.entry_id})
 
     @property
     def closed_by_correction(self) -> bool:
