@@ -19,6 +19,7 @@ from sunshine.organisation.models import Role
 from sunshine.petitions import supervision_days
 from sunshine.petitions.models import Channel, EventAction, Kind, Petition, State
 from sunshine.petitions.models_ops import DayState, SupervisionDay, SupervisionRegistration
+from sunshine.petitions.views_ops import public as public_views
 from sunshine.rules.models import Setting
 from tests.conftest import make_staff, region
 from tests.petition_ops_data import TOWNSHIP, VILLAGE, at, make_category, plan_haimen_day
@@ -361,6 +362,23 @@ def test_public_list_dates_follow_language(client, day, language, heading):
 
     assert day.date.weekday() == 0
     assert heading.format(date=day.date.isoformat()) in text
+
+
+def test_public_list_is_paged(client, township_operator, township_unit):
+    first = D(2026, 3, 16)
+    for offset in range(public_views.DAYS_PER_PAGE + 1):
+        plan(township_operator, township_unit, date=first + datetime.timedelta(days=offset))
+
+    first_page = client.get(reverse("supervision:days"), {"region": "331002"}).content.decode()
+    second_page = client.get(reverse("supervision:days"),
+                             {"region": "331002", "page": "2"}).content.decode()
+
+    last = (first + datetime.timedelta(days=public_views.DAYS_PER_PAGE)).isoformat()
+    assert first_page.count('class="result"') == public_views.DAYS_PER_PAGE
+    assert last not in first_page
+    assert "region=331002&amp;page=2" in first_page
+    assert second_page.count('class="result"') == 1
+    assert last in second_page
 
 
 def test_public_list_filters_by_county(client, day):

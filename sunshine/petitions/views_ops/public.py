@@ -2,8 +2,10 @@
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +27,8 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 REGISTRATION_LIMIT = AddressLimit("supervision_registration",
                                   "supervision.registrations_max_per_ip",
                                   "supervision.registration_window_minutes")
+# A city has about 130 townships, each with a day a month, so one page cannot list them all.
+DAYS_PER_PAGE = 40
 # Browsers may reuse a page for a minute. Shared caches must not keep it,
 # because it carries the CSRF token of the language and type-size forms.
 PAGE_MAX_AGE = 60
@@ -43,10 +47,12 @@ def days_public(request: HttpRequest) -> HttpResponse:
     region = Region.objects.filter(code=code, level__in=[Level.COUNTY, Level.TOWNSHIP]).first()
     if code and region is None:
         raise Http404(_("No county or township has the code “%(code)s”.") % {"code": code})
-    days = supervision_days.public_days(region=region)
+    page = Paginator(supervision_days.public_days(region=region), DAYS_PER_PAGE).get_page(
+        request.GET.get("page"))
     counties = Region.objects.filter(level=Level.COUNTY).current().order_by("code")
-    return render(request, "petitions/ops/days_public.html",
-                  {"days": days, "region": region, "counties": counties})
+    return render(request, "petitions/ops/days_public.html", {
+        "days": page.object_list, "page": page, "query": urlencode({"region": code} if code else {}),
+        "region": region, "counties": counties})
 
 
 def _public_day(pk: int) -> SupervisionDay:
