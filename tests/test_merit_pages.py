@@ -49,6 +49,16 @@ def signed_in(client, user):
     return client
 
 
+@pytest.mark.parametrize(("persona", "offered"), [("operator_a", False), ("leader_a", True)])
+def test_navigation_offers_ledger_pages_to_readers(client, request, persona, offered):
+    text = signed_in(client, request.getfixturevalue(persona)).get(
+        reverse("merit:rankings")).content.decode()
+
+    for name in ("merit:ledger", "merit:award_list", "merit:promotion"):
+        assert (f'href="{reverse(name)}"' in text) is offered
+    assert f'href="{reverse("merit:mine")}"' in text
+
+
 def test_my_points_lists_own_entries_with_rule(client, operator_a, penalty, other_entry):
     response = signed_in(client, operator_a).get(reverse("merit:mine"))
 
