@@ -151,13 +151,14 @@ def test_unknown_consent_text(report):
 
 
 def test_reports_of_one_phone_share_a_number(report, inspector_a, operator_a, conduct,
-                                            commission, township_unit):
+                                            commission, township_unit, frozen):
     second = accepted(register(operator_a, conduct, phone="13812345678",
                                target_unit=commission.parent or township_unit,
                                text="另一事项：反映报账员虚列补贴。"), inspector_a, commission)
     for petition in (report, second):
         rewards.record_consent(petition)
         verify_true(inspector_a, petition)
+    frozen.move_to(at(2026, 4, 1), tick=False)
 
     listing = list(rewards.public_listing())
 
@@ -240,10 +241,11 @@ def test_reversal_needs_reason(report, inspector_a):
 # Pages
 
 
-def test_public_list_shows_number_only(client, reported, inspector_a):
+def test_public_list_shows_number_only(client, reported, inspector_a, frozen):
     report, secret = reported
     rewards.record_consent(report)
     verify_true(inspector_a, report)
+    frozen.move_to(at(2026, 4, 1), tick=False)
 
     response = client.get(reverse("supervision:rewards"))
 
@@ -255,6 +257,33 @@ def test_public_list_shows_number_only(client, reported, inspector_a):
                    tracking.format_code(report.tracking_code), secret, report.reporter_phone_hash):
         assert hidden not in text
     assert not re.search(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", text)
+
+
+def test_public_list_changes_only_at_month_start(client, report, inspector_a, frozen):
+    rewards.record_consent(report)
+    verify_true(inspector_a, report)
+
+    same_month = list(rewards.public_listing())
+    page = client.get(reverse("supervision:rewards")).content.decode()
+    frozen.move_to(at(2026, 4, 1), tick=False)
+    next_month = list(rewards.public_listing())
+
+    assert same_month == []
+    assert "截至 2026-03-01 零时" in page
+    assert next_month == [{"number": "2026-0001", "points": 20, "reports": 1}]
+
+
+def test_reversal_shows_at_the_next_month(report, inspector_a, frozen):
+    rewards.record_consent(report)
+    verify_true(inspector_a, report)
+    frozen.move_to(at(2026, 4, 1, 9), tick=False)
+    award = RewardEntry.objects.get(kind=EntryKind.AWARD)
+
+    rewards.reverse_entry(inspector_a, award, reason="核实结论有误")
+
+    assert list(rewards.public_listing()) == [{"number": "2026-0001", "points": 20, "reports": 1}]
+    frozen.move_to(at(2026, 5, 1), tick=False)
+    assert list(rewards.public_listing()) == []
 
 
 def test_public_list_selects_no_identity():

@@ -308,22 +308,40 @@ def reverse_entry(actor: Any, entry: RewardEntry, *, reason: str) -> RewardEntry
     return reversal
 
 
-def listed_entries() -> QuerySet:
-    """Return the entries shown publicly: those whose petition has a consent on record."""
-    consented = RewardConsent.objects.filter(petition=OuterRef("petition"),
+def listing_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Return the start of the current local month, up to which the public list counts.
+
+    A list that changed with every verification would let the unit that
+    handled one report of a reporter watch their number change, and so
+    learn of their other reports, such as an accusation verified as true.
+    Published once a month, each change mixes every verification of the
+    month.
+    """
+    local = timezone.localtime(now)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def listed_entries(as_of: datetime.datetime) -> QuerySet:
+    """Return the entries shown publicly: recorded before ``as_of``, with consent given before
+    it and not withdrawn since."""
+    consented = RewardConsent.objects.filter(petition=OuterRef("petition"), given_at__lt=as_of,
                                              withdrawn_at__isnull=True)
-    return RewardEntry.objects.filter(Exists(consented))
+    return RewardEntry.objects.filter(Exists(consented), recorded_at__lt=as_of)
 
 
-def public_listing() -> QuerySet:
+def public_listing(as_of: datetime.datetime | None = None) -> QuerySet:
     """Return the rewarded reporters with a positive total, as anonymous numbers and points.
 
-    Only ``number``, ``points`` and ``reports`` are meant for the page;
-    nothing else about the reporter or the petitions is selected.
+    The standings are those at ``as_of``, the start of the current month by
+    default (``listing_cutoff``). Only ``number``, ``points`` and ``reports``
+    are meant for the page; nothing else about the reporter or the
+    petitions is selected.
     """
-    listed = listed_entries().filter(reporter=OuterRef("pk"))
+    as_of = as_of or listing_cutoff()
+    listed = listed_entries(as_of).filter(reporter=OuterRef("pk"))
     totals = listed.order_by().values("reporter").annotate(total=Sum("points")).values("total")
-    awards = (listed.filter(kind=EntryKind.AWARD, reversal__isnull=True).order_by()
+    reversed_by_then = RewardEntry.objects.filter(reverses=OuterRef("pk"), recorded_at__lt=as_of)
+    awards = (listed.filter(kind=EntryKind.AWARD).exclude(Exists(reversed_by_then)).order_by()
               .values("reporter").annotate(count=Count("pk")).values("count"))
     return (
         RewardReporter.objects

@@ -146,8 +146,9 @@ def registered(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
 @vary_on_headers("Cookie", "Accept-Language")
 def rewards_public(request: HttpRequest) -> HttpResponse:
     """List rewarded reporters by anonymous number and points."""
+    as_of = rewards.listing_cutoff()
     return render(request, "petitions/ops/rewards_public.html",
-                  {"rows": rewards.public_listing()})
+                  {"rows": rewards.public_listing(as_of), "as_of": as_of})
 
 
 @require_http_methods(FORM_METHODS)
