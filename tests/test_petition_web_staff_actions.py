@@ -16,6 +16,7 @@ from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Role, UnitKind
 from sunshine.petitions import actions
 from sunshine.petitions.models import (
+    EventAction,
     ExtensionStatus,
     Kind,
     Outcome,
@@ -349,6 +350,43 @@ def test_reply_template_titles_in_english(client, world, township_operator):
     assert ">Explain</a>" in text
     assert ">解释说明</a>" not in text
     assert "现予解释说明" in text  # the reply itself stays in Chinese, as the reporter reads it
+
+
+def test_acceptor_in_the_unit_becomes_the_handler(client, world, township_operator):
+    response = act(client, township_operator, world["request"], "accept",
+                   {"notice": "已受理。", "notify": "on"})
+
+    assert response.status_code == 302
+    assert fresh(world["request"]).handler == township_operator
+
+
+def test_leader_designates_another_handler(client, world, township_operator, township_leader,
+                                          django_user_model, township_unit):
+    colleague = make_staff(django_user_model, "township_clerk", Role.OPERATOR, township_unit)
+    petition = handling(world, township_operator)
+    client.force_login(township_leader)
+
+    page = client.get(reverse("petitions:staff_detail", args=[petition.pk])).content.decode()
+    response = act(client, township_leader, petition, "designate_handler",
+                   {"handler": colleague.pk})
+
+    assert "指定承办人" in page
+    assert response.status_code == 302
+    petition = fresh(petition)
+    assert petition.handler == colleague
+    event = petition.events.order_by("-pk").first()
+    assert event.action == EventAction.DESIGNATE_HANDLER
+    assert event.is_public is False
+
+
+def test_handler_must_work_in_the_handling_unit(client, world, township_operator, operator_b):
+    petition = handling(world, township_operator)
+
+    response = act(client, township_operator, petition, "designate_handler",
+                   {"handler": operator_b.pk})
+
+    assert response.status_code == 400
+    assert fresh(petition).handler == township_operator
 
 
 def test_extension_is_requested_and_approved_by_the_leader(client, world, township_operator,

@@ -9,6 +9,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -548,6 +549,29 @@ class TransferForm(AssignForm):
         unit = model_field(self, "unit")
         unit.required = True
         unit.empty_label = gettext_lazy("— choose —")
+
+
+class HandlerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class HandlerForm(forms.Form):
+    """The staff member of the handling unit who handles the petition."""
+
+    handler = HandlerChoiceField(label=gettext_lazy("Handler"), queryset=None,
+                                 empty_label=gettext_lazy("— choose —"))
+
+    def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = petition.assigned_unit
+        users = get_user_model().objects.none()
+        if unit is not None:
+            users = get_user_model().objects.filter(
+                is_active=True, assignments__unit__path__startswith=unit.path,
+                assignments__role__in=visibility.HANDLING_ROLES,
+            ).distinct().order_by("last_name", "first_name", "username")
+        model_field(self, "handler").queryset = users
 
 
 class ReasonForm(forms.Form):

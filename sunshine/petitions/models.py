@@ -364,6 +364,7 @@ class EventAction(models.TextChoices):
     CLOSE = "close", _("closed")
     ESCALATE = "escalate", _("escalated")
     LINK_REPEAT = "link_repeat", _("linked as a repeat")
+    DESIGNATE_HANDLER = "designate_handler", _("handler designated")
 
 
 class PetitionEvent(AuditedModel):

@@ -12,6 +12,7 @@ PermissionDenied.
 from sunshine.petitions.actions.assignment import (
     accept,
     assign,
+    designate_handler,
     not_accept,
     notify_reporter,
     object_to_referral,
@@ -38,7 +39,7 @@ from sunshine.petitions.actions.review import (
 
 __all__ = [
     "accept", "approve_extension", "assign", "attach_evidence", "close", "decide_re_review",
-    "decide_review", "normalize_phone", "not_accept", "notify_reporter", "object_to_referral", "rate",
+    "decide_review", "designate_handler", "normalize_phone", "not_accept", "notify_reporter", "object_to_referral", "rate",
     "record_escalation", "refer", "register", "register_and_route", "reject_extension", "reply", "request_extension",
     "request_re_review", "request_review", "transfer",
 ]

@@ -45,11 +45,15 @@ def _check_handler(petition: Petition, unit: Unit, handler) -> None:
         return
     in_unit = Assignment.objects.filter(user=handler, unit__path__startswith=unit.path).exists()
     if not in_unit or visibility.is_firewalled(handler, petition):
-        raise ValidationError(
-            _("User “%(user)s” does not work in “%(unit)s” or may not see this petition; "
-              "choose a handler from the handling unit.") % {"user": handler, "unit": unit},
-            code="invalid_handler",
-        )
+        raise _invalid_handler(handler, unit)
+
+
+def _invalid_handler(handler: Any, unit: Unit) -> ValidationError:
+    return ValidationError(
+        _("User “%(user)s” does not work in “%(unit)s” or may not see this petition; "
+          "choose a handler from the handling unit.") % {"user": handler, "unit": unit},
+        code="invalid_handler",
+    )
 
 
 def no_route_error(petition: Petition) -> ValidationError:
@@ -213,9 +217,44 @@ def accept(actor: Any, petition: Petition, *, notice: str = "", notify: bool = T
             warning = deadlines.compute(deadlines.HANDLE_WARNING, day, region=region)
             changes["warning_on"] = warning.due
             found.append(warning)
+        if petition.handler_id is None and works_in(actor, petition.assigned_unit):
+            # Whoever accepts for the unit handles it until the unit designates someone else.
+            changes["handler_id"] = actor.pk
         petition, _event = record(actor, petition, EventAction.ACCEPT, changes,
                                   reason=notice.strip(), deadlines=found, public=True)
     logger.info("petition %s accepted", petition.pk)
+    return petition
+
+
+def works_in(user: Any, unit: Unit) -> bool:
+    """Return whether ``user`` has a handling role in ``unit`` or a unit inside it."""
+    return Assignment.objects.filter(user=user, unit__path__startswith=unit.path,
+                                     role__in=visibility.HANDLING_ROLES).exists()
+
+
+def designate_handler(actor: Any, petition: Petition, handler: Any) -> Petition:
+    """Name the person in the handling unit who handles the petition (承办人).
+
+    The handler earns the merit points of a satisfied reporter, and for a
+    report to a commission the handler may see the reporter's identity.
+    """
+    with transaction.atomic():
+        petition = locked(petition)
+        visibility.require(visibility.can_handle(actor, petition))
+        expect_state(petition, _("designate the handler"), State.RECEIVED, State.HANDLING)
+        unit = petition.assigned_unit
+        if unit is None:
+            raise ValidationError(
+                _("Petition %(code)s has no handling unit; assign it before designating a "
+                  "handler.") % {"code": petition.tracking_code},
+                code="not_assigned",
+            )
+        if not works_in(handler, unit):
+            raise _invalid_handler(handler, unit)
+        _check_handler(petition, unit, handler)
+        petition, _event = record(actor, petition, EventAction.DESIGNATE_HANDLER,
+                                  {"handler_id": handler.pk})
+    logger.info("petition %s: handler set to user %s", petition.pk, handler.pk)
     return petition
 
 

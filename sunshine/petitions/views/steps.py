@@ -17,6 +17,7 @@ from sunshine.petitions.forms import (
     CloseForm,
     ExtensionDecisionForm,
     ExtensionForm,
+    HandlerForm,
     NoticeForm,
     OptionalReasonForm,
     PublicReasonForm,
@@ -88,6 +89,8 @@ STEPS: dict[str, Step] = {
                    lambda u, p, d: actions.assign(u, p, d["unit"], reason=d["reason"])),
     "transfer": Step(gettext_lazy("Transfer"), _for_petition(TransferForm),
                      lambda u, p, d: actions.transfer(u, p, d["unit"], reason=d["reason"])),
+    "designate_handler": Step(gettext_lazy("Designate the handler"), _for_petition(HandlerForm),
+                              lambda u, p, d: actions.designate_handler(u, p, d["handler"])),
     "object": Step(gettext_lazy("Object to the referral"), _plain(ReasonForm),
                    lambda u, p, d: actions.object_to_referral(u, p, reason=d["reason"])),
     "accept": Step(gettext_lazy("Accept"), _plain(AcceptForm),
@@ -119,7 +122,7 @@ STEPS: dict[str, Step] = {
 def _received_steps(petition: Petition) -> list[str]:
     if petition.assigned_unit_id is None:
         return ["assign", "not_accept", "refer"]
-    steps = ["accept", "transfer", "not_accept", "refer"]
+    steps = ["accept", "transfer", "not_accept", "refer", "designate_handler"]
     if petition.objection_until is not None:
         steps.append("object")
     return steps
@@ -127,7 +130,7 @@ def _received_steps(petition: Petition) -> list[str]:
 
 def _handling_steps(petition: Petition) -> list[str]:
     steps = ["close"] if petition.is_accusation else ["reply"]
-    steps += ["transfer", "request_extension"]
+    steps += ["transfer", "request_extension", "designate_handler"]
     return steps
 
 
