@@ -217,7 +217,8 @@ def accept(actor: Any, petition: Petition, *, notice: str = "", notify: bool = T
             warning = deadlines.compute(deadlines.HANDLE_WARNING, day, region=region)
             changes["warning_on"] = warning.due
             found.append(warning)
-        if petition.handler_id is None and works_in(actor, petition.assigned_unit):
+        unit = petition.assigned_unit
+        if petition.handler_id is None and unit is not None and works_in(actor, unit):
             # Whoever accepts for the unit handles it until the unit designates someone else.
             changes["handler_id"] = actor.pk
         petition, _event = record(actor, petition, EventAction.ACCEPT, changes,
