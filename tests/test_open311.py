@@ -243,6 +243,16 @@ def test_requests_reject_a_span_over_90_days(client, filed):
     assert "90" in errors_of(response)[0]["description"]
 
 
+@pytest.mark.parametrize(("end", "status"), [("2026-12-05", 200), ("2026-12-06", 400)])
+def test_plain_dates_may_be_90_days_apart(client, filed, end, status):
+    response = client.get(ROOT + "requests.json", {"start_date": "2026-09-06", "end_date": end},
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == status
+    if status == 400:
+        assert errors_of(response)[0]["description"].endswith(f"2026-09-06 to {end} is not.")
+
+
 @pytest.mark.parametrize(("name", "value"), [("start_date", "2026-03-01T00:00:00"),
                                              ("end_date", "yesterday"),
                                              ("status", "pending"),

@@ -296,6 +296,14 @@ def test_it_rejects_an_unknown_project_code(client, categories):
     assert "NO-SUCH-1" in page(response)
 
 
+def test_tampered_location_is_named_in_the_summary(client, categories):
+    response = client.post(URL, report_form(latitude="91", longitude="121.44"))
+
+    assert response.status_code == 400
+    assert "您所在位置的纬度：" in page(response)
+    assert not Petition.all_objects.exists()
+
+
 def test_it_asks_for_files_again_after_another_error(client, categories):
     files = [upload("photo.jpg", JPEG), upload("scan.png", PNG, "image/png")]
 

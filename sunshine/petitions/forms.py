@@ -276,10 +276,11 @@ class ReportForm(TargetsForm):
     location_text = TextField(label=gettext_lazy("Place (optional)"), required=False,
                               max_length=300)
     # Rounded to 6 places like Open311's, so more digits are never an error.
-    latitude = CoordinateField(required=False, min_value=-90, max_value=90,
-                               widget=forms.HiddenInput)
-    longitude = CoordinateField(required=False, min_value=-180, max_value=180,
-                                widget=forms.HiddenInput)
+    # Filled in by "Add my current location"; the labels name them in the error summary.
+    latitude = CoordinateField(label=gettext_lazy("Latitude of your location"), required=False,
+                               min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = CoordinateField(label=gettext_lazy("Longitude of your location"), required=False,
+                                min_value=-180, max_value=180, widget=forms.HiddenInput)
     identity = forms.ChoiceField(
         label=gettext_lazy("Send it"), widget=forms.RadioSelect, initial="anonymous",
         choices=[("anonymous", gettext_lazy("anonymously")),

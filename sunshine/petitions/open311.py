@@ -383,10 +383,17 @@ def date_range(params: Any) -> tuple[datetime.datetime, datetime.datetime]:
         # Only the default other end, 90 days from the given one, can overflow here.
         parameter = "start_date" if given_start is not None else "end_date"
         raise _out_of_range(params, parameter) from None
-    if end < start or end - start > SPAN:
+    limit = SPAN
+    if given_end is not None and PLAIN_DATE.fullmatch((params.get("end_date") or "").strip()):
+        # A plain end_date ends at its day's last microsecond, so two plain dates 90 days
+        # apart are measured from the start of that day.
+        limit += datetime.timedelta(days=1) - datetime.timedelta(microseconds=1)
+    if end < start or end - start > limit:
         raise Open311Error(400, _(
             "start_date and end_date must be in order and at most 90 days apart; "
-            "%(start)s to %(end)s is not.") % {"start": start.isoformat(), "end": end.isoformat()})
+            "%(start)s to %(end)s is not.") % {
+            "start": (params.get("start_date") or "").strip() or start.isoformat(timespec="seconds"),
+            "end": (params.get("end_date") or "").strip() or end.isoformat(timespec="seconds")})
     return start, end
 
 
