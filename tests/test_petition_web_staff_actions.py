@@ -352,6 +352,24 @@ def test_reply_template_titles_in_english(client, world, township_operator):
     assert "现予解释说明" in text  # the reply itself stays in Chinese, as the reporter reads it
 
 
+def test_staff_deadlines_name_working_and_calendar_days(client, world, township_operator,
+                                                        township_leader):
+    client.force_login(township_operator)
+    detail = reverse("petitions:staff_detail", args=[world["request"].pk])
+    received = client.get(detail).content.decode()
+    petition = handling(world, township_operator)
+    accepted = client.get(detail).content.decode()
+    extension = actions.request_extension(township_operator, petition, days=20, reason="需检测")
+    actions.approve_extension(township_leader, extension)
+
+    extended = client.get(detail).content.decode()
+
+    assert "可对交办提出异议至 <small>(5 个工作日)</small>" in received
+    assert "办理并书面答复 <small>(60 个自然日)</small>" in accepted
+    assert "<small>(30 个自然日)</small>" in accepted
+    assert "办理并书面答复 <small>" not in extended
+
+
 def test_acceptor_in_the_unit_becomes_the_handler(client, world, township_operator):
     response = act(client, township_operator, world["request"], "accept",
                    {"notice": "已受理。", "notify": "on"})

@@ -86,6 +86,16 @@ def test_it_shows_state_deadlines_and_steps(client, filed):
     assert "no-store" in response["Cache-Control"]
 
 
+@pytest.mark.parametrize(("language", "period"), [("zh-hans", "15 个自然日"),
+                                                  ("en", "15 calendar days")])
+def test_deadlines_name_their_period(client, filed, language, period):
+    petition, secret = filed
+
+    text = page(client.post(TRACK, credentials(petition, secret), HTTP_ACCEPT_LANGUAGE=language))
+
+    assert f"<small>({period})</small>" in text
+
+
 @pytest.mark.parametrize(("language", "title"), [("zh-hans", "信访件"), ("en", "Petition")])
 def test_result_title_is_neutral(client, filed, language, title):
     petition, secret = filed

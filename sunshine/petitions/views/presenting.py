@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sunshine.petitions import deadlines, tracking
 from sunshine.petitions.models import (
@@ -37,11 +38,40 @@ class DeadlineRow:
     due: datetime.date
     status: str
     legal: bool = True
+    # The period the deadline was computed with, when the step that set it is known.
+    period: deadlines.Period | None = None
+
+    @property
+    def period_text(self) -> str:
+        """Name the period, such as "15 calendar days" or "5 working days"."""
+        if self.period is None:
+            return ""
+        if self.period.unit == deadlines.WORKDAYS:
+            return ngettext("%(count)s working day", "%(count)s working days",
+                            self.period.count) % {"count": self.period.count}
+        return ngettext("%(count)s calendar day", "%(count)s calendar days",
+                        self.period.count) % {"count": self.period.count}
 
 
-def _row(label: Any, due: datetime.date, region: Any, legal: bool = True) -> DeadlineRow:
+def _row(label: Any, due: datetime.date, region: Any, legal: bool = True,
+         period: deadlines.Period | None = None) -> DeadlineRow:
     status = deadlines.status_of(due, region=region)
-    return DeadlineRow(label, due, status.value if status else "", legal)
+    return DeadlineRow(label, due, status.value if status else "", legal, period)
+
+
+def _period(petition: Petition, rules: tuple[str, ...], due: datetime.date) -> deadlines.Period | None:
+    """Return the period of the step that set ``due`` under one of ``rules``.
+
+    The period is read for the day of that step, as the deadline was. An
+    approved extension sets a due date that no period gives, so it has none.
+    """
+    for event in petition.events.order_by("-on", "-pk"):
+        for found in event.deadlines or []:
+            if found.get("rule") in rules and found.get("due") == due.isoformat():
+                if event.action == EventAction.APPROVE_EXTENSION:
+                    return None
+                return deadlines.period(found["rule"], region=petition.region, on=event.on)
+    return None
 
 
 def public_deadlines(petition: Petition, *, for_staff: bool = False) -> list[DeadlineRow]:
@@ -54,13 +84,16 @@ def public_deadlines(petition: Petition, *, for_staff: bool = False) -> list[Dea
     region = petition.region
     if petition.due_on:
         labels = STAFF_DUE_LABELS if for_staff else DUE_LABELS
-        rows.append(_row(labels.get(petition.due_rule, _("Next step")), petition.due_on, region))
+        rows.append(_row(labels.get(petition.due_rule, _("Next step")), petition.due_on, region,
+                         period=_period(petition, (petition.due_rule,), petition.due_on)))
     if petition.notice_due:
         notice = (_("Notice to the reporter that the real-name report was accepted") if for_staff
                   else _("Notice that your real-name report was accepted"))
-        rows.append(_row(notice, petition.notice_due, region))
+        rows.append(_row(notice, petition.notice_due, region, period=_period(
+            petition, (deadlines.ACCUSATION_NOTICE,), petition.notice_due)))
     if petition.assign_due:
-        rows.append(_row(_("Transfer to the competent unit"), petition.assign_due, region))
+        rows.append(_row(_("Transfer to the competent unit"), petition.assign_due, region,
+                         period=_period(petition, (deadlines.TRANSFER,), petition.assign_due)))
     return sorted(rows, key=lambda row: row.due)
 
 
@@ -70,13 +103,18 @@ def staff_deadlines(petition: Petition) -> list[DeadlineRow]:
     region = petition.region
     if petition.warning_on:
         rows.append(_row(_("Internal target (Zhejiang Petition Regulation)"),
-                         petition.warning_on, region, legal=False))
+                         petition.warning_on, region, legal=False, period=_period(
+                             petition, (deadlines.ACCEPT_WARNING, deadlines.HANDLE_WARNING),
+                             petition.warning_on)))
     if petition.objection_until:
         rows.append(_row(_("Objection to the referral possible until"),
-                         petition.objection_until, region))
+                         petition.objection_until, region, period=_period(
+                             petition, (deadlines.REFERRAL_OBJECTION,), petition.objection_until)))
     if petition.review_until:
         rows.append(_row(_("Reporter may ask for a review until"), petition.review_until,
-                         region))
+                         region, period=_period(
+                             petition, (deadlines.REVIEW_REQUEST, deadlines.RE_REVIEW_REQUEST),
+                             petition.review_until)))
     return sorted(rows, key=lambda row: row.due)
 
 
