@@ -152,3 +152,37 @@ def test_tracking_pages_pass_axe(page: Page, live_server, categories):
     page.get_by_role("button", name="查询").click()
     expect(page.locator("#report-state")).to_have_text("已登记")
     assert serious_violations(page) == []
+
+
+def test_switching_language_or_type_keeps_the_typed_report(page: Page, live_server, categories):
+    page.goto(live_server.url + "/reports/new/")
+    page.get_by_label("申诉求决").check()
+    page.get_by_label("类别").select_option(label="道路交通")
+    page.get_by_label("发生了什么？您有什么诉求？").fill("村口道路塌陷，已有车辆受损。")
+    page.get_by_label("留下姓名和电话").check()
+    page.get_by_label("您的电话").fill("13812345678")
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page.get_by_label("What happened? What do you ask for?")).to_have_value(
+        "村口道路塌陷，已有车辆受损。")
+    expect(page.locator('input[name="kind"][value="request"]')).to_be_checked()
+    expect(page.get_by_label("Your phone")).to_have_value("13812345678")
+    page.get_by_role("button", name="Large type").click()
+    expect(page.locator("body")).to_have_class("portal large-type")
+    expect(page.get_by_label("What happened? What do you ask for?")).to_have_value(
+        "村口道路塌陷，已有车辆受损。")
+
+
+def test_switching_language_on_a_result_keeps_the_code_only(page: Page, live_server, categories):
+    code, secret = file_report(page, live_server.url)
+    page.goto(live_server.url + "/reports/track/")
+    page.get_by_label("查询码").fill(code)
+    page.get_by_label("查询密码").fill(secret)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#report-state")).to_have_text("已登记")
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page.get_by_label("Tracking code")).to_have_value(code)
+    expect(page.get_by_label("Secret")).to_have_value("")

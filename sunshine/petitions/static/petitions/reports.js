@@ -1,5 +1,6 @@
 // Progressive help for the report form: narrow the unit list to the chosen region,
-// hide the name fields for anonymous reports, add the current location, print the receipt.
+// hide the name fields for anonymous reports, add the current location, print the receipt,
+// and keep what was typed when the page is reloaded to switch language or type size.
 (function () {
   "use strict";
 
@@ -57,7 +58,65 @@
     button.addEventListener("click", function () { window.print(); });
   }
 
+  // Typed values wait in sessionStorage, which this tab alone reads and which is cleared when
+  // the tab closes. Hidden, file and password fields and those named in data-keep-skip
+  // (such as a tracking secret) are never stored.
+  var KEEP_PREFIX = "sunshine:keep:";
+
+  function keptFields(form) {
+    var skip = (form.getAttribute("data-keep-skip") || "").split(" ");
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && skip.indexOf(field.name) < 0 &&
+        ["hidden", "file", "password", "submit", "button"].indexOf(field.type) < 0;
+    });
+  }
+
+  function saveForms(path) {
+    var values = {};
+    document.querySelectorAll("form[data-keep-on-switch]").forEach(function (form) {
+      keptFields(form).forEach(function (field) {
+        if (field.type === "radio" || field.type === "checkbox") {
+          if (field.checked) { values[field.name + "=" + field.value] = true; }
+        } else if (field.value) {
+          values[field.name] = field.value;
+        }
+      });
+    });
+    var code = document.querySelector("[data-keep-code]");
+    if (code) { values.code = code.getAttribute("data-keep-code"); }
+    if (Object.keys(values).length) {
+      try { sessionStorage.setItem(KEEP_PREFIX + path, JSON.stringify(values)); } catch (e) { /* storage off */ }
+    }
+  }
+
+  function keepAcrossSwitch() {
+    document.querySelectorAll("form.language-switch, form.type-switch").forEach(function (switcher) {
+      switcher.addEventListener("submit", function () {
+        var next = switcher.querySelector('input[name="next"]');
+        saveForms(next && next.value ? next.value.split("?")[0] : location.pathname);
+      });
+    });
+    var stored;
+    try {
+      stored = sessionStorage.getItem(KEEP_PREFIX + location.pathname);
+      sessionStorage.removeItem(KEEP_PREFIX + location.pathname);
+    } catch (e) { return; }
+    if (!stored) { return; }
+    var values = JSON.parse(stored);
+    document.querySelectorAll("form[data-keep-on-switch]").forEach(function (form) {
+      keptFields(form).forEach(function (field) {
+        if (field.type === "radio" || field.type === "checkbox") {
+          if (values[field.name + "=" + field.value]) { field.checked = true; }
+        } else if (values[field.name] !== undefined) {
+          field.value = values[field.name];
+        } else { return; }
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    keepAcrossSwitch();
     narrowUnits();
     toggleNamed();
     locate();
