@@ -38,7 +38,7 @@ def cause_label_of(cause: models.Model) -> str:
     """Return the label an entry keeps of its cause, in the platform's default language.
 
     The ledger is append-only, so the label is written once and must not
-    depend on the language of whoever caused the posting.
+    depend on the language of the user whose action caused the posting.
     """
     with translation.override(settings.LANGUAGE_CODE):
         return str(cause)[:300]

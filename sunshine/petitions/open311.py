@@ -147,7 +147,7 @@ def endpoint(*methods: str) -> Callable:
 
 @csrf_exempt
 def not_found(request: HttpRequest, path: str) -> HttpResponse:
-    """Answer an address under /open311/ that names no endpoint, in the specification's shape."""
+    """Return the specification's 404 error for an address under /open311/ that names no endpoint."""
     return error_response(404, _(
         "/open311/%(path)s is not an Open311 endpoint; this server offers "
         "/open311/v2/services.json, /open311/v2/services/{service_code}.json, "

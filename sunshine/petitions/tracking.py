@@ -170,8 +170,8 @@ def _failed(keys: tuple[str, str], known: bool) -> None:
     """Count a failed look-up; raise TrackingLocked when it went past a limit.
 
     Parallel look-ups may all pass the lockout check before any of them
-    fails. Because the answer follows the count, only the failures within
-    the limits receive the plain "no match" answer, and the rest receive the
+    fails. Because the response follows the count, only the failures within
+    the limits get the plain "no match" response, and the rest get the
     lockout error.
     """
     address_count, code_count = _record_failure(keys, get_setting(LOCKOUT_MINUTES) * 60)

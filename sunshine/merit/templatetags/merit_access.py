@@ -11,5 +11,5 @@ register = template.Library()
 
 @register.filter
 def reads_ledger(user: Any) -> bool:
-    """Whether ``{{ request.user|reads_ledger }}``: the user may open other people's points."""
+    """Return whether the user may open other people's points: ``{{ request.user|reads_ledger }}``."""
     return is_ledger_reader(user)

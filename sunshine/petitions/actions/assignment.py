@@ -219,7 +219,7 @@ def accept(actor: Any, petition: Petition, *, notice: str = "", notify: bool = T
             found.append(warning)
         unit = petition.assigned_unit
         if petition.handler_id is None and unit is not None and works_in(actor, unit):
-            # Whoever accepts for the unit handles it until the unit designates someone else.
+            # The staff member who accepts for the unit handles it until the unit designates another.
             changes["handler_id"] = actor.pk
         petition, _event = record(actor, petition, EventAction.ACCEPT, changes,
                                   reason=notice.strip(), deadlines=found, public=True)

@@ -165,7 +165,11 @@ def consent_public(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         except ValidationError as error:
             add_errors(form, error)
-    status = 429 if locked else 400 if form.is_bound and form.errors else 200
+    status = 200
+    if locked:
+        status = 429
+    elif form.is_bound and form.errors:
+        status = 400
     response = render(request, "petitions/ops/consent_public.html", context, status=status)
     if locked:
         response["Retry-After"] = str(locked.retry_after_seconds())
