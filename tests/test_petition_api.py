@@ -202,6 +202,17 @@ def test_it_files_with_a_token_as_the_token_user(client, categories, operator_a)
     assert event.actor == operator_a
 
 
+def test_a_token_user_may_not_file_a_report_on_their_unit(client, categories,
+                                                         township_operator, township_unit):
+    response = client.post(REPORTS, body(kind="accusation", category="graft",
+                                         target_unit=township_unit.pk),
+                           content_type="application/json", **bearer(township_operator))
+
+    assert response.status_code == 400
+    assert "该检举控告反映的是您本人或您所在单位" in response.json()["detail"]
+    assert not Petition.all_objects.exists()
+
+
 def test_it_follows_a_report_with_the_secret(client, categories, township_operator):
     filed = file_report(client).json()
     petition = Petition.all_objects.get()

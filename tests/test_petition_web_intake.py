@@ -238,6 +238,16 @@ def test_it_keeps_an_unknown_person_in_the_text(client, categories, unit_a):
     assert "钱七" in petition.text
 
 
+@pytest.mark.parametrize("typed", ["赵　六", "赵 六", "赵\u200b六", "赵六\ufe0f", " 赵六\u3000"])
+def test_it_links_a_person_named_with_spaces(client, categories, unit_a, typed):
+    person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, target_unit=unit_a.pk,
+                                 person_name=typed))
+
+    assert only_petition().target_person == person
+
+
 def test_it_links_a_person_outside_the_chosen_unit(client, categories, unit_a, township_unit):
     person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
 

@@ -144,6 +144,16 @@ def test_dry_run_changes_nothing(categories):
     assert AuditEntry.objects.count() == entries
 
 
+def test_purge_ignores_the_past_handling_period(categories):
+    petition = close(named(categories), datetime.date(2020, 1, 10),
+                     handle_due=datetime.date(2020, 3, 10))
+
+    report = purge(TODAY)
+
+    assert report.purged == [petition.pk]
+    assert reload(petition).reporter_phone_hash == ""
+
+
 def test_purge_skips_petition_with_open_deadline(categories):
     petition = close(named(categories), datetime.date(2020, 1, 10),
                      due_on=datetime.date(2020, 2, 1))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from sunshine.funds.models import Project
 from sunshine.lib.coordinates import CoordinateField
 from sunshine.lib.phones import phone_digits
-from sunshine.lib.text_input import TextField
+from sunshine.lib.text_input import TextField, compact_name
 from sunshine.organisation.models import Level, Person, Region, Unit, UnitKind
 from sunshine.organisation.scoping import scope_for
 from sunshine.petitions import visibility
@@ -208,12 +208,14 @@ class TargetsForm(forms.Form):
         """
         if not name:
             return None
+        names = {name, compact_name(name)}
         searches = []
         if unit is not None:
-            searches.append((Person.objects.filter(name=name, unit__path__startswith=unit.path),
+            searches.append((Person.objects.filter(name__in=names,
+                                                   unit__path__startswith=unit.path),
                              unit.name))
         if region is not None:
-            searches.append((Person.objects.filter(name=name).filter(
+            searches.append((Person.objects.filter(name__in=names).filter(
                 Q(unit__region__path__startswith=region.path)
                 | Q(unit__region__in=codes_up(region))), region.name))
         for people, place in searches:

@@ -44,7 +44,9 @@ logger = logging.getLogger(__name__)
 
 RETENTION_YEARS = "petitions.reporter_data_retention_years"
 REPORTER_FIELDS = ["reporter_name_encrypted", "reporter_phone_encrypted", "reporter_phone_hash"]
-OPEN_DEADLINES = ["due_on", "notice_due", "assign_due", "handle_due"]
+# Deadlines that still bind a finished petition. ``handle_due`` is not one: it records the
+# handling period, which closing ends, and it stays set on every petition that was handled.
+OPEN_DEADLINES = ["due_on", "notice_due", "assign_due"]
 BATCH = 500
 ACTION = "purge_reporter_data"
 REGISTRANT_RETENTION_DAYS = "supervision.registrant_data_retention_days"

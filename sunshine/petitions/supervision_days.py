@@ -413,10 +413,6 @@ def record_matter(actor: Any, day: SupervisionDay, *, registration: SupervisionR
     tracking secret, which the citizen must be given now.
     """
     require_write(actor, day.region, day.unit)
-    visibility.check_clerk_not_accused(
-        actor, petition_fields.get("kind", ""), target_unit=petition_fields.get("target_unit"),
-        target_person=petition_fields.get("target_person"),
-        target_project=petition_fields.get("target_project"))
     region = region or day.region
     if not region.path.startswith(day.region.path):
         raise ValidationError(_("%(region)s lies outside %(township)s; choose the township or "

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from sunshine.audit.actions import create_rows
 from sunshine.lib import crypto
 from sunshine.lib.phones import phone_digits
-from sunshine.petitions import deadlines, routing, tracking
+from sunshine.petitions import deadlines, routing, tracking, visibility
 from sunshine.petitions.actions._common import new_event, required_text, today
 from sunshine.petitions.actions.assignment import no_route_error, receipt_changes
 from sunshine.petitions.models import (
@@ -211,6 +211,9 @@ class Intake:
         _check_received_on(self.received_on)
         self.targets = {"target_unit": target_unit, "target_person": target_person,
                         "target_project": target_project}
+        # Staff who enter a report on themselves or their unit would see its receipt and
+        # progress, whatever page or API they enter it through.
+        visibility.check_clerk_not_accused(actor, kind, **self.targets)
         self.fields = {
             "kind": kind, "category": category, "channel": channel, "region": region,
             "title": title.strip(), "location_text": location_text, "latitude": latitude,
