@@ -205,6 +205,23 @@ def test_extension_approval_needs_leader(handling, township_operator):
         actions.approve_extension(township_operator, extension)
 
 
+def test_extension_after_the_period_ended_is_refused(clock, handling, township_operator,
+                                                    township_leader):
+    extension = actions.request_extension(township_operator, handling, days=20, reason="情况复杂")
+    clock(2026, 4, 28)
+
+    with pytest.raises(ValidationError) as late_request:
+        actions.request_extension(township_operator, handling, days=20, reason="情况复杂")
+    with pytest.raises(ValidationError) as late_approval:
+        actions.approve_extension(township_leader, extension)
+
+    assert late_request.value.code == "extension_too_late"
+    assert late_approval.value.code == "extension_too_late"
+    assert "2026-04-27" in messages(late_approval.value)
+    handling.refresh_from_db()
+    assert handling.handle_due == D(2026, 4, 27)
+
+
 def test_leader_may_not_approve_own_extension(handling, township_leader):
     extension = actions.request_extension(township_leader, handling, days=20, reason="情况复杂")
 
@@ -599,6 +616,14 @@ def test_overdue_marker_and_escalation(clock, handling, township_operator, towns
     assert deadlines.needs_escalation(petition) is False
     with pytest.raises(ValidationError):
         actions.record_escalation(township_operator, petition)
+
+
+def test_a_deadline_missed_after_an_escalation_needs_another():
+    escalated = datetime.datetime(2026, 12, 15, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    petition = Petition(due_on=D(2026, 12, 14), notice_due=D(2026, 12, 28), escalated_at=escalated)
+
+    assert deadlines.needs_escalation(petition, today=D(2026, 12, 20)) is False
+    assert deadlines.needs_escalation(petition, today=D(2026, 12, 29)) is True
 
 
 def test_escalation_needs_missed_deadline(handling, township_operator):

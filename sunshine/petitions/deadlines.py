@@ -169,8 +169,8 @@ def needs_escalation(petition, today: datetime.date | None = None) -> bool:
     missed, whether or not anyone has recorded the escalation yet.
     """
     today = today or timezone.localdate()
-    pending = open_deadlines(petition)
-    if not pending or today <= pending[0][1]:
-        return False
     escalated_on = timezone.localdate(petition.escalated_at) if petition.escalated_at else None
-    return escalated_on is None or escalated_on <= pending[0][1]
+    # Any open deadline counts, not only the earliest: one missed after an escalation
+    # needs an escalation of its own.
+    return any(today > due and (escalated_on is None or escalated_on <= due)
+               for _name, due in open_deadlines(petition))

@@ -44,6 +44,14 @@ def _check_extension_limits(petition: Petition, days: int) -> None:
             % {"days": days, "most": max_days},
             code="extension_too_long",
         )
+    if petition.handle_due is not None and day > petition.handle_due:
+        # Art. 34 extends a running period; once it has ended the petition is overdue.
+        raise ValidationError(
+            _("The handling period of petition %(code)s ended on %(date)s, so it can no longer "
+              "be extended; reply now, and record the escalation of the missed deadline.")
+            % {"code": petition.tracking_code, "date": petition.handle_due.isoformat()},
+            code="extension_too_late",
+        )
     granted = petition.extensions.filter(status=ExtensionStatus.APPROVED).count()
     if granted >= allowed:
         raise ValidationError(
