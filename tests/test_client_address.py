@@ -14,7 +14,7 @@ from django.core.management.base import SystemCheckError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from sunshine.lib.client_address import client_ip
+from sunshine.lib.client_address import client_ip, limit_subject
 from sunshine.rules.models import Setting
 from tests.petition_web_data import NOW, make_categories, report_form
 
@@ -110,3 +110,23 @@ def test_invalid_proxy_setting_fails_check(settings):
 
     with pytest.raises(SystemCheckError, match="'proxy.example' is not an IP address"):
         call_command("check")
+
+
+@pytest.mark.parametrize(("address", "subject"), [
+    ("203.0.113.7", "203.0.113.7"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+    ("unknown", "unknown"),
+])
+def test_limit_subject_counts_an_ipv6_network_as_one_client(address, subject):
+    assert limit_subject(address) == subject
+
+
+def test_rotating_addresses_in_one_ipv6_network_share_the_limit():
+    first = send(PROXY, "2001:db8:1:2::1")
+    rotated = send(PROXY, "2001:db8:1:2::2")
+    other_network = send(PROXY, "2001:db8:1:3::1")
+
+    assert (first, rotated, other_network) == (201, 429, 201)

@@ -74,6 +74,7 @@ def test_admin_edits_are_audited(admin_client):
     override = WorkdayOverride.objects.get()
     changed = admin_client.post(f"/admin/petitions/workdayoverride/{override.pk}/change/", {
         "date": "2027-02-09", "is_workday": "on", "name": "调休", "source": SOURCE,
+        "expected_version": override.version,
     })
     category = admin_client.post("/admin/petitions/category/add/", {
         "code": "roads", "name": "道路", "default_kind": "request", "is_active": "on",

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from sunshine.organisation import actions as org_actions
@@ -395,6 +396,34 @@ def test_leader_designates_another_handler(client, world, township_operator, tow
     event = petition.events.order_by("-pk").first()
     assert event.action == EventAction.DESIGNATE_HANDLER
     assert event.is_public is False
+
+
+def test_handler_is_named_from_the_person_record(client, world, township_operator,
+                                                township_unit):
+    org_actions.create_person(None, name="丁辉", unit=township_unit, post="科员",
+                              user=township_operator)
+    petition = handling(world, township_operator)
+    client.force_login(township_operator)
+
+    text = client.get(reverse("petitions:staff_detail", args=[petition.pk])).content.decode()
+    again = act(client, township_operator, petition, "designate_handler",
+                {"handler": township_operator.pk})
+
+    assert "<dd>丁辉</dd>" in text
+    assert again.status_code == 400
+    assert "已是信访件" in again.content.decode()
+
+
+def test_handler_must_be_active(world, township_operator, township_unit, django_user_model):
+    gone = make_staff(django_user_model, "township_gone", Role.OPERATOR, township_unit)
+    gone.is_active = False
+    gone.save()
+    petition = handling(world, township_operator)
+
+    with pytest.raises(ValidationError) as error:
+        actions.designate_handler(township_operator, petition, gone)
+
+    assert error.value.code == "invalid_handler"
 
 
 def test_handler_must_work_in_the_handling_unit(client, world, township_operator, operator_b):

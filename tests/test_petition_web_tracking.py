@@ -370,8 +370,12 @@ def test_it_shows_an_approved_extension_with_its_reason(client, replied, categor
 
 
 @pytest.mark.parametrize("url", [RATE, REVIEW])
-def test_the_reporter_actions_reject_get(client, url):
-    assert client.get(url).status_code == 405
+def test_the_reporter_actions_send_get_to_the_tracking_form(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == TRACK
+    assert client.put(url).status_code == 405
 
 
 def test_it_requires_a_csrf_token(filed):

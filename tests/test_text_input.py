@@ -47,7 +47,7 @@ def post(client, **extra):
 
 
 @pytest.mark.parametrize("value", ["", " \n\t", "\u3000", INVISIBLE, "\u200c\u200d\u2060",
-                                   " \u200b\u3000\ufeff ", CONTROLS])
+                                   " \u200b\u3000\ufeff ", CONTROLS, "\u3164\u3164", "\u2800"])
 def test_is_blank_format_characters(value):
     assert is_blank(value)
 

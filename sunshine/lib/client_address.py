@@ -42,6 +42,26 @@ def client_ip(request: HttpRequest) -> str:
     return hops[0] if hops else peer
 
 
+# An IPv6 customer is usually given a whole /64, so rate limits count that network as one client.
+IPV6_CLIENT_PREFIX = 64
+
+
+def limit_subject(address: str) -> str:
+    """Return what a per-client limit counts for ``address``.
+
+    An IPv4 address, also written IPv4-mapped, counts as itself; an IPv6
+    address counts as its /64 network, so that rotating addresses inside
+    one network does not multiply the allowance. Text that is no address,
+    such as "unknown", counts as itself.
+    """
+    parsed = parse_address(address)
+    if parsed is None:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((parsed, IPV6_CLIENT_PREFIX), strict=False))
+    return str(parsed)
+
+
 def is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     parsed = parse_address(address)
     return parsed is not None and any(parsed in network for network in networks)

@@ -27,9 +27,15 @@ DJANGO_NUL_MESSAGE = gettext_noop("Null characters are not allowed.")
 KEPT_CONTROLS = frozenset("\t\n\r")
 
 
+# Letters and symbols that render as empty space although Unicode does not class them as
+# spaces: the Hangul fillers and the blank Braille pattern.
+BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def is_blank(value: str) -> bool:
-    """Return whether the text shows nothing: only whitespace, format and control characters."""
-    return all(c.isspace() or unicodedata.category(c) in ("Cf", "Cc") for c in value)
+    """Return whether the text shows nothing: only whitespace, format, control or blank glyphs."""
+    return all(c.isspace() or c in BLANK_GLYPHS or unicodedata.category(c) in ("Cf", "Cc")
+               for c in value)
 
 
 def compact_name(value: str) -> str:

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.audit import chain
 from sunshine.lib import crypto
-from sunshine.lib.client_address import client_ip
+from sunshine.lib.client_address import client_ip, limit_subject
 from sunshine.lib.local_time import clock_time
 from sunshine.rules.values import get_setting
 
@@ -79,7 +79,7 @@ def subjects(request: HttpRequest | None, username: str) -> list[Subject]:
     if username:
         found.append(Subject("username", username.strip(), MAX_PER_USERNAME))
     if request is not None:
-        found.append(Subject("address", client_ip(request), MAX_PER_ADDRESS))
+        found.append(Subject("address", limit_subject(client_ip(request)), MAX_PER_ADDRESS))
     return found
 
 

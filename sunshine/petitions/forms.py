@@ -554,9 +554,15 @@ class TransferForm(AssignForm):
         unit.empty_label = gettext_lazy("— choose —")
 
 
+def staff_name(user: Any) -> str:
+    """Return a staff member's name as Chinese writes it: the person record's, else the login."""
+    person = getattr(user, "person", None)
+    return person.name if person is not None else user.get_username()
+
+
 class HandlerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return staff_name(obj)
 
 
 class HandlerForm(forms.Form):
@@ -573,7 +579,7 @@ class HandlerForm(forms.Form):
             users = get_user_model().objects.filter(
                 is_active=True, assignments__unit__path__startswith=unit.path,
                 assignments__role__in=visibility.HANDLING_ROLES,
-            ).distinct().order_by("last_name", "first_name", "username")
+            ).select_related("person").distinct().order_by("person__name", "username")
         model_field(self, "handler").queryset = users
 
 

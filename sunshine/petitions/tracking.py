@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sunshine.lib import crypto
+from sunshine.lib.client_address import limit_subject
 from sunshine.lib.local_time import clock_time, seconds_until
 from sunshine.petitions.models import Petition
 from sunshine.rules.values import get_setting
@@ -112,7 +113,7 @@ def _code_digest(code: str) -> str:
 def _address_key(client_ip: str) -> str:
     # A process serves few distinct addresses between restarts, and the hash key
     # is fixed for the life of the process.
-    return f"petitions:track:ip:{crypto.keyed_hash(client_ip)[:32]}"
+    return f"petitions:track:ip:{crypto.keyed_hash(limit_subject(client_ip))[:32]}"
 
 
 def _counter_keys(digest: str, client_ip: str) -> tuple[str, str]:

@@ -250,9 +250,15 @@ def designate_handler(actor: Any, petition: Petition, handler: Any) -> Petition:
                   "handler.") % {"code": petition.tracking_code},
                 code="not_assigned",
             )
-        if not works_in(handler, unit):
+        if not handler.is_active or not works_in(handler, unit):
             raise _invalid_handler(handler, unit)
         _check_handler(petition, unit, handler)
+        if petition.handler_id == handler.pk:
+            raise ValidationError(
+                _("“%(user)s” already handles petition %(code)s; choose another person to "
+                  "change the handler.") % {"user": handler, "code": petition.tracking_code},
+                code="same_handler",
+            )
         petition, _event = record(actor, petition, EventAction.DESIGNATE_HANDLER,
                                   {"handler_id": handler.pk})
     logger.info("petition %s: handler set to user %s", petition.pk, handler.pk)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.lib import crypto
+from sunshine.lib.client_address import limit_subject
 from sunshine.lib.local_time import clock_time, seconds_until
 from sunshine.organisation.models import Assignment
 from sunshine.organisation.scoping import scope_for
@@ -80,7 +81,7 @@ class AddressLimit:
 
     def key(self, address: str) -> str:
         # A keyed hash keeps client addresses out of the cache's key space.
-        return f"petitions:{self.name}:ip:{crypto.keyed_hash(address)[:32]}"
+        return f"petitions:{self.name}:ip:{crypto.keyed_hash(limit_subject(address))[:32]}"
 
     def window_end_key(self, address: str) -> str:
         return self.key(address) + ":until"

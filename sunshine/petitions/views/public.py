@@ -13,11 +13,11 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sunshine.lib.client_address import client_ip
 from sunshine.lib.too_large import takes_files
@@ -212,9 +212,14 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def track_rate(request: HttpRequest) -> HttpResponse:
-    """Record the reporter's 1-5 score and comment on the latest answer."""
+    """Record the reporter's 1-5 score and comment on the latest answer.
+
+    A GET, such as the reload after switching language, goes to the tracking form.
+    """
+    if request.method != "POST":
+        return redirect("petitions:track")
     form = RatingForm(request.POST)
     credentials = TrackingForm(request.POST)
     if not credentials.is_valid():
@@ -240,9 +245,14 @@ def track_rate(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def track_review(request: HttpRequest) -> HttpResponse:
-    """Record the reporter's request for a review or re-review of the written answer."""
+    """Record the reporter's request for a review or re-review of the written answer.
+
+    A GET, such as the reload after switching language, goes to the tracking form.
+    """
+    if request.method != "POST":
+        return redirect("petitions:track")
     form = ReviewRequestForm(request.POST)
     credentials = TrackingForm(request.POST)
     if not credentials.is_valid():

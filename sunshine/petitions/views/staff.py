@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sunshine.petitions import deadlines, tracking, visibility
-from sunshine.petitions.forms import ReplyForm, StaffIntakeForm
+from sunshine.petitions.forms import ReplyForm, StaffIntakeForm, staff_name
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import may_register, staff_only
 from sunshine.petitions.views.steps import STEPS, available_steps
@@ -102,6 +102,7 @@ def render_detail(request: HttpRequest, petition: Any, *, bound: dict[str, Any] 
         "templates": templates,
         "may_reveal": visibility.can_reveal_reporter(request.user, petition),
         "revealed": revealed,
+        "handler_name": staff_name(petition.handler) if petition.handler_id else "",
     }
     return render(request, "petitions/staff_detail.html", context, status=status)
 
