@@ -1,9 +1,12 @@
 """Reversals, exemptions (容错纠错) and appeals, with their checks and audit entries."""
 
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
@@ -326,3 +329,28 @@ def test_appellant_cannot_decide_own_appeal(operator_a, penalty, unit_a):
 
     with pytest.raises(PermissionDenied):
         actions.decide_appeal(operator_a, appeal, uphold=True, reason="自己批")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_appeals_file_one(operator_a, penalty):
+    if connection.vendor == "sqlite":
+        # The in-memory test database shares its cache between threads, and a second writer
+        # then fails with "table is locked" at once instead of queueing as on a file.
+        pytest.skip("two writing threads need PostgreSQL or an SQLite file")
+    barrier = threading.Barrier(4)
+
+    def appeal(number: int) -> str:
+        barrier.wait()
+        try:
+            actions.file_appeal(operator_a, penalty, reason=f"任务已延期批准 {number}")
+            return "filed"
+        except ValidationError as error:
+            return error.code or ""
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(appeal, range(4)))
+
+    assert outcomes == ["appeal_open"] * 3 + ["filed"]
+    assert penalty.appeals.count() == 1

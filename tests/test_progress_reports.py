@@ -1,12 +1,15 @@
 """Progress reports: submission rules, maker-checker approval, roll-up and notifications."""
 
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
 from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
@@ -278,3 +281,34 @@ def test_verify_audit_after_workflow(operator_a, leader_a, task):
     ProgressReport.objects.filter(pk=report.pk).update(percent=90)
     with pytest.raises(CommandError):
         call_command("verify_audit", stderr=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_approve_and_return_decide_once(operator_a, leader_a, task):
+    if connection.vendor == "sqlite":
+        # The in-memory test database shares its cache between threads, and a second writer
+        # then fails with "table is locked" at once instead of queueing as on a file.
+        pytest.skip("two writing threads need PostgreSQL or an SQLite file")
+    report = submit(operator_a, task, 60)
+    barrier = threading.Barrier(2)
+
+    def decide(step: str) -> str:
+        barrier.wait()
+        try:
+            if step == "approve":
+                actions.approve_report(leader_a, report)
+            else:
+                actions.return_report(leader_a, report, reason="缺少现场照片")
+            return "done"
+        except ValidationError as error:
+            return error.code or ""
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(decide, ["approve", "return"]))
+
+    assert outcomes == ["already_decided", "done"]
+    decided = ProgressReport.objects.get(pk=report.pk)
+    assert (decided.status == ReportStatus.APPROVED) == (decided.return_reason == "")
+    assert verify() == []

@@ -136,6 +136,7 @@ def approve_report(actor: Any, report: ProgressReport) -> ProgressReport:
     task = report.task
     locks.check_open(task, report.as_of)
     with transaction.atomic():
+        _lock_submitted(report)
         batch = Batch()
         report, diff = batch.update(report, {"status": ReportStatus.APPROVED,
                                              "decided_by": actor, "decided_at": timezone.now()})
@@ -156,6 +157,7 @@ def return_report(actor: Any, report: ProgressReport, *, reason: str) -> Progres
         raise ValidationError(_("Write why the report is returned, so the operator can fix it"),
                               code="reason_missing")
     with transaction.atomic():
+        _lock_submitted(report)
         batch = Batch()
         report, diff = batch.update(report, {"status": ReportStatus.RETURNED,
                                              "decided_by": actor, "decided_at": timezone.now(),
@@ -175,11 +177,24 @@ def _decidable(actor: Any, report: ProgressReport) -> ProgressReport:
     if not is_leader_for(actor, report.task):
         raise PermissionDenied(_("Only a leader of %(unit)s or of a unit above it may approve "
                                  "or return this report.") % {"unit": report.task.lead_unit})
+    _check_submitted(report)
+    return report
+
+
+def _check_submitted(report: ProgressReport) -> None:
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("This report was already %(status)s; only a report waiting for "
                                 "approval can be decided") % {"status": report.get_status_display()},
                               code="already_decided")
-    return report
+
+
+def _lock_submitted(report: ProgressReport) -> None:
+    """Check the status again under the row lock, inside the deciding transaction.
+
+    Two leaders deciding at once both pass the check in ``_decidable``; the
+    one whose transaction runs second must see the first decision.
+    """
+    _check_submitted(ProgressReport.objects.select_for_update().get(pk=report.pk))
 
 
 def submitted_messages(report: ProgressReport) -> list[Message]:

@@ -4,7 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,12 +27,17 @@ def file_appeal(actor: Any, entry: PointEntry, *, reason: str) -> Appeal:
                                 "reason cannot be decided") % {"id": entry.pk},
                               code="reason_missing")
     check_cancellable(entry)
+    open_appeal = ValidationError(_("Entry #%(id)s already has an open appeal; wait for its "
+                                    "decision") % {"id": entry.pk}, code="appeal_open")
     if entry.appeals.filter(status=AppealStatus.OPEN).exists():
-        raise ValidationError(_("Entry #%(id)s already has an open appeal; wait for its "
-                                "decision") % {"id": entry.pk}, code="appeal_open")
+        raise open_appeal
     appeal = Appeal(entry=entry, reason=reason, filed_by=actor, filed_at=timezone.now())
-    with transaction.atomic():
-        create_row(actor, appeal, action="file_appeal")
+    try:
+        with transaction.atomic():
+            create_row(actor, appeal, action="file_appeal")
+    except IntegrityError:
+        # A simultaneous appeal on the same entry won the unique constraint on open appeals.
+        raise open_appeal from None
     return appeal
 
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,8 +39,13 @@ def request_exemption(actor: Any, entry: PointEntry, *, reason: str, followed_pr
         private_gain=private_gain, prohibited_by_superior=prohibited_by_superior,
         correction=clean_text(correction), requested_by=actor, requested_at=timezone.now(),
     )
-    with transaction.atomic():
-        create_row(actor, exemption, action="request_exemption")
+    try:
+        with transaction.atomic():
+            create_row(actor, exemption, action="request_exemption")
+    except IntegrityError:
+        # A simultaneous request on the same entry won the unique constraint; report it.
+        check_exemptible(entry)
+        raise
     return exemption
 
 
