@@ -228,6 +228,21 @@ def test_it_rejects_zip_without_workbook(client, operator_a):
     assert "“报告.xlsx”不是 Excel .xlsx 工作簿" in response.content.decode()
 
 
+def test_it_rejects_a_workbook_that_unpacks_too_large(client, operator_a, settings):
+    settings.SUNSHINE_MAX_UPLOAD_BYTES = 100_000
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as output:
+        output.writestr("xl/workbook.xml", "<workbook/>")
+        output.writestr("xl/sharedStrings.xml", "A" * 2_000_000)
+
+    response = upload(logged_in(client, operator_a), archive.getvalue(), name="台账.xlsx")
+
+    assert len(archive.getvalue()) < settings.SUNSHINE_MAX_UPLOAD_BYTES
+    assert response.status_code == 400
+    assert "解压后为 1.9\xa0MB，超过工作簿允许的 976.6\xa0KB" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
 def test_it_rejects_a_file_over_the_limit(client, operator_a, ledger_bytes, settings):
     settings.SUNSHINE_MAX_UPLOAD_BYTES = len(ledger_bytes) - 1
 

@@ -41,6 +41,11 @@ def test_parse_amount_in_wan():
     assert parse_amount("1.5万元", unit_wan=True) == Decimal("15000.00")
 
 
+def test_typed_yuan_overrides_a_wan_column():
+    assert parse_amount("100元", unit_wan=True) == Decimal("100.00")
+    assert parse_amount("1,200.50 元", unit_wan=True) == Decimal("1200.50")
+
+
 @pytest.mark.parametrize("value", [
     "1.005", "0.001", "12.3456789万元", "1.23456", 0.125,
 ])

@@ -36,7 +36,9 @@ def parse_amount(value: object, *, unit_wan: bool = False) -> Decimal:
     """Read an amount typed by a person or found in a spreadsheet cell.
 
     Accepts numbers and text with thousands separators or a trailing 元/万元.
-    Raises MoneyError with a message in the active language.
+    A typed unit overrides ``unit_wan``, which a column headed (万元) sets:
+    "100元" there is 100 yuan. Raises MoneyError with a message in the active
+    language.
     """
     if isinstance(value, bool) or value is None:
         raise MoneyError(_("amount is empty; enter a number such as 1200.50"))
@@ -47,7 +49,7 @@ def parse_amount(value: object, *, unit_wan: bool = False) -> Decimal:
     if text.endswith("万元"):
         text, unit_wan = text[:-2], True
     elif text.endswith("元"):
-        text = text[:-1]
+        text, unit_wan = text[:-1], False
     try:
         amount = Decimal(text)
     except InvalidOperation:

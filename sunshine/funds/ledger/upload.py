@@ -2,6 +2,9 @@
 
 The type check reads the file itself, not its name or the browser's
 content type: an .xlsx workbook is a zip archive with ``xl/workbook.xml``.
+The archive's unpacked size is checked from its directory before any part
+is read, because the workbook readers hold the unpacked XML in memory: a
+1 MB upload that unpacks to 1 GB took 3 GB of memory in the reader.
 """
 
 import tempfile
@@ -19,6 +22,9 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 # Excel 97-2003 (.xls) files are OLE compound documents.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_PART = "xl/workbook.xml"
+# Real workbooks unpack to about 5 to 10 times their size, so 10 times the upload limit
+# (500 MB by default) leaves room for every ledger the upload limit admits.
+UNPACKED_PER_UPLOADED_BYTE = 10
 
 
 def upload_limit() -> int:
@@ -59,19 +65,29 @@ def check_xlsx(upload: Any) -> None:
             "“%(name)s” is an old Excel 97-2003 (.xls) file; open it in Excel, save it as "
             "“Excel Workbook (*.xlsx)” and upload that file."
         ) % {"name": upload.name})
-    if not head.startswith(ZIP_SIGNATURE) or not _has_workbook_part(upload):
+    parts = _archive_parts(upload) if head.startswith(ZIP_SIGNATURE) else None
+    if parts is None or WORKBOOK_PART not in parts:
         raise forms.ValidationError(_(
             "“%(name)s” is not an Excel .xlsx workbook; download the template, fill it in and "
             "upload it."
         ) % {"name": upload.name})
+    unpacked, limit = sum(parts.values()), upload_limit() * UNPACKED_PER_UPLOADED_BYTE
+    if unpacked > limit:
+        raise forms.ValidationError(_(
+            "“%(name)s” unpacks to %(size)s, more than the %(limit)s a workbook may hold; it may "
+            "contain very long texts or many empty formatted cells. Copy only the filled-in "
+            "rows into the template and upload that file."
+        ) % {"name": upload.name, "size": filesizeformat(unpacked),
+             "limit": filesizeformat(limit)})
 
 
-def _has_workbook_part(upload: Any) -> bool:
+def _archive_parts(upload: Any) -> dict[str, int] | None:
+    """Return the unpacked size of each part of the zip archive, or None if it is none."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            return WORKBOOK_PART in archive.namelist()
+            return {info.filename: info.file_size for info in archive.infolist()}
     except zipfile.BadZipFile:
-        return False
+        return None
     finally:
         upload.seek(0)
 
