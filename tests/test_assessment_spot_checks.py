@@ -13,7 +13,9 @@ from django.utils import timezone
 from sunshine.assessment import actions, draw
 from sunshine.assessment.models import CheckStatus, Rating, SpotCheck
 from sunshine.audit.verify import verify
+from sunshine.duties import actions as duties_actions
 from sunshine.duties.models import Task
+from sunshine.duties.periods import quarter_of
 from sunshine.notify.models import Notification
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Role
@@ -151,6 +153,20 @@ def test_planned_check_hidden_above_target_admin(township_check, above_target):
         assert detail.status_code in (302, 404), user
 
 
+def test_planned_check_hidden_from_notification_admin(township_check, above_target,
+                                                     inspector_a):
+    boss = above_target[0]
+    notice = Notification.objects.get(recipient=inspector_a, key__contains=".planned")
+
+    client = client_for(boss)
+    listing = client.get(reverse("admin:notify_notification_changelist"))
+    detail = client.get(reverse("admin:notify_notification_change", args=[notice.pk]))
+
+    assert listing.status_code == 200
+    assert township_check.title not in listing.content.decode()
+    assert detail.status_code in (302, 404)
+
+
 def test_planned_check_sends_nothing_above_target(township_check, above_target):
     for user in above_target:
         inbox = client_for(user).get(reverse("notify:inbox"))
@@ -168,6 +184,28 @@ def test_superuser_sees_check_outside_own_line(inspector_a, above_target):
     detail = client_for(boss).get(reverse("assessment:spot_check_detail", args=[outside.pk]))
 
     assert detail.status_code == 200
+
+
+def test_check_cannot_be_performed_before_its_planning_day(check, inspector_a):
+    with pytest.raises(ValidationError) as error:
+        perform(inspector_a, check, performed_at=timezone.now() - datetime.timedelta(days=2))
+
+    assert error.value.code == "before_planned"
+    assert SpotCheck.objects.get(pk=check.pk).status == CheckStatus.PLANNED
+
+
+def test_check_in_a_locked_quarter_cannot_be_recorded(check, inspector_a, django_user_model,
+                                                      unit_a):
+    admin = django_user_model.objects.create_user(username="county_admin", password="x-Pass-9271")
+    Assignment.objects.create(user=admin, role=Role.ADMINISTRATOR, unit=unit_a)
+    duties_actions.lock_quarter(admin, region("331002"), quarter_of(timezone.localdate()),
+                                reason="季度考核结束")
+
+    with pytest.raises(ValidationError) as error:
+        perform(inspector_a, check)
+
+    assert error.value.code == "period_locked"
+    assert SpotCheck.objects.get(pk=check.pk).status == CheckStatus.PLANNED
 
 
 def test_performed_check_visible_above_target(township_check, inspector_a, above_target):

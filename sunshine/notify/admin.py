@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from sunshine.assessment.models import SpotCheck
+from sunshine.assessment.visibility import visible_spot_checks
 from sunshine.notify.admin_robots import DingTalkRobotAdmin
 from sunshine.notify.models import DingTalkRobot, Notification
 from sunshine.petitions import visibility
@@ -18,11 +20,16 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["channel", "status"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        """Leave out messages about reports that accuse the user, as every petition page does."""
+        """Leave out messages about reports that accuse the user and about spot checks kept
+        secret from the user, as every page of those does."""
         queryset = super().get_queryset(request)
         hidden = Q()
         for pk, code in visibility.accusing(request.user).values_list("pk", "tracking_code"):
             hidden |= Q(key__startswith=f"petition:{pk}:") | Q(key__startswith=f"petition:{code}:")
+        secret_checks = SpotCheck.objects.exclude(
+            pk__in=visible_spot_checks(request.user).values("pk")).values_list("pk", flat=True)
+        for pk in secret_checks:
+            hidden |= Q(key__startswith=f"assessment.spot_check.{pk}.")
         return queryset.exclude(hidden) if hidden else queryset
 
     def has_module_permission(self, request: HttpRequest) -> bool:

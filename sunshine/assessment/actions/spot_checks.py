@@ -32,7 +32,10 @@ from sunshine.assessment.models import (
 )
 from sunshine.assessment.models.tenths import to_tenths
 from sunshine.audit import chain
+from sunshine.audit.models import AuditEntry
+from sunshine.duties import locks
 from sunshine.duties.actions.batch import Batch
+from sunshine.duties.periods import quarter_of
 from sunshine.notify.outbox import queue_on_commit
 from sunshine.organisation.models import Person, Role, Unit
 from sunshine.rules.values import get_setting
@@ -155,6 +158,7 @@ def result_changes(check: SpotCheck, *, performed_at, findings, score, location,
         raise ValidationError(_("Time %(value)s is in the future; record a check once it is "
                                 "done") % {"value": timezone.localtime(performed_at)},
                               code="future")
+    _check_performed_in_time(check, performed_at)
     if not (findings or "").strip():
         raise ValidationError(_("Describe what the inspectors found, even when all was in "
                                 "order"), code="findings_missing")
@@ -170,6 +174,36 @@ def result_changes(check: SpotCheck, *, performed_at, findings, score, location,
             "rating": rating_for(value, check), "location": (location or "").strip(),
             "latitude": latitude, "longitude": longitude,
             "responsible_person": responsible_person}
+
+
+def _check_performed_in_time(check: SpotCheck, performed_at: datetime.datetime) -> None:
+    """Reject a visit on a day before the check was planned, or in a locked quarter.
+
+    A check is unannounced, so it is planned before the visit; and its
+    score counts in the composite score of its quarter, which a lock closes.
+    Days are compared, not times, because a check planned in the morning may
+    be entered after a visit that started earlier the same day.
+    """
+    planned_at = (AuditEntry.objects.filter(object_type=chain.object_type_of(SpotCheck),
+                                            object_id=str(check.pk))
+                  .order_by("id").values_list("at", flat=True).first())
+    if planned_at is not None and timezone.localdate(performed_at) < timezone.localdate(planned_at):
+        raise ValidationError(
+            _("Time %(value)s is before the day the check was planned, %(planned)s; enter when "
+              "the inspectors were on site.") % {
+                "value": timezone.localtime(performed_at).strftime("%Y-%m-%d %H:%M"),
+                "planned": timezone.localdate(planned_at).isoformat()},
+            code="before_planned")
+    state = locks.lock_state(check.target_unit.region.county(),
+                             quarter_of(timezone.localdate(performed_at)))
+    if state.locked:
+        raise ValidationError(
+            _("The quarter %(period)s is locked for %(place)s since %(since)s, so a check "
+              "performed in it can no longer be recorded; enter when the inspectors were on "
+              "site, or ask an administrator to unlock the quarter.") % {
+                "period": state.period.label, "since": state.since,
+                "place": state.county.name if state.county else _("the city's own units")},
+            code="period_locked")
 
 
 def coordinates(latitude: Decimal | None, longitude: Decimal | None
