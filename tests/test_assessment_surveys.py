@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -37,6 +38,14 @@ QUESTIONS = [
 def template(city_admin, unit_a):
     return actions.create_template(city_admin, name="群众满意度调查", region=unit_a.region,
                                    questions=QUESTIONS)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The per-address survey limit counts in the cache.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -155,6 +164,24 @@ def test_public_page_takes_answer_once(survey):
     assert first.status_code == 200
     assert second.status_code == 409
     assert SurveyResponse.objects.count() == 1
+
+
+def test_public_page_limits_answers_per_address(survey):
+    Setting.objects.create(key="assessment.survey_max_per_ip", value=2,
+                           effective_from=datetime.date(2020, 1, 1))
+    settings_changed()
+    url = reverse("assessment_public:survey", args=[survey.code])
+    choice_q, rating_q, _text_q = survey.template.questions.order_by("number")
+
+    statuses = [Client().post(url, {"mobile": f"1390000000{n}", f"q{choice_q.pk}": "0",
+                                    f"q{rating_q.pk}": "1"}).status_code for n in range(4)]
+    refused = Client().post(url, {"mobile": "13900000009", f"q{choice_q.pk}": "0",
+                                  f"q{rating_q.pk}": "1"})
+
+    assert statuses == [200, 200, 429, 429]
+    assert "最多 2 份" in refused.content.decode()
+    assert int(refused["Retry-After"]) == 60 * 60
+    assert SurveyResponse.objects.count() == 2
 
 
 def test_public_page_reports_bad_mobile(survey):

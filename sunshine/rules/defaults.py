@@ -439,6 +439,18 @@ ASSESSMENT_DEFAULTS: dict[str, Default] = {
         _("Platform default: a survey runs during its quarter or in the month after it, before "
           "the quarter's composite score is settled."),
     ),
+    "assessment.survey_max_per_ip": Default(
+        20,
+        _("Survey answers accepted from one client address within the survey window; later ones "
+          "are refused until the window ends."),
+        _("Platform default against floods of invented answers; set above the intake limit "
+          "because mobile networks put many phones behind one address."),
+    ),
+    "assessment.survey_window_minutes": Default(
+        60,
+        _("Minutes over which survey answers from one client address are counted."),
+        _("Platform default."),
+    ),
     "assessment.evaluation_past_quarters": Default(
         4,
         _("Number of quarters before the current one that evaluators may still evaluate or edit; "

@@ -14,6 +14,13 @@ from django.views.decorators.http import require_http_methods
 from sunshine.assessment import actions
 from sunshine.assessment.models import QuestionKind, Survey, SurveyQuestion
 from sunshine.assessment.models.surveys import RATING_MAX, RATING_MIN
+from sunshine.lib.client_address import client_ip
+from sunshine.lib.local_time import clock_time
+from sunshine.petitions.views.access import AddressLimit, AddressLimited
+
+# Counted per client address like citizen reports, so one client cannot flood a survey.
+SURVEY_LIMIT = AddressLimit("survey", "assessment.survey_max_per_ip",
+                            "assessment.survey_window_minutes")
 
 
 def question_field(question: SurveyQuestion) -> forms.Field:
@@ -58,13 +65,27 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "assessment/public_survey.html", context)
     if form.is_valid():
+        address = client_ip(request)
+        try:
+            SURVEY_LIMIT.reserve(address, region=survey.unit.region)
+        except AddressLimited as limited:
+            context["error"] = _(
+                "Too many answers were sent from your network: at most %(limit)s in %(minutes)s "
+                "minutes. Try again after %(time)s.") % {
+                "limit": limited.limit, "minutes": limited.minutes,
+                "time": clock_time(limited.retry_at)}
+            response = render(request, "assessment/public_survey.html", context, status=429)
+            response["Retry-After"] = str(limited.retry_after_seconds())
+            return response
         try:
             actions.submit_response(survey, mobile=form.cleaned_data["mobile"],
                                     answers=form.answers())
         except actions.DuplicateResponse as error:
+            SURVEY_LIMIT.release(address)
             context["error"] = " ".join(error.messages)
             return render(request, "assessment/public_survey.html", context, status=409)
         except ValidationError as error:
+            SURVEY_LIMIT.release(address)
             field = "mobile" if error.code == "invalid_mobile" else None
             form.add_error(field, error)
         else:
