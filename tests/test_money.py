@@ -78,6 +78,15 @@ def test_parse_amount_rejects_huge_exponent():
         parse_amount("1e30")
 
 
+def test_parse_amount_stops_at_one_trillion_yuan():
+    assert parse_amount("1000000000000") == Decimal("1000000000000.00")
+    assert parse_amount("10000000", unit_wan=True) == Decimal("100000000000.00")
+    with pytest.raises(MoneyError, match="1000000000000.01"):
+        parse_amount("1000000000000.01")
+    with pytest.raises(MoneyError, match="50000000000000000"):
+        parse_amount("50000000000000000")
+
+
 def test_to_fen_and_back():
     assert to_fen(Decimal("0.01")) == 1
     assert to_fen("1200.50") == 120050

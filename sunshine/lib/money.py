@@ -14,6 +14,10 @@ YUAN_PER_WAN = 10_000
 CENT = Decimal("0.01")
 # The largest amount a BIGINT column of fen holds, rounded down to whole yuan.
 MAX_YUAN = Decimal(2**63 - 1) // FEN_PER_YUAN
+# The largest amount a person may type: one trillion yuan, far above any public project, so a
+# larger one is a typing error. Totals of up to about 92,000 such amounts still fit MAX_YUAN,
+# where amounts at MAX_YUAN itself overflowed a project's total after two rows.
+MAX_TYPED_YUAN = Decimal(10**12)
 
 
 class MoneyError(ValueError):
@@ -58,7 +62,7 @@ def parse_amount(value: object, *, unit_wan: bool = False) -> Decimal:
         ) from None
     if not amount.is_finite():
         raise MoneyError(_("“%(value)s” is not a finite number") % {"value": value})
-    if abs(amount) > MAX_YUAN / (YUAN_PER_WAN if unit_wan else 1):
+    if abs(amount) > MAX_TYPED_YUAN / (YUAN_PER_WAN if unit_wan else 1):
         raise MoneyError(
             _("“%(value)s” is too large for an amount; check the digits and the unit")
             % {"value": value}
