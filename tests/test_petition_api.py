@@ -10,11 +10,15 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
+from sunshine.audit.actions import update_row
 from sunshine.organisation.models import Role
 from sunshine.organisation.tokens import issue_token
 from sunshine.petitions import actions, tracking
-from sunshine.petitions.models import Outcome, Petition
+from sunshine.petitions.models import Outcome, Petition, State
+from sunshine.rules.models import Setting
 from tests.conftest import make_staff
 from tests.petition_web_data import NOW, PHONE, TOWNSHIP, make_categories, make_world
 
@@ -211,6 +215,24 @@ def test_a_token_user_may_not_file_a_report_on_their_unit(client, categories,
     assert response.status_code == 400
     assert "该检举控告反映的是您本人或您所在单位" in response.json()["detail"]
     assert not Petition.all_objects.exists()
+
+
+def test_a_refused_resubmission_uses_the_allowance(client, categories):
+    Setting.objects.create(key="petitions.intake_max_per_ip", value=1,
+                           effective_from=datetime.date(2020, 1, 1))
+    closed = Petition.all_objects.get(
+        tracking_code=file_report(client, phone=PHONE, name="李四").json()["tracking_code"])
+    with transaction.atomic():
+        update_row(None, closed, {"state": State.CLOSED, "is_final": True,
+                                  "closed_at": timezone.now()}, expected_version=None)
+    cache.clear()
+
+    refused = file_report(client, phone=PHONE, name="李四", text="同一事项再次反映")
+    other = file_report(client, phone="13900000002", name="王五")
+
+    assert refused.status_code == 400
+    assert "经复核办结" in refused.json()["detail"]
+    assert other.status_code == 429
 
 
 def test_it_follows_a_report_with_the_secret(client, categories, township_operator):

@@ -40,6 +40,7 @@ from sunshine.api.schemas import ErrorOut
 from sunshine.lib.client_address import client_ip
 from sunshine.lib.text_input import is_blank
 from sunshine.petitions import deadlines, tracking, visibility
+from sunshine.petitions.actions.intake import RESUBMISSION_REFUSED
 from sunshine.petitions.forms import FilterForm, ReportForm
 from sunshine.petitions.models import Category, Channel, Kind, Petition
 from sunshine.petitions.views import presenting
@@ -378,6 +379,8 @@ def create_report(request: HttpRequest, body: CitizenReportIn):
             try:
                 sent = submit(actor, arguments=form.register_arguments(), channel=Channel.WEB)
             except ValidationError as error:
+                if keep is not None and error.code == RESUBMISSION_REFUSED:
+                    keep()  # each refusal tells whether a phone's matter was closed
                 return Status(400, {"detail": " ".join(error.messages), "errors": {}})
             if keep is not None:
                 keep()

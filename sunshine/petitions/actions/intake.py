@@ -28,6 +28,8 @@ from sunshine.petitions.models import (
 from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
+# The code of the refusal of a matter closed after re-review; the intake views count it.
+RESUBMISSION_REFUSED = "resubmission_refused"
 
 REPEAT_WINDOW_DAYS = "petitions.repeat_window_days"
 PHONE_DIGITS = re.compile(r"^[0-9]{7,15}$")
@@ -93,7 +95,7 @@ def _reject_final_matter(history: list[dict[str, Any]]) -> None:
         _("The same matter was closed after re-review on %(date)s. Under the Petition Work "
           "Regulation art. 36 a petition on the same facts and reasons is not accepted again.")
         % {"date": closed_on.isoformat()},
-        code="resubmission_refused",
+        code=RESUBMISSION_REFUSED,
     )
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from sunshine.lib.client_address import client_ip
 from sunshine.lib.too_large import takes_files
 from sunshine.petitions import actions, tracking
+from sunshine.petitions.actions.intake import RESUBMISSION_REFUSED
 from sunshine.petitions.forms import PublicReportForm, RatingForm, ReviewRequestForm, TrackingForm
 from sunshine.petitions.models import Channel, Kind, Petition, ReviewLevel, State
 from sunshine.petitions.views import presenting
@@ -93,6 +94,8 @@ def _file_report(request: HttpRequest, form: PublicReportForm,
                       files=form.cleaned_data["evidence"])
     except ValidationError as error:
         cache.delete(_submission_key(submission_id))
+        if error.code == RESUBMISSION_REFUSED:
+            keep()  # each refusal tells whether a phone's matter was closed, so it is counted
         form.add_error(None, error)
         return _report_page(request, form, status=400)
 
