@@ -404,6 +404,17 @@ def test_staff_upload_rejects_a_non_workbook(operator_a):
     assert response.status_code == 400
 
 
+def test_staff_upload_over_the_limit_names_the_duty_list(operator_a, settings):
+    settings.SUNSHINE_MAX_UPLOAD_BYTES = 10
+    big = io.BytesIO(b"PK\x03\x04" + b"0" * 20)
+    big.name = "duties.xlsx"
+
+    response = logged_in(operator_a).post(reverse("duties:excel_upload"), {"file": big})
+
+    assert response.status_code == 400
+    assert "请把权责清单拆分为多个工作簿" in response.content.decode()
+
+
 def test_staff_upload_needs_write_scope(inspector_a, tmp_path):
     with workbook(tmp_path).open("rb") as handle:
         response = logged_in(inspector_a).post(reverse("duties:excel_upload"), {"file": handle})

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from sunshine.duties.excel.importer import LedgerError, import_workbook
 from sunshine.duties.excel.writer import export_workbook, write_template
 from sunshine.duties.models import Directive, Duty, Task
 from sunshine.duties.views.common import can_write, staff_only
-from sunshine.funds.ledger.upload import check_xlsx, too_large_message, upload_limit
+from sunshine.funds.ledger.upload import check_xlsx, upload_limit
 from sunshine.organisation.scoping import scoped
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,10 @@ class WorkbookForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > upload_limit():
-            raise forms.ValidationError(too_large_message())
+            raise forms.ValidationError(_(
+                "The file is larger than %(limit)s; split the duty list into several "
+                "workbooks, for example one per unit.") % {
+                "limit": filesizeformat(upload_limit())})
         check_xlsx(upload)
         return upload
 
