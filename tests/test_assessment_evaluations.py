@@ -78,6 +78,14 @@ def test_month_is_not_a_quarter(evaluator, unit_a):
     assert raised.value.code == "invalid_quarter"
 
 
+def test_quarter_of_an_uncovered_year_says_so(evaluator, unit_a):
+    with pytest.raises(ValidationError) as raised:
+        evaluate(evaluator, unit_a, "80", quarter="1999Q1")
+
+    assert raised.value.code == "period_out_of_range"
+    assert "1999Q1" in raised.value.messages[0]
+
+
 @pytest.mark.parametrize("quarter", ["2099Q1", "2026Q3"])
 def test_future_quarter_rejected(evaluator, unit_a, quarter):
     with pytest.raises(ValidationError) as raised:

@@ -13,7 +13,9 @@ def parse_quarter(text: str) -> Period:
     value = (text or "").strip()
     try:
         period = parse_period(value)
-    except ValidationError:
+    except ValidationError as error:
+        if error.code == "period_out_of_range":
+            raise  # a quarter, but of a year the platform does not cover; the message says so
         period = None
     if period is None or "Q" not in period.key:
         raise ValidationError(
