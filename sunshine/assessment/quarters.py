@@ -15,7 +15,7 @@ def parse_quarter(text: str) -> Period:
         period = parse_period(value)
     except ValidationError as error:
         if error.code == "period_out_of_range":
-            raise  # a quarter, but of a year the platform does not cover; the message says so
+            raise  # a quarter of a year the platform does not cover, as the message states
         period = None
     if period is None or "Q" not in period.key:
         raise ValidationError(

@@ -49,7 +49,7 @@ IPV6_CLIENT_PREFIX = 64
 def limit_subject(address: str) -> str:
     """Return what a per-client limit counts for ``address``.
 
-    An IPv4 address, also written IPv4-mapped, counts as itself; an IPv6
+    An IPv4 address, also written IPv4-mapped, counts as itself. An IPv6
     address counts as its /64 network, so that rotating addresses inside
     one network does not multiply the allowance. Text that is no address,
     such as "unknown", counts as itself.

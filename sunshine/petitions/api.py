@@ -380,7 +380,7 @@ def create_report(request: HttpRequest, body: CitizenReportIn):
                 sent = submit(actor, arguments=form.register_arguments(), channel=Channel.WEB)
             except ValidationError as error:
                 if keep is not None and error.code == RESUBMISSION_REFUSED:
-                    keep()  # each refusal tells whether a phone's matter was closed
+                    keep()  # each refusal reveals whether a phone's matter was closed
                 return Status(400, {"detail": " ".join(error.messages), "errors": {}})
             if keep is not None:
                 keep()

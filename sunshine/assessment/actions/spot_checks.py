@@ -179,8 +179,8 @@ def result_changes(check: SpotCheck, *, performed_at, findings, score, location,
 def _check_performed_in_time(check: SpotCheck, performed_at: datetime.datetime) -> None:
     """Reject a visit on a day before the check was planned, or in a locked quarter.
 
-    A check is unannounced, so it is planned before the visit; and its
-    score counts in the composite score of its quarter, which a lock closes.
+    A check is unannounced, so it is planned before the visit. Its score
+    counts in the composite score of its quarter, which a lock closes.
     Days are compared, not times, because a check planned in the morning may
     be entered after a visit that started earlier the same day.
     """

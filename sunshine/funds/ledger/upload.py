@@ -82,7 +82,7 @@ def check_xlsx(upload: Any) -> None:
 
 
 def _archive_parts(upload: Any) -> dict[str, int] | None:
-    """Return the unpacked size of each part of the zip archive, or None if it is none."""
+    """Return the unpacked size of each part of the zip archive, or None for a damaged one."""
     try:
         with zipfile.ZipFile(upload) as archive:
             return {info.filename: info.file_size for info in archive.infolist()}

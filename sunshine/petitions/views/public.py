@@ -95,7 +95,7 @@ def _file_report(request: HttpRequest, form: PublicReportForm,
     except ValidationError as error:
         cache.delete(_submission_key(submission_id))
         if error.code == RESUBMISSION_REFUSED:
-            keep()  # each refusal tells whether a phone's matter was closed, so it is counted
+            keep()  # each refusal reveals whether a phone's matter was closed, so it counts
         form.add_error(None, error)
         return _report_page(request, form, status=400)
 
