@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connections
 from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
@@ -19,7 +19,7 @@ from sunshine.merit.models import (
     PointEntry,
 )
 from sunshine.organisation.models import Role
-from tests.conftest import make_staff
+from tests.conftest import make_staff, skip_without_concurrent_writers
 from tests.merit_data import NOW, make_directive, make_leader, make_person, make_task, post
 
 pytestmark = pytest.mark.django_db
@@ -333,10 +333,7 @@ def test_appellant_cannot_decide_own_appeal(operator_a, penalty, unit_a):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_appeals_file_one(operator_a, penalty):
-    if connection.vendor == "sqlite":
-        # The in-memory test database shares its cache between threads, and a second writer
-        # then fails with "table is locked" at once instead of queueing as on a file.
-        pytest.skip("two writing threads need PostgreSQL or an SQLite file")
+    skip_without_concurrent_writers()
     barrier = threading.Barrier(4)
 
     def appeal(number: int) -> str:

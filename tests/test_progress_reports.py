@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connections
 from django.utils import translation
 
 from sunshine.audit.models import AuditEntry
@@ -17,6 +17,7 @@ from sunshine.audit.verify import verify
 from sunshine.duties import actions
 from sunshine.duties.models import ProgressReport, ReportStatus, Task, TaskStatus
 from sunshine.notify.models import Notification
+from tests.conftest import skip_without_concurrent_writers
 from tests.duties_data import NOW, TODAY, make_directive, make_leader, make_task
 
 pytestmark = pytest.mark.django_db
@@ -285,10 +286,7 @@ def test_verify_audit_after_workflow(operator_a, leader_a, task):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_approve_and_return_decide_once(operator_a, leader_a, task):
-    if connection.vendor == "sqlite":
-        # The in-memory test database shares its cache between threads, and a second writer
-        # then fails with "table is locked" at once instead of queueing as on a file.
-        pytest.skip("two writing threads need PostgreSQL or an SQLite file")
+    skip_without_concurrent_writers()
     report = submit(operator_a, task, 60)
     barrier = threading.Barrier(2)
 
