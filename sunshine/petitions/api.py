@@ -352,11 +352,11 @@ def accepted_kinds() -> str:
 
 def accepted_categories() -> str:
     """List the codes of the public categories, the only ones a citizen may choose."""
-    categories = Category.public_objects.order_by("code").values_list("code", "name")
+    categories = Category.public_objects.order_by("code").only("code", "name", "name_en")
     if not categories:
         return _("No category is open to reports yet; ask the platform's administrators "
                  "to publish one.")
-    codes = ", ".join(f"{code} ({name})" for code, name in categories)
+    codes = ", ".join(f"{category.code} ({category.display_name})" for category in categories)
     return _("Accepted category codes: %(codes)s.") % {"codes": codes}
 
 
