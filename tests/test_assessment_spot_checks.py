@@ -313,7 +313,8 @@ def test_failed_check_creates_rectification_task(check, inspector_a, unit_a, ope
     task = Task.objects.get(pk=SpotCheck.objects.get(pk=check.pk).rectification_task_id)
     assert task.lead_unit == unit_a
     assert task.responsible_person == person
-    assert task.deadline == timezone.localdate() + datetime.timedelta(days=30)
+    # The period runs from the day of the visit, which is yesterday in the first hour of a day.
+    assert task.deadline == timezone.localdate(done.performed_at) + datetime.timedelta(days=30)
     assert task.audit_entry_id is not None
     assert verify() == []
 

@@ -42,6 +42,9 @@ from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
 
+# How long before its planning entry a check's visit may lie (_check_performed_in_time).
+PLANNING_GRACE = datetime.timedelta(days=1)
+
 CHECK_TYPE = chain.object_type_of(SpotCheck)
 COORDINATE = Decimal("0.000001")
 PLAN_AHEAD_DAYS = "assessment.plan_ahead_days"
@@ -177,17 +180,17 @@ def result_changes(check: SpotCheck, *, performed_at, findings, score, location,
 
 
 def _check_performed_in_time(check: SpotCheck, performed_at: datetime.datetime) -> None:
-    """Reject a visit on a day before the check was planned, or in a locked quarter.
+    """Reject a visit long before the check was planned, or in a locked quarter.
 
     A check is unannounced, so it is planned before the visit. Its score
-    counts in the composite score of its quarter, which a lock closes.
-    Days are compared, not times, because a check planned in the morning may
-    be entered after a visit that started earlier the same day.
+    counts in the composite score of its quarter, which a lock closes. A
+    visit up to a day before the planning entry is accepted, because a team
+    may enter the plan only after setting out, also across midnight.
     """
     planned_at = (AuditEntry.objects.filter(object_type=chain.object_type_of(SpotCheck),
                                             object_id=str(check.pk))
                   .order_by("id").values_list("at", flat=True).first())
-    if planned_at is not None and timezone.localdate(performed_at) < timezone.localdate(planned_at):
+    if planned_at is not None and performed_at < planned_at - PLANNING_GRACE:
         raise ValidationError(
             _("Time %(value)s is before the day the check was planned, %(planned)s; enter when "
               "the inspectors were on site.") % {
