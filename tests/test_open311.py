@@ -104,7 +104,7 @@ def test_services_follow_the_request_language(client, categories):
     assert roads["group"] == "request"
     assert roads["service_name"] == "Roads and transport"
     assert "Roads and transport" in roads["keywords"]
-    assert lamps["service_name"] == "路灯照明"  # no English name: the Chinese one stands
+    assert lamps["service_name"] == "路灯照明"  # without an English name the Chinese one is used
 
 
 @pytest.mark.parametrize("path", ["/open311/v2/", "/open311/v2/discovery.json", "/open311/"])

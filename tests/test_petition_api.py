@@ -206,7 +206,7 @@ def test_it_files_with_a_token_as_the_token_user(client, categories, operator_a)
     assert event.actor == operator_a
 
 
-def test_a_token_user_may_not_file_a_report_on_their_unit(client, categories,
+def test_token_user_report_on_own_unit_rejected(client, categories,
                                                          township_operator, township_unit):
     response = client.post(REPORTS, body(kind="accusation", category="graft",
                                          target_unit=township_unit.pk),
@@ -217,7 +217,7 @@ def test_a_token_user_may_not_file_a_report_on_their_unit(client, categories,
     assert not Petition.all_objects.exists()
 
 
-def test_a_refused_resubmission_uses_the_allowance(client, categories):
+def test_refused_resubmission_uses_allowance(client, categories):
     Setting.objects.create(key="petitions.intake_max_per_ip", value=1,
                            effective_from=datetime.date(2020, 1, 1))
     closed = Petition.all_objects.get(

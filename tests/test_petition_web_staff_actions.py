@@ -415,13 +415,13 @@ def test_handler_is_named_from_the_person_record(client, world, township_operato
 
 
 def test_handler_must_be_active(world, township_operator, township_unit, django_user_model):
-    gone = make_staff(django_user_model, "township_gone", Role.OPERATOR, township_unit)
-    gone.is_active = False
-    gone.save()
+    inactive = make_staff(django_user_model, "township_gone", Role.OPERATOR, township_unit)
+    inactive.is_active = False
+    inactive.save()
     petition = handling(world, township_operator)
 
     with pytest.raises(ValidationError) as error:
-        actions.designate_handler(township_operator, petition, gone)
+        actions.designate_handler(township_operator, petition, inactive)
 
     assert error.value.code == "invalid_handler"
 

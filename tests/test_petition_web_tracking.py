@@ -302,7 +302,7 @@ def test_it_needs_a_reason_for_a_review(client, replied):
     assert 'href="#id_reason"' in summary
 
 
-def test_an_empty_rating_is_summarised_at_the_form(client, replied):
+def test_rating_empty_summarised(client, replied):
     petition, secret = replied
     answer = petition.replies.get()
 
@@ -314,7 +314,7 @@ def test_an_empty_rating_is_summarised_at_the_form(client, replied):
     assert "请选择 1 到 5 分。" in summary
 
 
-def test_the_rating_form_warns_of_early_closure(client, replied):
+def test_rating_form_warns_early_closure(client, replied):
     petition, secret = replied
 
     text = page(client.post(TRACK, credentials(petition, secret), HTTP_ACCEPT_LANGUAGE="en"))
@@ -370,7 +370,7 @@ def test_it_shows_an_approved_extension_with_its_reason(client, replied, categor
 
 
 @pytest.mark.parametrize("url", [RATE, REVIEW])
-def test_the_reporter_actions_send_get_to_the_tracking_form(client, url):
+def test_reporter_actions_redirect_get(client, url):
     response = client.get(url)
 
     assert response.status_code == 302

@@ -618,7 +618,7 @@ def test_overdue_marker_and_escalation(clock, handling, township_operator, towns
         actions.record_escalation(township_operator, petition)
 
 
-def test_a_deadline_missed_after_an_escalation_needs_another():
+def test_escalation_after_later_missed_deadline():
     escalated = datetime.datetime(2026, 12, 15, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     petition = Petition(due_on=D(2026, 12, 14), notice_due=D(2026, 12, 28), escalated_at=escalated)
 
