@@ -8,13 +8,13 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sunshine.duties.models import Cycle
 from sunshine.funds.ledger.schema import FUND_SOURCE_BY_VALUE, FUND_SOURCE_LABELS
 from sunshine.funds.models import FundSource
 from sunshine.lib.cells import CellError, read_date
+from sunshine.lib.languages import english_active
 
 HUNDREDTH = Decimal("0.01")
 # Items are separated by a Chinese or Latin semicolon, or a new line.
@@ -92,7 +92,7 @@ def display_funding(shares: list[tuple[str, Decimal]]) -> str:
     staff also type into the forms. Other languages name each source by its
     translated label.
     """
-    if not (translation.get_language() or "").startswith("en"):
+    if not english_active():
         return format_funding(shares)
     return "; ".join(f"{FundSource(source).label} {format_percent(share)}"
                      for source, share in shares)

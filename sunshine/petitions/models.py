@@ -14,11 +14,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.audit.models import AuditedModel
 from sunshine.lib import crypto
+from sunshine.lib.languages import english_active
 from sunshine.lib.money import ratio
 from sunshine.organisation.models import Level, UnitKind
 
@@ -116,7 +117,7 @@ class Category(AuditedModel):
     @property
     def display_name(self) -> str:
         """The name in the active language: the English name on English pages when one is set."""
-        if self.name_en and (translation.get_language() or "").startswith("en"):
+        if self.name_en and english_active():
             return self.name_en
         return self.name
 

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sunshine.lib.languages import english_active
 from sunshine.petitions import deadlines, tracking, visibility
 from sunshine.petitions.forms import ReplyForm, StaffIntakeForm, staff_name
 from sunshine.petitions.views import presenting
@@ -27,7 +27,7 @@ REPLY_TEMPLATES = "petitions.reply_templates"
 
 def reply_templates(petition: Any) -> list[dict[str, str]]:
     """Return the region's reply templates, each titled in the active language where it can be."""
-    english = (translation.get_language() or "").startswith("en")
+    english = english_active()
     return [{**template, "title": template.get("title_en") or template["title"]} if english
             else template
             for template in get_setting(REPLY_TEMPLATES, region=petition.region)]
