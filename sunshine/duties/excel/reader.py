@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from sunshine.duties.excel.cells import NoDay
 from sunshine.duties.excel.schema import SHEETS, Kind, Sheet
 from sunshine.funds.ledger.errors import IssueList
+from sunshine.funds.ledger.reader import report_formulas_without_results
 from sunshine.funds.ledger.schema import normalize_header
 
 logger = logging.getLogger(__name__)
@@ -59,9 +60,11 @@ def read_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
         return {}
 
     names = {sheet_name.strip(): sheet_name for sheet_name in workbook.sheet_names}
+    known = {spec.name: names[spec.name] for spec in SHEETS if spec.name in names}
+    unreadable = report_formulas_without_results(path, known, issues)
     found: dict[str, SheetRows] = {}
     for spec in SHEETS:
-        if spec.name not in names:
+        if spec.name not in names or spec.name in unreadable:
             continue
         try:
             rows = workbook.get_sheet_by_name(names[spec.name]).to_python(skip_empty_area=False)

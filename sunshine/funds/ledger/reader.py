@@ -15,6 +15,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.schema import SHEETS, WAN_YUAN, YUAN, Kind, SheetSpec, normalize_header
+from sunshine.lib.xlsx_formulas import formulas_without_results
 
 # Unit names inside an amount header's brackets that the importer accepts.
 AMOUNT_UNITS = {YUAN: False, WAN_YUAN: True}
@@ -55,6 +56,8 @@ def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
         return {}
 
     names = {name.strip(): name for name in workbook.sheet_names}
+    known = {spec.name: names[spec.name] for spec in SHEETS if spec.name in names}
+    unreadable = report_formulas_without_results(path, known, issues)
     found: dict[str, SheetData] = {}
     for spec in SHEETS:
         if spec.name not in names:
@@ -62,6 +65,8 @@ def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
                 "The sheet “%(sheet)s” is missing; the workbook needs the sheets 项目, "
                 "资金到位 and 资金支付 (download the template to see them)."
             ) % {"sheet": spec.name})
+            continue
+        if spec.name in unreadable:
             continue
         try:
             sheet = workbook.get_sheet_by_name(names[spec.name])
@@ -75,6 +80,26 @@ def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
         if data is not None:
             found[spec.name] = data
     return found
+
+
+def report_formulas_without_results(path: str | os.PathLike, names: dict[str, str],
+                                    issues: IssueList) -> set[str]:
+    """Add an issue per formula saved without its result; return the sheets that hold one.
+
+    ``names`` maps each sheet's trimmed name to its name in the workbook.
+    The reader would see such a cell as empty, so those sheets are not read.
+    """
+    trimmed = {actual: name for name, actual in names.items()}
+    found = formulas_without_results(str(path), trimmed)
+    for actual, cells in found.items():
+        for cell in cells:
+            row = int("".join(filter(str.isdigit, cell)) or 0) or None
+            issues.add(trimmed[actual], row, "", cell, _(
+                "Cell %(cell)s holds a formula saved without its result, so its value cannot "
+                "be read. Open the workbook in Excel or WPS and save it, which stores the "
+                "results, or replace the formulas by their values; then upload it again."
+            ) % {"cell": cell})
+    return {trimmed[actual] for actual in found}
 
 
 def _map_headers(spec: SheetSpec, sheet, issues: IssueList) -> SheetData | None:
