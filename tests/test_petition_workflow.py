@@ -426,6 +426,25 @@ def test_request_reply_needs_outcome(handling, township_operator):
     assert error.value.code == "outcome_missing"
 
 
+def test_late_reply_record_keeps_review_window(clock, handling, township_operator):
+    clock(2026, 4, 20)
+
+    with pytest.raises(ValidationError) as error:
+        actions.reply(township_operator, handling, text="已答复。", outcome=Outcome.SUPPORT,
+                      delivered_on=D(2026, 3, 2))
+    assert error.value.code == "review_window_passed"
+    assert "2026-04-01" in messages(error.value)
+    handling.refresh_from_db()
+    assert handling.state == State.HANDLING
+    assert not handling.replies.exists()
+
+    actions.reply(township_operator, handling, text="已答复。", outcome=Outcome.SUPPORT,
+                  delivered_on=D(2026, 3, 25))
+    handling.refresh_from_db()
+    assert handling.state == State.REPLIED
+    assert handling.review_until == D(2026, 4, 24)
+
+
 def test_close_waits_for_review_window(clock, handling, township_operator):
     petition = replied(clock, handling, township_operator)
 

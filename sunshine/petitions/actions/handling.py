@@ -148,6 +148,24 @@ def _check_delivery(petition: Petition, delivered_on: datetime.date) -> None:
         )
 
 
+def _check_review_window_open(delivered_on: datetime.date,
+                              review_until: datetime.date | None) -> None:
+    """Reject a delivery date so early that the reporter's review window has already ended.
+
+    The window counts from delivery (Petition Work Regulation art. 35), so a
+    reply recorded after its window would leave the reporter no time to ask.
+    """
+    if review_until is None or review_until >= today():
+        return
+    raise ValidationError(
+        _("With the delivery date %(date)s the reporter's window for asking a review would "
+          "have ended on %(until)s, before today. Enter the day the reporter actually "
+          "received the reply; record replies when they are delivered.")
+        % {"date": delivered_on.isoformat(), "until": review_until.isoformat()},
+        code="review_window_passed",
+    )
+
+
 def check_outcome(petition: Petition, outcome: str) -> None:
     """Validate the outcome: a written opinion on a request states one of three (art. 32)."""
     if outcome and outcome not in Outcome.values:
@@ -211,12 +229,13 @@ def reply(actor: Any, petition: Petition, *, text: str, outcome: str = "",
             expect_state(petition, _("reply"), State.HANDLING)
         check_outcome(petition, outcome)
         _check_delivery(petition, delivered_on)
+        changes, found = _reply_changes(petition, today(), delivered_on)
+        _check_review_window_open(delivered_on, changes.get("review_until"))
         stage = Stage.FEEDBACK if petition.is_accusation else Stage.REPLY
         answer = create_row(actor, Reply(
             petition=petition, stage=stage, text=text, outcome=outcome,
             unit=petition.assigned_unit, author=actor, delivered_on=delivered_on,
         ))
-        changes, found = _reply_changes(petition, today(), delivered_on)
         record(actor, petition, EventAction.REPLY, changes, deadlines=found, public=True)
     logger.info("petition %s replied (%s)", petition.pk, stage)
     return answer
