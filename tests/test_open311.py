@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from sunshine.lib.public_ids import key_of, public_number
 from sunshine.organisation.models import Region, Unit
 from sunshine.organisation.tokens import issue_token
 from sunshine.petitions import actions, open311, tracking
@@ -169,6 +170,11 @@ def filed(categories, township_unit, inspector_a, township_operator):
             "internal": internal}
 
 
+def sid(petition: Petition) -> int:
+    """Return the petition's Open311 id."""
+    return public_number(petition.pk)
+
+
 def ids(response) -> set[int]:
     return {row["service_request_id"] for row in response.json()}
 
@@ -178,8 +184,8 @@ def test_requests_match_the_example_shape(client, filed):
 
     rows = {row["service_request_id"]: row for row in response.json()}
     assert response.status_code == 200
-    assert set(rows) == {filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
-    row = rows[filed["open"].pk]
+    assert set(rows) == {sid(filed["open"]), sid(filed["closed"]), sid(filed["elsewhere"])}
+    row = rows[sid(filed["open"])]
     assert set(row) == REQUEST_KEYS
     assert row["status"] == "open"
     assert row["status_notes"] == "已登记"
@@ -189,50 +195,50 @@ def test_requests_match_the_example_shape(client, filed):
     assert row["expected_datetime"] == "2026-03-17T23:59:59+08:00"
     assert row["address_id"] == TOWNSHIP
     assert (row["lat"], row["long"]) == (28.68, 121.442)
-    assert rows[filed["closed"].pk]["status"] == "closed"
+    assert rows[sid(filed["closed"])]["status"] == "closed"
 
 
 def test_requests_never_publish_reports_internal_categories_or_text(client, filed):
     response = client.get(ROOT + "requests.json")
 
     found = ids(response)
-    assert filed["report"].pk not in found
-    assert filed["internal"].pk not in found
+    assert sid(filed["report"]) not in found
+    assert sid(filed["internal"]) not in found
     assert "东山路塌陷" not in response.content.decode()
     assert all(row["description"] is None for row in response.json())
 
 
 def test_requests_filter_by_status_service_and_jurisdiction(client, filed):
     assert ids(client.get(ROOT + "requests.json", {"status": "open"})) == {
-        filed["open"].pk, filed["elsewhere"].pk}
-    assert ids(client.get(ROOT + "requests.json", {"status": "closed"})) == {filed["closed"].pk}
+        sid(filed["open"]), sid(filed["elsewhere"])}
+    assert ids(client.get(ROOT + "requests.json", {"status": "closed"})) == {sid(filed["closed"])}
     assert ids(client.get(ROOT + "requests.json", {"status": "open,closed"})) == {
-        filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
+        sid(filed["open"]), sid(filed["closed"]), sid(filed["elsewhere"])}
     assert ids(client.get(ROOT + "requests.json", {"service_code": "lamps"})) == {
-        filed["elsewhere"].pk}
+        sid(filed["elsewhere"])}
     assert ids(client.get(ROOT + "requests.json", {"jurisdiction_id": "331003"})) == {
-        filed["elsewhere"].pk}
+        sid(filed["elsewhere"])}
 
 
 def test_request_ids_override_the_other_arguments(client, filed):
     response = client.get(ROOT + "requests.json", {
-        "service_request_id": f"{filed['open'].pk},{filed['report'].pk}",
+        "service_request_id": f"{sid(filed['open'])},{sid(filed['report'])}",
         "status": "closed", "start_date": "2020-01-01T00:00:00Z",
         "end_date": "2020-02-01T00:00:00Z"})
 
-    assert ids(response) == {filed["open"].pk}
+    assert ids(response) == {sid(filed["open"])}
 
 
 def test_requests_default_to_the_last_90_days(client, filed, frozen):
     # Registered on 2 Mar 2026 at 10:00; 90 days later is 31 May at 10:00.
     frozen.move_to(datetime.datetime(2026, 5, 31, 9, tzinfo=SHANGHAI), tick=False)
 
-    assert ids(client.get(ROOT + "requests.json")) == {filed["open"].pk, filed["closed"].pk,
-                                                        filed["elsewhere"].pk}
+    assert ids(client.get(ROOT + "requests.json")) == {sid(filed["open"]), sid(filed["closed"]),
+                                                        sid(filed["elsewhere"])}
     frozen.move_to(datetime.datetime(2026, 5, 31, 11, tzinfo=SHANGHAI), tick=False)
     assert ids(client.get(ROOT + "requests.json")) == set()
     old = client.get(ROOT + "requests.json", {"start_date": "2026-03-01T00:00:00+08:00"})
-    assert ids(old) == {filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
+    assert ids(old) == {sid(filed["open"]), sid(filed["closed"]), sid(filed["elsewhere"])}
 
 
 def test_requests_reject_a_span_over_90_days(client, filed):
@@ -308,7 +314,7 @@ def test_requests_reject_out_of_range_dates(client, filed, query, earliest, late
 
 def test_requests_accept_plain_dates(client, filed):
     # Registered at 10:00 on 2 Mar 2026 in Shanghai, 02:00 UTC.
-    registered = {filed["open"].pk, filed["closed"].pk, filed["elsewhere"].pk}
+    registered = {sid(filed["open"]), sid(filed["closed"]), sid(filed["elsewhere"])}
 
     def found(**query):
         response = client.get(ROOT + "requests.json", query)
@@ -337,7 +343,7 @@ def test_requests_return_at_most_the_limit(client, filed, monkeypatch):
 
 
 def test_one_request_by_id(client, filed):
-    response = client.get(f"{ROOT}requests/{filed['open'].pk}.json")
+    response = client.get(f"{ROOT}requests/{sid(filed['open'])}.json")
 
     rows = response.json()
     assert response.status_code == 200
@@ -347,10 +353,29 @@ def test_one_request_by_id(client, filed):
 
 @pytest.mark.parametrize("which", ["report", "internal"])
 def test_one_hidden_request_is_not_found(client, filed, which):
-    response = client.get(f"{ROOT}requests/{filed[which].pk}.json")
+    response = client.get(f"{ROOT}requests/{sid(filed[which])}.json")
 
     assert response.status_code == 404
     errors_of(response)
+
+
+def test_request_ids_hide_the_sequence(client, filed):
+    listed = sorted(ids(client.get(ROOT + "requests.json")))
+    keys = sorted(petition.pk for petition in filed.values())
+
+    assert not set(listed) & set(keys)
+    assert sorted(key_of(number) for number in listed) == sorted(
+        filed[name].pk for name in ("open", "closed", "elsewhere"))
+    # The hidden report lies between public requests by key, which the numbers do not show.
+    assert max(listed) - min(listed) > 1000 * len(keys)
+
+
+def test_raw_key_finds_no_request(client, filed):
+    key = filed["open"].pk
+
+    response = client.get(f"{ROOT}requests/{key}.json")
+
+    assert response.status_code == 404
 
 
 def test_an_unknown_request_is_not_found(client, filed):
@@ -381,7 +406,7 @@ def test_one_request_rejects_a_malformed_id(client, filed, value):
 @pytest.mark.parametrize("value", MALFORMED_IDS)
 def test_requests_reject_a_malformed_id(client, filed, value):
     response = client.get(ROOT + "requests.json",
-                          {"service_request_id": f"{filed['open'].pk},{value}"})
+                          {"service_request_id": f"{sid(filed['open'])},{value}"})
 
     assert response.status_code == 400
     description = errors_of(response)[0]["description"]
@@ -403,10 +428,10 @@ def test_malformed_id_error_in_english(client, filed):
 
 def test_requests_by_unknown_ids_are_empty(client, filed):
     response = client.get(ROOT + "requests.json",
-                          {"service_request_id": f"999999999999999999,{filed['open'].pk}"})
+                          {"service_request_id": f"999999999999999999,{sid(filed['open'])}"})
 
     assert response.status_code == 200
-    assert ids(response) == {filed["open"].pk}
+    assert ids(response) == {sid(filed["open"])}
 
 
 @pytest.mark.parametrize(("path", "query", "name"), [
@@ -446,7 +471,7 @@ def test_post_creates_a_request_from_the_example_fields(client, categories, api_
     assert set(body[0]) == {"service_request_id", "service_notice", "account_id"}
     assert "token" not in body[0]
     assert body[0]["account_id"] is None
-    petition = Petition.all_objects.get(pk=body[0]["service_request_id"])
+    petition = Petition.all_objects.get(pk=key_of(body[0]["service_request_id"]))
     assert petition.channel == Channel.WEB
     assert petition.region_id == "331002"
     assert petition.location_text == "海门街道东山路 12 号"
@@ -700,7 +725,7 @@ def test_updated_datetime_ignores_internal_steps(client, filed, township_operato
     frozen.move_to(NOW + datetime.timedelta(hours=2), tick=False)
     actions.request_extension(township_operator, petition, days=30, reason="需协调多个部门")
 
-    row = client.get(f"{ROOT}requests/{petition.pk}.json").json()[0]
+    row = client.get(f"{ROOT}requests/{sid(petition)}.json").json()[0]
 
     assert not petition.events.get(action="request_extension").is_public
     assert row["updated_datetime"] == "2026-03-02T11:00:00+08:00"
@@ -709,7 +734,7 @@ def test_updated_datetime_ignores_internal_steps(client, filed, township_operato
 def test_an_accepted_request_stays_open(client, filed, township_operator):
     petition = actions.accept(township_operator, filed["open"])
 
-    row = client.get(f"{ROOT}requests/{petition.pk}.json").json()[0]
+    row = client.get(f"{ROOT}requests/{sid(petition)}.json").json()[0]
 
     assert petition.state == State.HANDLING
     assert row["status"] == "open"

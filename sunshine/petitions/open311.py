@@ -4,8 +4,11 @@ Follows the GeoReport v2 specification (wiki.open311.org/GeoReport_v2):
 - ``services.json``: active public categories are the services. A
   category whose default kind is a report (检举控告) is never offered.
 - ``requests.json`` GET and ``requests/{id}.json``: petitions of public
-  categories, never reports; at most 1000, registered within 90 days (the
-  specification's default limit, "whichever is smallest"). Published are
+  categories, never reports. A request's id is its public number
+  (``sunshine.lib.public_ids``), not its sequential key, so gaps between ids
+  tell nothing of the reports filed in between. At most 1000 are listed,
+  registered within 90 days (the specification's default limit,
+  "whichever is smallest"). Published are
   the category, status, handling unit, dates, the region and coordinates
   rounded to ``petitions.open311_coordinate_decimals``. The reporter's
   text, place description, name and phone are not published, because a
@@ -48,6 +51,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from sunshine.lib.coordinates import round_coordinate
+from sunshine.lib.public_ids import key_of, public_number
 from sunshine.lib.record_ids import MAX_ID_DIGITS, parse_id
 from sunshine.lib.text_input import is_blank
 from sunshine.lib.too_large import (
@@ -271,7 +275,7 @@ def _rounded(value: Decimal | None, places: int) -> float | None:
 def request_of(petition: Any, places: int) -> dict[str, Any]:
     closed = petition.state in FINISHED_STATES
     return {
-        "service_request_id": petition.pk,
+        "service_request_id": public_number(petition.pk),
         "status": "closed" if closed else "open",
         "status_notes": petition.get_state_display(),
         "service_name": petition.category.display_name,
@@ -421,11 +425,17 @@ def _invalid_request_id(values: list[str]) -> Open311Error:
         % {"value": ", ".join(values), "digits": MAX_ID_DIGITS})
 
 
+def request_key(text: str) -> int | None:
+    """Return the petition key of a well-formed request id, None when no request has it."""
+    number = parse_id(text)
+    return key_of(number) if number is not None else None
+
+
 def _by_ids(requests_: Any, ids: list[str]) -> Any:
     bad = [value for value in ids if parse_id(value) is None]
     if bad:
         raise _invalid_request_id(bad)
-    return requests_.filter(pk__in=[parse_id(value) for value in ids])
+    return requests_.filter(pk__in=[request_key(value) for value in ids])
 
 
 def search_requests(params: Any) -> Any:
@@ -460,10 +470,9 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     found = public_requests()
     if county is not None:
         found = found.in_region(county)
-    pk = parse_id(request_id)
-    if pk is None:
+    if parse_id(request_id) is None:
         raise _invalid_request_id([request_id])
-    petition = found.filter(pk=pk).first()
+    petition = found.filter(pk=request_key(request_id)).first()
     if petition is None:
         raise Open311Error(404, _("service_request_id “%(value)s” was not found.")
                            % {"value": request_id})
@@ -634,7 +643,7 @@ def create_request(request: HttpRequest) -> HttpResponse:
         raise Open311Error(400, " ".join(error.messages)) from None
     logger.info("Open311 request %s created by user %s", sent.petition.pk, user.pk)
     return json_response([{
-        "service_request_id": sent.petition.pk,
+        "service_request_id": public_number(sent.petition.pk),
         "service_notice": service_notice(sent.petition, sent.secret),
         "account_id": None,
     }])
