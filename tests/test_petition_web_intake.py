@@ -248,6 +248,24 @@ def test_it_links_a_person_named_with_spaces(client, categories, unit_a, typed):
     assert only_petition().target_person == person
 
 
+@pytest.mark.parametrize("typed", ["赵六书记", "赵六（纪委）", "赵六同志", "纪委赵 六主任"])
+def test_it_links_a_person_named_with_a_title(client, categories, unit_a, typed):
+    person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name=typed))
+
+    assert only_petition().target_person == person
+
+
+def test_exact_name_wins_over_a_contained_one(client, categories, unit_a):
+    org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+    person = org_actions.create_person(None, name="赵六一", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="赵六一"))
+
+    assert only_petition().target_person == person
+
+
 def test_it_links_a_person_outside_the_chosen_unit(client, categories, unit_a, township_unit):
     person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
 

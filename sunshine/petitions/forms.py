@@ -11,7 +11,8 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -34,6 +35,9 @@ from sunshine.petitions.models import (
 from sunshine.rules.values import get_setting
 
 MAX_TEXT_LENGTH = 5000
+# Officials whose name a typed name contains are matched from two characters on, as
+# Chinese names have two to four. A single character would match nearly every text.
+MIN_NAME_LENGTH = 2
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Area code of 3 or 4 digits with its leading 0, then a 7 or 8 digit number.
 LANDLINE = re.compile(r"^0[0-9]{2,3}[0-9]{7,8}$")
@@ -200,7 +204,9 @@ class TargetsForm(forms.Form):
         When no official of that name works under the chosen unit, or no unit
         is chosen, the officials of the region, of the regions above it and of
         those inside it are searched. A reporter may choose the wrong unit,
-        and the person named must still not see the report. The name stays
+        and the person named must still not see the report. In each place a
+        name typed exactly is looked for first, then an official whose name
+        the typed text contains, as in 王海书记 or 王海（纪委）. The name stays
         in the report's text either way; a match also hides a report from
         the person it accuses. A report whose name fits several officials
         gets an error asking for the unit, because it could not be hidden
@@ -208,26 +214,28 @@ class TargetsForm(forms.Form):
         """
         if not name:
             return None
-        names = {name, compact_name(name)}
-        searches = []
+        compact = compact_name(name)
+        places = []
         if unit is not None:
-            searches.append((Person.objects.filter(name__in=names,
-                                                   unit__path__startswith=unit.path),
-                             unit.name))
+            places.append((Person.objects.filter(unit__path__startswith=unit.path), unit.name))
         if region is not None:
-            searches.append((Person.objects.filter(name__in=names).filter(
+            places.append((Person.objects.filter(
                 Q(unit__region__path__startswith=region.path)
                 | Q(unit__region__in=codes_up(region))), region.name))
-        for people, place in searches:
-            found = list(people[:2])
-            if len(found) == 1:
-                return found[0]
-            if found:
-                if self.cleaned_data.get("kind") == Kind.ACCUSATION:
-                    self.add_error("person_name", _(
-                        "More than one official named “%(name)s” works in %(place)s; choose the "
-                        "unit of the one you report.") % {"name": name, "place": place})
-                return None
+        for people, place in places:
+            exact = people.filter(name__in={name, compact})
+            contained = (people.alias(typed=Value(compact), name_length=Length("name"))
+                         .filter(typed__contains=F("name"), name_length__gte=MIN_NAME_LENGTH))
+            for candidates in (exact, contained):
+                found = list(candidates[:2])
+                if len(found) == 1:
+                    return found[0]
+                if found:
+                    if self.cleaned_data.get("kind") == Kind.ACCUSATION:
+                        self.add_error("person_name", _(
+                            "More than one official named “%(name)s” works in %(place)s; choose "
+                            "the unit of the one you report.") % {"name": name, "place": place})
+                    return None
         return None
 
     def _find_project(self, code: str) -> Project | None:
