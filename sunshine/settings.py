@@ -204,6 +204,10 @@ EMAIL_USE_TLS = env_bool("SUNSHINE_EMAIL_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("SUNSHINE_EMAIL_FROM", "sunshine@localhost")
 
+# The site's address as users reach it, e.g. https://sunshine.example.gov.cn. Links in
+# DingTalk messages and e-mail start with it; without it they are paths only.
+SUNSHINE_SITE_URL = os.environ.get("SUNSHINE_SITE_URL", "")
+
 # 浙政钉 (Zhejiang government DingTalk) work notices of the outbox
 # (sunshine.notify.zzd). Until the app key, app secret and tenant id are all
 # set, work notices wait in the outbox. The gateway default is the

@@ -82,10 +82,20 @@ def _recipient_mobile(notification: Notification) -> str:
     return person.phone if person is not None and person.phone else ""
 
 
-def robot_for(user: Any) -> DingTalkRobot | None:
-    """Return the robot of the user's unit or nearest parent unit, else of the nearest region."""
+def active_robots() -> list[DingTalkRobot]:
+    return list(DingTalkRobot.objects.filter(is_active=True).select_related("unit", "region"))
+
+
+def robot_for(user: Any, robots: list[DingTalkRobot] | None = None) -> DingTalkRobot | None:
+    """Return the robot of the user's unit or nearest parent unit, else of the nearest region.
+
+    ``robots`` are the active robots, read here when not given.
+    """
+    if robots is None:
+        robots = active_robots()
+    if not robots:
+        return None
     units = list(Unit.objects.filter(assignments__user=user).select_related("region"))
-    robots = list(DingTalkRobot.objects.filter(is_active=True).select_related("unit", "region"))
     by_unit = [(len(r.unit.path), r) for r in robots if r.unit is not None
                and any(u.path.startswith(r.unit.path) for u in units)]
     if by_unit:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sunshine.notify import reach
 from sunshine.notify.channels import SENDERS
 from sunshine.notify.errors import DeliveryDeferred, DeliveryError
 from sunshine.notify.models import Channel, DeliveryStatus, Notification
@@ -31,16 +32,24 @@ SUBJECT_LENGTH = 200
 
 @dataclass(frozen=True)
 class Message:
+    """A message to one user. ``confidential`` keeps it off group chats and e-mail (``reach``)."""
+
     recipient: Any
     key: str
     subject: str
     body: str = ""
     url: str = ""
     channel: str = Channel.IN_APP
+    confidential: bool = False
 
 
 def queue(messages: Iterable[Message]) -> int:
-    """Queue messages not queued before; return how many new rows were created."""
+    """Queue messages not queued before; return how many new rows were created.
+
+    Each inbox message also goes out on the recipient's other channels
+    (``reach.with_copies``).
+    """
+    messages = reach.with_copies(messages)
     now = timezone.now()
     rows = [
         Notification(recipient=m.recipient, channel=m.channel, key=m.key,

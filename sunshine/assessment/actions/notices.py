@@ -27,7 +27,8 @@ def planned_messages(check: SpotCheck, users: Iterable[Any]) -> list[Message]:
         subject = _("Spot check planned for %(date)s: %(title)s") % {
             "date": check.planned_on, "title": check.title}
     return [Message(recipient=user, key=f"assessment.spot_check.{check.pk}.planned",
-                    subject=subject, url=url) for user in allowed(check, users)]
+                    subject=subject, url=url, confidential=True)
+            for user in allowed(check, users)]
 
 
 def performed_messages(check: SpotCheck) -> list[Message]:

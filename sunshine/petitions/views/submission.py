@@ -49,7 +49,7 @@ def announcements(petition: Petition) -> list[Message]:
             "code": petition.tracking_code, "category": petition.category.display_name}
     url = reverse("petitions:staff_detail", args=[petition.pk])
     return [Message(user, f"petition:{petition.pk}:assigned:{petition.assigned_unit_id}",
-                    subject, url=url)
+                    subject, url=url, confidential=True)
             for user in handlers if visibility.can_handle(user, petition)]
 
 

@@ -1,0 +1,109 @@
+"""Copies of inbox messages on the recipient's other channels, delivered to stand-ins on 127.0.0.1."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from sunshine.notify.models import Channel, DeliveryStatus, Notification
+from sunshine.notify.outbox import Message, deliver_due, queue
+from sunshine.organisation import actions as org_actions
+from tests.duties_data import NOW, make_directive, make_task
+from tests.test_notify_dingtalk import add_robot, frozen, stand_in  # noqa: F401
+
+SITE = "https://sunshine.example.gov.cn"
+ACCOUNT = "31337"
+
+
+@pytest.fixture
+def reachable(operator_a, unit_a, stand_in, settings):  # noqa: F811
+    """The operator with an e-mail address and a robot for the unit, and the site address set."""
+    settings.SUNSHINE_SITE_URL = SITE + "/"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    operator_a.email = "a@example.gov.cn"
+    operator_a.save()
+    add_robot(stand_in.webhook, unit=unit_a)
+    return operator_a
+
+
+def channels() -> list[str]:
+    return sorted(Notification.objects.values_list("channel", flat=True))
+
+
+@pytest.mark.django_db
+def test_message_goes_to_every_channel(reachable, stand_in):  # noqa: F811
+    queue([Message(reachable, "k1", "任务即将到期", body="请尽快办理。", url="/staff/duties/")])
+
+    counts = deliver_due()
+
+    assert channels() == sorted([Channel.IN_APP, Channel.DINGTALK, Channel.EMAIL])
+    assert counts["sent"] == 3
+    assert Notification.objects.get(channel=Channel.IN_APP).url == "/staff/duties/"
+    [request] = stand_in.requests
+    assert request["signature_ok"]
+    assert f"{SITE}/staff/duties/" in request["body"]["markdown"]["text"]
+    [sent] = mail.outbox
+    assert sent.to == ["a@example.gov.cn"]
+    assert sent.body == f"请尽快办理。\n\n{SITE}/staff/duties/"
+
+
+@pytest.mark.django_db
+def test_queue_twice_sends_once(reachable, stand_in):  # noqa: F811
+    message = Message(reachable, "k1", "任务即将到期")
+
+    assert queue([message]) == 3
+    assert queue([message]) == 0
+    deliver_due()
+    assert len(stand_in.requests) == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_confidential_message_stays_inside(reachable, stand_in):  # noqa: F811
+    queue([Message(reachable, "k1", "新的信访件待办理", confidential=True)])
+    deliver_due()
+
+    assert channels() == [Channel.IN_APP]
+    assert stand_in.requests == []
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_zzd_copy_needs_gateway_and_account(reachable, unit_a, settings):
+    org_actions.create_person(None, name="王明", unit=unit_a, user=reachable,
+                              zzd_account_id=ACCOUNT)
+    queue([Message(reachable, "k1", "新的信访件待办理", confidential=True)])
+    assert channels() == [Channel.IN_APP]
+
+    settings.SUNSHINE_ZZD_APP_KEY = "key"
+    settings.SUNSHINE_ZZD_APP_SECRET = "secret"
+    settings.SUNSHINE_ZZD_TENANT_ID = "196729"
+    queue([Message(reachable, "k2", "新的信访件待办理", confidential=True)])
+
+    assert list(Notification.objects.filter(key="k2").order_by("channel")
+                .values_list("channel", flat=True)) == sorted([Channel.IN_APP, Channel.ZZD])
+
+
+@pytest.mark.django_db
+def test_unreachable_user_gets_inbox_only(operator_a):
+    queue([Message(operator_a, "k1", "任务即将到期")])
+
+    assert channels() == [Channel.IN_APP]
+
+
+@pytest.mark.django_db
+def test_reminder_command_reaches_robot(reachable, unit_a, stand_in, time_machine):  # noqa: F811
+    person = org_actions.create_person(None, name="王明", unit=unit_a, user=reachable)
+    directive = make_directive(reachable, unit_a)
+    task = make_task(reachable, directive, "1", deadline=datetime.date(2026, 3, 31),
+                     responsible_person=person)
+    time_machine.move_to(NOW + datetime.timedelta(days=20), tick=False)
+
+    call_command("send_reminders", "--date", "2026-03-30", stdout=io.StringIO())
+
+    assert set(Notification.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    [request] = stand_in.requests
+    assert f"{SITE}/staff/duties/tasks/{task.pk}/" in request["body"]["markdown"]["text"]
+    assert len(mail.outbox) == 1
