@@ -100,10 +100,28 @@ def test_code_locked_after_failures(filed):
         assert tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=OTHER_IP) is None
 
     with pytest.raises(tracking.TrackingLocked) as error:
-        tracking.lookup(petition.tracking_code, secret, client_ip=IP)
+        tracking.lookup(petition.tracking_code, secret, client_ip=OTHER_IP)
 
     assert "10:15" in str(error.value)
     assert 14 * 60 < error.value.retry_after_seconds() <= 15 * 60
+
+
+def test_guesses_of_others_keep_reporter_in(filed):
+    petition, secret = filed
+    for _ in range(5):
+        tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=OTHER_IP)
+
+    assert tracking.lookup(petition.tracking_code, secret, client_ip=IP) == petition
+
+
+def test_attacked_code_allows_one_guess_per_address(filed):
+    petition, secret = filed
+    for _ in range(5):
+        tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=OTHER_IP)
+
+    assert tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=IP) is None
+    with pytest.raises(tracking.TrackingLocked):
+        tracking.lookup(petition.tracking_code, secret, client_ip=IP)
 
 
 def test_parallel_failures_beyond_limit_are_locked(db):
@@ -112,7 +130,7 @@ def test_parallel_failures_beyond_limit_are_locked(db):
     def guess(number: int) -> str:
         barrier.wait()
         try:
-            found = tracking.lookup("ZZZZZZZZZZZZ", f"WRONG{number:05d}", client_ip=f"192.0.2.{number}")
+            found = tracking.lookup("ZZZZZZZZZZZZ", f"WRONG{number:05d}", client_ip=IP)
             return "found" if found else "no match"
         except tracking.TrackingLocked:
             return "locked"
@@ -165,7 +183,7 @@ def test_thresholds_are_settings(filed):
         tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=IP)
 
     with pytest.raises(tracking.TrackingLocked):
-        tracking.lookup(petition.tracking_code, secret, client_ip=OTHER_IP)
+        tracking.lookup(petition.tracking_code, secret, client_ip=IP)
 
 
 def test_failures_logged_without_secret(filed, caplog):

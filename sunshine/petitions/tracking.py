@@ -4,10 +4,15 @@ A tracking code is 12 characters from a 31-letter alphabet without the
 look-alikes 0/O, 1/I/L (about 59 bits), drawn with ``secrets``; the secret
 is 10 more (about 50 bits). Only a keyed hash (HMAC-SM3) of code and secret
 is stored. ``lookup`` returns the same answer for an unknown code and for a
-wrong secret, and counts failures per client address and per code in the
-cache; past the thresholds (versioned settings) every look-up from that
-address or of that code is refused until the lockout ends, even with the
-right secret. ``read_status`` serves the reporter's repeated reads of one
+wrong secret, and counts failures in the cache per client address, per code
+and per code and address. Past the thresholds (versioned settings) a
+look-up is refused until the lockout ends, even with the right secret: from
+an address with too many failures, of a code that address failed too often,
+and of a code that failed too often from anywhere, from each address that
+failed it at least once. An address that never failed a code may still look
+it up, so that guesses of others cannot lock the reporter out of rating or
+asking for review, while a guesser needs a new address for each guess once
+the code is under attack. ``read_status`` serves the reporter's repeated reads of one
 petition from the shared cache and checks the secret on every read.
 """
 
@@ -116,16 +121,19 @@ def _address_key(client_ip: str) -> str:
     return f"petitions:track:ip:{crypto.keyed_hash(limit_subject(client_ip))[:32]}"
 
 
-def _counter_keys(digest: str, client_ip: str) -> tuple[str, str]:
-    return (_address_key(client_ip), f"petitions:track:code:{digest}")
+def _counter_keys(digest: str, client_ip: str) -> tuple[str, str, str]:
+    """Return the failure counters of the address, of the code, and of the code from the address."""
+    address = _address_key(client_ip)
+    code = f"petitions:track:code:{digest}"
+    return (address, code, f"{code}:{address.rsplit(':', 1)[-1]}")
 
 
 def _window_end_key(key: str) -> str:
     return key + ":until"
 
 
-def _record_failure(keys: tuple[str, str], timeout: int) -> tuple[int, int]:
-    """Count a failure under both keys and return the new counts.
+def _record_failure(keys: tuple[str, str, str], timeout: int) -> tuple[int, int, int]:
+    """Count a failure under every key and return the new counts.
 
     A count's window starts with its first failure; the moment it ends is
     kept beside it for the lockout message.
@@ -141,16 +149,19 @@ def _record_failure(keys: tuple[str, str], timeout: int) -> tuple[int, int]:
             cache.set(key, 1, timeout)
             cache.set(_window_end_key(key), time.time() + timeout, timeout)
             counts.append(1)
-    return counts[0], counts[1]
+    return counts[0], counts[1], counts[2]
 
 
-def _over_limits(address_count: int, code_count: int) -> bool:
+def _over_limits(address_count: int, code_count: int, pair_count: int) -> bool:
+    """Return whether an address with these failure counts is locked out of a code."""
+    code_limit = get_setting(MAX_FAILURES_PER_CODE)
     return (address_count >= get_setting(MAX_FAILURES_PER_IP)
-            or code_count >= get_setting(MAX_FAILURES_PER_CODE))
+            or pair_count >= code_limit
+            or (code_count >= code_limit and pair_count >= 1))
 
 
-def _lockout(keys: tuple[str, str]) -> TrackingLocked:
-    """Return the lockout error, naming when the later of the two windows ends."""
+def _lockout(keys: tuple[str, str, str]) -> TrackingLocked:
+    """Return the lockout error, naming when the latest of the counting windows ends."""
     ends = cache.get_many([_window_end_key(key) for key in keys])
     minutes = get_setting(LOCKOUT_MINUTES)
     end = max(ends.values(), default=time.time() + minutes * 60)
@@ -158,16 +169,17 @@ def _lockout(keys: tuple[str, str]) -> TrackingLocked:
     return TrackingLocked(datetime.datetime.fromtimestamp(end, tz=datetime.UTC))
 
 
-def _locked(keys: tuple[str, str], found: dict[str, Any]) -> bool:
-    return _over_limits(int(found.get(keys[0], 0)), int(found.get(keys[1], 0)))
+def _locked(keys: tuple[str, str, str], found: dict[str, Any]) -> bool:
+    address, code, pair = (int(found.get(key, 0)) for key in keys)
+    return _over_limits(address, code, pair)
 
 
-def _check_lockout(keys: tuple[str, str], found: dict[str, Any]) -> None:
+def _check_lockout(keys: tuple[str, str, str], found: dict[str, Any]) -> None:
     if _locked(keys, found):
         raise _lockout(keys)
 
 
-def _failed(keys: tuple[str, str], known: bool) -> None:
+def _failed(keys: tuple[str, str, str], known: bool) -> None:
     """Count a failed look-up; raise TrackingLocked when it went past a limit.
 
     Parallel look-ups may all pass the lockout check before any of them
@@ -175,9 +187,10 @@ def _failed(keys: tuple[str, str], known: bool) -> None:
     the limits get the plain "no match" response, and the rest get the
     lockout error.
     """
-    address_count, code_count = _record_failure(keys, get_setting(LOCKOUT_MINUTES) * 60)
+    address_count, code_count, pair_count = _record_failure(keys,
+                                                            get_setting(LOCKOUT_MINUTES) * 60)
     logger.info("tracking look-up failed: code key %s, known code %s", keys[1][-12:], known)
-    if _over_limits(address_count - 1, code_count - 1):
+    if _over_limits(address_count - 1, code_count - 1, pair_count - 1):
         raise _lockout(keys)
 
 
@@ -185,7 +198,7 @@ def _matches(stored: str, code: str, secret: str) -> bool:
     return crypto.constant_time_equal(stored, secret_hash(code, secret))
 
 
-def _find(code: str, secret: str, keys: tuple[str, str]) -> Petition | None:
+def _find(code: str, secret: str, keys: tuple[str, str, str]) -> Petition | None:
     """Return the petition when code and secret match; otherwise count a failure."""
     petition = (Petition.all_objects.select_related("category", "region", "assigned_unit")
                 .filter(tracking_code=code).first())

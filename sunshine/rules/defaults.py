@@ -159,7 +159,7 @@ PETITION_DEFAULTS: dict[str, Default] = {
     ),
     "petitions.tracking_max_failures_per_code": Default(
         5,
-        _("Failed look-ups of one tracking code before further look-ups of it are refused for the lockout period."),
+        _("Failed look-ups of one tracking code from one client address before that address is locked out of the code for the lockout period; as many failures from anywhere lock the code for every address that failed it."),
         _("Platform default."),
     ),
     "petitions.tracking_lockout_minutes": Default(
