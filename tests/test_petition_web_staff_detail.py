@@ -195,6 +195,20 @@ def test_it_downloads_evidence(client, world, evidence, township_operator):
     assert b"".join(response.streaming_content) == JPEG
 
 
+def test_evidence_list_hides_file_names(client, world, township_operator):
+    named = actions.attach_evidence(township_operator, world["request"],
+                                    SimpleUploadedFile("李四_身份证_330102199001011234.jpg", JPEG))
+    client.force_login(township_operator)
+
+    page = client.get(detail(world["request"].pk)).content.decode()
+
+    assert named.original_name == ""
+    assert "330102199001011234" not in page
+    assert "李四" not in page
+    assert "证据材料 1" in page
+    assert download(world["request"].pk, named.pk) in page
+
+
 def test_evidence_is_scoped(client, world, evidence, operator_b):
     client.force_login(operator_b)
 

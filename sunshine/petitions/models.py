@@ -484,7 +484,8 @@ class Evidence(AuditedModel):
     The file lies in the default storage under ``stored_name``, a random
     name with the extension of the detected type; the type was checked
     from the file's first bytes, never from its name. Only staff who may
-    see the petition can download it.
+    see the petition can download it. ``original_name`` stays empty for
+    new files, because a reporter's file name may identify them.
     """
 
     petition = models.ForeignKey(Petition, models.PROTECT, related_name="evidence",
@@ -505,7 +506,7 @@ class Evidence(AuditedModel):
         verbose_name_plural = _("evidence files")
 
     def __str__(self) -> str:
-        return f"{self.petition_id} {self.original_name or self.stored_name}"
+        return f"{self.petition_id} {self.stored_name}"
 
 
 class ExtensionStatus(models.TextChoices):

@@ -33,7 +33,6 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = "petitions.evidence_max_bytes"
 MAX_FILES = "petitions.evidence_max_files"
-NAME_LENGTH = 200
 
 
 ACCEPTED_TYPES = ("jpeg", "png", "pdf")
@@ -109,7 +108,9 @@ def attach_evidence(actor: Any, petition: Petition, upload: Any) -> Evidence:
         with transaction.atomic():
             evidence = create_row(actor, Evidence(
                 petition=petition, stored_name=stored,
-                original_name=(upload.name or "")[-NAME_LENGTH:],
+                # The file's own name is not kept: reporters name files after themselves,
+                # their ID card or the person they accuse, and staff read this list.
+                original_name="",
                 content_type=file_type.content_type, size=len(content),
                 digest=sm3_hex(content), uploaded_at=timezone.now(),
             ))
