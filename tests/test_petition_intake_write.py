@@ -13,6 +13,7 @@ from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.notify.models import Notification
 from sunshine.organisation.models import Role
+from sunshine.petitions import tracking
 from sunshine.petitions.models import EventAction, Petition
 from tests.conftest import make_staff
 from tests.petition_web_data import NOW, PHONE, TOWNSHIP, make_categories
@@ -99,6 +100,6 @@ def test_intake_notifies_unit_handlers(client, categories, township_unit, unit_b
     petition = Petition.all_objects.get()
     notes = Notification.objects.filter(recipient=handler)
     assert notes.count() == 1
-    assert petition.tracking_code in notes.get().subject
+    assert tracking.format_code(petition.tracking_code) in notes.get().subject
     assert notes.get().url == f"/staff/petitions/{petition.pk}/"
     assert not Notification.objects.filter(recipient=other).exists()

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from sunshine.audit.actions import create_row
 from sunshine.audit.verify import verify
+from sunshine.notify.models import Notification
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Level, Role, Unit, UnitKind
 from sunshine.petitions import actions, deadlines, tracking
@@ -186,6 +187,7 @@ def test_extension_only_once(handling, township_operator, township_leader):
         actions.request_extension(township_operator, handling, days=10, reason="再次延期")
 
     assert error.value.code == "extension_limit"
+    assert tracking.format_code(handling.tracking_code) in messages(error.value)
     handling.refresh_from_db()
     assert handling.handle_due == D(2026, 5, 7)
 
@@ -365,6 +367,21 @@ def test_transfer_restarts_acceptance_clock(clock, category, operator_a, unit_a,
     assert petition.assigned_unit == unit_a
     assert petition.due_on == D(2026, 3, 12)
     assert petition.events.get(action=EventAction.TRANSFER).is_public is True
+
+
+def test_transfer_tells_the_receiving_unit(clock, category, operator_a, unit_a, township_unit,
+                                           township_operator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = actions.assign(None, register(operator_a, category))
+    assert [note.recipient for note in Notification.objects.all()] == [township_operator]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.transfer(township_operator, petition, unit_a, reason="涉及全区道路规划")
+
+    note = Notification.objects.get(recipient=operator_a)
+    assert tracking.format_code(petition.tracking_code) in note.subject
+    assert note.url == f"/staff/petitions/{petition.pk}/"
+    assert Notification.objects.count() == 2
 
 
 def test_transfer_needs_reason(clock, category, operator_a, unit_a):

@@ -192,6 +192,11 @@ def due_for_handling_condition(today: datetime.date | None = None, *,
     return condition
 
 
+def format_code(code: str) -> str:
+    """Return a tracking code in groups of four for printing, e.g. ``ABCD-EFGH-JKMN``."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
 class Petition(AuditedModel):
     """One petition or report, with its reporter kept encrypted.
 
@@ -300,6 +305,11 @@ class Petition(AuditedModel):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    @property
+    def printed_code(self) -> str:
+        """The tracking code as receipts and pages print it, in groups of four."""
+        return format_code(self.tracking_code)
 
     @property
     def is_accusation(self) -> bool:

@@ -176,7 +176,7 @@ def _check_verifiable(petition: Petition, verified_on: datetime.date) -> None:
     if petition.state in NOT_VERIFIABLE:
         raise ValidationError(
             _("Petition %(code)s is %(state)s; record a verification once it was accepted.")
-            % {"code": petition.tracking_code, "state": petition.get_state_display()},
+            % {"code": petition.printed_code, "state": petition.get_state_display()},
             code="not_verifiable",
         )
     if not petition.received_on <= verified_on <= timezone.localdate():

@@ -35,6 +35,7 @@ from sunshine.lib import crypto
 from sunshine.lib.client_address import limit_subject
 from sunshine.lib.local_time import clock_time, seconds_until
 from sunshine.petitions.models import Petition
+from sunshine.petitions.models import format_code as format_code  # printed form, used by views
 from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
@@ -102,11 +103,6 @@ def normalize(text: str) -> str:
 
 def secret_hash(code: str, secret: str) -> str:
     return crypto.keyed_hash(f"petition-tracking:{normalize(code)}:{normalize(secret)}")
-
-
-def format_code(code: str) -> str:
-    """Return the code in groups of four for printing, e.g. ``ABCD-EFGH-JKMN``."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def _code_digest(code: str) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from sunshine.organisation.models import Assignment, Role, Unit, UnitKind
 from sunshine.petitions import deadlines, routing, visibility
 from sunshine.petitions.actions._common import expect_state, locked, record, required_text, today
+from sunshine.petitions.announcements import announce_on_commit
 from sunshine.petitions.models import EventAction, Petition, State
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def assign(actor: Any, petition: Petition, unit: Unit | None = None, *, handler=
         if petition.assigned_unit_id is not None:
             raise ValidationError(
                 _("Petition %(code)s is already assigned to “%(unit)s”; transfer it instead.")
-                % {"code": petition.tracking_code, "unit": petition.assigned_unit},
+                % {"code": petition.printed_code, "unit": petition.assigned_unit},
                 code="already_assigned",
             )
         unit = unit or routing.route(petition)
@@ -119,6 +120,7 @@ def assign(actor: Any, petition: Petition, unit: Unit | None = None, *, handler=
         changes, found = receipt_changes(petition, unit, handler)
         petition, _event = record(actor, petition, EventAction.ASSIGN, changes, reason=reason,
                                   unit_id=unit.pk, deadlines=found, public=True)
+        announce_on_commit(petition)
     logger.info("petition %s assigned to unit %s", petition.pk, unit.pk)
     return petition
 
@@ -133,7 +135,7 @@ def transfer(actor: Any, petition: Petition, unit: Unit, *, reason: str, handler
         if petition.assigned_unit_id == unit.pk:
             raise ValidationError(
                 _("Petition %(code)s is already with “%(unit)s”; choose another unit.")
-                % {"code": petition.tracking_code, "unit": unit},
+                % {"code": petition.printed_code, "unit": unit},
                 code="same_unit",
             )
         _check_unit(petition, unit)
@@ -141,6 +143,7 @@ def transfer(actor: Any, petition: Petition, unit: Unit, *, reason: str, handler
         changes, found = receipt_changes(petition, unit, handler)
         petition, _event = record(actor, petition, EventAction.TRANSFER, changes, reason=reason,
                                   unit_id=unit.pk, deadlines=found, public=True)
+        announce_on_commit(petition)
     logger.info("petition %s transferred to unit %s", petition.pk, unit.pk)
     return petition
 
@@ -198,7 +201,7 @@ def accept(actor: Any, petition: Petition, *, notice: str = "", notify: bool = T
         if petition.assigned_unit_id is None:
             raise ValidationError(
                 _("Petition %(code)s has no handling unit; assign it before accepting it.")
-                % {"code": petition.tracking_code},
+                % {"code": petition.printed_code},
                 code="not_assigned",
             )
         day, region = today(), petition.region
@@ -247,7 +250,7 @@ def designate_handler(actor: Any, petition: Petition, handler: Any) -> Petition:
         if unit is None:
             raise ValidationError(
                 _("Petition %(code)s has no handling unit; assign it before designating a "
-                  "handler.") % {"code": petition.tracking_code},
+                  "handler.") % {"code": petition.printed_code},
                 code="not_assigned",
             )
         if not handler.is_active or not works_in(handler, unit):
@@ -256,7 +259,7 @@ def designate_handler(actor: Any, petition: Petition, handler: Any) -> Petition:
         if petition.handler_id == handler.pk:
             raise ValidationError(
                 _("“%(user)s” already handles petition %(code)s; choose another person to "
-                  "change the handler.") % {"user": handler, "code": petition.tracking_code},
+                  "change the handler.") % {"user": handler, "code": petition.printed_code},
                 code="same_handler",
             )
         petition, _event = record(actor, petition, EventAction.DESIGNATE_HANDLER,
@@ -332,7 +335,7 @@ def record_escalation(actor: Any, petition: Petition, *, reason: str = "") -> Pe
         if not deadlines.needs_escalation(petition):
             raise ValidationError(
                 _("Petition %(code)s has no missed deadline since its last escalation.")
-                % {"code": petition.tracking_code},
+                % {"code": petition.printed_code},
                 code="not_overdue",
             )
         recipients = _escalation_recipients(petition)

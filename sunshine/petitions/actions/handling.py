@@ -49,7 +49,7 @@ def _check_extension_limits(petition: Petition, days: int) -> None:
         raise ValidationError(
             _("The handling period of petition %(code)s ended on %(date)s, so it can no longer "
               "be extended; reply now, and record the escalation of the missed deadline.")
-            % {"code": petition.tracking_code, "date": petition.handle_due.isoformat()},
+            % {"code": petition.printed_code, "date": petition.handle_due.isoformat()},
             code="extension_too_late",
         )
     granted = petition.extensions.filter(status=ExtensionStatus.APPROVED).count()
@@ -57,7 +57,7 @@ def _check_extension_limits(petition: Petition, days: int) -> None:
         raise ValidationError(
             _("Petition %(code)s was already extended %(count)s time(s), the most allowed "
               "(Petition Work Regulation art. 34).")
-            % {"code": petition.tracking_code, "count": granted},
+            % {"code": petition.printed_code, "count": granted},
             code="extension_limit",
         )
 
@@ -74,7 +74,7 @@ def request_extension(actor: Any, petition: Petition, *, days: int,
         if petition.extensions.filter(status=ExtensionStatus.PENDING).exists():
             raise ValidationError(
                 _("Petition %(code)s already has an extension request waiting for approval.")
-                % {"code": petition.tracking_code},
+                % {"code": petition.printed_code},
                 code="extension_pending",
             )
         extension = create_row(actor, ExtensionRequest(
@@ -203,7 +203,7 @@ def _check_no_feedback(petition: Petition) -> None:
         _("Petition %(code)s is %(state)s and its feedback on the result was given on "
           "%(date)s; a report gets one feedback. Send further news as a notice to the "
           "reporter.")
-        % {"code": petition.tracking_code, "state": petition.get_state_display(),
+        % {"code": petition.printed_code, "state": petition.get_state_display(),
            "date": feedback.delivered_on.isoformat()},
         code="feedback_given",
     )
@@ -312,7 +312,7 @@ def _check_review_window_over(petition: Petition, day: datetime.date) -> None:
             _("The reporter may still ask for a review until %(date)s; close petition %(code)s "
               "after that day, or earlier only once the reporter has rated the answer as "
               "satisfied.")
-            % {"date": petition.review_until.isoformat(), "code": petition.tracking_code},
+            % {"date": petition.review_until.isoformat(), "code": petition.printed_code},
             code="review_window_open",
         )
 

@@ -137,12 +137,12 @@ def require_decider(user: Any, petition: Petition, review: ReviewRequest) -> Non
             _("Petition %(code)s has no reviewing unit on record, because the unit whose answer "
               "is challenged has no unit above it; only a city-wide administrator may give the "
               "%(level)s opinion.")
-            % {"code": petition.tracking_code, "level": level}
+            % {"code": petition.printed_code, "level": level}
         )
     raise PermissionDenied(
         _("Only staff of %(unit)s, the reviewing unit, may give the %(level)s opinion on "
           "petition %(code)s.")
-        % {"unit": review.reviewing_unit.name, "level": level, "code": petition.tracking_code}
+        % {"unit": review.reviewing_unit.name, "level": level, "code": petition.printed_code}
     )
 
 

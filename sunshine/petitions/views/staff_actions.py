@@ -93,5 +93,5 @@ def _stale_message(petition: Petition, change: PetitionEvent) -> str:
     return _("Petition %(code)s changed after you opened this page: %(step)s by %(actor)s at "
              "%(time)s. Nothing was saved. Check the log below and submit again if your input "
              "still applies.") % {
-        "code": petition.tracking_code, "step": change.get_action_display(), "actor": actor,
+        "code": petition.printed_code, "step": change.get_action_display(), "actor": actor,
         "time": timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M")}

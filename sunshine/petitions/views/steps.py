@@ -59,7 +59,7 @@ def _decide_extension(user: Any, petition: Petition, data: dict[str, Any]) -> An
     pending = petition.extensions.filter(status=ExtensionStatus.PENDING).first()
     if pending is None:
         raise ValidationError(_("Petition %(code)s has no extension request waiting for a "
-                                "decision.") % {"code": petition.tracking_code})
+                                "decision.") % {"code": petition.printed_code})
     if data["decision"] == "approve":
         return actions.approve_extension(user, pending, note=data["note"])
     return actions.reject_extension(user, pending, note=data["note"])

@@ -4,26 +4,21 @@ A citizen's report without files is registered and routed in one
 transaction (``actions.register_and_route``). Otherwise the petition and
 its evidence files are written in one transaction, and the routing to a
 handling unit runs in its own, so a committed report is never undone by a
-later step. Announcing the new petition to its handlers queues in-app
-notifications after the commit; a failure there is logged and never
-touches the report.
+later step. Assigning the petition announces it to its handlers after the
+commit (``announcements``); a failure there is logged and never touches
+the report.
 """
 
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
-from sunshine.notify.outbox import Message, queue
 from sunshine.organisation.models import Unit
-from sunshine.petitions import actions, visibility
+from sunshine.petitions import actions
+from sunshine.petitions.announcements import announce_on_commit
 from sunshine.petitions.models import Petition
 
 logger = logging.getLogger(__name__)
@@ -34,32 +29,6 @@ class Submission:
     petition: Petition
     secret: str
     routing_error: str = ""
-
-
-def announcements(petition: Petition) -> list[Message]:
-    """Return a message for each handler of the assigned unit who may see the petition."""
-    if petition.assigned_unit_id is None:
-        return []
-    handlers = get_user_model().objects.filter(
-        is_active=True, assignments__unit_id=petition.assigned_unit_id,
-        assignments__role__in=visibility.HANDLING_ROLES,
-    ).distinct()
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New petition %(code)s to handle: %(category)s") % {
-            "code": petition.tracking_code, "category": petition.category.display_name}
-    url = reverse("petitions:staff_detail", args=[petition.pk])
-    return [Message(user, f"petition:{petition.pk}:assigned:{petition.assigned_unit_id}",
-                    subject, url=url, confidential=True)
-            for user in handlers if visibility.can_handle(user, petition)]
-
-
-def announce_on_commit(petition: Petition) -> None:
-    """Queue the announcement of a petition to its handlers once it is committed."""
-    # A named function, not a partial: Django logs a failed hook by its __qualname__.
-    def announce_petition() -> None:
-        queue(announcements(petition))
-
-    transaction.on_commit(announce_petition, robust=True)
 
 
 def route(actor: Any, petition: Petition, unit: Unit | None = None) -> tuple[Petition, str]:
@@ -95,5 +64,4 @@ def submit(actor: Any, *, arguments: dict[str, Any], channel: str, files: list |
     # handle a report, yet it must reach the commission (the form checks the choice).
     router = actor if unit is not None and not petition.is_accusation else None
     petition, routing_error = route(router, petition, unit)
-    announce_on_commit(petition)
     return Submission(petition, secret, routing_error)

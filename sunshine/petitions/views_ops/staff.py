@@ -21,7 +21,7 @@ from sunshine.organisation.scoping import get_scoped, scoped
 from sunshine.petitions import rewards, supervision_days, tracking, visibility
 from sunshine.petitions.models import Petition
 from sunshine.petitions.models_ops import RewardEntry, SupervisionDay
-from sunshine.petitions.views.submission import announce_on_commit, route
+from sunshine.petitions.views.submission import route
 from sunshine.petitions.views_ops.forms import (
     ConsentForm,
     DayForm,
@@ -198,7 +198,6 @@ def staff_matter_new(request: HttpRequest, pk: int) -> HttpResponse:
             # Routed by category as the system, like a walk-in entered at the petition office.
             # A report goes to the commission, and the clerk may then be unable to open it.
             petition, routing_error = route(None, petition)
-            announce_on_commit(petition)
             may_open = visibility.can_see(request.user, petition)
             return render(request, "petitions/ops/staff_receipt.html", {
                 "day": day, "petition": petition, "code": tracking.format_code(petition.tracking_code),
