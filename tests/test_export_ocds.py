@@ -82,7 +82,7 @@ def test_it_exports_only_public_projects(tmp_path):
         export(tmp_path / "one.json", "--project", "ocds-xs1qbl-02-0070-00-2017")
 
 
-def test_it_masks_private_payee_and_keeps_ledger_rows(operator_a, tmp_path):
+def test_private_payee_withheld_ledger_rows_kept(operator_a, tmp_path):
     project = actions.create_project(operator_a, code="JJ-2024-001", name="海门街道道路改造",
                                      region=region("331002001"), is_public=True,
                                      budget=Decimal("100000"))
@@ -94,13 +94,27 @@ def test_it_masks_private_payee_and_keeps_ledger_rows(operator_a, tmp_path):
 
     assert release["ocid"] == "ocds-sunshine-JJ-2024-001"
     payment = release["contracts"][0]["implementation"]["transactions"][0]
-    assert payment["payee"]["name"] == "王**"
+    assert payment["payee"]["name"] == "个人（已隐去）"
     assert "王小明" not in path.read_text(encoding="utf-8")
 
     report = import_files(None, [path])
     assert report.unmapped["own_projects"] == 1
     assert Project.all_objects.count() == 1
     assert Disbursement.objects.count() == 1
+
+
+def test_payee_without_credit_code_is_withheld(operator_a, tmp_path):
+    project = actions.create_project(operator_a, code="JJ-2024-002", name="海门街道路灯",
+                                     region=region("331002001"), is_public=True)
+    actions.add_disbursement(operator_a, project, paid_on=datetime.date(2024, 4, 1),
+                             amount=Decimal("500"), payee_name="李四")
+    path = tmp_path / "ledger.json"
+
+    [release] = export(path)["releases"]
+
+    payment = release["contracts"][0]["implementation"]["transactions"][0]
+    assert payment["payee"] == {"name": "个人（已隐去）"}
+    assert "李四" not in path.read_text(encoding="utf-8")
 
 
 def test_reimport_leaves_ledger_payments_of_ocds_project(operator_a, tmp_path):

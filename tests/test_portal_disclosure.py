@@ -62,14 +62,21 @@ def test_it_withholds_private_payee_name(project):
     assert "王小明" not in entry.party_label
 
 
-def test_it_masks_private_payee_name_in_purpose(operator_a, project):
+@pytest.mark.parametrize(("payee", "purpose"), [
+    ("王小明", "支付王小明误工补贴"),
+    ("李 四", "支付李四劳务费"),
+    ("赵六", "赵 六、钱七 劳务费"),
+    ("Zhang San", "wages for zhang san"),
+])
+def test_private_payee_purpose_is_withheld(operator_a, project, payee, purpose):
     actions.add_disbursement(operator_a, project, paid_on=datetime.date(2025, 4, 2),
-                             amount=Decimal("300.00"), payee_name="王小明", payee_is_person=True,
-                             purpose="支付王小明误工补贴")
+                             amount=Decimal("300.00"), payee_name=payee, payee_is_person=True,
+                             purpose=purpose)
 
     entry = timeline_page(project).entries[0]
 
-    assert entry.note == "支付***误工补贴"
+    assert entry.note == ""
+    assert entry.party == ""
 
 
 def test_company_payee_purpose_is_unchanged(operator_a, project):

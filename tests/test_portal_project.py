@@ -86,7 +86,8 @@ def test_it_never_shows_personal_data(client, projects):
     for secret in SECRETS:
         assert secret not in page
     assert "个人（已隐去）" in page
-    assert "劳务费" in page
+    assert "工程进度款" in page
+    assert "劳务费" not in page
 
 
 def test_private_project_is_not_found(client, projects):

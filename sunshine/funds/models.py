@@ -250,6 +250,11 @@ class Disbursement(AuditedModel):
             models.CheckConstraint(condition=Q(amount__gte=0), name="disbursement_amount_not_negative"),
         ]
 
+    @property
+    def is_private_payee(self) -> bool:
+        """Whether the payee counts as a private person, whose name is never published."""
+        return self.payee_is_person or (not self.payee_credit_code and self.supplier_id is None)
+
     def __str__(self) -> str:
         return f"{self.project_id} {self.paid_on} {self.amount}"
 

@@ -102,13 +102,9 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def mask_name(name: str) -> str:
-    """Mask a private person's name as 张* or 欧阳**: the surname stays."""
-    name = name.strip()
-    if not name:
-        return ""
-    keep = 2 if len(name) >= 4 else 1
-    return name[:keep] + "*" * (len(name) - keep)
+def withheld_person_label() -> str:
+    """Return the label that public pages and exports show in place of a private person's name."""
+    return _("private person (name withheld)")
 
 
 def birth_date(number: str) -> datetime.date:

@@ -1,9 +1,11 @@
 """Public view of a project: its place and the timeline of its money.
 
 Used by the portal pages and by the JSON API. Names of private payees never
-leave the database here: the timeline query returns an empty payee for them
-and masks their name inside the payment's purpose, and the templates and the
-API show a fixed label in place of the payee.
+leave the database here: the timeline query returns an empty payee and an
+empty purpose for them, and the templates and the API show a fixed label in
+place of the payee. The purpose is withheld whole, because staff type it
+freely: it may spell the payee's name with a space or in other letter case,
+or name other people, and no mask finds every name.
 """
 
 import datetime
@@ -12,19 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
-from django.db.models.functions import Replace
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from sunshine.funds.models import Allocation, Disbursement, FundSource, Project, ProjectQuerySet
-from sunshine.lib.identifiers import redact_personal_numbers
+from sunshine.lib.identifiers import redact_personal_numbers, withheld_person_label
 from sunshine.organisation.models import Level, Region
 
 TIMELINE_PAGE_SIZE = 20
 # Counties and townships a search text may match; Taizhou has 9 and 136.
 MAX_PLACES = 50
-# Replaces a private payee's name where staff typed it into a payment's purpose.
-NAME_MASK = "***"
 
 # A village's township, county and city, so that the location line and
 # get_setting's county lookup read no further rows.
@@ -69,7 +67,7 @@ class TimelineEntry:
     @property
     def party_label(self) -> str:
         if self.payee_hidden:
-            return hidden_person_label()
+            return withheld_person_label()
         if self.money_in:
             return str(FundSource(self.party).label) if self.party in FundSource.values else self.party
         return self.party
@@ -81,10 +79,6 @@ class TimelinePage:
     page: int
     page_size: int
     has_next: bool
-
-
-def hidden_person_label() -> str:
-    return _("private person (name withheld)")
 
 
 def public_project_queryset() -> ProjectQuerySet:
@@ -161,14 +155,12 @@ def _timeline_rows(project: Project):
     ).values_list(*columns)
 
     private = private_payee_condition()
-    # Django's Replace takes any expression as the text to find; the stubs ask for a Value.
-    masked_purpose = Replace(F("purpose"), F("payee_name"), Value(NAME_MASK))  # type: ignore[arg-type]
     paid = Disbursement.objects.filter(project=project).order_by().annotate(
         kind=Value(EntryKind.PAID.value, output_field=CharField()),
         day=F("paid_on"), money=F("amount"),
         party=Case(When(private, then=Value("")), default=F("payee_name"),
                    output_field=CharField()),
-        note=Case(When(private, then=masked_purpose), default=F("purpose"),
+        note=Case(When(private, then=Value("")), default=F("purpose"),
                   output_field=CharField()),
         hidden=Case(When(private, then=Value(True)), default=Value(False),
                     output_field=BooleanField()),

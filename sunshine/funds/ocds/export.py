@@ -6,7 +6,8 @@ Importing the written package changes nothing for projects that came from
 OCDS: every field the importer reads is written back as it was stored.
 
 Personal data stays out, as on the public portal: a payee who is a private
-person appears with a masked name, and no phone numbers are written.
+person (``Disbursement.is_private_payee``) appears under the portal's label
+in place of a name, and no phone numbers are written.
 """
 
 import datetime
@@ -28,7 +29,7 @@ from sunshine.funds.models import (
     Source,
     Supplier,
 )
-from sunshine.lib.identifiers import mask_name
+from sunshine.lib.identifiers import withheld_person_label
 from sunshine.rules.values import get_setting
 
 OCDS_VERSION = "1.1"
@@ -248,8 +249,9 @@ class ReleaseBuilder:
 
     def transaction(self, payment: Disbursement) -> dict:
         own = payment.origin == Source.OCDS
-        name = mask_name(payment.payee_name) if payment.payee_is_person else payment.payee_name
-        payee = self.reference(payment.supplier, "payee") or {"name": name}
+        private = payment.is_private_payee
+        name = withheld_person_label() if private else payment.payee_name
+        payee = (None if private else self.reference(payment.supplier, "payee")) or {"name": name}
         payee["name"] = name
         buyer = self.procurement.buyer_name if self.procurement else ""
         if buyer and "payer" not in self.parties["buyer"]["roles"]:
