@@ -1,14 +1,15 @@
-"""Checks shared by the duty actions: write scope and unit leadership."""
+"""Checks shared by the duty actions: write scope, authority from above and unit leadership."""
 
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from sunshine.duties.models import Task
+from sunshine.duties.models import Directive, Task
 from sunshine.organisation.models import Assignment, Role, Unit
-from sunshine.organisation.scoping import scope_for
+from sunshine.organisation.scoping import EDIT_ROLES, scope_for
 
 
 def require_write(actor: Any, instance: Model) -> None:
@@ -19,6 +20,75 @@ def require_write(actor: Any, instance: Model) -> None:
         raise PermissionDenied(
             _("“%(object)s” belongs to a region or unit outside the ones you may change.")
             % {"object": instance})
+
+
+def manages_from_above(actor: Any, unit: Unit) -> bool:
+    """Whether ``actor`` may change the rows of ``unit`` through an edit role above it.
+
+    The role must be held in a unit above ``unit`` or in a region above the
+    unit's region. A role in ``unit`` itself, in a unit below it or in a
+    sibling unit of the same region does not count. None is the system.
+    """
+    if actor is None or actor.is_superuser or scope_for(actor, write=True).everything:
+        return True
+    rows = Assignment.objects.filter(user=actor, role__in=EDIT_ROLES).select_related(
+        "unit__region")
+    for row in rows:
+        if row.unit.path.startswith(unit.path):
+            continue
+        if (unit.path.startswith(row.unit.path)
+                or (row.unit.region_id != unit.region_id
+                    and unit.region.path.startswith(row.unit.region.path))):
+            return True
+    return False
+
+
+def rectified_check(directive: Directive) -> Any:
+    """Return the failed spot check whose rectification ``directive`` contains, or None.
+
+    A failed check creates one directive with one task for the checked unit
+    (``sunshine.assessment.actions.rectification``) and points at the task.
+    """
+    if directive.pk is None or not apps.is_installed("sunshine.assessment"):
+        return None
+    from sunshine.assessment.models import SpotCheck
+
+    return (SpotCheck.objects.select_related("target_unit__region")
+            .filter(rectification_task__directive_id=directive.pk).first())
+
+
+def may_manage_rectification(actor: Any, check: Any) -> bool:
+    """Whether ``actor`` stands on the inspectors' side of a failed check.
+
+    Those are the system, the check's own inspectors and planner, the
+    discipline inspectors who may plan checks of the unit, and whoever may
+    change the checked unit's rows from above it.
+    """
+    if actor is None:
+        return True
+    from sunshine.assessment import visibility
+
+    return visibility.may_perform(actor, check) or manages_from_above(actor, check.target_unit)
+
+
+def require_change(actor: Any, instance: Model, directive: Directive) -> Any:
+    """Raise PermissionDenied unless ``actor`` may change ``instance`` of ``directive``.
+
+    The rectification of a failed spot check belongs to the inspectors'
+    side: the checked unit reports its progress but cannot edit, re-date or
+    cancel the directive or its tasks. Everything else follows the write
+    scope. Returns the spot check of a rectification, else None.
+    """
+    check = rectified_check(directive)
+    if check is None:
+        require_write(actor, instance)
+    elif not may_manage_rectification(actor, check):
+        raise PermissionDenied(
+            _("“%(object)s” is the rectification of the spot check “%(check)s”; only its "
+              "inspectors or the level above %(unit)s may change it. Report your progress on "
+              "the task instead.")
+            % {"object": instance, "check": check.title, "unit": check.target_unit})
+    return check
 
 
 def unit_prefixes(unit: Unit) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from sunshine.audit import chain
 from sunshine.duties import formats, occurrences, rules
 from sunshine.duties.actions.batch import Batch
-from sunshine.duties.actions.common import require_write
+from sunshine.duties.actions.common import require_change, require_write
 from sunshine.duties.actions.occurrences import write_occurrences
 from sunshine.duties.models import Directive, Duty, DutyFunding, DutyStep
 
@@ -51,8 +51,8 @@ def create_directive(actor: Any, **fields: Any) -> Directive:
 
 def update_directive(actor: Any, directive: Directive, changes: dict[str, Any], *,
                      expected_version: int | None) -> Directive:
-    require_write(actor, directive)
-    if "region" in changes:
+    require_change(actor, directive, directive)
+    if "region" in changes and changes["region"].pk != directive.region_id:
         require_write(actor, changes["region"])
     if "document_number" in changes and changes["document_number"] != directive.document_number:
         check_document_number(changes["document_number"])

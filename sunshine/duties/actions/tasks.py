@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sunshine.audit import chain
 from sunshine.duties import locks, rules
 from sunshine.duties.actions.batch import Batch
-from sunshine.duties.actions.common import require_write
+from sunshine.duties.actions.common import require_change, require_write
 from sunshine.duties.models import Directive, Milestone, Task, TaskCooperation
 from sunshine.duties.rollup import refresh_progress
 from sunshine.organisation.models import Unit
@@ -67,7 +67,7 @@ def create_task(actor: Any, *, directive: Directive, parent: Task | None = None,
                 milestones: Iterable[tuple[str, datetime.date]] = (), **fields: Any) -> Task:
     """Create a task under a directive, or a sub-task under ``parent``."""
     task = Task(directive=directive, parent=parent, path="", **fields)
-    require_write(actor, task.lead_unit)
+    require_change(actor, task.lead_unit, directive)
     check_new_task(task)
     with transaction.atomic():
         batch = Batch()
@@ -99,11 +99,11 @@ def update_task(actor: Any, task: Task, changes: dict[str, Any], *,
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
-    require_write(actor, task)
-    if "lead_unit" in changes:
-        require_write(actor, changes["lead_unit"])
     edited = Task.objects.select_related("parent", "directive", "lead_unit__region").get(
         pk=task.pk)
+    require_change(actor, task, edited.directive)
+    if "lead_unit" in changes and changes["lead_unit"].pk != edited.lead_unit_id:
+        require_write(actor, changes["lead_unit"])
     for name, value in changes.items():
         setattr(edited, name, value)
     check_task_values(edited)
@@ -156,7 +156,7 @@ def set_weights(actor: Any, directive: Directive, parent: Task | None,
         raise ValidationError(_("The list of sub-tasks changed while you were editing; reload "
                                 "the page and enter the weights again"), code="children_changed")
     for task in children:
-        require_write(actor, task)
+        require_change(actor, task, directive)
         rules.check_weight(weights[task.pk])
     rules.check_weights(owner_label(directive, parent),
                         [(str(task), weights[task.pk]) for task in children], exact=True)
@@ -174,7 +174,8 @@ def set_weights(actor: Any, directive: Directive, parent: Task | None,
 
 def cancel_task(actor: Any, task: Task, *, reason: str, on: datetime.date | None = None) -> Task:
     """Cancel an unfinished task and its unfinished sub-tasks, with the reason."""
-    require_write(actor, task)
+    task = Task.objects.select_related("parent", "directive", "lead_unit__region").get(pk=task.pk)
+    require_change(actor, task, task.directive)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write why the task is cancelled; the reason is kept in the "
@@ -200,6 +201,10 @@ def cancel_task(actor: Any, task: Task, *, reason: str, on: datetime.date | None
 
 def add_milestone(actor: Any, task: Task, *, name: str, due_on: datetime.date) -> Milestone:
     require_write(actor, task)
+    if task.cancelled_on is not None or task.completed_on is not None:
+        raise ValidationError(_("Task “%(task)s” is already %(status)s, so it takes no new "
+                                "milestones") % {"task": task, "status": task.get_status_display()},
+                              code="not_open")
     if due_on > task.deadline:
         raise ValidationError(_("Milestone date %(due)s is after the task's deadline "
                                 "%(deadline)s; choose a date by the deadline")

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from sunshine.duties import formats, locks, occurrences, rules
+from sunshine.duties.actions.common import require_change
 from sunshine.duties.excel.cells import read_row
 from sunshine.duties.excel.lookups import Lookups
 from sunshine.duties.excel.reader import SheetRows
@@ -23,6 +24,9 @@ from sunshine.duties.excel.schema import DIRECTIVES, DUTIES, STEPS, TASKS, Sheet
 from sunshine.duties.models import Directive, Duty, Task
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.lib.cells import CellError
+
+# The directive fields that a workbook row sets and sunshine.duties.excel.importer writes.
+DIRECTIVE_FIELDS = ("title", "issuer", "issued_on", "region", "unit", "description")
 
 
 @dataclass
@@ -46,7 +50,9 @@ class CheckedWorkbook:
 
 
 class Checker:
-    def __init__(self, lookups: Lookups, issues: IssueList, today: datetime.date) -> None:
+    def __init__(self, lookups: Lookups, issues: IssueList, today: datetime.date, *,
+                 actor: Any) -> None:
+        self.actor = actor
         self.lookups = lookups
         self.issues = issues
         self.today = today
@@ -110,10 +116,25 @@ class Checker:
                 continue
             ok = self.resolve(data.sheet, row, "region", self.region_in_scope)
             ok = self.resolve(data.sheet, row, "unit", self.lookups.unit) and ok
+            if ok and not self.may_change_directive(data.sheet, row):
+                continue
             if ok:
                 self.directives[number] = row
                 rows.append(row)
         return rows
+
+    def may_change_directive(self, sheet: Sheet, row: Row) -> bool:
+        """Return False, recording the problem, when the row changes a stored directive the actor may not change."""
+        stored = Directive.objects.filter(document_number=row["document_number"]).first()
+        if stored is None or not any((row[name] or "") != (getattr(stored, name) or "")
+                                     for name in DIRECTIVE_FIELDS):
+            return True
+        try:
+            require_change(self.actor, stored, stored)
+        except PermissionDenied as error:
+            self.problem(sheet, row.number, "文号", row["document_number"], error)
+            return False
+        return True
 
     def region_in_scope(self, code: str):
         region = self.lookups.region(code)
@@ -298,14 +319,25 @@ class TaskChecker:
         stored = row["stored"]
         if stored is not None:
             checks.append(("完成时限", row["deadline"], lambda: self.stored_rules(row, stored)))
+        checks.insert(0, ("任务编号", row["code"], lambda: self.may_write(row, parent, stored)))
         ok = True
         for header, value, check in checks:
             try:
                 check()
-            except ValidationError as error:
+            except (ValidationError, PermissionDenied) as error:
                 self.problem(row, header, value, error)
                 ok = False
         return ok
+
+    def may_write(self, row: Row, parent: Row | Task | None, stored: Task | None) -> None:
+        """Raise PermissionDenied when the actor may not add or change the task of ``row``."""
+        directive = stored_directive(row)
+        if directive is None:
+            return
+        if stored is None:
+            require_change(self.checker.actor, row["lead_unit"], directive)
+        elif changed(row, stored):
+            require_change(self.checker.actor, stored, directive)
 
     def parent_deadline(self, row: Row, parent: Any, deadline: datetime.date) -> None:
         if row["deadline"] > deadline:

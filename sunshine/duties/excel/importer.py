@@ -32,7 +32,7 @@ from sunshine.duties.actions.batch import Batch
 from sunshine.duties.actions.directives import sync_rows, write_funding, write_steps
 from sunshine.duties.actions.occurrences import write_occurrences
 from sunshine.duties.actions.tasks import insert_task, write_cooperation
-from sunshine.duties.excel.check import CheckedWorkbook, Checker, Row
+from sunshine.duties.excel.check import DIRECTIVE_FIELDS, CheckedWorkbook, Checker, Row
 from sunshine.duties.excel.lookups import Lookups
 from sunshine.duties.excel.reader import read_workbook
 from sunshine.duties.models import Directive, Duty, Milestone, Task
@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["ImportReport", "LedgerError", "LedgerIssue", "import_workbook"]
 
-DIRECTIVE_FIELDS = ("title", "issuer", "issued_on", "region", "unit", "description")
 DUTY_FIELDS = ("name", "category", "basis", "cycle", "deadline", "required_evidence",
                "is_public", "directive")
 STEP_FIELDS = ("name", "time_limit_days", "required_evidence", "is_disclosed")
@@ -105,7 +104,7 @@ def import_workbook(actor: Any, path: str | os.PathLike, *,
         issues = IssueList()
         sheets = read_workbook(path, issues)
         scope = Scope(everything=True) if actor is None else scope_for(actor, write=True)
-        checked = Checker(Lookups(scope), issues, today).check(sheets)
+        checked = Checker(Lookups(scope), issues, today, actor=actor).check(sheets)
         if issues:
             logger.info("duty import rejected: %s problems", len(issues.items) + issues.more)
         issues.raise_if_any()
