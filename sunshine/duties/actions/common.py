@@ -23,7 +23,7 @@ def require_write(actor: Any, instance: Model) -> None:
 
 
 def manages_from_above(actor: Any, unit: Unit) -> bool:
-    """Whether ``actor`` may change the rows of ``unit`` through an edit role above it.
+    """Return whether ``actor`` may change the rows of ``unit`` through an edit role above it.
 
     The role must be held in a unit above ``unit`` or in a region above the
     unit's region. A role in ``unit`` itself, in a unit below it or in a
@@ -58,11 +58,11 @@ def rectified_check(directive: Directive) -> Any:
 
 
 def may_manage_rectification(actor: Any, check: Any) -> bool:
-    """Whether ``actor`` stands on the inspectors' side of a failed check.
+    """Return whether ``actor`` is on the inspectors' side of a failed check.
 
-    Those are the system, the check's own inspectors and planner, the
-    discipline inspectors who may plan checks of the unit, and whoever may
-    change the checked unit's rows from above it.
+    That side is the system, the check's own inspectors and planner, the
+    discipline inspectors who may plan checks of the unit, and the users who
+    may change the checked unit's rows from above it.
     """
     if actor is None:
         return True
@@ -89,6 +89,24 @@ def require_change(actor: Any, instance: Model, directive: Directive) -> Any:
               "the task instead.")
             % {"object": instance, "check": check.title, "unit": check.target_unit})
     return check
+
+
+def require_owner(actor: Any, task: Task) -> None:
+    """Raise PermissionDenied unless ``actor`` may manage ``task`` from where it was set.
+
+    The users who may change a task's parent, or its directive for a
+    top-level task, decide its deadline, its weight and its cancellation.
+    The lead unit of a task under another unit's directive or parent
+    reports progress on it but cannot change these.
+    """
+    if actor is None:
+        return
+    owner: Model = task.parent if task.parent_id is not None and task.parent else task.directive
+    if not scope_for(actor, write=True).contains(owner):
+        raise PermissionDenied(
+            _("Task “%(task)s” was assigned by “%(owner)s”, outside the regions and units you "
+              "may change; ask that level to change its deadline or weight, or to cancel it.")
+            % {"task": task, "owner": owner})
 
 
 def unit_prefixes(unit: Unit) -> list[str]:

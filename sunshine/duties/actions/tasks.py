@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sunshine.audit import chain
 from sunshine.duties import locks, rules
 from sunshine.duties.actions.batch import Batch
-from sunshine.duties.actions.common import require_change, require_write
+from sunshine.duties.actions.common import require_change, require_owner, require_write
 from sunshine.duties.models import Directive, Milestone, Task, TaskCooperation
 from sunshine.duties.rollup import refresh_progress
 from sunshine.organisation.models import Unit
@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 TASK_TYPE = chain.object_type_of(Task)
 EDITABLE = frozenset({"code", "name", "description", "lead_unit", "responsible_person", "start",
                       "deadline", "weight", "duty"})
+# Fields that only the holder of the parent task or directive may change (``require_owner``).
+OWNER_FIELDS = ("deadline", "weight")
 
 
 def owner_label(directive: Directive, parent: Task | None) -> str:
@@ -101,9 +103,13 @@ def update_task(actor: Any, task: Task, changes: dict[str, Any], *,
         raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
     edited = Task.objects.select_related("parent", "directive", "lead_unit__region").get(
         pk=task.pk)
-    require_change(actor, task, edited.directive)
+    rectification = require_change(actor, task, edited.directive)
     if "lead_unit" in changes and changes["lead_unit"].pk != edited.lead_unit_id:
         require_write(actor, changes["lead_unit"])
+    moved = [name for name in OWNER_FIELDS
+             if name in changes and changes[name] != getattr(edited, name)]
+    if moved and rectification is None:
+        require_owner(actor, edited)
     for name, value in changes.items():
         setattr(edited, name, value)
     check_task_values(edited)
@@ -156,7 +162,8 @@ def set_weights(actor: Any, directive: Directive, parent: Task | None,
         raise ValidationError(_("The list of sub-tasks changed while you were editing; reload "
                                 "the page and enter the weights again"), code="children_changed")
     for task in children:
-        require_change(actor, task, directive)
+        if require_change(actor, task, directive) is None:
+            require_owner(actor, task)
         rules.check_weight(weights[task.pk])
     rules.check_weights(owner_label(directive, parent),
                         [(str(task), weights[task.pk]) for task in children], exact=True)
@@ -175,7 +182,8 @@ def set_weights(actor: Any, directive: Directive, parent: Task | None,
 def cancel_task(actor: Any, task: Task, *, reason: str, on: datetime.date | None = None) -> Task:
     """Cancel an unfinished task and its unfinished sub-tasks, with the reason."""
     task = Task.objects.select_related("parent", "directive", "lead_unit__region").get(pk=task.pk)
-    require_change(actor, task, task.directive)
+    if require_change(actor, task, task.directive) is None:
+        require_owner(actor, task)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write why the task is cancelled; the reason is kept in the "

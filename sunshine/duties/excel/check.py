@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from sunshine.duties import formats, locks, occurrences, rules
-from sunshine.duties.actions.common import require_change
+from sunshine.duties.actions.common import require_change, require_owner
 from sunshine.duties.excel.cells import read_row
 from sunshine.duties.excel.lookups import Lookups
 from sunshine.duties.excel.reader import SheetRows
@@ -334,10 +334,14 @@ class TaskChecker:
         directive = stored_directive(row)
         if directive is None:
             return
+        actor = self.checker.actor
         if stored is None:
-            require_change(self.checker.actor, row["lead_unit"], directive)
+            require_change(actor, row["lead_unit"], directive)
         elif changed(row, stored):
-            require_change(self.checker.actor, stored, directive)
+            rectification = require_change(actor, stored, directive)
+            moved = row["deadline"] != stored.deadline or row["weight"] != stored.weight
+            if moved and rectification is None:
+                require_owner(actor, stored)
 
     def parent_deadline(self, row: Row, parent: Any, deadline: datetime.date) -> None:
         if row["deadline"] > deadline:
