@@ -1,11 +1,14 @@
 """Checks shared by the duty actions: write scope, authority from above and unit leadership."""
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sunshine.duties.models import Directive, Task
 from sunshine.organisation.models import Assignment, Role, Unit
@@ -107,6 +110,29 @@ def require_owner(actor: Any, task: Task) -> None:
             _("Task “%(task)s” was assigned by “%(owner)s”, outside the regions and units you "
               "may change; ask that level to change its deadline or weight, or to cancel it.")
             % {"task": task, "owner": owner})
+
+
+def readable_weights(actor: Any, tasks: Iterable[Task]) -> list[tuple[str, Decimal]]:
+    """Return the label and weight of each task, with the tasks ``actor`` may not read summed.
+
+    A weight message lists the siblings of the task being written. Tasks
+    outside the actor's read scope appear as one count and one summed
+    weight, so the message explains the total without their names.
+    """
+    scope = None if actor is None else scope_for(actor)
+    shown: list[tuple[str, Decimal]] = []
+    hidden, hidden_weight = 0, Decimal("0")
+    for task in tasks:
+        if scope is None or scope.contains(task):
+            shown.append((str(task), task.weight))
+        else:
+            hidden += 1
+            hidden_weight += task.weight
+    if hidden:
+        label = ngettext("%(count)s other task outside your scope",
+                         "%(count)s other tasks outside your scope", hidden) % {"count": hidden}
+        shown.append((label, hidden_weight))
+    return shown
 
 
 def unit_prefixes(unit: Unit) -> list[str]:

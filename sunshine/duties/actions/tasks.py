@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from sunshine.audit import chain
 from sunshine.duties import locks, rules
 from sunshine.duties.actions.batch import Batch
-from sunshine.duties.actions.common import require_change, require_owner, require_write
+from sunshine.duties.actions.common import (
+    readable_weights,
+    require_change,
+    require_owner,
+    require_write,
+)
 from sunshine.duties.models import Directive, Milestone, Task, TaskCooperation
 from sunshine.duties.rollup import refresh_progress
 from sunshine.organisation.models import Unit
@@ -32,16 +37,19 @@ def owner_label(directive: Directive, parent: Task | None) -> str:
     return str(parent) if parent is not None else str(directive)
 
 
-def sibling_weights(directive: Directive, parent: Task | None,
-                    exclude: Task | None = None) -> list[tuple[str, Decimal]]:
-    """Return (label, weight) of the active tasks directly under ``parent`` or the directive."""
+def sibling_weights(directive: Directive, parent: Task | None, exclude: Task | None = None,
+                    *, actor: Any = None) -> list[tuple[str, Decimal]]:
+    """Return (label, weight) of the active tasks directly under ``parent`` or the directive.
+
+    Tasks that ``actor`` may not read are summed under one label (``readable_weights``).
+    """
     siblings = Task.objects.active().filter(directive=directive, parent=parent)
     if exclude is not None and exclude.pk is not None:
         siblings = siblings.exclude(pk=exclude.pk)
-    return [(str(task), task.weight) for task in siblings.order_by("code")]
+    return readable_weights(actor, siblings.order_by("code"))
 
 
-def check_new_task(task: Task) -> None:
+def check_new_task(task: Task, actor: Any = None) -> None:
     parent = task.parent
     if parent is not None and parent.directive_id != task.directive_id:
         raise ValidationError(_("The parent task “%(parent)s” belongs to another directive; "
@@ -51,15 +59,15 @@ def check_new_task(task: Task) -> None:
     if parent is not None and parent.cancelled_on is not None:
         raise ValidationError(_("The parent task “%(parent)s” is cancelled; a sub-task cannot "
                                 "be added to it") % {"parent": parent}, code="parent_cancelled")
-    check_task_values(task)
+    check_task_values(task, actor)
 
 
-def check_task_values(task: Task) -> None:
+def check_task_values(task: Task, actor: Any = None) -> None:
     """Check dates and weight of a new or edited task against its parent and siblings."""
     rules.check_dates(task.start, task.deadline)
     rules.check_parent_deadline(task.deadline, task.parent)
     rules.check_weight(task.weight)
-    weights = [*sibling_weights(task.directive, task.parent, exclude=task),
+    weights = [*sibling_weights(task.directive, task.parent, exclude=task, actor=actor),
                (str(task), task.weight)]
     rules.check_weights(owner_label(task.directive, task.parent), weights, exact=False)
 
@@ -69,8 +77,10 @@ def create_task(actor: Any, *, directive: Directive, parent: Task | None = None,
                 milestones: Iterable[tuple[str, datetime.date]] = (), **fields: Any) -> Task:
     """Create a task under a directive, or a sub-task under ``parent``."""
     task = Task(directive=directive, parent=parent, path="", **fields)
-    require_change(actor, task.lead_unit, directive)
-    check_new_task(task)
+    owner = parent if parent is not None else directive
+    if require_change(actor, owner, directive) is None:
+        require_write(actor, task.lead_unit)
+    check_new_task(task, actor)
     with transaction.atomic():
         batch = Batch()
         insert_task(batch, task)
@@ -112,7 +122,7 @@ def update_task(actor: Any, task: Task, changes: dict[str, Any], *,
         require_owner(actor, edited)
     for name, value in changes.items():
         setattr(edited, name, value)
-    check_task_values(edited)
+    check_task_values(edited, actor)
     if edited.deadline != task.deadline:
         rules.check_children_deadline(task, edited.deadline)
         check_deadline_unlocked(task, [task.deadline, edited.deadline])

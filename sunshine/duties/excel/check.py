@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from sunshine.duties import formats, locks, occurrences, rules
-from sunshine.duties.actions.common import require_change, require_owner
+from sunshine.duties.actions.common import readable_weights, require_change, require_owner
 from sunshine.duties.excel.cells import read_row
 from sunshine.duties.excel.lookups import Lookups
 from sunshine.duties.excel.reader import SheetRows
@@ -319,7 +319,12 @@ class TaskChecker:
         stored = row["stored"]
         if stored is not None:
             checks.append(("完成时限", row["deadline"], lambda: self.stored_rules(row, stored)))
-        checks.insert(0, ("任务编号", row["code"], lambda: self.may_write(row, parent, stored)))
+        if stored is None:
+            where = ("上级任务编号", row["parent"]) if parent is not None else (
+                "决策部署文号", row["key"][0])
+        else:
+            where = ("任务编号", row["code"])
+        checks.insert(0, (*where, lambda: self.may_write(row, parent, stored)))
         ok = True
         for header, value, check in checks:
             try:
@@ -336,7 +341,11 @@ class TaskChecker:
             return
         actor = self.checker.actor
         if stored is None:
-            require_change(actor, row["lead_unit"], directive)
+            # A new parent row is checked on its own row. A stored one is checked here, because
+            # its row passes unchecked when it is unchanged.
+            owner = parent["stored"] if isinstance(parent, Row) else parent or directive
+            if owner is not None:
+                require_change(actor, owner, directive)
         elif changed(row, stored):
             rectification = require_change(actor, stored, directive)
             moved = row["deadline"] != stored.deadline or row["weight"] != stored.weight
@@ -394,7 +403,8 @@ class TaskChecker:
         if directive is None or isinstance(parent, Row):
             return []
         siblings = Task.objects.active().filter(directive=directive, parent=parent)
-        return [(str(task), task.weight) for task in siblings if task.code not in listed]
+        return readable_weights(self.checker.actor,
+                                [task for task in siblings if task.code not in listed])
 
     def in_cycle(self, row: Row) -> bool:
         """Report and return True when following 上级任务编号 from ``row`` leads back to it."""
