@@ -26,6 +26,7 @@ from sunshine.funds.forms import (
     units_in_scope,
 )
 from sunshine.lib.cells import CellError
+from sunshine.lib.record_ids import RecordIdField
 from sunshine.organisation.models import Person, Region, Unit
 from sunshine.organisation.scoping import scoped
 
@@ -331,9 +332,12 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("status"), required=False,
                                choices=[("", "—"), *TaskStatus.choices])
     region = forms.CharField(label=gettext_lazy("region code"), max_length=12, required=False)
-    unit = forms.IntegerField(label=gettext_lazy("lead unit"), required=False,
-                              widget=forms.HiddenInput)
-    directive = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unit = RecordIdField(label=gettext_lazy("lead unit"), message=gettext_lazy(
+        "Unit id “%(value)s” is invalid; open the list from a unit's link or remove unit= "
+        "from the address"))
+    directive = RecordIdField(label=gettext_lazy("directive"), message=gettext_lazy(
+        "Directive id “%(value)s” is invalid; open the list from a directive's page or remove "
+        "directive= from the address"))
     period = forms.CharField(label=gettext_lazy("period"), max_length=10, required=False,
                              help_text=gettext_lazy("2024, 2024Q1 or 2024-03"))
     measure = forms.ChoiceField(label=gettext_lazy("counted as"), required=False,

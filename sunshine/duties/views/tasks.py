@@ -33,6 +33,7 @@ from sunshine.duties.views.common import (
     staff_only,
 )
 from sunshine.duties.views.directives import edit_weights, weight_gaps
+from sunshine.lib.record_ids import parse_id
 from sunshine.organisation.scoping import get_scoped, scope_for, scoped
 
 
@@ -150,9 +151,10 @@ def creation_place(request: HttpRequest) -> tuple[Directive, Task | None]:
 
 
 def _number(text: str) -> int:
-    if not text.isdigit():
+    number = parse_id(text)
+    if number is None:
         raise Http404(_("Choose a directive or a parent task first."))
-    return int(text)
+    return number
 
 
 def task_defaults(directive: Directive, parent: Task | None) -> dict[str, Any]:
