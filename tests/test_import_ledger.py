@@ -19,8 +19,12 @@ from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.funds import actions
 from sunshine.funds.ledger.digests import row_digests
+from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.importer import LedgerError, import_workbook
+from sunshine.funds.ledger.schema import ALLOCATION_SHEET, DISBURSEMENT_SHEET
+from sunshine.funds.ledger.validate import AllocationRow, DisbursementRow, check_totals
 from sunshine.funds.models import Allocation, Disbursement, Project, ProjectStatus, Supplier
+from sunshine.lib.money import MAX_TYPED_YUAN, MAX_YUAN
 from sunshine.organisation.actions import create_person
 from tests.conftest import region
 from tests.ledger_workbooks import (
@@ -247,6 +251,77 @@ def test_it_reads_amounts_in_wan_yuan(tmp_path, unit_a):
 
     assert Project.all_objects.get().budget == Decimal("1005000.00")
     assert Disbursement.objects.get().amount == Decimal("12345.67")
+
+
+TOO_LARGE = "作为金额过大，请核对数字和单位（元或万元）"
+
+
+@pytest.mark.parametrize(("header", "cell", "shown"), [
+    ("预算金额(元)", 5e12, "5000000000000"),
+    ("预算金额(元)", 1000000000000.01, "1000000000000.01"),
+    ("预算金额(元)", "1e999999999999999999", "1e999999999999999999"),
+    ("预算金额(万元)", 9.9e12, "9900000000000"),
+    ("预算金额(万元)", 100000000.01, "100000000.01"),
+])
+def test_it_rejects_amounts_over_the_limit(tmp_path, unit_a, header, cell, shown):
+    headers = {"项目": [h.replace("预算金额(元)", header) for h in PROJECT_HEADERS]}
+    row = project()
+    row[header] = cell
+    path = write_workbook(tmp_path / "big.xlsx", headers=headers, projects=[row])
+
+    assert only_issue(path) == ("项目", 2, header, shown, f"“{shown}”{TOO_LARGE}")
+
+
+@pytest.mark.parametrize(("header", "cell"), [
+    ("预算金额(元)", 1e12),
+    ("预算金额(万元)", 1e8),
+])
+def test_it_accepts_amounts_at_the_limit(tmp_path, unit_a, header, cell):
+    headers = {"项目": [h.replace("预算金额(元)", header) for h in PROJECT_HEADERS]}
+    row = project()
+    row[header] = cell
+    path = write_workbook(tmp_path / "limit.xlsx", headers=headers, projects=[row])
+
+    import_workbook(None, path)
+
+    assert Project.all_objects.get().budget == MAX_TYPED_YUAN
+
+
+def test_it_rejects_payments_in_wan_over_the_limit(tmp_path, unit_a):
+    headers = {"资金支付": [h.replace("支付金额(元)", "支付金额(万元)")
+                        for h in DISBURSEMENT_HEADERS]}
+    path = write_workbook(tmp_path / "wan.xlsx", headers=headers, projects=[project()],
+                          payments=[payment(**{"支付金额(万元)": 9.9e12})])
+
+    assert only_issue(path) == ("资金支付", 2, "支付金额(万元)", "9900000000000",
+                                f"“9900000000000”{TOO_LARGE}")
+
+
+def test_project_total_past_column_limit_is_rejected(unit_a):
+    code = "JJ-2024-001"
+    limit_fen = MAX_YUAN * 100
+    rows = [DisbursementRow(row, code, datetime.date(2024, 4, 1), limit_fen // 2, "某公司",
+                            "", "", "") for row in (2, 3, 4)]
+    issues = IssueList()
+
+    check_totals("资金支付", DISBURSEMENT_SHEET, {code: rows}, ("amount",), issues)
+
+    assert len(issues.items) == 1
+    issue = issues.items[0]
+    assert (issue.sheet, issue.row, issue.column) == ("资金支付", 4, "支付金额(元)")
+    assert f"项目“{code}”" in issue.reason
+    assert f"{MAX_YUAN:,}" in issue.reason
+
+
+def test_project_total_at_column_limit_passes(unit_a):
+    code = "JJ-2024-001"
+    rows = [AllocationRow(2, code, "county", MAX_YUAN * 100, None, MAX_YUAN * 100, None)]
+    issues = IssueList()
+
+    check_totals("资金到位", ALLOCATION_SHEET, {code: rows},
+                 ("approved_amount", "arrived_amount"), issues)
+
+    assert not issues
 
 
 @pytest.mark.parametrize("cell", [

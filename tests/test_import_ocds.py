@@ -38,6 +38,7 @@ from sunshine.funds.models import (
 )
 from sunshine.funds.ocds.errors import OcdsImportError
 from sunshine.funds.ocds.importer import import_files
+from sunshine.lib.money import MAX_YUAN
 from tests.conftest import region
 
 pytestmark = pytest.mark.django_db
@@ -530,3 +531,57 @@ def test_it_rejects_deeply_nested_json(tmp_path):
 
     with pytest.raises(OcdsImportError, match="deep.json"):
         import_files(None, [path])
+
+
+def payment_release(*amounts, ocid: str = "ocds-test-1") -> dict:
+    transactions = [{"id": f"t{number}", "date": "2021-06-01",
+                     "value": {"amount": amount, "currency": "CNY"},
+                     "payee": {"name": "台州某设备有限公司"}}
+                    for number, amount in enumerate(amounts, start=1)]
+    return release(ocid, contracts=[{"id": "c1", "implementation": {"transactions": transactions}}])
+
+
+@pytest.mark.parametrize("amount", [1e15, 1000000000000.01, "1e999999999999999999"])
+def test_it_rejects_amounts_over_the_limit(tmp_path, amount):
+    path = write(tmp_path, "big.json", payment_release(amount))
+
+    with pytest.raises(OcdsImportError) as caught:
+        import_files(None, [path])
+
+    message = str(caught.value)
+    assert "contracts[0].implementation.transactions[0].value.amount" in message
+    assert "1,000,000,000,000" in message
+    assert not Project.all_objects.exists()
+
+
+def test_it_accepts_an_amount_at_the_limit(tmp_path):
+    import_files(None, [write(tmp_path, "limit.json", payment_release(1e12))])
+
+    assert Disbursement.objects.get().amount == Decimal("1000000000000.00")
+
+
+def test_it_rejects_budgets_adding_up_over_the_limit(tmp_path):
+    planning = [{"budget": {"amount": {"amount": 6e11, "currency": "CNY"}}} for _ in range(2)]
+    path = write(tmp_path, "budgets.json", release(planning=planning))
+
+    with pytest.raises(OcdsImportError, match="1,200,000,000,000.00"):
+        import_files(None, [path])
+
+    assert not Project.all_objects.exists()
+
+
+def test_it_rejects_a_project_total_past_the_column(tmp_path):
+    import_files(None, [write(tmp_path, "first.json", payment_release(100))])
+    project = Project.all_objects.get()
+    # Rows as large as these predate the amount limit; none of today's entry paths accepts them.
+    Disbursement.objects.bulk_create([
+        Disbursement(project=project, paid_on=datetime.date(2021, 5, 1), amount=MAX_YUAN // 2,
+                     payee_name="台州某设备有限公司", origin=Source.LEDGER)
+        for _ in range(2)
+    ])
+    before = counts()
+
+    with pytest.raises(OcdsImportError, match="ocds-test-1"):
+        import_files(None, [write(tmp_path, "second.json", payment_release(100, 200))])
+
+    assert counts() == before

@@ -136,3 +136,10 @@ def test_fen_field_stores_exact_amounts(operator_a):
     project = Project.all_objects.get(pk=project.pk)
     assert project.budget == budget
     assert project.allocated_total == Decimal("0.10")
+
+
+def test_parse_amount_rejects_exponent_past_decimal_context():
+    with pytest.raises(MoneyError, match="1e999999999999999999"):
+        parse_amount("1e999999999999999999")
+    with pytest.raises(MoneyError, match="-1e999999999999999999"):
+        parse_amount("-1e999999999999999999", unit_wan=True)

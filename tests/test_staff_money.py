@@ -12,6 +12,7 @@ from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.funds import actions
 from sunshine.funds.models import Allocation, Disbursement, Project
+from sunshine.lib.money import MAX_YUAN
 from tests.conftest import region
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +255,8 @@ def test_payment_over_arrived_funds_is_saved_and_flagged(operator_a, project_a, 
     ("amount", "-1", "负数"),
     ("amount", "0", "为零"),
     ("amount", "abc", "不是数字"),
+    ("amount", "1000000000000.01", "过大"),
+    ("amount", "1e999999999999999999", "过大"),
     ("paid_on", "2024-06-02", "晚于今天"),
     ("payee_credit_code", "91110000600037341X", "校验位"),
     ("payee_name", "", ""),
@@ -356,3 +359,67 @@ def test_payment_delete_rejects_put(operator_a, payment):
     response = logged_in(operator_a).put(reverse("funds:disbursement_delete", args=[payment.pk]))
 
     assert response.status_code == 405
+
+
+# project totals
+
+
+def stored_payments(project: Project, count: int, amount: Decimal) -> None:
+    """Store payments larger than the forms accept, as rows written before the limit existed."""
+    Disbursement.objects.bulk_create([
+        Disbursement(project=project, paid_on=datetime.date(2024, 5, 1), amount=amount,
+                     payee_name="台州某建设有限公司")
+        for _ in range(count)
+    ])
+
+
+def test_payment_past_total_limit_is_form_error(operator_a, project_a):
+    stored_payments(project_a, 2, MAX_YUAN // 2)
+    before = Disbursement.objects.count()
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_create", args=[project_a.pk]), payment_data(amount="100"))
+
+    assert response.status_code == 400
+    message = " ".join(response.context["form"].non_field_errors())
+    assert "JJ-2024-001" in message
+    assert "上限" in message
+    assert Disbursement.objects.count() == before
+
+
+def test_payment_edit_past_total_limit_is_form_error(operator_a, project_a, payment):
+    stored_payments(project_a, 1, MAX_YUAN - Decimal("100000"))
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_edit", args=[payment.pk]),
+        payment_data(amount="200000", version=payment.version),
+    )
+
+    payment.refresh_from_db()
+    assert response.status_code == 400
+    assert "上限" in " ".join(response.context["form"].non_field_errors())
+    assert payment.amount == Decimal("120000.55")
+
+
+def test_allocation_past_total_limit_is_form_error(operator_a, project_a):
+    Allocation.objects.bulk_create([
+        Allocation(project=project_a, source="county", approved_amount=MAX_YUAN // 2)
+        for _ in range(2)
+    ])
+
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_create", args=[project_a.pk]), allocation_data())
+
+    assert response.status_code == 400
+    assert "上限" in " ".join(response.context["form"].non_field_errors())
+    assert Allocation.objects.count() == 2
+
+
+def test_totals_at_limit_are_stored(operator_a, project_a):
+    stored_payments(project_a, 1, MAX_YUAN - Decimal("100"))
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_create", args=[project_a.pk]), payment_data(amount="100"))
+
+    assert response.status_code == 302
+    assert totals(project_a)[2] == MAX_YUAN

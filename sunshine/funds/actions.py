@@ -7,27 +7,73 @@ cached totals.
 
 import logging
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, delete_row, update_row
 from sunshine.funds.models import Allocation, AssetDisposal, Disbursement, Project, Supplier
 from sunshine.funds.totals import child_sum
+from sunshine.lib.money import MAX_YUAN
 
 logger = logging.getLogger(__name__)
 
 
+class ProjectTotalError(ValueError):
+    """Raised when a project's amounts add up to more than its total column can store."""
+
+    def __init__(self, code: str, total: Decimal):
+        super().__init__(_(
+            "The amounts of project “%(code)s” would add up to %(total)s, more than the "
+            "%(max)s that a project total can store; check the amounts for typing errors"
+        ) % {"code": code, "total": f"{total:,}", "max": f"{MAX_YUAN:,}"})
+
+
 def refresh_totals(project_ids: Iterable[int]) -> None:
-    """Recompute the allocated, arrived and paid sums of the given projects in one UPDATE."""
+    """Recompute the allocated, arrived and paid sums of the given projects in one UPDATE.
+
+    Raises ProjectTotalError, before writing, when a sum would not fit its
+    BIGINT column of fen. The database would otherwise fail the UPDATE
+    with an integer overflow (SQLite) or an out-of-range error (PostgreSQL).
+    """
     ids = list(project_ids)
     if not ids:
         return
+    check_total_limits(ids)
     Project.all_objects.filter(pk__in=ids).update(
         allocated_total=child_sum(Allocation, "approved_amount"),
         arrived_total=child_sum(Allocation, "arrived_amount"),
         paid_total=child_sum(Disbursement, "amount"),
     )
+
+
+def check_total_limits(project_ids: list[int]) -> None:
+    """Raise ProjectTotalError when a sum that refresh_totals writes would exceed MAX_YUAN.
+
+    A project's rows cannot pass the limit while their count times their
+    largest amount stays within it. That test needs only COUNT and MAX, which
+    cannot overflow, so the exact sum is taken in Python for the rare other
+    projects alone.
+    """
+    columns = ((Allocation, "approved_amount"), (Allocation, "arrived_amount"),
+               (Disbursement, "amount"))
+    for model, name in columns:
+        rows = (model.objects.filter(project_id__in=project_ids).order_by()
+                .values("project_id").annotate(row_count=Count("pk"), largest=Max(name)))
+        for row in rows:
+            largest = row["largest"] or Decimal(0)
+            if row["row_count"] * largest <= MAX_YUAN:
+                continue
+            amounts = model.objects.filter(project_id=row["project_id"]).values_list(name,
+                                                                                    flat=True)
+            total = sum((amount or Decimal(0) for amount in amounts), Decimal(0))
+            if total > MAX_YUAN:
+                code = Project.all_objects.values_list("code", flat=True).get(
+                    pk=row["project_id"])
+                raise ProjectTotalError(code, total)
 
 
 def create_project(actor: Any, **fields: Any) -> Project:

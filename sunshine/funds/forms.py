@@ -33,8 +33,6 @@ from sunshine.lib.money import MoneyError, parse_amount
 from sunshine.organisation.models import Level, Person, Region, Unit
 from sunshine.organisation.scoping import scoped
 
-# FenField's form field has max_digits=16 and two decimal places.
-MAX_AMOUNT = Decimal("99999999999999.99")
 MAX_PERCENT = 100
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
@@ -48,7 +46,10 @@ def limit_choices(form: forms.Form, name: str, queryset: QuerySet) -> None:
 
 
 class AmountField(forms.Field):
-    """An amount in yuan, typed as 1200.50, 1,200.50 元 or 12.5万元; never negative."""
+    """An amount in yuan, typed as 1200.50, 1,200.50 元 or 12.5万元; never negative.
+
+    parse_amount rejects amounts over MAX_TYPED_YUAN, the limit of every entry path.
+    """
 
     def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
         self.positive = positive
@@ -64,10 +65,6 @@ class AmountField(forms.Field):
             amount = parse_amount(text)
         except MoneyError as error:
             raise ValidationError(str(error), code="invalid") from None
-        except ArithmeticError:
-            # NOTE: parse_amount lets decimal.InvalidOperation escape for
-            # inputs such as "1e30"; this keeps them a form error.
-            amount = MAX_AMOUNT + 1
         if amount < 0:
             raise ValidationError(
                 _("Amount “%(value)s” is negative; enter zero or a positive amount"),
@@ -77,11 +74,6 @@ class AmountField(forms.Field):
             raise ValidationError(
                 _("Amount “%(value)s” is zero; enter the amount actually paid"),
                 code="zero", params={"value": text},
-            )
-        if amount > MAX_AMOUNT:
-            raise ValidationError(
-                _("Amount “%(value)s” is too large; amounts stop at 99,999,999,999,999.99 yuan"),
-                code="too_large", params={"value": text},
             )
         return amount
 

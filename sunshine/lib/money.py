@@ -62,7 +62,9 @@ def parse_amount(value: object, *, unit_wan: bool = False) -> Decimal:
         ) from None
     if not amount.is_finite():
         raise MoneyError(_("“%(value)s” is not a finite number") % {"value": value})
-    if abs(amount) > MAX_TYPED_YUAN / (YUAN_PER_WAN if unit_wan else 1):
+    # copy_abs() is exact, where abs() rounds in the decimal context and raises
+    # decimal.Overflow for an exponent past its limit, such as 1e999999999999999999.
+    if amount.copy_abs() > MAX_TYPED_YUAN / (YUAN_PER_WAN if unit_wan else 1):
         raise MoneyError(
             _("“%(value)s” is too large for an amount; check the digits and the unit")
             % {"value": value}

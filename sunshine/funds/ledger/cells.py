@@ -19,6 +19,7 @@ from sunshine.lib.identifiers import normalize_credit_code
 from sunshine.lib.money import (
     CENT,
     FEN_PER_YUAN,
+    MAX_TYPED_YUAN,
     YUAN_PER_WAN,
     MoneyError,
     parse_amount,
@@ -26,10 +27,12 @@ from sunshine.lib.money import (
 )
 
 PROGRESS_MAX = 100
-# Floats from 0 up to this many yuan take read_amount's fast paths; the rest,
-# including NaN and infinity, go through parse_amount and its messages.
-# Below it, fen fit a double's 53-bit mantissa with room to spare.
-FAST_PATH_LIMIT = 1e13
+# Floats from 0 up to MAX_TYPED_YUAN take read_amount's fast paths, in the
+# column's unit. The rest, including NaN, infinity and amounts over the
+# limit, go through parse_amount, which rejects them with its messages.
+# Up to the limit, fen fit a double's 53-bit mantissa with room to spare.
+FAST_PATH_LIMIT_YUAN = float(MAX_TYPED_YUAN)
+FAST_PATH_LIMIT_WAN = float(MAX_TYPED_YUAN / YUAN_PER_WAN)
 
 def read_amount(value: object, *, in_wan: bool) -> int:
     """Return a non-negative amount in integer fen.
@@ -37,7 +40,8 @@ def read_amount(value: object, *, in_wan: bool) -> int:
     Floats are read to Excel's 15 significant digits, so a cell that Excel
     shows as 0.3 is 0.3 even when a formula stored 0.30000000000000004.
     """
-    if type(value) is float and 0 <= value < FAST_PATH_LIMIT:
+    limit = FAST_PATH_LIMIT_WAN if in_wan else FAST_PATH_LIMIT_YUAN
+    if type(value) is float and 0 <= value <= limit:
         if not in_wan:
             # The float is the one Excel stores for a typed amount with at
             # most two decimals exactly when fen / 100 gives it back.

@@ -32,7 +32,7 @@ from sunshine.funds.ledger.schema import (
     Kind,
 )
 from sunshine.funds.models import CNY
-from sunshine.lib.money import to_yuan
+from sunshine.lib.money import FEN_PER_YUAN, MAX_YUAN, to_yuan
 
 PROGRESS_EVERY = 5000
 TICK_ROWS = 1000
@@ -135,6 +135,9 @@ def check_workbook(sheets: dict[str, SheetData], lookups: Lookups, issues: Issue
     allocations_by_project = check_references(ALLOCATIONS, allocations, known, lookups, issues)
     disbursements_by_project = check_references(DISBURSEMENTS, disbursements, known, lookups,
                                                 issues)
+    check_totals(ALLOCATIONS, ALLOCATION_SHEET, allocations_by_project,
+                 ("approved_amount", "arrived_amount"), issues)
+    check_totals(DISBURSEMENTS, DISBURSEMENT_SHEET, disbursements_by_project, ("amount",), issues)
     ticker.finish()
     return CheckedLedger(projects, owner_units, allocations_by_project, disbursements_by_project,
                          lookups, ticker.total)
@@ -378,6 +381,28 @@ def check_references(sheet: str, rows: list, listed: set[str], lookups: Lookups,
                 continue
         grouped[code].append(row)
     return dict(grouped)
+
+
+def check_totals(sheet: str, spec, rows_by_project: dict[str, list], keys: tuple[str, ...],
+                 issues: IssueList) -> None:
+    """Reject the row at which a project's amounts in one column pass what its total can store.
+
+    The sheet's rows replace the project's stored rows of that kind, so
+    their sum becomes the project's cached total, a BIGINT column of fen.
+    """
+    limit = MAX_YUAN * FEN_PER_YUAN
+    for code, rows in rows_by_project.items():
+        for key in keys:
+            total = 0
+            for row in rows:
+                total += getattr(row, key) or 0
+                if total > limit:
+                    issues.add(sheet, row.row, _col(spec, key), to_yuan(getattr(row, key)), _(
+                        "The amounts of project “%(code)s” in this column add up to "
+                        "%(total)s yuan by this row, more than the %(max)s yuan a project "
+                        "total can store; check the amounts for typing errors."
+                    ) % {"code": code, "total": f"{to_yuan(total):,}", "max": f"{MAX_YUAN:,}"})
+                    break
 
 
 def _col(spec, key: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunshine.funds.actions import refresh_totals
+from sunshine.funds.actions import ProjectTotalError, refresh_totals
 from sunshine.funds.models import Project, Source
 from sunshine.funds.ocds.errors import OcdsImportError, capped
 from sunshine.funds.ocds.mapper import Process, map_release
@@ -58,10 +58,13 @@ def import_files(actor: Any, paths: Iterable[str | Path], *, region: str | Regio
             "OCDS package, release or record"
         ) % {"files": ", ".join(files)}]) from None
 
-    with transaction.atomic():
-        store = Store(actor, report, region=chosen, default_region=default, public=public)
-        store.save(processes)
-        refresh_totals(row.pk for row in store.projects.values())
+    try:
+        with transaction.atomic():
+            store = Store(actor, report, region=chosen, default_region=default, public=public)
+            store.save(processes)
+            refresh_totals(row.pk for row in store.projects.values())
+    except ProjectTotalError as error:
+        raise OcdsImportError([str(error)]) from None
     logger.info("ocds import of %s files: %s processes, %s projects created, %s updated",
                 len(files), report.processes, report.projects.created, report.projects.updated)
     return report

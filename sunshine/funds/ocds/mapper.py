@@ -31,6 +31,7 @@ from sunshine.funds.models import (
 from sunshine.funds.ocds.export import LEDGER_PAYMENT_PREFIX
 from sunshine.funds.ocds.parties import Organisation, Organisations, OrgKey, as_dict, as_list
 from sunshine.funds.ocds.values import CURRENCY, Context, width
+from sunshine.lib.money import MAX_TYPED_YUAN
 
 METHODS = {"open", "selective", "limited", "direct"}
 # Parts of OCDS with no model of their own: counted as not imported.
@@ -162,6 +163,12 @@ class ReleaseMapper:
             currency = currency or given
             if amount is not None:
                 total = (total or Decimal(0)) + amount
+        if total is not None and total > MAX_TYPED_YUAN:
+            self.context.fail("planning", _(
+                "the budget amounts add up to %(total)s, more than %(max)s, the largest amount "
+                "accepted; check the amounts in the source file"
+            ) % {"total": f"{total:,}", "max": f"{MAX_TYPED_YUAN:,}"})
+            total = None
         if total is not None and total < 0:
             self.context.unmapped["budget_income"] += 1
             total = None

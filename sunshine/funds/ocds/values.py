@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.funds.ocds.errors import Location
-from sunshine.lib.money import CENT, to_fen
+from sunshine.lib.money import CENT, MAX_TYPED_YUAN
 
-MAX_FEN = 2**63 - 1
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Thousands separators are accepted only in their unambiguous form (1,234,567.89).
 GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -57,15 +56,13 @@ class Context:
                               "correct it in the source file") % {"value": raw})
             return None
         # Checked before rounding: quantize() raises InvalidOperation past 28 digits.
-        if abs(number) > MAX_FEN // 100:
-            self.fail(path, _("amount “%(value)s” is too large to store; check the number")
-                      % {"value": raw})
+        # copy_abs() is exact, where abs() can raise decimal.Overflow.
+        if number.copy_abs() > MAX_TYPED_YUAN:
+            self.fail(path, _("amount “%(value)s” is larger than %(max)s, the largest amount "
+                              "accepted; check the number and its unit in the source file")
+                      % {"value": raw, "max": f"{MAX_TYPED_YUAN:,}"})
             return None
         rounded = number.quantize(CENT, rounding=ROUND_HALF_UP)
-        if abs(to_fen(rounded)) > MAX_FEN:
-            self.fail(path, _("amount “%(value)s” is too large to store; check the number")
-                      % {"value": raw})
-            return None
         if rounded != number:
             self.adjusted["amount_rounded"] += 1
         return rounded

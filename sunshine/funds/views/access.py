@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import ConflictError
+from sunshine.funds.actions import ProjectTotalError
 from sunshine.funds.forms import EditForm
 from sunshine.organisation.scoping import scope_for
 
@@ -92,7 +93,8 @@ def save_form(
 
     On a ``ConflictError`` nothing has been written. The form comes back with
     the user's input, the translated conflict message and the values saved
-    meanwhile (from ``current``), under 409.
+    meanwhile (from ``current``), under 409. A ``ProjectTotalError`` comes
+    back as a form error under 400, also with nothing written.
     """
     if request.method != "POST" or not form.is_valid():
         return render_form(request, context)
@@ -103,6 +105,9 @@ def save_form(
         if current is not None:
             context["conflicts"] = conflicting_values(form, current())
         return render_form(request, context, status=409)
+    except ProjectTotalError as error:
+        form.add_error(None, str(error))
+        return render_form(request, context)
     messages.success(request, _("Saved."))
     return redirect(success_url)
 

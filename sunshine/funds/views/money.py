@@ -43,7 +43,11 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"form": form, "project": project, "cancel_url": detail_url(pk),
                "title": _("New allocation for %(project)s") % {"project": project}}
     if request.method == "POST" and form.is_valid():
-        actions.add_allocation(request.user, project, **form.changes())
+        try:
+            actions.add_allocation(request.user, project, **form.changes())
+        except actions.ProjectTotalError as error:
+            form.add_error(None, str(error))
+            return render_form(request, context)
         messages.success(request, _("Allocation added."))
         return redirect(detail_url(pk))
     return render_form(request, context)
@@ -76,7 +80,11 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"form": form, "project": project, "cancel_url": detail_url(pk),
                "title": _("New payment for %(project)s") % {"project": project}}
     if request.method == "POST" and form.is_valid():
-        payment = actions.add_disbursement(request.user, project, **form.changes())
+        try:
+            payment = actions.add_disbursement(request.user, project, **form.changes())
+        except actions.ProjectTotalError as error:
+            form.add_error(None, str(error))
+            return render_form(request, context)
         messages.success(request, _("Payment recorded."))
         if payment.exceeds_arrived:
             messages.warning(request, _(
