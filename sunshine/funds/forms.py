@@ -194,6 +194,15 @@ class EditForm(forms.Form):
     def expected_version(self) -> int | None:
         return self.cleaned_data.get("version")
 
+    def add_unique_errors(self) -> bool:
+        """Repeat the form's uniqueness checks after the database rejected a save.
+
+        Another request can take a unique value between ``clean()`` and the
+        INSERT, and then the unique constraint raises IntegrityError. Returns
+        True when a check found the value taken and added its error.
+        """
+        return False
+
     def changes(self) -> dict[str, Any]:
         """Return the cleaned values keyed by model field name, without the version."""
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
@@ -230,16 +239,30 @@ class ProjectForm(EditForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
+        error = self.duplicate_code_error(code)
+        if error is not None:
+            raise error
+        return code
+
+    def duplicate_code_error(self, code: str) -> ValidationError | None:
         others = Project.all_objects.filter(code=code)
         if self.project is not None:
             others = others.exclude(pk=self.project.pk)
-        if others.exists():
-            raise ValidationError(
-                _("Project code “%(value)s” is already used by another project; "
-                  "choose a different code"),
-                code="duplicate", params={"value": code},
-            )
-        return code
+        if not others.exists():
+            return None
+        return ValidationError(
+            _("Project code “%(value)s” is already used by another project; "
+              "choose a different code"),
+            code="duplicate", params={"value": code},
+        )
+
+    def add_unique_errors(self) -> bool:
+        code = self.cleaned_data.get("code")
+        error = self.duplicate_code_error(code) if code else None
+        if error is None:
+            return False
+        self.add_error("code", error)
+        return True
 
     def clean_progress(self) -> int:
         progress = self.cleaned_data.get("progress")
@@ -349,17 +372,31 @@ class SupplierForm(EditForm):
         code = optional_credit_code(self.cleaned_data.get("credit_code", ""))
         if not code:
             return None
+        error = self.duplicate_credit_code_error(code)
+        if error is not None:
+            raise error
+        return code
+
+    def duplicate_credit_code_error(self, code: str) -> ValidationError | None:
         others = Supplier.objects.filter(credit_code=code)
         if self.supplier is not None:
             others = others.exclude(pk=self.supplier.pk)
         other = others.first()
-        if other is not None:
-            raise ValidationError(
-                _("Credit code %(value)s is already registered for supplier “%(name)s”; "
-                  "edit that supplier instead"),
-                code="duplicate", params={"value": code, "name": other.name},
-            )
-        return code
+        if other is None:
+            return None
+        return ValidationError(
+            _("Credit code %(value)s is already registered for supplier “%(name)s”; "
+              "edit that supplier instead"),
+            code="duplicate", params={"value": code, "name": other.name},
+        )
+
+    def add_unique_errors(self) -> bool:
+        code = self.cleaned_data.get("credit_code")
+        error = self.duplicate_credit_code_error(code) if code else None
+        if error is None:
+            return False
+        self.add_error("credit_code", error)
+        return True
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone", ""))

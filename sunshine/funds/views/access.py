@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -93,8 +94,9 @@ def save_form(
 
     On a ``ConflictError`` nothing has been written. The form comes back with
     the user's input, the translated conflict message and the values saved
-    meanwhile (from ``current``), under 409. A ``ProjectTotalError`` comes
-    back as a form error under 400, also with nothing written.
+    meanwhile (from ``current``), under 409. A ``ProjectTotalError``, or a
+    unique value that another request saved after the form was validated,
+    comes back as a form error under 400, also with nothing written.
     """
     if request.method != "POST" or not form.is_valid():
         return render_form(request, context)
@@ -108,8 +110,27 @@ def save_form(
     except ProjectTotalError as error:
         form.add_error(None, str(error))
         return render_form(request, context)
+    except IntegrityError:
+        if not form.add_unique_errors():
+            raise
+        return render_form(request, context)
     messages.success(request, _("Saved."))
     return redirect(success_url)
+
+
+def create_or_form_error(form: EditForm, create: Callable[[], Any]) -> Any:
+    """Call ``create`` and return its result, or None after adding a uniqueness error to ``form``.
+
+    A concurrent request can save the same unique value after the form was
+    validated. ``create`` must run in its own ``transaction.atomic()``, so
+    the IntegrityError rolls it back and the connection stays usable.
+    """
+    try:
+        return create()
+    except IntegrityError:
+        if not form.add_unique_errors():
+            raise
+        return None
 
 
 def conflicting_values(form: EditForm, saved: Model) -> list[dict[str, Any]]:

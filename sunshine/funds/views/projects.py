@@ -25,6 +25,7 @@ from sunshine.funds.models import (
 )
 from sunshine.funds.views.access import (
     can_write,
+    create_or_form_error,
     paginate,
     posted,
     render_form,
@@ -147,8 +148,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.user, posted(request))
     context = {"form": form, "title": _("New project"), "cancel_url": reverse("funds:project_list")}
     if request.method == "POST" and form.is_valid():
-        project = actions.create_project(request.user, **form.changes())
-        return redirect("funds:project_detail", pk=project.pk)
+        project = create_or_form_error(
+            form, lambda: actions.create_project(request.user, **form.changes()))
+        if project is not None:
+            return redirect("funds:project_detail", pk=project.pk)
     return render_form(request, context)
 
 

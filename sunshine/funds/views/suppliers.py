@@ -17,6 +17,7 @@ from sunshine.funds import actions
 from sunshine.funds.forms import SupplierForm
 from sunshine.funds.models import Supplier
 from sunshine.funds.views.access import (
+    create_or_form_error,
     posted,
     render_form,
     save_form,
@@ -46,8 +47,10 @@ def supplier_create(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "title": _("New supplier"),
                "cancel_url": reverse("funds:supplier_list")}
     if request.method == "POST" and form.is_valid():
-        actions.create_supplier(request.user, **form.changes())
-        return redirect("funds:supplier_list")
+        supplier = create_or_form_error(
+            form, lambda: actions.create_supplier(request.user, **form.changes()))
+        if supplier is not None:
+            return redirect("funds:supplier_list")
     return render_form(request, context)
 
 
