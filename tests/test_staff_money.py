@@ -331,6 +331,51 @@ def test_payment_edit_on_other_county_is_forbidden(operator_b, payment):
     assert response.status_code == 403
 
 
+def test_payment_edit_over_arrived_is_flagged(operator_a, project_a, payment):
+    assert payment.exceeds_arrived is False
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_edit", args=[payment.pk]),
+        payment_data(amount="900万元", version=payment.version), follow=True,
+    )
+
+    payment.refresh_from_db()
+    page = response.content.decode()
+    assert payment.exceeds_arrived is True
+    assert "已保存" in page
+    assert "超过了到位资金" in page
+
+
+def test_payment_edit_within_arrived_clears_flag(operator_a, project_a, allocation):
+    payment = actions.add_disbursement(operator_a, project_a, paid_on=datetime.date(2024, 5, 1),
+                                       amount=Decimal("400000"), payee_name="台州某建设有限公司")
+    assert payment.exceeds_arrived is True
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_edit", args=[payment.pk]),
+        payment_data(amount="300000", version=payment.version), follow=True,
+    )
+
+    payment.refresh_from_db()
+    assert payment.exceeds_arrived is False
+    assert "超过了到位资金" not in response.content.decode()
+
+
+def test_payment_edit_counts_other_payments(operator_a, project_a, payment):
+    second = actions.add_disbursement(operator_a, project_a, paid_on=datetime.date(2024, 5, 2),
+                                      amount=Decimal("100000"), payee_name="台州某建设有限公司")
+    assert second.exceeds_arrived is False
+
+    logged_in(operator_a).post(
+        reverse("funds:disbursement_edit", args=[second.pk]),
+        payment_data(amount="180000", version=second.version),
+    )
+
+    second.refresh_from_db()
+    assert second.exceeds_arrived is True
+    assert totals(project_a)[2] == Decimal("300000.55")
+
+
 def test_payment_edit_of_missing_row_is_404(operator_a):
     response = logged_in(operator_a).get(reverse("funds:disbursement_edit", args=[999999]))
 

@@ -126,9 +126,22 @@ def add_disbursement(actor: Any, project: Project, **fields: Any) -> Disbursemen
 
 def update_disbursement(actor: Any, disbursement: Disbursement, changes: dict[str, Any],
                         *, expected_version: int | None) -> Disbursement:
+    """Change a payment and recompute its over-payment flag as add_disbursement sets it.
+
+    The flag compares the project's paid total, with this payment at its new
+    amount, with the arrived funds.
+    """
     with transaction.atomic():
+        locked = Project.all_objects.select_for_update().get(pk=disbursement.project_id)
+        stored = Disbursement.objects.values_list("amount", flat=True).get(pk=disbursement.pk)
+        amount = changes.get("amount", stored)
+        exceeds = locked.paid_total - stored + amount > locked.arrived_total
+        changes = {**changes, "exceeds_arrived": exceeds}
         disbursement = update_row(actor, disbursement, changes, expected_version=expected_version)
         refresh_totals([disbursement.project_id])
+    if disbursement.exceeds_arrived:
+        logger.warning("disbursement %s on project %s exceeds arrived funds after an edit",
+                       disbursement.pk, disbursement.project_id)
     return disbursement
 
 

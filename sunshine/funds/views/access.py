@@ -89,6 +89,7 @@ def save_form(
     *,
     success_url: str,
     current: Callable[[], Model] | None = None,
+    warning: Callable[[Any], str | None] | None = None,
 ) -> HttpResponse:
     """Validate ``form`` and call ``apply``; re-render it on errors and on a stale version.
 
@@ -97,11 +98,13 @@ def save_form(
     meanwhile (from ``current``), under 409. A ``ProjectTotalError``, or a
     unique value that another request saved after the form was validated,
     comes back as a form error under 400, also with nothing written.
+    ``warning``, given the row that ``apply`` returned, returns a message to
+    show after "Saved.", or None.
     """
     if request.method != "POST" or not form.is_valid():
         return render_form(request, context)
     try:
-        apply()
+        saved = apply()
     except ConflictError as error:
         form.add_error(None, str(error))
         if current is not None:
@@ -115,6 +118,9 @@ def save_form(
             raise
         return render_form(request, context)
     messages.success(request, _("Saved."))
+    text = warning(saved) if warning is not None else None
+    if text:
+        messages.warning(request, text)
     return redirect(success_url)
 
 

@@ -86,10 +86,9 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
             return render_form(request, context)
         messages.success(request, _("Payment recorded."))
-        if payment.exceeds_arrived:
-            messages.warning(request, _(
-                "This payment takes the payments of the project past the funds that have "
-                "arrived; it is recorded and flagged."))
+        warning = over_payment_warning(payment)
+        if warning:
+            messages.warning(request, warning)
         return redirect(detail_url(pk))
     return render_form(request, context)
 
@@ -110,7 +109,15 @@ def disbursement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                             expected_version=form.expected_version),
         success_url=detail_url(payment.project_id),
         current=lambda: Disbursement.objects.get(pk=pk),
+        warning=over_payment_warning,
     )
+
+
+def over_payment_warning(payment: Disbursement) -> str | None:
+    if not payment.exceeds_arrived:
+        return None
+    return _("This payment takes the payments of the project past the funds that have "
+             "arrived; it is recorded and flagged.")
 
 
 @require_http_methods(FORM_METHODS)
