@@ -713,3 +713,23 @@ def test_it_rejects_future_or_zero_payments(tmp_path, unit_a, changes, column, w
 
     assert (sheet, row, found_column) == ("资金支付", 2, column)
     assert words in reason
+
+
+@pytest.mark.parametrize("code", ["T/../JJ-2023-0001", "JJ/2024/1", "..", "JJ 2024", "JJ?1"])
+def test_it_rejects_new_code_breaking_url(tmp_path, unit_a, code):
+    path = write_workbook(tmp_path / "code.xlsx", projects=[project(项目编号=code)],
+                          payments=[payment(项目编号=code)])
+
+    sheet, row, column, value, reason = only_issue(path)
+
+    assert (sheet, row, column, value) == ("项目", 2, "项目编号", code)
+    assert reason.startswith(f"项目编号“{code}”含有不能用于网址的字符")
+
+
+def test_it_updates_stored_code_with_slash(tmp_path, unit_a):
+    actions.create_project(None, code="JJ/2024/1", name="旧编号项目", region=region("331002001"))
+    path = write_workbook(tmp_path / "old.xlsx", projects=[project(项目编号="JJ/2024/1")])
+
+    import_workbook(None, path)
+
+    assert Project.all_objects.get(code="JJ/2024/1").name == "海门街道道路改造"

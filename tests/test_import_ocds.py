@@ -585,3 +585,26 @@ def test_it_rejects_a_project_total_past_the_column(tmp_path):
         import_files(None, [write(tmp_path, "second.json", payment_release(100, 200))])
 
     assert counts() == before
+
+
+@pytest.mark.parametrize("ocid", ["ocds-test/../JJ-2023-0001", "ocds-test-9\x00x", "..",
+                                  "ocds test"])
+def test_it_rejects_ocid_breaking_url(tmp_path, ocid):
+    path = write(tmp_path, "ocid.json", {"releases": [payment_release(100, ocid=ocid)]})
+
+    with pytest.raises(OcdsImportError) as caught:
+        import_files(None, [path])
+
+    message = str(caught.value)
+    assert "releases[0].ocid" in message
+    assert f"项目编号“{ocid}”含有不能用于网址的字符" in message
+    assert not Project.all_objects.exists()
+
+
+def test_it_updates_stored_project_with_slashed_ocid(tmp_path):
+    actions.create_project(None, code="ocds-test/1", name="旧项目", region=region("331002"),
+                           source=Source.OCDS)
+
+    import_files(None, [write(tmp_path, "old.json", payment_release(100, ocid="ocds-test/1"))])
+
+    assert Disbursement.objects.get().project.code == "ocds-test/1"

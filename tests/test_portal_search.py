@@ -1,9 +1,14 @@
 """The public search page at /: name substring, code, village; public projects only."""
 
+import re
+from urllib.parse import urljoin
+
 import pytest
 from django.urls import reverse
 
+from sunshine.funds import actions
 from sunshine.rules.models import Setting
+from tests.conftest import region
 from tests.portal_data import VILLAGE, build_projects
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +143,24 @@ def test_it_sets_private_cache_headers(client, projects):
     assert response["Cache-Control"] == "private, max-age=60"
     assert "Accept-Language" in response["Vary"]
     assert "Cookie" in response["Vary"]
+
+
+def test_link_keeps_slashed_code_in_one_segment(client, projects, operator_a, unit_a):
+    # Codes with "/" can no longer be entered, but rows stored before the rule keep theirs.
+    actions.create_project(operator_a, code="T/../JJ-2025-001", name="特殊编号项目",
+                           region=region(VILLAGE), owner_unit=unit_a, is_public=True)
+
+    page = search(client, "特殊编号").content.decode()
+    link = re.search(r'<h3><a href="([^"]+)">特殊编号项目</a>', page).group(1)
+    opened = client.get(urljoin("http://testserver/", link))
+
+    assert link == "/projects/T%2F..%2FJJ-2025-001/"
+    assert opened.status_code == 200
+    assert "特殊编号项目" in opened.content.decode()
+    assert "城隍浦社区老旧小区改造" not in opened.content.decode()
+
+
+def test_link_of_plain_code_is_unchanged(client, projects):
+    page = search(client, "老旧小区").content.decode()
+
+    assert '<a href="/projects/JJ-2025-001/">城隍浦社区老旧小区改造</a>' in page

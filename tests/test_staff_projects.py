@@ -268,6 +268,49 @@ def test_create_rejects_bad_input(operator_a, unit_a, field, value, message):
     assert not Project.all_objects.filter(code="JJ-2025-011").exists()
 
 
+@pytest.mark.parametrize("code", ["T/../JJ-2023-0001", "JJ/2025/7", "..", ".", "-JJ-1",
+                                  "JJ 2025", "JJ?1", "JJ#1", "JJ%2F1", "JJ\\1", "JJ\t1"])
+def test_create_rejects_code_breaking_url(operator_a, unit_a, code):
+    data = {"code": code, "name": "测试项目", "region": "331002", "progress": "0",
+            "status": "planned"}
+
+    response = logged_in(operator_a).post(reverse("funds:project_create"), data)
+
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["code"])
+    assert f"项目编号“{code}”含有不能用于网址的字符" in errors
+    assert "字母、数字、“-”、“_”和“.”" in errors
+    assert not Project.all_objects.exists()
+
+
+@pytest.mark.parametrize("code", ["JJ-2025-011", "jj_2025.011", "椒财2025-11号"])
+def test_create_accepts_code_of_allowed_characters(operator_a, unit_a, code):
+    data = {"code": code, "name": "测试项目", "region": "331002", "progress": "0",
+            "status": "planned"}
+
+    response = logged_in(operator_a).post(reverse("funds:project_create"), data)
+
+    assert response.status_code == 302
+    assert Project.all_objects.filter(code=code).exists()
+
+
+def test_edit_keeps_stored_code_with_slash(operator_a, unit_a):
+    project = actions.create_project(operator_a, code="JJ/2024/9", name="旧编号项目",
+                                     region=region("331002001"), owner_unit=unit_a)
+
+    kept = logged_in(operator_a).post(reverse("funds:project_edit", args=[project.pk]),
+                                      edit_data(project, name="改名后的旧编号项目"))
+    project.refresh_from_db()
+    changed = logged_in(operator_a).post(reverse("funds:project_edit", args=[project.pk]),
+                                         edit_data(project, code="JJ/2024/10"))
+
+    assert kept.status_code == 302
+    assert changed.status_code == 400
+    assert "JJ/2024/10" in " ".join(changed.context["form"].errors["code"])
+    project.refresh_from_db()
+    assert (project.code, project.name) == ("JJ/2024/9", "改名后的旧编号项目")
+
+
 def test_create_rejects_duplicate_code(operator_a, project_a):
     response = logged_in(operator_a).post(reverse("funds:project_create"), {
         "code": "JJ-2024-001", "name": "重复", "region": "331002", "progress": "0",

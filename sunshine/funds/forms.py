@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from sunshine.funds.codes import project_code_problem
 from sunshine.funds.models import (
     AssetDisposal,
     DisposalMethod,
@@ -239,6 +240,11 @@ class ProjectForm(EditForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
+        # A stored code that predates the character rule stays editable as it is.
+        unchanged = self.project is not None and code == self.project.code
+        problem = None if unchanged else project_code_problem(code)
+        if problem is not None:
+            raise ValidationError(problem, code="invalid_characters")
         error = self.duplicate_code_error(code)
         if error is not None:
             raise error

@@ -3,12 +3,14 @@
 import datetime
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,6 +52,22 @@ class ResultRow:
     figures: Figures
     location: list[str]
     overdue: bool
+
+    @property
+    def url(self) -> str:
+        return project_url(self.project.code)
+
+
+def project_url(code: str) -> str:
+    """Return the address of a project's public page, with the code as one path segment.
+
+    reverse() leaves "/" unquoted for the path converter, so a stored code
+    such as "T/../JJ-2023-0001" would give a link that the browser resolves
+    to another project's page. Quoting every "/" as %2F keeps the code in one
+    segment, and the server decodes it back before matching the URL pattern.
+    """
+    prefix = reverse("portal:project", args=["-"]).removesuffix("-/")
+    return f"{prefix}{quote(code, safe='')}/"
 
 
 @require_safe

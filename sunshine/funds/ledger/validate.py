@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sunshine.funds.codes import project_code_problem
 from sunshine.funds.ledger import cells
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.lookups import Lookups
@@ -269,6 +270,10 @@ def check_projects(rows: list[ProjectRow], lookups: Lookups, issues: IssueList
             ) % {"code": row.code, "first": first_row[row.code]})
             continue
         first_row[row.code] = row.row
+        problem = project_code_problem(row.code)
+        if problem is not None and row.code not in lookups.projects:
+            issues.add(PROJECTS, row.row, CODE_HEADER, row.code, problem)
+            continue
         if row.planned_start and row.planned_end and row.planned_end < row.planned_start:
             issues.add(PROJECTS, row.row, _col(PROJECT_SHEET, "planned_end"), row.planned_end, _(
                 "The planned completion date is before the planned start date %(start)s."

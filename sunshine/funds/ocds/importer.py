@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sunshine.funds.actions import ProjectTotalError, refresh_totals
+from sunshine.funds.codes import project_code_problem
 from sunshine.funds.models import Project, Source
 from sunshine.funds.ocds.errors import OcdsImportError, capped
 from sunshine.funds.ocds.mapper import Process, map_release
@@ -104,10 +105,35 @@ def map_sources(sources: list[FoundRelease], report: OcdsReport) -> list[Process
         report.adjusted.update(context.adjusted)
         processes.append(process)
 
+    problems += code_problems({ocid: group[-1] for ocid, group in groups.items()})
     if problems:
         raise OcdsImportError(capped(list(dict.fromkeys(problems))))
     report.processes = len(processes)
     return processes
+
+
+def code_problems(sources: dict[str, FoundRelease]) -> list[str]:
+    """Return a problem for each ocid that cannot be a new project's code.
+
+    The ocid becomes the project code, which is part of the public page's
+    address. A project stored under such a code before the character rule
+    existed keeps being updated.
+    """
+    invalid = {ocid: problem for ocid in sources
+               if (problem := project_code_problem(ocid)) is not None}
+    if not invalid:
+        return []
+    # PostgreSQL rejects NUL in a query parameter, and no stored code can contain one there.
+    searchable = [ocid for ocid in invalid if "\x00" not in ocid]
+    stored = {code for (code,) in fetch_values(Project.all_objects.all(), "code", searchable,
+                                               "code")}
+    problems = []
+    for ocid, problem in invalid.items():
+        if ocid not in stored:
+            context = Context(sources[ocid].location)
+            context.fail("ocid", problem)
+            problems += context.problems
+    return problems
 
 
 def skip_own_projects(processes: list[Process], report: OcdsReport) -> list[Process]:
