@@ -96,14 +96,55 @@ def test_it_says_when_nothing_matches(client, projects):
     assert "没有找到相符的公开项目" in page
 
 
-def test_result_limit_comes_from_versioned_setting(client, projects):
+def test_page_size_comes_from_versioned_setting(client, projects):
     Setting.objects.create(key="portal.max_search_results", value=1, effective_from="2000-01-01")
 
-    response = search(client, "社区")
+    first = search(client, "社区")
+    second = client.get(reverse("portal:search"), {"q": "社区", "page": "2"})
+    first_page, second_page = first.content.decode(), second.content.decode()
+    next_link = '<a href="?q=%E7%A4%BE%E5%8C%BA&amp;page=2" rel="next">下一页</a>'
+    previous_link = '<a href="?q=%E7%A4%BE%E5%8C%BA&amp;page=1" rel="prev">上一页</a>'
 
-    assert len(response.context["rows"]) == 1
-    assert response.context["truncated"] is True
-    assert "只显示前 1 个项目" in response.content.decode()
+    assert [row.project.code for row in first.context["rows"]] == ["HY-2025-001"]
+    assert [row.project.code for row in second.context["rows"]] == ["JJ-2025-001"]
+    assert "找到 2 个项目" in first_page
+    assert "找到 2 个项目" in second_page
+    assert "第 1 页，共 2 页" in first_page
+    assert next_link in first_page
+    assert 'rel="prev"' not in first_page
+    assert previous_link in second_page
+    assert 'rel="next"' not in second_page
+
+
+def test_page_past_the_end_shows_last_page(client, projects):
+    Setting.objects.create(key="portal.max_search_results", value=1, effective_from="2000-01-01")
+
+    response = client.get(reverse("portal:search"), {"q": "社区", "page": "99"})
+
+    assert response.status_code == 200
+    assert [row.project.code for row in response.context["rows"]] == ["JJ-2025-001"]
+
+
+def test_county_search_counts_every_project(client, operator_a, unit_a):
+    for number in range(1, 53):
+        actions.create_project(operator_a, code=f"JJ-2026-{number:04d}", name=f"椒江区项目{number}",
+                               region=region(VILLAGE), owner_unit=unit_a, is_public=True)
+
+    first = search(client, "椒江区")
+    second = client.get(reverse("portal:search"), {"q": "椒江区", "page": "2"})
+
+    assert "找到 52 个项目" in first.content.decode()
+    assert len(first.context["rows"]) == 50
+    assert [row.project.code for row in second.context["rows"]] == ["JJ-2026-0051",
+                                                                    "JJ-2026-0052"]
+    assert "只显示前" not in first.content.decode()
+
+
+def test_single_page_has_no_pager(client, projects):
+    page = search(client, "老旧小区").content.decode()
+
+    assert "找到 1 个项目" in page
+    assert 'class="pager"' not in page
 
 
 def test_it_rejects_too_long_query(client, projects):

@@ -3,10 +3,11 @@
 import datetime
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,14 +85,16 @@ def search(request: HttpRequest) -> HttpResponse:
         counties = Region.objects.filter(level=Level.COUNTY).order_by("code")
         return render(request, "portal/search.html", {"form": form, "counties": counties})
 
-    limit = get_setting("portal.max_search_results")
-    found = list(search_projects(public_project_queryset(), query)[:limit + 1])
+    # The model orders projects by code, which keeps the pages stable.
+    found = search_projects(public_project_queryset(), query)
+    paginator = Paginator(found, get_setting("portal.max_search_results"))
+    page = paginator.get_page(request.GET.get("page"))
     rows = [
         ResultRow(project, figures_of(project), location_names(project.region), is_overdue(project))
-        for project in found[:limit]
+        for project in page.object_list
     ]
-    context = {"form": form, "query": query, "rows": rows, "limit": limit,
-               "truncated": len(found) > limit}
+    context = {"form": form, "query": query, "rows": rows, "page": page,
+               "page_query": urlencode({"q": query})}
     return render(request, "portal/search.html", context)
 
 

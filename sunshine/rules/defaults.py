@@ -48,7 +48,7 @@ DEFAULTS: dict[str, Default] = {
     ),
     "portal.max_search_results": Default(
         50,
-        _("Maximum projects listed for one public search."),
+        _("Projects listed on one page of the public search."),
         _("Platform default."),
     ),
 }
