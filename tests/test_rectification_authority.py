@@ -143,8 +143,9 @@ def test_staff_pages_refuse_checked_unit(rectification, township_operator):
     cancel = client.post(reverse("duties:task_cancel", args=[task.pk]),
                          {"reason": "已自行整改，无需再跟踪"})
 
-    assert edit.status_code == 403
-    assert cancel.status_code == 403
+    assert edit.status_code == 400
+    assert "只有该暗访的检查人员" in edit.content.decode()
+    assert cancel.status_code == 400
     assert Task.objects.get(pk=task.pk).deadline == task.deadline
     assert Task.objects.get(pk=task.pk).cancelled_on is None
 

@@ -94,7 +94,8 @@ def test_edit_page_refuses_new_deadline(assigned, township_operator):
         "lead_unit": assigned.lead_unit_id, "start": assigned.start.isoformat(),
         "deadline": LATER.isoformat(), "weight": "100", "version": assigned.version})
 
-    assert answer.status_code == 403
+    assert answer.status_code == 400
+    assert "如需调整完成时限或权重" in answer.content.decode()
     assert Task.objects.get(pk=assigned.pk).deadline == assigned.deadline
 
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -49,9 +49,13 @@ def scoped_tasks(queryset: QuerySet, user: Any, *, write: bool = False) -> TaskQ
     return cast(TaskQuerySet, scoped(queryset, user, write=write))
 
 
-def run_action(form: forms.Form, action: Callable[[], Any]) -> Any:
+def run_action(form: forms.Form, action: Callable[[], Any], *,
+               refusal_on_form: bool = False) -> Any:
     """Call ``action``; put a ValidationError or a stale-version conflict on the form.
 
+    With ``refusal_on_form``, a PermissionDenied goes on the form too. Pages
+    of an object found in the user's write scope use it, because there a
+    refusal concerns one change, such as a deadline set by the level above.
     Returns the action's result, or None when the form got an error.
     """
     try:
@@ -60,6 +64,10 @@ def run_action(form: forms.Form, action: Callable[[], Any]) -> Any:
         field = FIELD_OF_CODE.get(getattr(error, "code", None) or "")
         form.add_error(field if field in form.fields else None, error)
     except ConflictError as error:
+        form.add_error(None, str(error))
+    except PermissionDenied as error:
+        if not refusal_on_form:
+            raise
         form.add_error(None, str(error))
     return None
 

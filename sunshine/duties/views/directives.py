@@ -71,7 +71,8 @@ def directive_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "cancel_url": reverse("duties:directive_detail", args=[pk])}
     if request.method == "POST" and form.is_valid():
         done = run_action(form, lambda: actions.update_directive(
-            request.user, directive, form.changes(), expected_version=form.expected_version))
+            request.user, directive, form.changes(), expected_version=form.expected_version),
+            refusal_on_form=True)
         if done is not None:
             return redirect("duties:directive_detail", pk=pk)
     return render_form(request, context)
@@ -128,7 +129,8 @@ def edit_weights(request: HttpRequest, directive: Directive, parent: Task | None
     form = WeightsForm(children, posted(request))
     if request.method == "POST" and form.is_valid():
         done = run_action(form, lambda: actions.set_weights(request.user, directive, parent,
-                                                            form.weights()))
+                                                            form.weights()),
+                          refusal_on_form=True)
         if done is not None:
             return redirect(done_url)
     owner = parent if parent is not None else directive

@@ -177,7 +177,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_action(form, lambda: actions.update_task(
             request.user, task, form.changes(),
             cooperating_units=form.cleaned_data["cooperating_units"],
-            expected_version=form.expected_version))
+            expected_version=form.expected_version), refusal_on_form=True)
         if done is not None:
             return redirect("duties:task_detail", pk=pk)
     return render_form(request, context)
@@ -209,7 +209,7 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         done = run_action(form, lambda: actions.cancel_task(
-            request.user, task, reason=form.cleaned_data["reason"]))
+            request.user, task, reason=form.cleaned_data["reason"]), refusal_on_form=True)
         if done is not None:
             return redirect("duties:task_detail", pk=pk)
     context = {"form": form, "task": task}
