@@ -19,11 +19,10 @@ from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Role, UnitKind
 from tests.conftest import make_staff, region
 from tests.duties_data import NOW, make_directive, make_task
+from tests.test_duties_excel import TASK_HEADERS
 
 pytestmark = pytest.mark.django_db
 
-TASK_HEADERS = ["决策部署文号", "任务编号", "上级任务编号", "任务名称", "牵头单位", "配合单位",
-                "责任人", "开始日期", "完成时限", "权重(%)", "里程碑", "权责事项编号", "任务说明"]
 COUNTY_NUMBER = "椒政办发〔2026〕10号"
 
 

@@ -22,11 +22,10 @@ from sunshine.duties import actions
 from sunshine.duties.excel.importer import LedgerError, import_workbook
 from sunshine.duties.models import Directive, Task
 from tests.assessment_data import perform, plan
+from tests.test_duties_excel import TASK_HEADERS
 
 pytestmark = pytest.mark.django_db
 
-TASK_HEADERS = ["决策部署文号", "任务编号", "上级任务编号", "任务名称", "牵头单位", "配合单位",
-                "责任人", "开始日期", "完成时限", "权重(%)", "里程碑", "权责事项编号", "任务说明"]
 
 
 @pytest.fixture(name="rectification")
