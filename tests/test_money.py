@@ -30,6 +30,11 @@ MAX_FEN = 2**63 - 1
     (0.1, "0.10"),
     (Decimal("3.5"), "3.50"),
     ("-5", "-5.00"),
+    ("１２３４．５", "1234.50"),
+    ("１２，３４５", "12345.00"),
+    ("12.5万", "125000.00"),
+    ("¥100", "100.00"),
+    ("￥1,200元", "1200.00"),
 ])
 def test_parse_amount_accepts(value, expected):
     assert parse_amount(value) == Decimal(expected)
@@ -60,8 +65,13 @@ def test_parse_amount_rejects_fractions_of_a_fen(value):
     ("", "不是数字"),
     (None, "为空"),
     (True, "为空"),
-    ("NaN", "不是有效的数字"),
-    ("Infinity", "不是有效的数字"),
+    ("NaN", "不是有效的数字，请填写数字"),
+    ("Infinity", "不是有效的数字，请填写数字"),
+    ("-inf", "不是有效的数字，请填写数字"),
+    ("١٢٣", "不是数字"),
+    ("1,00", "千位分隔符位置不对"),
+    ("1,2,3", "千位分隔符位置不对"),
+    ("12 34", "千位分隔符位置不对"),
 ])
 def test_parse_amount_rejects(value, message):
     with pytest.raises(MoneyError, match=message):
