@@ -331,6 +331,7 @@ def test_project_total_at_column_limit_passes(unit_a):
     "2024/3/5",
     "2024年3月5日",
     "2024.3.5",
+    "２０２４－０３－０５",
     45356,
     45356.0,
 ])

@@ -36,6 +36,12 @@ def test_it_finds_by_code(client, projects):
     assert [row.project.code for row in response.context["rows"]] == ["HY-2025-001"]
 
 
+def test_it_finds_a_full_width_code(client, projects):
+    response = search(client, "ＨＹ－２０２５－００１")
+
+    assert [row.project.code for row in response.context["rows"]] == ["HY-2025-001"]
+
+
 def test_it_finds_by_village_name(client, projects):
     response = search(client, "城隍浦")
 

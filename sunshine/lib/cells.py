@@ -8,6 +8,7 @@ CellError with a message in the active language.
 
 import datetime
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,8 @@ def read_date(value: object) -> datetime.date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _date_from_number(value)
     if isinstance(value, str):
-        return _date_from_text(value.strip())
+        # NFKC folds full-width digits and dashes, as in ２０２４－０３－０５.
+        return _date_from_text(unicodedata.normalize("NFKC", value).strip())
     raise CellError(_("“%(value)s” is not a date; enter it as 2024-03-05") % {"value": value})
 
 

@@ -10,6 +10,7 @@ or name other people, and no mask finds every name.
 
 import datetime
 import enum
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,7 +92,8 @@ def search_projects(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
     Citizens often type their township or county, which the plain search
     does not look at, because it reads only the project's own region.
     """
-    text = text.strip()
+    # NFKC folds a code typed in full-width characters, such as ＪＪ－２０２３－０００１.
+    text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return projects
     paths = Region.objects.filter(
