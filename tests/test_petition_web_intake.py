@@ -248,11 +248,35 @@ def test_it_links_a_person_named_with_spaces(client, categories, unit_a, typed):
     assert only_petition().target_person == person
 
 
-@pytest.mark.parametrize("typed", ["赵六书记", "赵六（纪委）", "赵六同志", "纪委赵 六主任"])
+@pytest.mark.parametrize("typed", ["赵六书记", "赵六（纪委）", "赵六同志", "纪委赵 六主任", "赵·六",
+                                   "赵-六", "赵.六", "赵、六", "趙六", "Zhao Liu", "zhaoliu",
+                                   "ZHAO LIU shuji"])
 def test_it_links_a_person_named_with_a_title(client, categories, unit_a, typed):
     person = org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
 
     client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name=typed))
+
+    assert only_petition().target_person == person
+
+
+def test_two_officials_in_one_name_need_two_reports(client, categories, unit_a,
+                                                   township_unit):
+    org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+    org_actions.create_person(None, name="钱七", unit=township_unit, post="科员")
+
+    response = client.post(URL, report_form("graft", kind=Kind.ACCUSATION,
+                                            target_unit=township_unit.pk,
+                                            person_name="钱七赵六"))
+
+    assert response.status_code == 400
+    assert "涉及不止一位工作人员" in page(response)
+    assert not Petition.all_objects.exists()
+
+
+def test_stored_name_with_a_dot_is_matched(client, categories, unit_a):
+    person = org_actions.create_person(None, name="阿依古丽·买买提", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="阿依古丽买买提"))
 
     assert only_petition().target_person == person
 

@@ -38,20 +38,6 @@ def is_blank(value: str) -> bool:
                for c in value)
 
 
-def compact_name(value: str) -> str:
-    """Return a person's name as it would be stored: NFKC-folded, without spaces or invisible marks.
-
-    Chinese names are written without spaces, but typed ones often carry a
-    space or an ideographic space between family and given name, a
-    zero-width character, or a variation selector. A name compared for
-    the report firewall must match the stored one in spite of them.
-    """
-    folded = unicodedata.normalize("NFKC", value)
-    return "".join(c for c in folded if not (
-        c.isspace() or unicodedata.category(c) in ("Cf", "Cc", "Zs")
-        or "\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef"))
-
-
 def strip_controls(value: str) -> str:
     """Remove control characters other than tab and line breaks, such as terminal escapes.
 

@@ -11,8 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, Value
-from django.db.models.functions import Length
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -20,10 +19,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from sunshine.funds.models import Project
 from sunshine.lib.coordinates import CoordinateField
 from sunshine.lib.phones import phone_digits
-from sunshine.lib.text_input import TextField, compact_name
+from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Person, Region, Unit, UnitKind
 from sunshine.organisation.scoping import scope_for
-from sunshine.petitions import visibility
+from sunshine.petitions import person_names, visibility
 from sunshine.petitions.actions.evidence import check_files
 from sunshine.petitions.models import (
     Category,
@@ -35,9 +34,6 @@ from sunshine.petitions.models import (
 from sunshine.rules.values import get_setting
 
 MAX_TEXT_LENGTH = 5000
-# Officials whose name a typed name contains are matched from two characters on, as
-# Chinese names have two to four. A single character would match nearly every text.
-MIN_NAME_LENGTH = 2
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Area code of 3 or 4 digits with its leading 0, then a 7 or 8 digit number.
 LANDLINE = re.compile(r"^0[0-9]{2,3}[0-9]{7,8}$")
@@ -199,22 +195,22 @@ class TargetsForm(forms.Form):
                 "or another category.") % {"category": category.display_name, "kind": Kind.ACCUSATION.label})
 
     def _find_person(self, name: str, unit: Unit | None, region: Region | None) -> Person | None:
-        """Return the one official of that name in the unit's subtree, else in the region.
+        """Return the one official the typed name means, in the unit's subtree or the region.
 
-        When no official of that name works under the chosen unit, or no unit
-        is chosen, the officials of the region, of the regions above it and of
-        those inside it are searched. A reporter may choose the wrong unit,
-        and the person named must still not see the report. In each place a
-        name typed exactly is looked for first, then an official whose name
-        the typed text contains, as in 王海书记 or 王海（纪委）. The name stays
-        in the report's text either way; a match also hides a report from
-        the person it accuses. A report whose name fits several officials
-        gets an error asking for the unit, because it could not be hidden
-        from all of them.
+        The officials of the chosen unit's subtree are searched, then those of
+        the region, of the regions above it and of those inside it: a reporter
+        may choose the wrong unit, and the person named must still not see
+        the report. A name the typed text is (``person_names``: spaces,
+        separators, traditional characters and pinyin aside) wins over a name
+        it contains, as in 王海书记 or 王海（纪委）. The name stays in the
+        report's text either way; a match also hides a report from the
+        person it accuses. A report whose name fits several officials gets an
+        error asking for the unit, or for one official per report, because it
+        could not be hidden from all of them.
         """
-        if not name:
+        typed = person_names.Typed.of(name)
+        if not typed.folded:
             return None
-        compact = compact_name(name)
         places = []
         if unit is not None:
             places.append((Person.objects.filter(unit__path__startswith=unit.path), unit.name))
@@ -222,21 +218,30 @@ class TargetsForm(forms.Form):
             places.append((Person.objects.filter(
                 Q(unit__region__path__startswith=region.path)
                 | Q(unit__region__in=codes_up(region))), region.name))
+        contained: dict[int, str] = {}
         for people, place in places:
-            exact = people.filter(name__in={name, compact})
-            contained = (people.alias(typed=Value(compact), name_length=Length("name"))
-                         .filter(typed__contains=F("name"), name_length__gte=MIN_NAME_LENGTH))
-            for candidates in (exact, contained):
-                found = list(candidates[:2])
-                if len(found) == 1:
-                    return found[0]
-                if found:
-                    if self.cleaned_data.get("kind") == Kind.ACCUSATION:
-                        self.add_error("person_name", _(
-                            "More than one official named “%(name)s” works in %(place)s; choose "
-                            "the unit of the one you report.") % {"name": name, "place": place})
-                    return None
+            exact, inside = person_names.matches(typed, people.values_list("pk", "name"))
+            if len(set(exact)) == 1:
+                return Person.objects.get(pk=exact[0])
+            if exact:
+                self._person_error(_(
+                    "More than one official named “%(name)s” works in %(place)s; choose the "
+                    "unit of the one you report.") % {"name": name, "place": place})
+                return None
+            for pk in inside:
+                contained.setdefault(pk, place)
+        if len(contained) == 1:
+            return Person.objects.get(pk=next(iter(contained)))
+        if contained:
+            self._person_error(_(
+                "“%(name)s” names more than one official; report one official per report, or "
+                "choose the unit of the one you report.") % {"name": name})
         return None
+
+    def _person_error(self, message: str) -> None:
+        """Reject the person field of a report; other kinds simply name nobody."""
+        if self.cleaned_data.get("kind") == Kind.ACCUSATION:
+            self.add_error("person_name", message)
 
     def _find_project(self, code: str) -> Project | None:
         if not code:

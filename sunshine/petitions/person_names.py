@@ -1,0 +1,86 @@
+"""Matching the name a reporter types against the names of officials.
+
+A report is hidden from the official it names only when that name is
+matched to the official's record, so the match must survive the ways
+people write a name: with spaces or invisible characters (王 海), with a
+separator dot or dash (王·海, as minority names are written), in
+traditional characters (應永), in pinyin (Wang Hai), or with a title or a
+unit around it (王海书记, 王海（纪委）).
+
+Both sides are folded the same way (``fold``): NFKC, traditional to
+simplified characters (OpenCC ``t2s``), lower case, and only letters and
+digits kept. A typed name with Latin letters is also compared with the
+pinyin of each official's name (pypinyin, most common reading, so a
+surname read otherwise, such as 单 as shan, is missed).
+"""
+
+import functools
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import opencc
+from pypinyin import lazy_pinyin
+
+# Chinese names have two to four characters. A shorter folded name would be found inside
+# nearly every text.
+MIN_NAME_LENGTH = 2
+# A pinyin name shorter than this (such as "li") would likewise match too much.
+MIN_PINYIN_LENGTH = 4
+
+
+@functools.cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def fold(name: str) -> str:
+    """Return a name reduced to what identifies it: simplified, lower case, letters and digits."""
+    text = _converter().convert(unicodedata.normalize("NFKC", name)).lower()
+    return "".join(c for c in text if c.isalnum())
+
+
+@functools.lru_cache(maxsize=20_000)
+def pinyin(name: str) -> str:
+    """Return the folded pinyin of a name, such as "wanghai" for 王海."""
+    return fold("".join(lazy_pinyin(fold(name))))
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A typed name, folded once for comparison with many officials."""
+
+    folded: str
+    latin: str
+
+    @classmethod
+    def of(cls, text: str) -> "Typed":
+        folded = fold(text)
+        latin = "".join(c for c in folded if "a" <= c <= "z")
+        return cls(folded, latin)
+
+    def is_exactly(self, name: str) -> bool:
+        folded = fold(name)
+        return bool(folded) and (folded == self.folded or (
+            bool(self.latin) and len(self.latin) >= MIN_PINYIN_LENGTH
+            and pinyin(name) == self.latin))
+
+    def contains(self, name: str) -> bool:
+        folded = fold(name)
+        if len(folded) >= MIN_NAME_LENGTH and folded in self.folded:
+            return True
+        if len(self.latin) < MIN_PINYIN_LENGTH:
+            return False
+        spelled = pinyin(name)
+        return len(spelled) >= MIN_PINYIN_LENGTH and spelled in self.latin
+
+
+def matches(typed: Typed, people: Iterable[tuple[int, str]]) -> tuple[list[int], list[int]]:
+    """Return the ids of officials whose name the typed text is, and of those it contains."""
+    exact, contained = [], []
+    for pk, name in people:
+        if typed.is_exactly(name):
+            exact.append(pk)
+        elif typed.contains(name):
+            contained.append(pk)
+    return exact, contained
