@@ -383,6 +383,11 @@ def test_transfer_tells_the_receiving_unit(clock, category, operator_a, unit_a, 
     assert note.url == f"/staff/petitions/{petition.pk}/"
     assert Notification.objects.count() == 2
 
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.transfer(operator_a, petition, township_unit, reason="仍属海门街道管辖")
+
+    assert Notification.objects.filter(recipient=township_operator).count() == 2
+
 
 def test_transfer_needs_reason(clock, category, operator_a, unit_a):
     petition = actions.assign(None, register(operator_a, category))
@@ -448,18 +453,18 @@ def test_late_reply_record_keeps_review_window(clock, handling, township_operato
 
     with pytest.raises(ValidationError) as error:
         actions.reply(township_operator, handling, text="已答复。", outcome=Outcome.SUPPORT,
-                      delivered_on=D(2026, 3, 2))
-    assert error.value.code == "review_window_passed"
-    assert "2026-04-01" in messages(error.value)
+                      delivered_on=D(2026, 4, 12))
+    assert error.value.code == "delivery_too_old"
+    assert "2026-04-12" in messages(error.value)
     handling.refresh_from_db()
     assert handling.state == State.HANDLING
     assert not handling.replies.exists()
 
     actions.reply(township_operator, handling, text="已答复。", outcome=Outcome.SUPPORT,
-                  delivered_on=D(2026, 3, 25))
+                  delivered_on=D(2026, 4, 13))
     handling.refresh_from_db()
     assert handling.state == State.REPLIED
-    assert handling.review_until == D(2026, 4, 24)
+    assert handling.review_until == D(2026, 5, 13)
 
 
 def test_close_waits_for_review_window(clock, handling, township_operator):
