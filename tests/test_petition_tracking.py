@@ -114,11 +114,13 @@ def test_guesses_of_others_keep_reporter_in(filed):
     assert tracking.lookup(petition.tracking_code, secret, client_ip=IP) == petition
 
 
-def test_attacked_code_allows_one_guess_per_address(filed):
+def test_attacked_code_forgives_one_typing_error(filed):
     petition, secret = filed
     for _ in range(5):
         tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=OTHER_IP)
 
+    assert tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=IP) is None
+    assert tracking.lookup(petition.tracking_code, secret, client_ip=IP) == petition
     assert tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=IP) is None
     with pytest.raises(tracking.TrackingLocked):
         tracking.lookup(petition.tracking_code, secret, client_ip=IP)

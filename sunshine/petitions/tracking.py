@@ -9,10 +9,11 @@ and per code and address. Past the thresholds (versioned settings) a
 look-up is refused until the lockout ends, even with the right secret: from
 an address with too many failures, of a code that address failed too often,
 and of a code that failed too often from anywhere, from each address that
-failed it at least once. An address that never failed a code may still look
-it up, so that guesses of others cannot lock the reporter out of rating or
-asking for review, while a guesser needs a new address for each guess once
-the code is under attack. ``read_status`` serves the reporter's repeated reads of one
+failed it ``petitions.tracking_max_failures_under_attack`` times (2: one
+typing error is forgiven). An address that failed a code less often may
+still look it up, so that guesses of others cannot lock the reporter out of
+rating or asking for review, while a guesser needs a new address for every
+guess or two once the code is under attack. ``read_status`` serves the reporter's repeated reads of one
 petition from the shared cache and checks the secret on every read.
 """
 
@@ -45,6 +46,7 @@ CODE_LENGTH = 12
 SECRET_LENGTH = 10
 MAX_FAILURES_PER_IP = "petitions.tracking_max_failures_per_ip"
 MAX_FAILURES_PER_CODE = "petitions.tracking_max_failures_per_code"
+MAX_FAILURES_UNDER_ATTACK = "petitions.tracking_max_failures_under_attack"
 LOCKOUT_MINUTES = "petitions.tracking_lockout_minutes"
 # Seconds a reporter's status view is kept in the shared cache; see read_status.
 STATUS_SECONDS = 3600
@@ -153,7 +155,8 @@ def _over_limits(address_count: int, code_count: int, pair_count: int) -> bool:
     code_limit = get_setting(MAX_FAILURES_PER_CODE)
     return (address_count >= get_setting(MAX_FAILURES_PER_IP)
             or pair_count >= code_limit
-            or (code_count >= code_limit and pair_count >= 1))
+            or (code_count >= code_limit
+                and pair_count >= get_setting(MAX_FAILURES_UNDER_ATTACK)))
 
 
 def _lockout(keys: tuple[str, str, str]) -> TrackingLocked:

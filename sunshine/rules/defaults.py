@@ -162,6 +162,11 @@ PETITION_DEFAULTS: dict[str, Default] = {
         _("Failed look-ups of one tracking code from one client address before that address is locked out of the code for the lockout period; as many failures from anywhere lock the code for every address that failed it."),
         _("Platform default."),
     ),
+    "petitions.tracking_max_failures_under_attack": Default(
+        2,
+        _("Failed look-ups of a tracking code from one client address that lock the address out of the code while the code has reached its limit of failures from anywhere."),
+        _("Platform default: one typing error of the reporter is forgiven while others guess at the code."),
+    ),
     "petitions.tracking_lockout_minutes": Default(
         15,
         _("Minutes that failed tracking look-ups are counted and a lockout lasts."),
@@ -201,6 +206,11 @@ PETITION_WEB_DEFAULTS: dict[str, Default] = {
         365,
         _("Days before today from which staff may enter the date a petition was received; an older date is rejected."),
         _("Platform rule, not a statute: a petition entered more than a year after it arrived is taken for a typing error in the date."),
+    ),
+    "petitions.reply_delivery_max_age_days": Default(
+        7,
+        _("Days before the day a reply is recorded on which it may have been delivered; an earlier delivery date is rejected."),
+        _("Platform rule, not a statute: the reporter's 30 days for asking a review count from delivery (Petition Work Regulation art. 35), so a reply recorded long after a stated delivery would leave the reporter little or no time."),
     ),
     "petitions.reply_templates": Default(
         [

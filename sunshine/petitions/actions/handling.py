@@ -31,6 +31,8 @@ from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
 
+REPLY_DELIVERY_MAX_AGE = "petitions.reply_delivery_max_age_days"
+
 
 def _check_extension_limits(petition: Petition, days: int) -> None:
     """Apply Petition Work Regulation art. 34: by default one extension of at most 30 days."""
@@ -148,21 +150,22 @@ def _check_delivery(petition: Petition, delivered_on: datetime.date) -> None:
         )
 
 
-def _check_review_window_open(delivered_on: datetime.date,
-                              review_until: datetime.date | None) -> None:
-    """Reject a delivery date so early that the reporter's review window has already ended.
+def _check_delivery_age(petition: Petition, delivered_on: datetime.date) -> None:
+    """Reject a delivery date too long before the day the reply is recorded.
 
-    The window counts from delivery (Petition Work Regulation art. 35), so a
-    reply recorded after its window would leave the reporter no time to ask.
+    The reporter's window for asking a review counts from delivery
+    (Petition Work Regulation art. 35), so a reply recorded weeks after the
+    delivery it states would leave the reporter little or no time to ask.
     """
-    if review_until is None or review_until >= today():
+    most = get_setting(REPLY_DELIVERY_MAX_AGE, region=petition.region)
+    if (today() - delivered_on).days <= most:
         return
     raise ValidationError(
-        _("With the delivery date %(date)s the reporter's window for asking a review would "
-          "have ended on %(until)s, before today. Enter the day the reporter actually "
-          "received the reply; record replies when they are delivered.")
-        % {"date": delivered_on.isoformat(), "until": review_until.isoformat()},
-        code="review_window_passed",
+        _("The delivery date %(date)s is more than %(days)s days ago. The reporter's time for "
+          "asking a review counts from delivery, so record a reply within %(days)s days of "
+          "delivering it, and enter the day the reporter actually received it.")
+        % {"date": delivered_on.isoformat(), "days": most},
+        code="delivery_too_old",
     )
 
 
@@ -229,8 +232,8 @@ def reply(actor: Any, petition: Petition, *, text: str, outcome: str = "",
             expect_state(petition, _("reply"), State.HANDLING)
         check_outcome(petition, outcome)
         _check_delivery(petition, delivered_on)
+        _check_delivery_age(petition, delivered_on)
         changes, found = _reply_changes(petition, today(), delivered_on)
-        _check_review_window_open(delivered_on, changes.get("review_until"))
         stage = Stage.FEEDBACK if petition.is_accusation else Stage.REPLY
         answer = create_row(actor, Reply(
             petition=petition, stage=stage, text=text, outcome=outcome,
