@@ -39,6 +39,7 @@ from sunshine.funds.models import (
 from sunshine.funds.ocds.errors import OcdsImportError
 from sunshine.funds.ocds.importer import import_files
 from sunshine.lib.money import MAX_YUAN
+from sunshine.portal.disclosure import timeline_page
 from tests.conftest import region
 
 pytestmark = pytest.mark.django_db
@@ -484,17 +485,61 @@ def test_updated_award_suppliers_relink(tmp_path):
     assert verify() == []
 
 
-def test_named_payee_becomes_supplier(tmp_path):
+def payee_release(ocid: str, payee: dict, **parts) -> dict:
     transaction = {"id": "t1", "date": "2021-06-01", "value": {"amount": 80, "currency": "CNY"},
-                   "payee": {"name": "台州某设备有限公司"}}
-    data = release(contracts=[{"id": "c1", "implementation": {"transactions": [transaction]}}])
+                   "payee": payee}
+    return release(ocid, contracts=[{"id": "c1", "implementation": {"transactions": [transaction]}}],
+                   **parts)
+
+
+def test_name_only_payee_is_private(tmp_path):
+    data = payee_release("ocds-test-1", {"name": "张三"})
 
     import_files(None, [write(tmp_path, "payee.json", data)])
 
     payment = Disbursement.objects.get()
-    assert payment.payee_name == "台州某设备有限公司"
-    assert payment.supplier.name == "台州某设备有限公司"
+    assert payment.payee_name == "张三"
+    assert payment.supplier is None
+    assert payment.payee_is_person is True
+    assert payment.is_private_payee is True
+    assert not Supplier.objects.exists()
+    [entry] = timeline_page(payment.project).entries
+    assert (entry.payee_hidden, entry.party) == (True, "")
+
+
+def test_name_only_payees_stay_apart(tmp_path):
+    import_files(None, [write(tmp_path, "one.json", payee_release("ocds-test-1", {"name": "张三"}))])
+    import_files(None, [write(tmp_path, "two.json", payee_release("ocds-test-2", {"name": "张三"}))])
+
+    payments = Disbursement.objects.order_by("project__code")
+    assert [p.project.code for p in payments] == ["ocds-test-1", "ocds-test-2"]
+    assert {(p.supplier_id, p.payee_is_person) for p in payments} == {(None, True)}
+    assert not Supplier.objects.exists()
+
+
+def test_name_only_payee_party_skipped(tmp_path):
+    parties = [{"id": "p1", "name": "张三", "roles": ["payee"]}]
+    data = payee_release("ocds-test-1", {"id": "p1", "name": "张三"}, parties=parties)
+
+    import_files(None, [write(tmp_path, "party.json", data)])
+
+    assert Disbursement.objects.get().is_private_payee is True
+    assert not Supplier.objects.exists()
+
+
+def test_identified_payee_becomes_supplier(tmp_path):
+    payee = {"name": "台州某设备有限公司",
+             "identifier": {"scheme": "CN-USCC", "id": "91110000600037341L"}}
+
+    import_files(None, [write(tmp_path, "payee.json", payee_release("ocds-test-1", payee))])
+
+    payment = Disbursement.objects.get()
+    assert payment.supplier.credit_code == "91110000600037341L"
+    assert payment.payee_credit_code == "91110000600037341L"
     assert payment.payee_is_person is False
+    assert payment.is_private_payee is False
+    [entry] = timeline_page(payment.project).entries
+    assert entry.party_label == "台州某设备有限公司"
 
 
 def test_command_records_given_user(city_admin):

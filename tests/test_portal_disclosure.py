@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sunshine.funds import actions
+from sunshine.funds.models import Disbursement
 from sunshine.portal.disclosure import EntryKind, location_names, timeline_page
 from tests.conftest import region
 
@@ -97,6 +98,24 @@ def test_payee_without_credit_code_or_supplier_counts_as_private(operator_a, pro
 
     assert entry.payee_hidden is True
     assert entry.party == ""
+
+
+@pytest.mark.parametrize(("supplier", "private"), [
+    ({}, True),
+    ({"credit_code": "91110000600037341L"}, False),
+    ({"scheme": "MX-RFC", "identifier": "ABC123456XYZ"}, False),
+])
+def test_unidentified_supplier_payee_private(operator_a, project, supplier, private):
+    row = actions.create_supplier(operator_a, name="张三", **supplier)
+    payment = actions.add_disbursement(operator_a, project, paid_on=datetime.date(2025, 4, 1),
+                                       amount=Decimal("100.00"), payee_name="张三",
+                                       supplier=row, purpose="张三货款")
+
+    entry = timeline_page(project).entries[0]
+
+    assert Disbursement.objects.get(pk=payment.pk).is_private_payee is private
+    assert entry.payee_hidden is private
+    assert (entry.party, entry.note) == (("", "") if private else ("张三", "张三货款"))
 
 
 def test_it_pages_the_timeline(project):

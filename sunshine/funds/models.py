@@ -225,8 +225,9 @@ class Disbursement(AuditedModel):
     amount = FenField(_("amount"))
     currency = models.CharField(_("currency"), max_length=3, default=CNY)
     payee_name = models.CharField(_("payee"), max_length=300)
-    # A payee with neither a credit code nor a supplier record is taken to be a
-    # private person, whose name the public pages mask.
+    # A payee with neither a credit code nor a supplier record that has a credit
+    # code or a registry identifier is taken to be a private person, whose name
+    # the public pages mask.
     payee_is_person = models.BooleanField(_("payee is a private person"), default=False)
     payee_credit_code = models.CharField(_("payee credit code"), max_length=18, blank=True)
     supplier = models.ForeignKey(Supplier, models.PROTECT, null=True, blank=True,
@@ -252,8 +253,18 @@ class Disbursement(AuditedModel):
 
     @property
     def is_private_payee(self) -> bool:
-        """Whether the payee counts as a private person, whose name is never published."""
-        return self.payee_is_person or (not self.payee_credit_code and self.supplier_id is None)
+        """Whether the payee counts as a private person, whose name is never published.
+
+        A supplier known only by its name, as OCDS imports once stored such
+        payees, does not make the payee public.
+        ``sunshine.portal.disclosure.private_payee_condition`` is the same test
+        in SQL.
+        """
+        if self.payee_is_person:
+            return True
+        supplier = self.supplier if self.supplier_id is not None else None
+        identified = supplier is not None and bool(supplier.credit_code or supplier.identifier)
+        return not self.payee_credit_code and not identified
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.paid_on} {self.amount}"

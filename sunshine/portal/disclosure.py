@@ -122,9 +122,13 @@ def private_payee_condition() -> Q:
     """Match disbursements whose payee is a private person.
 
     A payee flagged as a person, or one with neither a credit code nor a
-    supplier record, counts as private, as the Disbursement model documents.
+    supplier record that has a credit code or an identifier, counts as
+    private, as ``Disbursement.is_private_payee`` documents.
     """
-    return Q(payee_is_person=True) | Q(payee_credit_code="", supplier__isnull=True)
+    unidentified_supplier = ((Q(supplier__credit_code__isnull=True) | Q(supplier__credit_code=""))
+                        & Q(supplier__identifier=""))
+    return (Q(payee_is_person=True)
+            | Q(payee_credit_code="") & (Q(supplier__isnull=True) | unidentified_supplier))
 
 
 def timeline_page(project: Project, page: int = 1,

@@ -306,9 +306,11 @@ class ReleaseMapper:
             receiver = as_dict(transaction.get("receiverOrganization"))
             payee = {"name": receiver.get("legalName"), "identifier": receiver} if receiver else None
         # A payment exported from our own ledger is matched to its row by id, so
-        # its payee, written as text only, is not added as a supplier.
+        # its payee, written as text only, is not added as a supplier. Neither is
+        # a payee known only by its name, so the payment counts as one to a person.
         from_ledger = str(transaction.get("id", "")).startswith(LEDGER_PAYMENT_PREFIX)
-        supplier = None if from_ledger else self.organisations.resolve(payee, f"{path}.payee")
+        supplier = None if from_ledger else self.organisations.resolve(
+            payee, f"{path}.payee", accept_name_only=False)
         payee_name = self.context.text(self.organisations.name_of(payee),
                                        width(Disbursement, "payee_name"))
 

@@ -4,6 +4,11 @@ OCDS 1.1 refers to organisations by ``{"id", "name"}`` and keeps their
 details in ``parties``; OCDS 1.0 embeds the whole organisation wherever it
 is used. Both resolve here to one ``Organisation`` per supplier key, so a
 company that bids, wins and is paid becomes one ``Supplier`` row.
+
+A payee given only by name is not a supplier, because a name alone does not
+distinguish a company from a private person. The payment keeps the name as
+text and counts as one to a private person, like a payee that staff enter
+without a credit code, so it is never merged with a payee of the same name.
 """
 
 from dataclasses import dataclass, fields
@@ -18,10 +23,13 @@ from sunshine.lib.identifiers import normalize_credit_code
 
 # Parties in these roles are stored as suppliers; buyers and payers are not.
 SUPPLIER_ROLES = {"tenderer", "supplier", "payee"}
+PAYEE_ROLES = {"payee"}
 # org-id.guide scheme of the Chinese unified social credit code (GB 32100).
 CREDIT_CODE_SCHEMES = {"CN-USCC"}
 
 OrgKey = tuple[str, ...]
+# First part of the key of an organisation that has neither a credit code nor an identifier.
+NAME_KEY = "name"
 
 
 def max_length(name: str) -> int | None:
@@ -81,19 +89,23 @@ class Organisations:
 
     def add_supplier_parties(self) -> None:
         for party, path in self.parties.values():
-            roles = {str(role) for role in as_list(party.get("roles"))}
-            if roles & SUPPLIER_ROLES:
-                self.resolve(party, path)
+            roles = {str(role) for role in as_list(party.get("roles"))} & SUPPLIER_ROLES
+            if roles:
+                self.resolve(party, path, accept_name_only=roles != PAYEE_ROLES)
 
-    def resolve(self, reference: Any, path: str) -> OrgKey | None:
-        """Return the supplier key of an organisation reference, or None if it names no organisation."""
+    def resolve(self, reference: Any, path: str, *, accept_name_only: bool = True) -> OrgKey | None:
+        """Return the supplier key of an organisation reference, or None if it names no organisation.
+
+        With ``accept_name_only`` false, an organisation known only by its name is
+        left out too (a payee, see the module's note).
+        """
         if not isinstance(reference, dict):
             return None
         party = self.party(reference)
         if party:
             path = self.parties[str(reference["id"])][1]
         organisation = self.describe(party or reference, path, fallback=reference)
-        if organisation is None:
+        if organisation is None or (not accept_name_only and organisation.key[0] == NAME_KEY):
             return None
         known = self.found.get(organisation.key)
         if known is None:
@@ -128,7 +140,7 @@ class Organisations:
         elif number:
             key = ("id", scheme, number)
         else:
-            key = ("name", name[: max_length("name")])
+            key = (NAME_KEY, name[: max_length("name")])
         return Organisation(
             key=key,
             name=text(name, max_length("name")),

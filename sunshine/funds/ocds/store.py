@@ -2,7 +2,8 @@
 
 Rows are matched to stored ones by stable keys. A project is matched by its
 code (the ocid). A supplier is matched by credit code, by identifier scheme
-and id, or by name when it has neither. Awards, contracts and payments are
+and id, or by name when it has neither; a payee known only by name is no
+supplier (see ``parties``). Awards, contracts and payments are
 matched by their OCDS ids within their project. Bids carry no id in our
 model, so a bid is matched by its bidder and its position among that
 bidder's bids.
@@ -36,7 +37,7 @@ from sunshine.funds.models import (
 from sunshine.funds.ocds.errors import OcdsImportError
 from sunshine.funds.ocds.export import LEDGER_PAYMENT_PREFIX
 from sunshine.funds.ocds.mapper import Process
-from sunshine.funds.ocds.parties import Organisation, OrgKey
+from sunshine.funds.ocds.parties import NAME_KEY, Organisation, OrgKey
 from sunshine.funds.ocds.report import OcdsReport
 from sunshine.funds.ocds.sync import Plan, apply, fetch, fetch_values, numbered
 from sunshine.organisation.models import Region
@@ -99,10 +100,10 @@ class Store:
         numbers = [key[2] for key in keys if key[0] == "id"]
         for row in fetch(Supplier.objects.all(), "identifier", numbers):
             found.setdefault(("id", row.scheme, row.identifier), row)
-        names = [key[1] for key in keys if key[0] == "name"]
+        names = [key[1] for key in keys if key[0] == NAME_KEY]
         unidentified = Supplier.objects.filter(identifier="", credit_code__isnull=True)
         for row in fetch(unidentified, "name", names):
-            found.setdefault(("name", row.name), row)
+            found.setdefault((NAME_KEY, row.name), row)
         return found
 
     def stored_projects(self, processes: list[Process]) -> dict[str, Project]:
@@ -253,7 +254,8 @@ class Store:
                 full_key = (project.pk, *key)
                 supplier_id = self.supplier_id(row.supplier)
                 values = {**row.values, "project_id": project.pk, "origin": Source.OCDS,
-                          "supplier_id": supplier_id, "payee_is_person": False,
+                          "supplier_id": supplier_id,
+                          "payee_is_person": supplier_id is None,
                           "payee_credit_code": self.credit_codes.get(supplier_id, ""),
                           "exceeds_arrived": flag}
                 plan.want(full_key, values, existing.get(full_key))
