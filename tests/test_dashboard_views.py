@@ -203,3 +203,12 @@ def test_user_of_two_counties_chooses_one(client, operator_a, unit_b):
     assert f'href="{JIAOJIANG}"' in page
     assert 'href="/dashboard/region/331003/"' in page
     assert "请选择一个" in page
+
+
+def test_page_links_overrun_lists(client, city_admin, funds_dataset):  # noqa: F811
+    page = text_of(get(client, city_admin, JIAOJIANG))
+
+    assert "超预算支付" in page
+    assert "超合同支付" in page
+    assert f'href="{HAIMEN}?show=over_budget#projects"' in page
+    assert f'href="{HAIMEN}?show=over_contract#projects"' in page

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from sunshine.audit.actions import create_row
 from sunshine.funds import actions
 from sunshine.funds.figures import (
     AdviceCode,
@@ -15,7 +16,7 @@ from sunshine.funds.figures import (
     format_money,
     format_rate,
 )
-from sunshine.funds.models import Project, ProjectStatus
+from sunshine.funds.models import Contract, Project, ProjectStatus
 from sunshine.rules.models import Setting
 from tests.conftest import region
 
@@ -187,6 +188,89 @@ def test_advice_overspent_comes_first(operator_a, project):
 
     assert found[0] == AdviceCode.OVERSPENT
     assert AdviceCode.UNDER_FUNDED in found
+
+
+def test_advice_overspent_needs_allocation(operator_a, project):
+    pay(operator_a, project, "70000.00")
+
+    assert codes(project) == [AdviceCode.NO_ALLOCATION]
+
+
+def test_advice_over_budget(operator_a, project):
+    allocate(operator_a, project, "2000000.00", "2000000.00")
+    pay(operator_a, project, "1500000.01")
+
+    advice = advice_for(reload(project), today=TODAY)
+
+    assert [item.code for item in advice] == [AdviceCode.OVER_BUDGET]
+    assert "¥1,500,000.01" in advice[0].message
+    assert "¥1,500,000.00" in advice[0].message
+
+
+def test_advice_at_budget_is_on_track(operator_a, project):
+    allocate(operator_a, project, "2000000.00", "2000000.00")
+    pay(operator_a, project, "1500000.00")
+
+    assert codes(project) == [AdviceCode.ON_TRACK]
+
+
+def contract(actor, project, amount, credit_code="91110000600037341L"):
+    supplier = actions.create_supplier(actor, name="台州市椒江建设工程有限公司",
+                                       credit_code=credit_code)
+    create_row(actor, Contract(project=project, supplier=supplier, amount=Decimal(amount)))
+    return supplier
+
+
+def pay_supplier(actor, project, supplier, amount):
+    actions.add_disbursement(actor, project, paid_on=datetime.date(2025, 3, 1),
+                             amount=Decimal(amount), payee_name=supplier.name,
+                             payee_credit_code=supplier.credit_code, supplier=supplier)
+
+
+def test_advice_over_contract(operator_a, project):
+    allocate(operator_a, project, "1000000.00", "1000000.00")
+    supplier = contract(operator_a, project, "500000.00")
+    pay_supplier(operator_a, project, supplier, "300000.00")
+    pay_supplier(operator_a, project, supplier, "250000.00")
+
+    advice = advice_for(reload(project), today=TODAY)
+
+    assert [item.code for item in advice] == [AdviceCode.OVER_CONTRACT]
+    assert "¥550,000.00" in advice[0].message
+    assert "¥500,000.00" in advice[0].message
+
+
+def test_advice_counts_only_the_contractor(operator_a, project):
+    allocate(operator_a, project, "1000000.00", "1000000.00")
+    supplier = contract(operator_a, project, "500000.00")
+    pay_supplier(operator_a, project, supplier, "500000.00")
+    actions.add_disbursement(operator_a, project, paid_on=datetime.date(2025, 3, 2),
+                             amount=Decimal("90000.00"), payee_name="台州某设计咨询有限公司")
+    actions.add_disbursement(operator_a, project, paid_on=datetime.date(2025, 3, 2),
+                             amount=Decimal("8000.00"), payee_name="王小明",
+                             payee_is_person=True)
+
+    assert codes(project) == [AdviceCode.ON_TRACK]
+
+
+def test_budget_advice_is_chinese(operator_a, project):
+    allocate(operator_a, project, "2000000.00", "2000000.00")
+    pay(operator_a, project, "1600000.00")
+
+    with translation.override("zh-hans"):
+        message = advice_for(reload(project), today=TODAY)[0].message
+
+    assert message == "支付金额 ¥1,600,000.00 超过了项目预算 ¥1,500,000.00，本项目账目需要核查。"
+
+
+def test_contract_advice_is_chinese(operator_a, project):
+    allocate(operator_a, project, "1000000.00", "1000000.00")
+    pay_supplier(operator_a, project, contract(operator_a, project, "100.00"), "200.00")
+
+    with translation.override("zh-hans"):
+        message = advice_for(reload(project), today=TODAY)[0].message
+
+    assert message == "向承包方支付的 ¥200.00 超过了其合同金额 ¥100.00，本项目账目需要核查。"
 
 
 def test_advice_without_allocation(project):

@@ -18,9 +18,10 @@ from decimal import Decimal
 
 import pytest
 
+from sunshine.audit.actions import create_row
 from sunshine.dashboard import kpis
 from sunshine.funds import actions
-from sunshine.funds.models import Project, ProjectStatus
+from sunshine.funds.models import Contract, Project, ProjectStatus
 from sunshine.rules.models import Setting
 from tests.conftest import region
 
@@ -210,3 +211,61 @@ def test_ancestors_run_from_the_city_down():
     names = [r.name for r in kpis.ancestors(region("331002001003"))]
 
     assert names == ["台州市", "椒江区", "海门街道"]
+
+
+@pytest.fixture
+def overruns(operator_a):
+    """Projects in 椒江区 paying beyond their budget or a contract, and one without allocations."""
+    make_project(operator_a, "IM-1", "331002001", end=FUTURE, status=ProjectStatus.IN_PROGRESS,
+                 paid="500.00")
+    budget = make_project(operator_a, "BU-1", "331002001", end=FUTURE,
+                          status=ProjectStatus.IN_PROGRESS, allocated="900.00", arrived="900.00",
+                          paid="300.00")
+    actions.update_project(operator_a, budget, {"budget": Decimal("299.99")},
+                           expected_version=budget.version)
+    contracted = make_project(operator_a, "CO-1", "331002001", end=FUTURE,
+                              status=ProjectStatus.IN_PROGRESS, allocated="900.00",
+                              arrived="900.00")
+    supplier = actions.create_supplier(operator_a, name="台州市宏达建设有限公司",
+                                       credit_code="91110000600037341L")
+    create_row(operator_a, Contract(project=contracted, supplier=supplier, amount=Decimal("400.00")))
+    for amount in ("250.00", "150.01"):
+        actions.add_disbursement(operator_a, contracted, paid_on=datetime.date(2024, 3, 1),
+                                 amount=Decimal(amount), payee_name=supplier.name,
+                                 payee_credit_code=supplier.credit_code, supplier=supplier)
+
+
+def test_overrun_counts_are_exact(overruns):
+    figures = figures_of("331002")
+
+    assert figures.projects == 3
+    assert figures.overpaid == 0
+    assert figures.over_budget == 1
+    assert figures.over_contract == 1
+
+
+@pytest.mark.parametrize(("name", "codes"), [
+    ("overpaid", []),
+    ("over_budget", ["BU-1"]),
+    ("over_contract", ["CO-1"]),
+])
+def test_overrun_lists_match_counts(overruns, name, codes):
+    county = region("331002")
+    projects = kpis.projects_in(county, Project.all_objects.all())
+
+    listed = kpis.filtered(projects, kpis.Conditions(county, TODAY), name)
+
+    assert [project.code for project in listed] == codes
+
+
+def test_listed_projects_carry_overrun_flags(overruns):
+    county = region("331002")
+    projects = kpis.projects_in(county, Project.all_objects.all())
+
+    flagged = {p.code: p for p in kpis.filtered(projects, kpis.Conditions(county, TODAY), "all")}
+
+    assert flagged["IM-1"].is_overpaid is False
+    assert flagged["BU-1"].is_over_budget is True
+    assert flagged["BU-1"].is_over_contract is False
+    assert flagged["CO-1"].is_over_contract is True
+    assert flagged["CO-1"].is_over_budget is False

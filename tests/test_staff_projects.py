@@ -124,6 +124,20 @@ def test_list_flags_overdue_and_overpaid(operator_a, project_a):
     assert "逾期" in response.content.decode()
 
 
+def test_list_skips_overpaid_without_allocation(operator_a, unit_a):
+    project = actions.create_project(operator_a, code="JJ-2024-009", name="海门街道路灯",
+                                     region=region("331002001"), owner_unit=unit_a)
+    actions.add_disbursement(operator_a, project, paid_on=datetime.date(2024, 5, 1),
+                             amount=Decimal("4000"), payee_name="台州某建设有限公司")
+
+    client = logged_in(operator_a)
+    listed = client.get(reverse("funds:project_list")).context["page"].object_list
+    filtered = client.get(reverse("funds:project_list"), {"flag": "overpaid"})
+
+    assert listed[0].is_overpaid is False
+    assert list(filtered.context["page"].object_list) == []
+
+
 def test_list_filters_overdue_flag(operator_a, project_a, county_project_a):
     response = logged_in(operator_a).get(reverse("funds:project_list"), {"flag": "overdue"})
 

@@ -100,8 +100,8 @@ class ProjectSummary(Schema):
 
 
 class AdviceOut(Schema):
-    code: str = Field(description="overspent, overdue, under_funded, slow_to_spend, "
-                                  "no_allocation or on_track.")
+    code: str = Field(description="overspent, over_budget, over_contract, overdue, "
+                                  "under_funded, slow_to_spend, no_allocation or on_track.")
     message: str = Field(description="Plain-language explanation in the request language.")
     warning: bool = Field(description="True for a problem, false for information.")
 

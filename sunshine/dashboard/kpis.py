@@ -19,7 +19,13 @@ from django.db.models.lookups import LessThan
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.funds.models import CNY, ProjectStatus
+from sunshine.funds.models import (
+    CNY,
+    ProjectStatus,
+    paid_beyond_arrival,
+    paid_beyond_budget,
+    paid_beyond_contract,
+)
 from sunshine.lib.money import ratio
 from sunshine.organisation.models import Level, Region
 from sunshine.rules.values import get_setting
@@ -66,10 +72,22 @@ DEFINITIONS = {
     ),
     "overpaid": Definition(
         _("Paid beyond arrival"),
-        _("Projects that have paid out more than has arrived."),
+        _("Projects that have paid out more than has arrived. A project with no funds "
+          "allocated or arrived, such as an imported OCDS process, is not counted, because "
+          "there is nothing to compare with."),
+    ),
+    "over_budget": Definition(
+        _("Paid beyond budget"),
+        _("Projects whose payments add up to more than their budget."),
+    ),
+    "over_contract": Definition(
+        _("Paid beyond contract"),
+        _("Projects that have paid a contractor more than the amounts of its contracts "
+          "with the project."),
     ),
 }
-LIST_FILTERS = ("all", "due", "completed_due", "overdue", "under_funded", "overpaid")
+FLAGS = ("overdue", "under_funded", "overpaid", "over_budget", "over_contract")
+LIST_FILTERS = ("all", "due", "completed_due", *FLAGS)
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,8 @@ class Figures:
     overdue: int = 0
     under_funded: int = 0
     overpaid: int = 0
+    over_budget: int = 0
+    over_contract: int = 0
 
     @property
     def arrival_rate(self) -> Decimal | None:
@@ -131,7 +151,9 @@ class Conditions:
             # The rule of ProjectQuerySet.overdue, written as a condition.
             "overdue": passed & ~Q(status__in=[ProjectStatus.COMPLETED, ProjectStatus.CANCELLED]),
             "under_funded": Q(allocated_total__gt=0) & ~cancelled & self._low_arrival(region),
-            "overpaid": Q(paid_total__gt=F("arrived_total")),
+            "overpaid": paid_beyond_arrival(),
+            "over_budget": paid_beyond_budget(),
+            "over_contract": paid_beyond_contract(),
         }
 
     def _low_arrival(self, region: Region) -> Q:
@@ -163,11 +185,11 @@ class Conditions:
         }
 
     def flags(self) -> dict:
-        """Return annotations that mark each listed project overdue, under-funded or overpaid."""
+        """Return annotations that mark each listed project with the flags it raises."""
         return {
             f"is_{name}": Case(When(self.filters[name], then=Value(True)), default=Value(False),
                                output_field=BooleanField())
-            for name in ("overdue", "under_funded", "overpaid")
+            for name in FLAGS
         }
 
 
@@ -190,6 +212,8 @@ def figures_from(values: dict) -> Figures:
         overdue=values["overdue"],
         under_funded=values["under_funded"],
         overpaid=values["overpaid"],
+        over_budget=values["over_budget"],
+        over_contract=values["over_contract"],
     )
 
 

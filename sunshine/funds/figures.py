@@ -5,6 +5,8 @@ through this module, so a rate or a warning means the same everywhere.
 Figures come from the cached ``*_total`` columns of ``Project`` and cost no
 query. The advice reads its thresholds from the versioned settings
 ``funds.low_arrival_rate``, ``funds.low_spend_rate`` and ``funds.idle_months``.
+Payments beyond the arrived funds, the budget or a contract need no
+threshold: any amount beyond them is flagged.
 """
 
 import calendar
@@ -17,7 +19,7 @@ from django.db.models import Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from sunshine.funds.models import CNY, Allocation, Project, ProjectStatus
+from sunshine.funds.models import CNY, Allocation, Project, ProjectStatus, contract_overruns
 from sunshine.lib.money import ratio
 from sunshine.rules.values import get_setting
 
@@ -48,6 +50,8 @@ class Figures:
 
 class AdviceCode(enum.StrEnum):
     OVERSPENT = "overspent"
+    OVER_BUDGET = "over_budget"
+    OVER_CONTRACT = "over_contract"
     OVERDUE = "overdue"
     UNDER_FUNDED = "under_funded"
     SLOW_TO_SPEND = "slow_to_spend"
@@ -110,6 +114,8 @@ def advice_for(project: Project, figures: Figures | None = None, *,
 
     found = [
         _overspent(figures),
+        _over_budget(figures),
+        _over_contract(project, figures),
         _overdue(project, today),
         _under_funded(project, figures, today),
         _slow_to_spend(project, figures, today),
@@ -123,7 +129,8 @@ def advice_for(project: Project, figures: Figures | None = None, *,
 
 
 def _overspent(figures: Figures) -> Advice | None:
-    if figures.paid <= figures.arrived:
+    # Without any allocation (as OCDS imports leave a project) there is nothing to compare with.
+    if figures.paid <= figures.arrived or not (figures.allocated or figures.arrived):
         return None
     message = _(
         "Payments of %(paid)s exceed the %(arrived)s that has arrived; "
@@ -133,6 +140,40 @@ def _overspent(figures: Figures) -> Advice | None:
         "arrived": format_money(figures.arrived, figures.currency),
     }
     return Advice(AdviceCode.OVERSPENT, message, warning=True)
+
+
+def _over_budget(figures: Figures) -> Advice | None:
+    if figures.budget is None or figures.paid <= figures.budget:
+        return None
+    message = _(
+        "Payments of %(paid)s exceed the budget of %(budget)s; "
+        "the accounts of this project should be checked."
+    ) % {
+        "paid": format_money(figures.paid, figures.currency),
+        "budget": format_money(figures.budget, figures.currency),
+    }
+    return Advice(AdviceCode.OVER_BUDGET, message, warning=True)
+
+
+def _over_contract(project: Project, figures: Figures) -> Advice | None:
+    """Report payments to contractors beyond their contracts, added up over the contractors.
+
+    Reads the contracts only when the project has paid something.
+    """
+    if not figures.paid:
+        return None
+    rows = list(contract_overruns().filter(project=project.pk, currency=figures.currency))
+    if not rows:
+        return None
+    message = _(
+        "Payments of %(paid)s to contractors exceed the %(contracted)s that their contracts "
+        "are worth; the accounts of this project should be checked."
+    ) % {
+        "paid": format_money(sum((row["paid"] for row in rows), Decimal(0)), figures.currency),
+        "contracted": format_money(sum((row["contracted"] for row in rows), Decimal(0)),
+                                   figures.currency),
+    }
+    return Advice(AdviceCode.OVER_CONTRACT, message, warning=True)
 
 
 def _overdue(project: Project, today: datetime.date) -> Advice | None:

@@ -6,7 +6,7 @@ procurement data comes in UAH, MXN, AMD or TWD as well as CNY.
 """
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +52,13 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def overspent(self) -> "ProjectQuerySet":
-        return self.filter(paid_total__gt=F("arrived_total"))
+        return self.filter(paid_beyond_arrival())
+
+    def over_budget(self) -> "ProjectQuerySet":
+        return self.filter(paid_beyond_budget())
+
+    def over_contract(self) -> "ProjectQuerySet":
+        return self.filter(paid_beyond_contract())
 
     def search(self, text: str) -> "ProjectQuerySet":
         """Match a project code, a substring of its name, or its village's name or code."""
@@ -435,3 +441,44 @@ class AssetDisposal(AuditedModel):
 
 
 from sunshine.funds.models_ledger import ImportJob, ImportStatus  # noqa: E402, F401
+
+
+def paid_beyond_arrival() -> Q:
+    """Match projects that have paid out more than has arrived.
+
+    A project with nothing allocated and nothing arrived, as OCDS imports
+    leave it, has nothing to compare its payments with, so it never matches.
+    """
+    return Q(paid_total__gt=F("arrived_total")) & (Q(allocated_total__gt=0)
+                                                   | Q(arrived_total__gt=0))
+
+
+def paid_beyond_budget() -> Q:
+    """Match projects whose payments add up to more than their budget."""
+    return Q(budget__isnull=False, paid_total__gt=F("budget"))
+
+
+def paid_beyond_contract() -> Q:
+    """Match projects that have paid a contractor more than its contracts are worth."""
+    return Q(Exists(contract_overruns().filter(project=OuterRef("pk"))))
+
+
+def contract_overruns() -> QuerySet:
+    """Return the payments to each contractor of a project that exceed its contracts.
+
+    Each row has ``project``, ``supplier``, ``currency``, ``paid`` and
+    ``contracted``. Payments count against the contracts of the same project,
+    supplier and currency. Contracts without an amount count for nothing, and
+    a supplier without any contract with an amount is left out.
+    """
+    contracted = (
+        Contract.objects.filter(project=OuterRef("project"), supplier=OuterRef("supplier"),
+                                currency=OuterRef("currency"), amount__isnull=False)
+        .order_by().values("supplier").annotate(total=Sum("amount")).values("total")
+    )
+    return (
+        Disbursement.objects.filter(supplier__isnull=False).order_by()
+        .values("project", "supplier", "currency")
+        .annotate(paid=Sum("amount"), contracted=Subquery(contracted))
+        .filter(paid__gt=F("contracted"))
+    )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from sunshine.funds.models import (
     Disbursement,
     Procurement,
     Project,
+    paid_beyond_arrival,
 )
 from sunshine.funds.views.access import (
     can_write,
@@ -61,7 +62,7 @@ def with_flags(projects: QuerySet) -> QuerySet:
     overdue = Project.all_objects.overdue(timezone.localdate()).filter(pk=OuterRef("pk"))
     return projects.annotate(
         is_overdue=Exists(overdue),
-        is_overpaid=Q(paid_total__gt=F("arrived_total")),
+        is_overpaid=paid_beyond_arrival(),
     )
 
 
