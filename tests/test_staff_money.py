@@ -468,3 +468,76 @@ def test_totals_at_limit_are_stored(operator_a, project_a):
 
     assert response.status_code == 302
     assert totals(project_a)[2] == MAX_YUAN
+
+
+# projects in a foreign currency
+
+
+@pytest.fixture
+def peso_project(operator_a, unit_a):
+    return actions.create_project(operator_a, code="ocds-test-mxn", name="Obra pública",
+                                  region=region("331002001"), owner_unit=unit_a, currency="MXN")
+
+
+def test_allocation_takes_project_currency(operator_a, peso_project):
+    response = logged_in(operator_a).post(
+        reverse("funds:allocation_create", args=[peso_project.pk]),
+        allocation_data(approved_amount="1000", arrived_amount="1000"),
+    )
+
+    assert response.status_code == 302
+    assert Allocation.objects.get().currency == "MXN"
+    assert totals(peso_project) == (Decimal("1000.00"), Decimal("1000.00"), Decimal("0.00"))
+
+
+def test_payment_takes_project_currency(operator_a, peso_project):
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_create", args=[peso_project.pk]),
+        payment_data(amount="250.10"),
+    )
+
+    assert response.status_code == 302
+    assert Disbursement.objects.get().currency == "MXN"
+    assert totals(peso_project)[2] == Decimal("250.10")
+
+
+def test_foreign_form_rejects_yuan_units(operator_a, peso_project):
+    client = logged_in(operator_a)
+
+    response = client.post(reverse("funds:allocation_create", args=[peso_project.pk]),
+                           allocation_data(approved_amount="50万元", arrived_amount="¥100"),
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "“50万元”是人民币金额，但本项目的金额以 MXN 计" in page
+    assert "“¥100”是人民币金额" in page
+    assert "以本项目的币种 MXN 填写" in page
+    assert not Allocation.objects.exists()
+
+
+def test_foreign_payment_edit_rejects_yuan(operator_a, peso_project):
+    payment = actions.add_disbursement(operator_a, peso_project, paid_on=datetime.date(2024, 5, 1),
+                                       amount=Decimal("10"), payee_name="Acme")
+
+    response = logged_in(operator_a).post(
+        reverse("funds:disbursement_edit", args=[payment.pk]),
+        payment_data(amount="20元", payee_name="Acme", version=payment.version),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert "“20元” is in yuan, but this project keeps its amounts in MXN" in response.content.decode()
+    payment.refresh_from_db()
+    assert payment.amount == Decimal("10.00")
+
+
+def test_action_rejects_other_currency(operator_a, peso_project):
+    with pytest.raises(actions.CurrencyMismatchError) as caught:
+        actions.add_allocation(operator_a, peso_project, source="county", currency="CNY",
+                               approved_amount=Decimal("1000"))
+
+    assert "CNY" in str(caught.value)
+    assert "ocds-test-mxn" in str(caught.value)
+    assert "MXN" in str(caught.value)
+    assert not Allocation.objects.exists()

@@ -32,6 +32,28 @@ class ProjectTotalError(ValueError):
         ) % {"code": code, "total": f"{total:,}", "max": f"{MAX_YUAN:,}"})
 
 
+class CurrencyMismatchError(ValueError):
+    """Raised when a money row's currency differs from its project's, whose totals add it up."""
+
+    def __init__(self, code: str, currency: str, project_currency: str):
+        super().__init__(_(
+            "An amount in %(currency)s cannot be added to project “%(code)s”, which keeps its "
+            "amounts in %(project_currency)s; enter the amount in %(project_currency)s"
+        ) % {"currency": currency, "code": code, "project_currency": project_currency})
+
+
+def in_project_currency(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields of a new money row with the project's currency, the default.
+
+    Raises CurrencyMismatchError for another currency: the project's totals
+    add the row's amount to the others as it is.
+    """
+    currency = fields.get("currency") or project.currency
+    if currency != project.currency:
+        raise CurrencyMismatchError(project.code, currency, project.currency)
+    return {**fields, "currency": currency}
+
+
 def refresh_totals(project_ids: Iterable[int]) -> None:
     """Recompute the allocated, arrived and paid sums of the given projects in one UPDATE.
 
@@ -91,7 +113,8 @@ def update_project(actor: Any, project: Project, changes: dict[str, Any],
 
 def add_allocation(actor: Any, project: Project, **fields: Any) -> Allocation:
     with transaction.atomic():
-        allocation = create_row(actor, Allocation(project=project, **fields))
+        allocation = create_row(actor, Allocation(project=project,
+                                                  **in_project_currency(project, fields)))
         refresh_totals([project.pk])
     return allocation
 
@@ -114,7 +137,7 @@ def add_disbursement(actor: Any, project: Project, **fields: Any) -> Disbursemen
     """Record a payment. One that takes payments past the arrived funds is kept but flagged."""
     with transaction.atomic():
         locked = Project.all_objects.select_for_update().get(pk=project.pk)
-        disbursement = Disbursement(project=locked, **fields)
+        disbursement = Disbursement(project=locked, **in_project_currency(locked, fields))
         disbursement.exceeds_arrived = locked.paid_total + disbursement.amount > locked.arrived_total
         create_row(actor, disbursement)
         refresh_totals([project.pk])

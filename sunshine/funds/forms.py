@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sunshine.funds.codes import project_code_problem
 from sunshine.funds.models import (
+    CNY,
     AssetDisposal,
     DisposalMethod,
     FundSource,
@@ -46,14 +47,21 @@ def limit_choices(form: forms.Form, name: str, queryset: QuerySet) -> None:
     cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
+# A yuan unit or sign in a typed amount.
+YUAN_MARK = re.compile(r"[元¥￥]")
+
+
 class AmountField(forms.Field):
     """An amount in yuan, typed as 1200.50, 1,200.50 元 or 12.5万元; never negative.
 
     parse_amount rejects amounts over MAX_TYPED_YUAN, the limit of every entry path.
+    With another ``currency`` the amount is in that currency, and a yuan unit is
+    rejected.
     """
 
     def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
         self.positive = positive
+        self.currency = CNY
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal",
                                                            "maxlength": 40}))
         super().__init__(**kwargs)
@@ -62,6 +70,12 @@ class AmountField(forms.Field):
         text = str(value).strip() if value is not None else ""
         if text in self.empty_values:
             return None
+        if self.currency != CNY and YUAN_MARK.search(text):
+            raise ValidationError(
+                _("“%(value)s” is in yuan, but this project keeps its amounts in %(currency)s; "
+                  "enter the amount in %(currency)s without 元, 万元 or ¥"),
+                code="yuan_unit", params={"value": text, "currency": self.currency},
+            )
         try:
             amount = parse_amount(text)
         except MoneyError as error:
@@ -287,7 +301,26 @@ class ProjectForm(EditForm):
         return data
 
 
-class AllocationForm(EditForm):
+class MoneyForm(EditForm):
+    """An edit form of money rows, whose amounts are in ``currency``: the project's currency.
+
+    Amounts in another currency than yuan accept no yuan unit, and their help
+    text names the currency.
+    """
+
+    def __init__(self, *args: Any, currency: str = CNY, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        if currency == CNY:
+            return
+        for field in self.fields.values():
+            if isinstance(field, AmountField):
+                field.currency = currency
+                field.help_text = _("In %(currency)s, the currency of this project; 元 and 万元 "
+                                    "are not accepted.") % {"currency": currency}
+
+
+class AllocationForm(MoneyForm):
     source = forms.ChoiceField(label=gettext_lazy("fund source"), choices=FundSource.choices)
     approved_amount = AmountField(label=gettext_lazy("approved amount"),
                                   help_text=gettext_lazy("Amount approved (下达), in yuan."))
@@ -328,7 +361,7 @@ class AllocationForm(EditForm):
         return data
 
 
-class DisbursementForm(EditForm):
+class DisbursementForm(MoneyForm):
     paid_on = DayField(label=gettext_lazy("payment date"))
     amount = AmountField(label=gettext_lazy("amount"), positive=True)
     payee_name = forms.CharField(label=gettext_lazy("payee"), max_length=300)

@@ -39,7 +39,7 @@ def initial_of(row: AuditedModel, form_class: Any) -> dict[str, Any]:
 @staff_only(write=True)
 def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = writable_project(request, pk)
-    form = AllocationForm(posted(request))
+    form = AllocationForm(posted(request), currency=project.currency)
     context = {"form": form, "project": project, "cancel_url": detail_url(pk),
                "title": _("New allocation for %(project)s") % {"project": project}}
     if request.method == "POST" and form.is_valid():
@@ -58,7 +58,7 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     allocation: Any = get_scoped(Allocation.objects.select_related("project"), request.user,
                                  write=True, pk=pk)
-    form = AllocationForm(posted(request), versioned=True,
+    form = AllocationForm(posted(request), versioned=True, currency=allocation.currency,
                           initial=initial_of(allocation, AllocationForm))
     context = {"form": form, "project": allocation.project,
                "cancel_url": detail_url(allocation.project_id),
@@ -76,7 +76,7 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only(write=True)
 def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = writable_project(request, pk)
-    form = DisbursementForm(posted(request))
+    form = DisbursementForm(posted(request), currency=project.currency)
     context = {"form": form, "project": project, "cancel_url": detail_url(pk),
                "title": _("New payment for %(project)s") % {"project": project}}
     if request.method == "POST" and form.is_valid():
@@ -98,7 +98,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
 def disbursement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     payment: Any = get_scoped(Disbursement.objects.select_related("project"), request.user,
                               write=True, pk=pk)
-    form = DisbursementForm(posted(request), versioned=True,
+    form = DisbursementForm(posted(request), versioned=True, currency=payment.currency,
                             initial=initial_of(payment, DisbursementForm))
     context = {"form": form, "project": payment.project,
                "cancel_url": detail_url(payment.project_id),
