@@ -212,13 +212,13 @@ def test_edit_conflict_keeps_input(operator_a):
     assert row.buyer_name == "他人修改"
 
 
-def test_edit_on_other_county_is_forbidden(operator_a, operator_b):
+def test_edit_on_other_county_is_not_found(operator_a, operator_b):
     row = disposal(operator_a)
 
     response = logged_in(operator_b).post(reverse("funds:disposal_edit", args=[row.pk]),
                                           form_data(region=VILLAGE_B, version=1))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_edit_of_missing_row_is_404(operator_a):

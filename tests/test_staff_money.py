@@ -97,11 +97,11 @@ def test_allocation_create_rejects_bad_input(operator_a, project_a, field, value
     assert not Allocation.objects.filter(project=project_a).exists()
 
 
-def test_allocation_create_on_other_county_is_forbidden(operator_b, project_a):
+def test_allocation_create_on_other_county_is_not_found(operator_b, project_a):
     response = logged_in(operator_b).post(
         reverse("funds:allocation_create", args=[project_a.pk]), allocation_data())
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Allocation.objects.exists()
 
 
@@ -147,10 +147,10 @@ def test_allocation_edit_conflict_keeps_input(operator_a, project_a, allocation)
     assert totals(project_a)[1] == Decimal("400000.00")
 
 
-def test_allocation_edit_on_other_county_is_forbidden(operator_b, allocation):
+def test_allocation_edit_on_other_county_is_not_found(operator_b, allocation):
     response = logged_in(operator_b).get(reverse("funds:allocation_edit", args=[allocation.pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_allocation_edit_of_missing_row_is_404(operator_a):
@@ -199,11 +199,11 @@ def test_allocation_delete_without_version_is_400(operator_a, allocation):
     assert Allocation.objects.filter(pk=allocation.pk).exists()
 
 
-def test_allocation_delete_on_other_county_is_forbidden(operator_b, allocation):
+def test_allocation_delete_on_other_county_is_not_found(operator_b, allocation):
     response = logged_in(operator_b).post(
         reverse("funds:allocation_delete", args=[allocation.pk]), {"version": 1})
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Allocation.objects.filter(pk=allocation.pk).exists()
 
 
@@ -270,11 +270,11 @@ def test_payment_create_rejects_bad_input(operator_a, project_a, field, value, m
     assert not Disbursement.objects.exists()
 
 
-def test_payment_create_on_other_county_is_forbidden(operator_b, project_a):
+def test_payment_create_on_other_county_is_not_found(operator_b, project_a):
     response = logged_in(operator_b).post(
         reverse("funds:disbursement_create", args=[project_a.pk]), payment_data())
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Disbursement.objects.exists()
 
 
@@ -325,10 +325,10 @@ def test_payment_edit_forbidden_for_inspector(inspector_a, payment):
     assert response.status_code == 403
 
 
-def test_payment_edit_on_other_county_is_forbidden(operator_b, payment):
+def test_payment_edit_on_other_county_is_not_found(operator_b, payment):
     response = logged_in(operator_b).get(reverse("funds:disbursement_edit", args=[payment.pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_payment_edit_over_arrived_is_flagged(operator_a, project_a, payment):
@@ -392,11 +392,11 @@ def test_payment_delete_removes_row(operator_a, project_a, payment):
     assert verify() == []
 
 
-def test_payment_delete_on_other_county_is_forbidden(operator_b, payment):
+def test_payment_delete_on_other_county_is_not_found(operator_b, payment):
     response = logged_in(operator_b).post(
         reverse("funds:disbursement_delete", args=[payment.pk]), {"version": 1})
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Disbursement.objects.exists()
 
 

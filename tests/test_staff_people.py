@@ -140,10 +140,10 @@ def test_detail_offers_reveal_to_administrator_only(operator_a, county_admin_a, 
     assert url in as_admin.content.decode()
 
 
-def test_detail_of_other_county_is_forbidden(operator_b, person_a):
+def test_detail_of_other_county_is_not_found(operator_b, person_a):
     response = logged_in(operator_b).get(reverse("funds:person_detail", args=[person_a.pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_detail_of_missing_person_is_404(operator_a):
@@ -183,10 +183,10 @@ def test_reveal_forbidden_for_administrator_acting_in_other_county(county_admin_
     assert response.status_code == 403
 
 
-def test_reveal_of_other_county_is_forbidden(operator_b, person_a):
+def test_reveal_of_other_county_is_not_found(operator_b, person_a):
     response = logged_in(operator_b).post(reverse("funds:person_reveal", args=[person_a.pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_reveal_of_missing_person_is_404(county_admin_a):

@@ -1,6 +1,7 @@
 """Staff project pages: list, detail, create and edit, with scope and version checks."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -209,14 +210,35 @@ def test_detail_history_keeps_deleted_rows(operator_a, project_a):
     assert ("funds.allocation", "create") in actions_seen
 
 
-def test_detail_of_other_county_is_forbidden(operator_b, project_a):
+def test_detail_of_other_county_is_not_found(operator_b, project_a):
     response = logged_in(operator_b).get(reverse("funds:project_detail", args=[project_a.pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_detail_of_missing_project_is_404(operator_a):
     assert logged_in(operator_a).get(reverse("funds:project_detail", args=[999999])).status_code == 404
+
+
+def page_text(response, url: str) -> str:
+    """Return the page without its address and its per-request CSRF token."""
+    text = response.content.decode().replace(url, "")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+@pytest.mark.parametrize("name", ["funds:project_detail", "funds:project_edit",
+                                  "funds:allocation_create", "funds:disbursement_create"])
+def test_out_of_scope_looks_unknown(operator_b, project_a, name):
+    client = logged_in(operator_b)
+    hidden_url = reverse(name, args=[project_a.pk])
+    missing_url = reverse(name, args=[project_a.pk + 1000])
+
+    hidden = client.get(hidden_url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    missing = client.get(missing_url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert hidden.status_code == 404
+    assert missing.status_code == 404
+    assert page_text(hidden, hidden_url) == page_text(missing, missing_url)
 
 
 def test_detail_rejects_post(operator_a, project_a):
@@ -407,13 +429,13 @@ def test_edit_rejects_missing_version(operator_a, project_a):
     assert "版本" in response.content.decode()
 
 
-def test_edit_of_other_county_is_forbidden(operator_b, project_a):
+def test_edit_of_other_county_is_not_found(operator_b, project_a):
     project_a.refresh_from_db()
     response = logged_in(operator_b).post(reverse("funds:project_edit", args=[project_a.pk]),
                                           edit_data(project_a, progress=99))
 
     project_a.refresh_from_db()
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert project_a.progress == 0
 
 

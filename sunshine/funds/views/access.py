@@ -11,14 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import ConflictError
 from sunshine.funds.actions import ProjectTotalError
 from sunshine.funds.forms import EditForm
-from sunshine.organisation.scoping import scope_for
+from sunshine.organisation.scoping import scope_for, scoped
 
 PAGE_SIZE = 25
 
@@ -47,6 +47,21 @@ def staff_only(*, write: bool = False) -> Callable:
         return wrapper
 
     return decorator
+
+
+def get_readable(queryset: QuerySet, user: Any, *, write: bool = False, **lookup: Any) -> Any:
+    """Load one row for a staff page, or raise Http404 when it is missing or out of scope.
+
+    A row outside the user's read scope gets the same 404 as an unknown id, so
+    the ids of other regions' rows cannot be listed by trying them. With
+    ``write``, a row the user may read but not change raises PermissionDenied.
+    """
+    instance = scoped(queryset, user).filter(**lookup).first()
+    if instance is None:
+        raise Http404(_("No record matches this address."))
+    if write and not scope_for(user, write=True).contains(instance):
+        raise PermissionDenied(_("This record belongs to a region or unit outside your scope."))
+    return instance
 
 
 def can_write(user: Any) -> bool:

@@ -16,13 +16,14 @@ from sunshine.funds import actions
 from sunshine.funds.forms import DisposalForm
 from sunshine.funds.models import AssetDisposal
 from sunshine.funds.views.access import (
+    get_readable,
     posted,
     render_form,
     save_form,
     search_context,
     staff_only,
 )
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 from sunshine.rules.values import get_setting
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -120,7 +121,7 @@ def disposal_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @staff_only(write=True)
 def disposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    disposal: Any = get_scoped(AssetDisposal.objects.all(), request.user, write=True, pk=pk)
+    disposal: Any = get_readable(AssetDisposal.objects.all(), request.user, write=True, pk=pk)
     names = [name for name in DisposalForm.base_fields if name != "version"]
     initial = {**{name: getattr(disposal, name) for name in names}, "version": disposal.version}
     form = DisposalForm(request.user, posted(request), disposal=disposal, initial=initial)

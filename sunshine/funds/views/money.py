@@ -16,14 +16,13 @@ from sunshine.audit.models import AuditedModel
 from sunshine.funds import actions
 from sunshine.funds.forms import AllocationForm, DeleteForm, DisbursementForm
 from sunshine.funds.models import Allocation, Disbursement, Project
-from sunshine.funds.views.access import posted, render_form, save_form, staff_only
-from sunshine.organisation.scoping import get_scoped
+from sunshine.funds.views.access import get_readable, posted, render_form, save_form, staff_only
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
 def writable_project(request: HttpRequest, pk: int) -> Any:
-    return get_scoped(Project.all_objects.all(), request.user, write=True, pk=pk)
+    return get_readable(Project.all_objects.all(), request.user, write=True, pk=pk)
 
 
 def detail_url(project_id: int) -> str:
@@ -56,8 +55,8 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @staff_only(write=True)
 def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    allocation: Any = get_scoped(Allocation.objects.select_related("project"), request.user,
-                                 write=True, pk=pk)
+    allocation: Any = get_readable(Allocation.objects.select_related("project"), request.user,
+                                   write=True, pk=pk)
     form = AllocationForm(posted(request), versioned=True, currency=allocation.currency,
                           initial=initial_of(allocation, AllocationForm))
     context = {"form": form, "project": allocation.project,
@@ -96,8 +95,8 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @staff_only(write=True)
 def disbursement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    payment: Any = get_scoped(Disbursement.objects.select_related("project"), request.user,
-                              write=True, pk=pk)
+    payment: Any = get_readable(Disbursement.objects.select_related("project"), request.user,
+                                write=True, pk=pk)
     form = DisbursementForm(posted(request), versioned=True, currency=payment.currency,
                             initial=initial_of(payment, DisbursementForm))
     context = {"form": form, "project": payment.project,
@@ -123,16 +122,16 @@ def over_payment_warning(payment: Disbursement) -> str | None:
 @require_http_methods(FORM_METHODS)
 @staff_only(write=True)
 def allocation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    allocation = get_scoped(Allocation.objects.select_related("project"), request.user,
-                            write=True, pk=pk)
+    allocation = get_readable(Allocation.objects.select_related("project"), request.user,
+                              write=True, pk=pk)
     return confirm_delete(request, allocation, actions.delete_allocation)
 
 
 @require_http_methods(FORM_METHODS)
 @staff_only(write=True)
 def disbursement_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = get_scoped(Disbursement.objects.select_related("project"), request.user,
-                         write=True, pk=pk)
+    payment = get_readable(Disbursement.objects.select_related("project"), request.user,
+                           write=True, pk=pk)
     return confirm_delete(request, payment, actions.delete_disbursement)
 
 

@@ -12,10 +12,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sunshine.funds.forms import PersonForm
-from sunshine.funds.views.access import posted, render_form, search_context, staff_only
+from sunshine.funds.views.access import (
+    get_readable,
+    posted,
+    render_form,
+    search_context,
+    staff_only,
+)
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Assignment, Level, Person, Role
-from sunshine.organisation.scoping import Scope, get_scoped, scoped
+from sunshine.organisation.scoping import Scope, scoped
 
 
 def people_in_scope(user: Any) -> Any:
@@ -69,7 +75,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 @staff_only()
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person: Any = get_scoped(Person.objects.select_related("unit__region"), request.user, pk=pk)
+    person: Any = get_readable(Person.objects.select_related("unit__region"), request.user, pk=pk)
     context = {"person": person, "may_reveal": may_reveal(request.user, person)}
     return render(request, "funds/person_detail.html", context)
 
@@ -79,7 +85,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only()
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full ID number to an administrator of the person's region; the view is audited."""
-    person: Any = get_scoped(Person.objects.select_related("unit__region"), request.user, pk=pk)
+    person: Any = get_readable(Person.objects.select_related("unit__region"), request.user, pk=pk)
     if not may_reveal(request.user, person):
         raise PermissionDenied(_("Only an administrator of this person's region may see the "
                                  "full ID number."))

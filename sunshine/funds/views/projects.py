@@ -27,13 +27,14 @@ from sunshine.funds.models import (
 from sunshine.funds.views.access import (
     can_write,
     create_or_form_error,
+    get_readable,
     paginate,
     posted,
     render_form,
     save_form,
     staff_only,
 )
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 
 HISTORY_LIMIT = 100
 CHILD_TYPES: dict[str, Any] = {
@@ -82,7 +83,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @staff_only()
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project: Any = get_scoped(project_details(), request.user, pk=pk)
+    project: Any = get_readable(project_details(), request.user, pk=pk)
     context = {
         "project": project,
         "history": project_history(project),
@@ -159,7 +160,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project: Any = get_scoped(Project.all_objects.all(), request.user, write=True, pk=pk)
+    project: Any = get_readable(Project.all_objects.all(), request.user, write=True, pk=pk)
     form = ProjectForm(request.user, posted(request), project=project,
                        initial=project_initial(project))
     context = {"form": form, "title": _("Edit project %(code)s") % {"code": project.code},
