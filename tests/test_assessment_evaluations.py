@@ -9,13 +9,17 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from sunshine.assessment import actions
 from sunshine.assessment.models import Deduction, DeductionStatus, Evaluation
 from sunshine.audit.actions import ConflictError
+from sunshine.duties.actions import lock_quarter, unlock_quarter
+from sunshine.duties.periods import quarter
 from sunshine.rules.models import Setting
 from sunshine.rules.values import settings_changed
 from tests.assessment_data import evaluator_fixture, second_evaluator_fixture  # noqa: F401
+from tests.conftest import region
 
 pytestmark = pytest.mark.django_db
 QUARTER = "2026Q1"
@@ -246,3 +250,40 @@ def test_command_is_idempotent(evaluator, unit_a):
 def test_operator_cannot_apply(operator_a, unit_a):
     with pytest.raises(PermissionDenied):
         actions.apply_deductions(QUARTER, actor=operator_a, region=unit_a.region)
+
+
+@pytest.fixture
+def city_admin(django_user_model):
+    return django_user_model.objects.create_superuser(username="root", password="x-Pass-9271")
+
+
+def test_locked_quarter_rejects_evaluations(evaluator, second_evaluator, unit_a,
+                                            city_admin):
+    # 2026Q1 locked itself for progress reports in April. Evaluations stay open until a decision.
+    evaluation = evaluate(evaluator, unit_a, "80")
+    lock_quarter(city_admin, region("331002"), quarter(2026, 1), reason="第一季度已通报")
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as edit:
+            actions.update_evaluation(evaluator, evaluation, score="50", comments="",
+                                      expected_version=evaluation.version)
+        with pytest.raises(ValidationError) as new:
+            evaluate(second_evaluator, unit_a, "60")
+
+    for error in (edit, new):
+        assert error.value.code == "period_locked"
+        assert "Q1 2026" in error.value.messages[0]
+        assert "unlock" in error.value.messages[0]
+    assert Evaluation.objects.get().score == Decimal("80")
+    assert evaluate(evaluator, unit_a, "70", quarter="2026Q2").quarter == "2026Q2"
+
+    unlock_quarter(city_admin, region("331002"), quarter(2026, 1), reason="更正评估")
+    changed = actions.update_evaluation(evaluator, evaluation, score="50", comments="",
+                                        expected_version=evaluation.version)
+    assert changed.score == Decimal("50")
+
+
+def test_other_county_lock_ignored(evaluator, unit_a, city_admin):
+    lock_quarter(city_admin, region("331003"), quarter(2026, 1), reason="黄岩区已通报")
+
+    assert evaluate(evaluator, unit_a, "80").quarter == QUARTER

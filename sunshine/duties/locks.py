@@ -42,8 +42,14 @@ def county_of(task: Task) -> Region | None:
 
 
 def lock_state(county: Region | None, period: Period,
-               today: datetime.date | None = None) -> LockState:
-    """Return whether ``period`` (a quarter) is locked for ``county`` on ``today``."""
+               today: datetime.date | None = None, *, automatic: bool = True) -> LockState:
+    """Return whether ``period`` (a quarter) is locked for ``county`` on ``today``.
+
+    With ``automatic`` false, only an administrator's decision counts. The
+    automatic lock closes progress reports, while third-party evaluations
+    and merit points have windows of their own and close only when an
+    administrator declares the quarter's figures final.
+    """
     today = today or timezone.localdate()
     year, number = period.key.split("Q")
     decision = (PeriodLock.objects.filter(county=county, year=int(year), quarter=int(number))
@@ -51,6 +57,8 @@ def lock_state(county: Region | None, period: Period,
     if decision is not None:
         since = timezone.localtime(decision.changed_at).date() if decision.locked else None
         return LockState(period, county, decision.locked, since, decision)
+    if not automatic:
+        return LockState(period, county, False, None, None)
     days = get_setting(AUTO_LOCK_DAYS, region=county, on=today)
     if not days:
         return LockState(period, county, False, None, None)
@@ -66,15 +74,25 @@ def check_open(task: Task, day: datetime.date, today: datetime.date | None = Non
 
 
 def locked_message(state: LockState) -> str:
-    place = state.county.name if state.county else _("the city's own units")
-    unlockers = (_("an administrator of %(county)s or of the city") % {"county": state.county.name}
-                 if state.county else _("an administrator of the city"))
     return _(
         "The period %(period)s (%(start)s to %(end)s) is locked for %(place)s since "
         "%(since)s, so progress in it can no longer be reported or approved; %(unlockers)s "
         "can unlock it"
-    ) % {"period": state.period.label, "start": state.period.start, "end": state.period.end,
-         "place": place, "since": state.since, "unlockers": unlockers}
+    ) % lock_values(state)
+
+
+def lock_values(state: LockState) -> dict[str, Any]:
+    """Return the placeholders that messages about a locked quarter fill in.
+
+    ``period`` is the quarter's label, ``start`` and ``end`` its days,
+    ``place`` the county (or the city's own units), ``since`` the day the
+    lock took effect and ``unlockers`` who may lift it.
+    """
+    place = state.county.name if state.county else _("the city's own units")
+    unlockers = (_("an administrator of %(county)s or of the city") % {"county": state.county.name}
+                 if state.county else _("an administrator of the city"))
+    return {"period": state.period.label, "start": state.period.start, "end": state.period.end,
+            "place": place, "since": state.since, "unlockers": unlockers}
 
 
 def can_lock(user: Any, county: Region | None) -> bool:

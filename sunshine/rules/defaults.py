@@ -490,6 +490,11 @@ MERIT_DEFAULTS: dict[str, Default] = {
         _("Merit points in a calendar year from which a person appears on the promotion-priority list."),
         _("Platform default; the list is advice only and sets no official grade."),
     ),
+    "merit.appeal_days": Default(
+        30,
+        _("Days after a merit-point entry is posted within which the person concerned may appeal against it; later, only a reviewer's reversal can correct it."),
+        _("Platform default, so that a dispute is raised while the facts can still be checked; set per county."),
+    ),
     "merit.excellent_share": Default(
         Decimal("0.20"),
         _("Largest share of the assessed persons that the suggested grading marks as excellent (优秀)."),

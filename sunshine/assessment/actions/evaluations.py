@@ -15,6 +15,7 @@ from sunshine.assessment.models import Evaluation
 from sunshine.assessment.models.tenths import to_tenths
 from sunshine.assessment.quarters import parse_quarter, quarters_before
 from sunshine.audit.actions import create_row, update_row
+from sunshine.duties import locks
 from sunshine.duties.periods import Period, quarter_of
 from sunshine.organisation.models import Role, Unit
 from sunshine.organisation.scoping import scope_for
@@ -35,10 +36,13 @@ def require_evaluator(actor: Any, unit: Unit) -> None:
 
 
 def check_quarter_open(period: Period, unit: Unit) -> None:
-    """Reject a quarter that has not started or lies too far back to evaluate.
+    """Reject a quarter that has not started, lies too far back or is locked.
 
     The limit is ``assessment.evaluation_past_quarters`` quarters before the
-    current one, because a late score rewrites settled composite scores.
+    current one, because a late score rewrites settled composite scores. A
+    quarter that an administrator locked for the unit's county keeps the
+    scores already reported until it is unlocked. The automatic lock of
+    progress reports leaves evaluations open.
     """
     today = timezone.localdate()
     current = quarter_of(today)
@@ -58,6 +62,14 @@ def check_quarter_open(period: Period, unit: Unit) -> None:
                 "quarter": period.key, "count": count, "current": current.key,
                 "earliest": earliest.key},
             code="quarter_too_old")
+
+    state = locks.lock_state(unit.region.county(), period, today, automatic=False)
+    if state.locked:
+        raise ValidationError(
+            _("The quarter %(period)s is locked for %(place)s since %(since)s, so its "
+              "evaluations can no longer be recorded or changed; %(unlockers)s can unlock it")
+            % locks.lock_values(state),
+            code="period_locked")
 
 
 def record_evaluation(actor: Any, *, unit: Unit, quarter: str, score: Any,

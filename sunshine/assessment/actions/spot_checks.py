@@ -203,9 +203,7 @@ def _check_performed_in_time(check: SpotCheck, performed_at: datetime.datetime) 
         raise ValidationError(
             _("The quarter %(period)s is locked for %(place)s since %(since)s, so a check "
               "performed in it can no longer be recorded; enter when the inspectors were on "
-              "site, or ask an administrator to unlock the quarter.") % {
-                "period": state.period.label, "since": state.since,
-                "place": state.county.name if state.county else _("the city's own units")},
+              "site, or ask an administrator to unlock the quarter.") % locks.lock_values(state),
             code="period_locked")
 
 

@@ -65,10 +65,11 @@ def build_duties(actor: Any, rng: random.Random, organisation: Organisation,
         tasks = rows.insert_tasks(actor, planner.roots, directives, duties)
         report_count, evidence_count = rows.insert_reports(
             actor, [(tasks[id(leaf)], reports[id(leaf)]) for leaf in leaves], Staff(organisation))
-        rows.insert_locks(actor, organisation, calendar.locked_quarter, admin)
         refresh_planner_statistics()
         merit = build_merit(actor, calendar.today)
         assessment = build_assessment(actor, rng, organisation)
+        # Last, because a locked quarter rejects further evaluations, appeals and exemptions.
+        rows.insert_locks(actor, organisation, calendar.locked_quarter, admin)
 
     result = DemoDuties(len(directives), len(tasks), report_count, evidence_count, reached,
                         merit, assessment, calendar)

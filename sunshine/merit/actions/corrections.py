@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
+from sunshine.duties import locks
+from sunshine.duties.periods import parse_period
 from sunshine.merit.models import (
     Appeal,
     AppealStatus,
@@ -104,7 +106,12 @@ def close_pending_exemption(actor: Any, correction: PointEntry) -> None:
 
 
 def check_cancellable(entry: PointEntry) -> None:
-    """Raise ValidationError unless ``entry`` is a posting that nothing has cancelled yet."""
+    """Raise ValidationError unless ``entry`` is a posting that nothing has cancelled yet.
+
+    An entry of a quarter that an administrator locked counts as it was
+    reported, so it cannot be cancelled until the quarter is unlocked.
+    """
+    check_quarter_open(entry)
     if entry.kind != EntryKind.POSTING:
         raise ValidationError(
             _("Entry #%(id)s is itself a correction (%(kind)s) of entry #%(target)s; correct "
@@ -126,3 +133,21 @@ def require_reason(reason: str) -> str:
         raise ValidationError(_("Write the reason; a correction without a reason cannot be "
                                 "checked later"), code="reason_missing")
     return reason
+
+
+def check_quarter_open(entry: PointEntry) -> None:
+    """Raise ValidationError when an administrator locked the quarter ``entry`` counts in.
+
+    Only a lock decision counts, not the automatic lock of progress reports,
+    so an entry posted at quarter close can still be corrected and appealed
+    until the quarter's figures are declared final.
+    """
+    county = entry.person.unit.region.county()
+    state = locks.lock_state(county, parse_period(entry.period), automatic=False)
+    if state.locked:
+        raise ValidationError(
+            _("Entry #%(id)s counts in %(period)s, which is locked for %(place)s since "
+              "%(since)s, so its points can no longer be reversed, exempted or appealed; "
+              "%(unlockers)s can unlock the quarter") % {"id": entry.pk,
+                                                        **locks.lock_values(state)},
+            code="period_locked")

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit.actions import create_row, update_row
-from sunshine.merit.actions.corrections import cancel_entry, check_cancellable, require_reason
+from sunshine.merit.actions.corrections import (
+    cancel_entry,
+    check_cancellable,
+    check_quarter_open,
+    require_reason,
+)
 from sunshine.merit.models import EntryKind, Exemption, ExemptionStatus, PointEntry
 from sunshine.merit.permissions import is_person_of, is_reviewer_for
 from sunshine.merit.text import clean_text
@@ -99,6 +104,7 @@ def check_decidable(actor: Any, exemption: Exemption) -> None:
     if exemption.status != ExemptionStatus.PENDING:
         raise ValidationError(_("This exemption was already %(status)s") % {
             "status": exemption.get_status_display()}, code="already_decided")
+    check_quarter_open(exemption.entry)
 
 
 def check_checklist(exemption: Exemption) -> None:

@@ -20,6 +20,7 @@ from sunshine.duties.views.common import render_page, run_action, staff_only
 from sunshine.funds.views.access import PAGE_SIZE
 from sunshine.lib.staff_pages import per_session
 from sunshine.merit import actions
+from sunshine.merit.actions.appeals import appeal_last_day
 from sunshine.merit.forms import ExemptionForm, LedgerFilterForm, ReasonForm
 from sunshine.merit.models import AppealStatus, EntryKind, PointEntry
 from sunshine.merit.permissions import is_person_of, is_reviewer_for
@@ -152,6 +153,7 @@ def show_entry(request: HttpRequest, pk: int, **forms: Any) -> HttpResponse:
         "exemptions": entry.exemptions.select_related("requested_by", "decided_by"),
         "may_reverse": reviewer and open_posting,
         "may_appeal": own and open_posting,
+        "appeal_until": appeal_last_day(entry)[1] if own and open_posting else None,
         "may_exempt": (own or reviewer) and open_posting and entry.points < 0,
         "reverse_form": forms.get("reverse_form") or ReasonForm(),
         "appeal_form": forms.get("appeal_form") or ReasonForm(),
