@@ -99,9 +99,9 @@ def test_reminder_command_reaches_robot(reachable, unit_a, stand_in, time_machin
     directive = make_directive(reachable, unit_a)
     task = make_task(reachable, directive, "1", deadline=datetime.date(2026, 3, 31),
                      responsible_person=person)
-    time_machine.move_to(NOW + datetime.timedelta(days=20), tick=False)
+    time_machine.move_to(NOW + datetime.timedelta(days=14), tick=False)
 
-    call_command("send_reminders", "--date", "2026-03-30", stdout=io.StringIO())
+    call_command("send_reminders", "--date", "2026-03-24", stdout=io.StringIO())
 
     assert set(Notification.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
     [request] = stand_in.requests

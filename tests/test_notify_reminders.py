@@ -62,7 +62,7 @@ def test_running_twice_sends_once(task):
     send_task_reminders(day(24))
     again = send_task_reminders(day(24))
 
-    assert again == {"messages": 1, "queued": 0}
+    assert again == {"messages": 1, "queued": 0, "skipped": 0}
     assert Notification.objects.count() == 1
 
 
@@ -124,9 +124,9 @@ def test_task_without_user_reminds_nobody(operator_a, unit_a):
 
 def test_command_queues_and_delivers(task, time_machine):
     out = io.StringIO()
-    time_machine.move_to(NOW + datetime.timedelta(days=20), tick=False)
+    time_machine.move_to(NOW + datetime.timedelta(days=14), tick=False)
 
-    call_command("send_reminders", "--date", "2026-03-30", stdout=out)
+    call_command("send_reminders", "--date", "2026-03-24", stdout=out)
 
     notification = Notification.objects.get()
     assert notification.status == DeliveryStatus.SENT
@@ -156,3 +156,46 @@ def test_inactive_user_is_not_reminded(operator_a, task):
     operator_a.save(update_fields=["is_active"])
 
     assert send_task_reminders(day(30))["queued"] == 0
+
+
+def test_catch_up_skips_overdue_task(task, time_machine):
+    # 5 April 2026: the deadline of 31 March has passed.
+    time_machine.move_to(NOW + datetime.timedelta(days=20), tick=False)
+
+    result = send_task_reminders(day(30))
+
+    assert result == {"messages": 0, "queued": 0, "skipped": 1}
+    assert not Notification.objects.exists()
+
+
+def test_catch_up_after_overdue_notice(operator_a, task, time_machine):
+    time_machine.move_to(NOW + datetime.timedelta(days=20), tick=False)
+    send_task_reminders()
+    out = io.StringIO()
+
+    call_command("send_reminders", "--date", "2026-03-28", stdout=out)
+
+    keys = set(Notification.objects.filter(recipient=operator_a).values_list("key", flat=True))
+    assert keys == {f"task:{task.pk}:2026-03-31:overdue"}
+    assert "跳过 1 条已过时的提醒" in out.getvalue()
+
+
+def test_catch_up_keeps_reminders_still_true(operator_a, unit_a, task, time_machine):
+    directive = make_directive(operator_a, unit_a, number="椒政发〔2026〕78号")
+    later = make_task(operator_a, directive, "1", deadline=datetime.date(2026, 4, 7),
+                      responsible_person=task.responsible_person)
+    time_machine.move_to(NOW + datetime.timedelta(days=20), tick=False)
+
+    result = send_task_reminders(day(31))
+
+    assert result["skipped"] == 1
+    assert list(Notification.objects.values_list("key", flat=True)) == [
+        f"task:{later.pk}:2026-04-07:due:7"]
+
+
+def test_catch_up_reminds_task_due_today(task, time_machine):
+    time_machine.move_to(datetime.datetime.combine(DEADLINE, datetime.time(9)), tick=False)
+
+    send_task_reminders(day(28))
+
+    assert Notification.objects.get().key == f"task:{task.pk}:2026-03-31:due:3"

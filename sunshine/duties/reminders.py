@@ -9,10 +9,15 @@ every day, sends it once. A moved deadline starts the reminders again.
 
 An overdue task reminds its responsible person and the leaders of its lead
 unit, once per deadline.
+
+A catch-up run for an earlier day skips the reminders before the deadline
+of a task that is overdue by the real today or already got its overdue
+notice, because they would arrive saying the task is still due.
 """
 
 import datetime
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +30,7 @@ from django.utils.translation import ngettext
 from sunshine.audit import chain
 from sunshine.duties.actions.common import leaders_of
 from sunshine.duties.models import Task
+from sunshine.notify.models import Notification
 from sunshine.notify.outbox import Message, queue
 from sunshine.rules.models import Setting
 from sunshine.rules.values import get_setting
@@ -32,6 +38,7 @@ from sunshine.rules.values import get_setting
 logger = logging.getLogger(__name__)
 
 KEY = "duties.reminder_days"
+CHUNK = 500
 
 
 def threshold_for(days_left: int, thresholds: list[int]) -> int | None:
@@ -66,9 +73,19 @@ def overdue_messages(task: Task, today: datetime.date) -> list[Message]:
         recipients.setdefault(leader.pk, leader)
     subject = _("Task “%(task)s” is overdue: its deadline was %(deadline)s") % {
         "task": task, "deadline": task.deadline}
-    key = f"task:{task.pk}:{task.deadline.isoformat()}:overdue"
+    key = overdue_key(task)
     return [Message(user, key, subject, _progress_line(task), _url(task))
             for user in recipients.values()]
+
+
+def overdue_key(task: Task) -> str:
+    return f"task:{task.pk}:{task.deadline.isoformat()}:overdue"
+
+
+def overdue_keys_sent(tasks: list[Task]) -> set[str]:
+    """Return the keys of the overdue notices already queued for ``tasks``."""
+    keys = [overdue_key(task) for task in tasks]
+    return set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
 def _progress_line(task: Task) -> str:
@@ -89,23 +106,46 @@ def _horizon(today: datetime.date) -> int:
 
 
 def send_task_reminders(today: datetime.date | None = None) -> dict[str, int]:
-    """Queue the reminders due on ``today``; return the number of messages and of new ones."""
-    today = today or timezone.localdate()
+    """Queue the reminders due on ``today`` and return counts.
+
+    The counts are the messages, the new ones among them and the reminders
+    skipped because they are out of date by the real today.
+    """
+    current = timezone.localdate()
+    today = today or current
     horizon = _horizon(today)
     tasks = (Task.objects.open().filter(deadline__lte=today + datetime.timedelta(days=horizon))
              .select_related("lead_unit__region", "responsible_person__user")
              .order_by("deadline", "pk"))
     messages: list[Message] = []
+    skipped = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for task in tasks.iterator(chunk_size=500):
-            if task.deadline < today:
-                messages.extend(overdue_messages(task, today))
-            else:
-                messages.extend(due_messages(task, today))
+        for chunk in _chunks(tasks.iterator(chunk_size=CHUNK)):
+            # Only a catch-up run can meet a reminder that is out of date by now.
+            sent = overdue_keys_sent(chunk) if today < current else set()
+            for task in chunk:
+                if task.deadline < today:
+                    messages.extend(overdue_messages(task, today))
+                elif task.deadline < current or overdue_key(task) in sent:
+                    skipped += 1
+                else:
+                    messages.extend(due_messages(task, today))
     created = queue(messages)
     if created:
         with transaction.atomic():
             chain.append(None, "send_reminders", object_type="notify.notification",
                          changes={"on": today.isoformat(), "queued": created})
-    logger.info("task reminders on %s: %s candidates, %s new", today, len(messages), created)
-    return {"messages": len(messages), "queued": created}
+    logger.info("task reminders on %s: %s candidates, %s new, %s out of date", today,
+                len(messages), created, skipped)
+    return {"messages": len(messages), "queued": created, "skipped": skipped}
+
+
+def _chunks(tasks: Iterator[Task]) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

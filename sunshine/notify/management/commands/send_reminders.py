@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sunshine.notify.outbox import deliver_due
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", metavar="YYYY-MM-DD",
-                            help="act as if today were this earlier date, to catch up (default: today)")
+                            help="act as if today were this earlier date, to catch up (default: today); "
+                                 "reminders before a deadline that has passed by today are "
+                                 "skipped")
 
     def handle(self, *args, **options) -> None:
         today = parse_date(options["date"]) if options["date"] else None
@@ -35,6 +38,13 @@ class Command(BaseCommand):
             result = import_string(path)(today)
             self.stdout.write(_("%(source)s: %(queued)s new of %(messages)s reminders.")
                               % {"source": path.rsplit(".", 1)[-1], **result})
+            if result.get("skipped"):
+                self.stdout.write(ngettext(
+                    "Skipped %(skipped)s reminder that is out of date today: its task is "
+                    "overdue by now or already got the overdue notice.",
+                    "Skipped %(skipped)s reminders that are out of date today: their tasks are "
+                    "overdue by now or already got the overdue notice.",
+                    result["skipped"]) % result)
         counts = deliver_due()
         self.stdout.write(_("Delivered %(sent)s, to retry %(retry)s, failed %(failed)s, "
                             "without a sender %(no_sender)s.") % counts)
