@@ -10,13 +10,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
+from sunshine.audit.models import AuditEntry
 from sunshine.duties import actions
 from sunshine.duties.excel.importer import LedgerError, import_workbook
-from sunshine.duties.models import Task
+from sunshine.duties.excel.writer import export_workbook
+from sunshine.duties.models import Directive, Duty, Task
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Role, UnitKind
+from sunshine.organisation.scoping import scoped
 from tests.conftest import make_staff, region
 from tests.duties_data import NOW, make_directive, make_task
 from tests.test_duties_excel import TASK_HEADERS
@@ -117,3 +120,45 @@ def test_form_weights_hide_unreadable_tasks(village_directive, village_operator)
     text = " ".join(refused.value.messages)
     assert "县局代办事项" not in text
     assert "1 other task outside your scope 70%" in text
+
+
+def export_as(user, path):
+    export_workbook(user, path, directives=scoped(Directive.objects.all(), user),
+                    duties=scoped(Duty.all_objects.all(), user),
+                    tasks=scoped(Task.objects.all(), user))
+
+
+def directive_sheet(path):
+    book = load_workbook(path)
+    return book, book["决策部署"]
+
+
+def test_township_export_reimports_unchanged(tmp_path, county_directive, township_operator):
+    exported = tmp_path / "export.xlsx"
+    export_as(township_operator, exported)
+    entries = AuditEntry.objects.count()
+
+    report = import_workbook(township_operator, exported)
+
+    assert not report.changed, report.summary_lines()
+    assert report.directives.unchanged == 1
+    assert AuditEntry.objects.count() == entries
+
+
+def test_township_county_directive_edit_rejected(tmp_path, county_directive,
+                                                 township_operator):
+    exported = tmp_path / "export.xlsx"
+    export_as(township_operator, exported)
+    book, sheet = directive_sheet(exported)
+    headers = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=headers.index("标题") + 1, value="海门改写的标题")
+    book.save(exported)
+
+    with translation.override("zh-hans"), pytest.raises(LedgerError) as refused:
+        import_workbook(township_operator, exported)
+
+    issue = refused.value.errors[0]
+    assert issue.row == 2
+    assert "331002" in str(issue.value)
+    assert "椒江区不在您可修改的区划范围内" in issue.reason
+    assert Directive.objects.get().title == county_directive.title

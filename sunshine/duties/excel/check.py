@@ -49,6 +49,11 @@ class CheckedWorkbook:
     rows: int = 0
 
 
+def changes_directive(row: Row, stored: Directive) -> bool:
+    """Tell whether the row's directive fields differ from the stored directive's."""
+    return any((row[name] or "") != (getattr(stored, name) or "") for name in DIRECTIVE_FIELDS)
+
+
 class Checker:
     def __init__(self, lookups: Lookups, issues: IssueList, today: datetime.date, *,
                  actor: Any) -> None:
@@ -114,21 +119,24 @@ class Checker:
                       "hold recurring duties' tasks; enter the number of the real document.")
                     % {"number": number}))
                 continue
-            ok = self.resolve(data.sheet, row, "region", self.region_in_scope)
+            ok = self.resolve(data.sheet, row, "region", self.lookups.region)
             ok = self.resolve(data.sheet, row, "unit", self.lookups.unit) and ok
-            if ok and not self.may_change_directive(data.sheet, row):
+            if not ok:
                 continue
-            if ok:
-                self.directives[number] = row
-                rows.append(row)
+            # A row equal to the stored directive changes nothing, so an export of
+            # tasks under another unit's directive imports back unchanged.
+            stored = Directive.objects.filter(document_number=number).first()
+            if stored is None or changes_directive(row, stored):
+                if not self.region_in_scope(data.sheet, row):
+                    continue
+                if stored is not None and not self.may_change_directive(data.sheet, row, stored):
+                    continue
+            self.directives[number] = row
+            rows.append(row)
         return rows
 
-    def may_change_directive(self, sheet: Sheet, row: Row) -> bool:
-        """Return False, recording the problem, when the row changes a stored directive the actor may not change."""
-        stored = Directive.objects.filter(document_number=row["document_number"]).first()
-        if stored is None or not any((row[name] or "") != (getattr(stored, name) or "")
-                                     for name in DIRECTIVE_FIELDS):
-            return True
+    def may_change_directive(self, sheet: Sheet, row: Row, stored: Directive) -> bool:
+        """Return False, recording the problem, when the actor may not change ``stored``."""
         try:
             require_change(self.actor, stored, stored)
         except PermissionDenied as error:
@@ -136,12 +144,14 @@ class Checker:
             return False
         return True
 
-    def region_in_scope(self, code: str):
-        region = self.lookups.region(code)
-        if not self.lookups.scope.contains_region(region):
-            raise CellError(_("%(region)s is outside the regions you may change")
-                            % {"region": region.name})
-        return region
+    def region_in_scope(self, sheet: Sheet, row: Row) -> bool:
+        """Return False, recording the problem, when the row's region is outside the actor's scope."""
+        region = row["region"]
+        if region is None or self.lookups.scope.contains_region(region):
+            return True
+        self.problem(sheet, row.number, sheet.column("region").header, region.code, CellError(
+            _("%(region)s is outside the regions you may change") % {"region": region.name}))
+        return False
 
     def directive(self, number: str) -> Directive | Row:
         """Return the directive with this document number, from the workbook or the system."""
