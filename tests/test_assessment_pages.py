@@ -148,6 +148,17 @@ def test_template_page_parses_lines(operator_a, unit_a):
     assert SurveyTemplate.objects.get().questions.count() == 3
 
 
+def test_survey_pages_label_open_period(survey, operator_a):
+    client = client_for(operator_a)
+
+    detail = client.get(reverse("assessment:survey_detail", args=[survey.pk])).content.decode()
+    listing = client.get(reverse("assessment:survey_list")).content.decode()
+
+    for page in (detail, listing):
+        assert "开放时间" in page
+        assert "未锁定" not in page
+
+
 def test_survey_detail_shows_results(survey, operator_a, operator_b):
     question = survey.template.questions.get(number=1)
     actions.submit_response(survey, mobile="13900001111", answers={question.pk: "5"})

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sunshine.assessment import actions, draw
 from sunshine.assessment.models import CheckStatus, Rating, SpotCheck
@@ -360,6 +360,22 @@ def test_photo_stored_and_disguise_rejected(check, inspector_a, settings, tmp_pa
     assert disguised.value.code == "file_disguised"
     assert done.photos.count() == 1
     assert SpotCheck.objects.get(pk=check.pk).latitude == Decimal("28.680000")
+
+
+@pytest.mark.parametrize(("latitude", "longitude", "shown", "missing"), [
+    (Decimal("28.6"), None, "纬度 28.6", "缺少经度"),
+    (None, Decimal("121.4"), "经度 121.4", "缺少纬度"),
+])
+def test_half_location_names_missing_part(check, inspector_a, latitude, longitude, shown,
+                                          missing):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        perform(inspector_a, check, latitude=latitude, longitude=longitude)
+
+    message = error.value.messages[0]
+    assert error.value.code == "coordinates"
+    assert shown in message
+    assert missing in message
+    assert "None" not in message
 
 
 def test_pages_answer_405_and_login(check, inspector_a):

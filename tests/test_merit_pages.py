@@ -146,6 +146,18 @@ def test_appeal_filed_and_upheld_through_pages(client, operator_a, leader_a, pen
     assert PointEntry.objects.get(reverses=penalty).kind == EntryKind.REVERSAL
 
 
+def test_appeal_help_names_the_choices(client, operator_a, leader_a, penalty):
+    appeal = actions.file_appeal(operator_a, penalty, reason="时限已批准顺延")
+
+    text = signed_in(client, leader_a).get(
+        reverse("merit:appeal_detail", args=[appeal.pk])).content.decode()
+
+    assert "选择“批准”即申诉成立" in text
+    assert "选择“不批准”则保留记录" in text
+    assert ">批准<" in text
+    assert ">不批准<" in text
+
+
 def test_reversal_of_reversed_entry_shows_error(client, leader_a, penalty):
     actions.reverse_entry(leader_a, penalty, reason="错记")
 

@@ -211,8 +211,15 @@ def coordinates(latitude: Decimal | None, longitude: Decimal | None
                 ) -> tuple[Decimal | None, Decimal | None]:
     if latitude is None and longitude is None:
         return None, None
-    if latitude is None or longitude is None or not (-90 <= latitude <= 90
-                                                     and -180 <= longitude <= 180):
+    if longitude is None:
+        raise ValidationError(_("Longitude missing for latitude %(latitude)s; give both "
+                                "latitude (−90 to 90) and longitude (−180 to 180), or neither")
+                              % {"latitude": latitude}, code="coordinates")
+    if latitude is None:
+        raise ValidationError(_("Latitude missing for longitude %(longitude)s; give both "
+                                "latitude (−90 to 90) and longitude (−180 to 180), or neither")
+                              % {"longitude": longitude}, code="coordinates")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationError(_("Location %(latitude)s, %(longitude)s is invalid; give both "
                                 "latitude (−90 to 90) and longitude (−180 to 180), or neither")
                               % {"latitude": latitude, "longitude": longitude},
