@@ -357,6 +357,16 @@ def test_commands_import_and_export(tmp_path, people, operator_a):
     assert "没有任何变化" in again.getvalue()
 
 
+def test_export_command_missing_folder(tmp_path):
+    target = tmp_path / "missing" / "out.xlsx"
+
+    with translation.override("zh-hans"), pytest.raises(CommandError) as error:
+        call_command("export_duties", str(target), stdout=io.StringIO())
+
+    assert f"找不到文件夹 {tmp_path / 'missing'}" in str(error.value)
+    assert not AuditEntry.objects.filter(action="export_duties").exists()
+
+
 def test_import_command_lists_problems_and_fails(tmp_path, people, operator_a):
     tasks = replace_cell(sheets()["任务分解"], 3, "完成时限", "明天")
     err = io.StringIO()

@@ -1,5 +1,7 @@
 """``sunshine export_duties FILE``: export directives, duty lists and task trees to Excel."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
@@ -46,8 +48,17 @@ class Command(BaseCommand):
                 scope = scope_for(actor)
                 directives, duties, tasks = (scope.filter(directives), scope.filter(duties),
                                              scope.filter(tasks))
-            counts = export_workbook(actor, options["file"], directives=directives,
-                                     duties=duties, tasks=tasks)
+            folder = Path(options["file"]).parent
+            if not folder.is_dir():
+                raise CommandError(_("Folder %(folder)s not found; create it or write the workbook "
+                                     "to an existing folder") % {"folder": folder})
+            try:
+                counts = export_workbook(actor, options["file"], directives=directives,
+                                         duties=duties, tasks=tasks)
+            except OSError as error:
+                raise CommandError(_("cannot write %(file)s (%(error)s); check the path and its "
+                                     "permissions") % {"file": options["file"],
+                                                       "error": error.strerror}) from None
             self.stdout.write(_(
                 "%(directives)s directives, %(duties)s duties, %(steps)s steps and %(tasks)s "
                 "tasks written to %(file)s.") % {**vars(counts), "file": options["file"]})
