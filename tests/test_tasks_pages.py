@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from sunshine.audit.verify import verify
 from sunshine.duties.models import Milestone, Task
-from tests.duties_data import NOW, make_directive, make_task
+from tests.duties_data import NOW, make_directive, make_person, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +216,27 @@ def test_milestone_of_another_county_is_403(operator_b, task):
     response = logged_in(operator_b).post(url, {"name": "x", "due_on": "2026-04-30"})
 
     assert response.status_code == 403
+
+
+def test_task_form_hides_out_of_scope_person(operator_a, operator_b, unit_a, unit_b, directive,
+                                             task):
+    outsider = make_person(operator_b, unit_b, name="李四")
+    url = reverse("duties:task_create") + f"?directive={directive.pk}"
+
+    response = logged_in(operator_a).post(url, task_data(unit_a,
+                                                         responsible_person=outsider.pk))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"“{outsider.pk}”不在您可选择的范围内" in html
+    assert "李四" not in html
+
+
+def test_task_form_names_out_of_scope_unit(operator_a, unit_b, directive, task):
+    url = reverse("duties:task_create") + f"?directive={directive.pk}"
+
+    response = logged_in(operator_a).post(url, task_data(unit_b))
+
+    assert response.status_code == 400
+    assert f"“黄岩区人民政府”（{unit_b.pk}）超出您可编辑的区划和单位范围" in (
+        response.content.decode())

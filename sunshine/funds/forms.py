@@ -133,6 +133,10 @@ class PercentField(forms.IntegerField):
             )
 
 
+# Rows whose names an out-of-scope rejection may show: the public divisions and units.
+NAMED_MODELS = (Region, Unit)
+
+
 class ScopedChoiceField(forms.ModelChoiceField):
     """A choice among rows the user may edit, with an error naming why a value was rejected."""
 
@@ -141,6 +145,12 @@ class ScopedChoiceField(forms.ModelChoiceField):
             return super().to_python(value)
         except ValidationError:
             existing = self.find_anywhere(value)
+        if existing is not None and not isinstance(existing, NAMED_MODELS):
+            # A person's name is not shown to a user outside their scope.
+            raise ValidationError(
+                _("“%(value)s” is not among the choices you may use; choose one from the list"),
+                code="invalid_choice", params={"value": value},
+            )
         if existing is not None:
             raise ValidationError(
                 _("“%(name)s” (%(value)s) is outside the regions and units you may edit; "
