@@ -26,6 +26,14 @@ def check_production_keys(app_configs, **kwargs):
                  "invalidates stored look-up hashes.",
             id="sunshine.E002",
         ))
+    if not settings.SUNSHINE_SITE_URL.startswith("https://"):
+        errors.append(checks.Warning(
+            "SUNSHINE_SITE_URL is not an https:// address, so links in DingTalk messages and "
+            "e-mail are paths that no one can open.",
+            hint="Set SUNSHINE_SITE_URL to the address users reach the site at, such as "
+                 "https://sunshine.example.gov.cn.",
+            id="sunshine.W002",
+        ))
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         errors.append(checks.Warning(
             "The production profile runs on SQLite.",
