@@ -53,8 +53,10 @@ def test_message_goes_to_every_channel(reachable, stand_in):  # noqa: F811
 def test_queue_twice_sends_once(reachable, stand_in):  # noqa: F811
     message = Message(reachable, "k1", "任务即将到期")
 
-    assert queue([message]) == 3
+    assert queue([message]) == 1
+    assert Notification.objects.count() == 3
     assert queue([message]) == 0
+    assert Notification.objects.count() == 3
     deliver_due()
     assert len(stand_in.requests) == 1
     assert len(mail.outbox) == 1

@@ -44,18 +44,20 @@ class Message:
 
 
 def queue(messages: Iterable[Message]) -> int:
-    """Queue messages not queued before; return how many new rows were created.
+    """Queue messages not queued before; return how many of the given messages were new.
 
     Each inbox message also goes out on the recipient's other channels
-    (``reach.with_copies``).
+    (``reach.with_copies``). Those copies are queued too but not counted,
+    so the count matches the messages a caller made.
     """
-    messages = reach.with_copies(messages)
+    given = list(messages)
+    wanted = {(m.recipient.pk, m.channel, m.key) for m in given}
     now = timezone.now()
     rows = [
         Notification(recipient=m.recipient, channel=m.channel, key=m.key,
                      subject=m.subject[:SUBJECT_LENGTH], body=m.body, url=m.url,
                      status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now)
-        for m in messages
+        for m in reach.with_copies(given)
     ]
     if not rows:
         return 0
@@ -66,8 +68,10 @@ def queue(messages: Iterable[Message]) -> int:
         [row for row in rows if (row.recipient.pk, row.channel, row.key) not in before],
         batch_size=BATCH, ignore_conflicts=True,
     )
-    created = len(_existing(keys)) - len(before)
-    logger.info("notifications queued: %s new of %s", created, len(rows))
+    after = _existing(keys)
+    created = len(after & wanted) - len(before & wanted)
+    logger.info("notifications queued: %s new of %s, with %s new copies on other channels",
+                created, len(wanted), len(after) - len(before) - created)
     return created
 
 
