@@ -50,14 +50,14 @@ def queue(messages: Iterable[Message]) -> int:
     (``reach.with_copies``). Those copies are queued too but not counted,
     so the count matches the messages a caller made.
     """
-    given = list(messages)
-    wanted = {(m.recipient.pk, m.channel, m.key) for m in given}
+    originals = list(messages)
+    original_keys = {(m.recipient.pk, m.channel, m.key) for m in originals}
     now = timezone.now()
     rows = [
         Notification(recipient=m.recipient, channel=m.channel, key=m.key,
                      subject=m.subject[:SUBJECT_LENGTH], body=m.body, url=m.url,
                      status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now)
-        for m in reach.with_copies(given)
+        for m in reach.with_copies(originals)
     ]
     if not rows:
         return 0
@@ -69,9 +69,9 @@ def queue(messages: Iterable[Message]) -> int:
         batch_size=BATCH, ignore_conflicts=True,
     )
     after = _existing(keys)
-    created = len(after & wanted) - len(before & wanted)
+    created = len(after & original_keys) - len(before & original_keys)
     logger.info("notifications queued: %s new of %s, with %s new copies on other channels",
-                created, len(wanted), len(after) - len(before) - created)
+                created, len(original_keys), len(after) - len(before) - created)
     return created
 
 

@@ -33,7 +33,7 @@ def announcements(petition: Petition) -> list[Message]:
             "code": tracking.format_code(petition.tracking_code),
             "category": petition.category.display_name}
     url = reverse("petitions:staff_detail", args=[petition.pk])
-    # The row version tells each arrival apart, so a petition transferred back to a unit
+    # The row version distinguishes each arrival, so a petition transferred back to a unit
     # is announced there again.
     key = f"petition:{petition.pk}:assigned:{petition.assigned_unit_id}:v{petition.version}"
     return [Message(user, key, subject, url=url, confidential=True)

@@ -197,10 +197,10 @@ class TargetsForm(forms.Form):
     def _find_person(self, name: str, unit: Unit | None, region: Region | None) -> Person | None:
         """Return the one official the typed name means, in the unit's subtree or the region.
 
-        The officials of the chosen unit's subtree are searched, then those of
-        the region, of the regions above it and of those inside it: a reporter
-        may choose the wrong unit, and the person named must still not see
-        the report. A name the typed text is (``person_names``: spaces,
+        The officials of the chosen unit's subtree are searched first. Then
+        come those of the region, of the regions above it and of those inside
+        it, because a reporter may choose the wrong unit, and the person named
+        must still not see the report. A name the typed text is (``person_names``: spaces,
         separators, traditional characters and pinyin aside) wins over a name
         it contains, as in 王海书记 or 王海（纪委）. The name stays in the
         report's text either way; a match also hides a report from the
@@ -239,7 +239,7 @@ class TargetsForm(forms.Form):
         return None
 
     def _person_error(self, message: str) -> None:
-        """Reject the person field of a report; other kinds simply name nobody."""
+        """Reject the person field of a report (检举控告); other kinds leave the target empty."""
         if self.cleaned_data.get("kind") == Kind.ACCUSATION:
             self.add_error("person_name", message)
 

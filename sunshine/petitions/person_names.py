@@ -1,7 +1,7 @@
 """Matching the name a reporter types against the names of officials.
 
 A report is hidden from the official it names only when that name is
-matched to the official's record, so the match must survive the ways
+matched to the official's record. So the match must survive the ways
 people write a name: with spaces or invisible characters (王 海), with a
 separator dot or dash (王·海, as minority names are written), in
 traditional characters (應永), in pinyin (Wang Hai), or with a title or a
@@ -59,14 +59,13 @@ class Typed:
         latin = "".join(c for c in folded if "a" <= c <= "z")
         return cls(folded, latin)
 
-    def is_exactly(self, name: str) -> bool:
-        folded = fold(name)
+    def is_exactly(self, name: str, folded: str) -> bool:
+        """Return whether the typed text is the name ``folded`` is the folded form of."""
         return bool(folded) and (folded == self.folded or (
-            bool(self.latin) and len(self.latin) >= MIN_PINYIN_LENGTH
-            and pinyin(name) == self.latin))
+            len(self.latin) >= MIN_PINYIN_LENGTH and pinyin(name) == self.latin))
 
-    def contains(self, name: str) -> bool:
-        folded = fold(name)
+    def contains(self, name: str, folded: str) -> bool:
+        """Return whether the typed text contains the name, in characters or in pinyin."""
         if len(folded) >= MIN_NAME_LENGTH and folded in self.folded:
             return True
         if len(self.latin) < MIN_PINYIN_LENGTH:
@@ -79,8 +78,9 @@ def matches(typed: Typed, people: Iterable[tuple[int, str]]) -> tuple[list[int],
     """Return the ids of officials whose name the typed text is, and of those it contains."""
     exact, contained = [], []
     for pk, name in people:
-        if typed.is_exactly(name):
+        folded = fold(name)
+        if typed.is_exactly(name, folded):
             exact.append(pk)
-        elif typed.contains(name):
+        elif typed.contains(name, folded):
             contained.append(pk)
     return exact, contained

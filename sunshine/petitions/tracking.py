@@ -11,9 +11,9 @@ an address with too many failures, of a code that address failed too often,
 and of a code that failed too often from anywhere, from each address that
 failed it ``petitions.tracking_max_failures_under_attack`` times (2: one
 typing error is forgiven). An address that failed a code less often may
-still look it up, so that guesses of others cannot lock the reporter out of
-rating or asking for review, while a guesser needs a new address for every
-guess or two once the code is under attack. ``read_status`` serves the reporter's repeated reads of one
+still look it up, so guesses of others cannot lock the reporter out of
+rating or asking for review. Once the code is under attack, a guesser needs
+a new address for every two guesses. ``read_status`` serves the reporter's repeated reads of one
 petition from the shared cache and checks the secret on every read.
 """
 

@@ -120,19 +120,19 @@ def readable_weights(actor: Any, tasks: Iterable[Task]) -> list[tuple[str, Decim
     weight, so the message explains the total without their names.
     """
     scope = None if actor is None else scope_for(actor)
-    shown: list[tuple[str, Decimal]] = []
+    listed: list[tuple[str, Decimal]] = []
     hidden, hidden_weight = 0, Decimal("0")
     for task in tasks:
         if scope is None or scope.contains(task):
-            shown.append((str(task), task.weight))
+            listed.append((str(task), task.weight))
         else:
             hidden += 1
             hidden_weight += task.weight
     if hidden:
         label = ngettext("%(count)s other task outside your scope",
                          "%(count)s other tasks outside your scope", hidden) % {"count": hidden}
-        shown.append((label, hidden_weight))
-    return shown
+        listed.append((label, hidden_weight))
+    return listed
 
 
 def unit_prefixes(unit: Unit) -> list[str]:

@@ -157,14 +157,14 @@ def _check_delivery_age(petition: Petition, delivered_on: datetime.date) -> None
     (Petition Work Regulation art. 35), so a reply recorded weeks after the
     delivery it states would leave the reporter little or no time to ask.
     """
-    most = get_setting(REPLY_DELIVERY_MAX_AGE, region=petition.region)
-    if (today() - delivered_on).days <= most:
+    max_days = get_setting(REPLY_DELIVERY_MAX_AGE, region=petition.region)
+    if (today() - delivered_on).days <= max_days:
         return
     raise ValidationError(
         _("The delivery date %(date)s is more than %(days)s days ago. The reporter's time for "
           "asking a review counts from delivery, so record a reply within %(days)s days of "
           "delivering it, and enter the day the reporter actually received it.")
-        % {"date": delivered_on.isoformat(), "days": most},
+        % {"date": delivered_on.isoformat(), "days": max_days},
         code="delivery_too_old",
     )
 
