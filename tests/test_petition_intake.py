@@ -11,6 +11,7 @@ from django.utils import translation
 from sunshine.audit.actions import create_row
 from sunshine.audit.verify import verify
 from sunshine.lib import crypto
+from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Level, UnitKind
 from sunshine.petitions import actions, tracking
 from sunshine.petitions.models import Category, Channel, EventAction, Kind, Outcome, Petition
@@ -178,6 +179,21 @@ def test_other_target_not_a_repeat(category, unit_a):
     other, _ = submit(category, target_unit=unit_a)
 
     assert other.repeat_of is None
+
+
+def test_other_further_persons_not_a_repeat(category, unit_a):
+    secretary = org_actions.create_person(None, name="孙八", unit=unit_a, post="书记")
+    director = org_actions.create_person(None, name="周九", unit=unit_a, post="主任")
+    first, _ = submit(category, kind=Kind.ACCUSATION, target_person=secretary)
+    wider, _ = submit(category, kind=Kind.ACCUSATION, target_person=secretary,
+                      further_persons=[director])
+    again, _ = submit(category, kind=Kind.ACCUSATION, target_person=secretary,
+                      further_persons=[director, secretary], text="再次举报")
+
+    assert wider.repeat_of is None
+    assert again.repeat_of == wider
+    assert [p.name for p in again.persons_concerned] == ["孙八", "周九"]
+    assert verify() == []
 
 
 def test_request_not_linked_to_report(category, unit_a):

@@ -155,6 +155,25 @@ def test_accused_person_sees_no_report(django_user_model, commission, township_u
         get_visible_petition(accused_user, pk=report.pk)
 
 
+def test_every_person_a_report_names_sees_nothing(django_user_model, commission,
+                                                 township_unit, township_operator, unit_a,
+                                                 inspector_a):
+    first_user = django_user_model.objects.create_user("first", password="x-Pass-9271")
+    second_user = django_user_model.objects.create_user("second", password="x-Pass-9271")
+    first = org_actions.create_person(None, name="孙八", unit=township_unit, user=first_user)
+    second = org_actions.create_person(None, name="周九", unit=unit_a, user=second_user)
+    for user in (first_user, second_user):
+        Assignment.objects.create(user=user, role=Role.INSPECTOR, unit=commission)
+    county_operator = make_staff(django_user_model, "county_operator", Role.OPERATOR, unit_a)
+    report = file_report(commission, target_person=first, further_persons=[second])
+
+    assert report in visible(inspector_a)
+    for user in (first_user, second_user, county_operator, township_operator):
+        assert report not in visible(user), user.username
+        with pytest.raises(Http404):
+            get_visible_petition(user, pk=report.pk)
+
+
 def test_project_owner_unit_sees_no_report(commission, township_unit, township_operator):
     project = fund_actions.create_project(None, code="HM-2026-01", name="海门街道道路",
                                           region=region("331002001"), owner_unit=township_unit,

@@ -259,8 +259,11 @@ def test_it_links_a_person_named_with_a_title(client, categories, unit_a, typed)
     assert only_petition().target_person == person
 
 
-def test_two_officials_in_one_name_need_two_reports(client, categories, unit_a,
-                                                   township_unit):
+def persons_concerned(petition: Petition) -> list[str]:
+    return [person.name for person in Petition.all_objects.get(pk=petition.pk).persons_concerned]
+
+
+def test_it_links_every_official_a_name_contains(client, categories, unit_a, township_unit):
     org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
     org_actions.create_person(None, name="钱七", unit=township_unit, post="科员")
 
@@ -268,8 +271,47 @@ def test_two_officials_in_one_name_need_two_reports(client, categories, unit_a,
                                             target_unit=township_unit.pk,
                                             person_name="钱七赵六"))
 
+    assert response.status_code == 201
+    assert sorted(persons_concerned(only_petition())) == ["赵六", "钱七"]
+    assert verify() == []
+
+
+@pytest.mark.parametrize("typed", ["赵六、钱七", "赵六，钱七", "赵六, 钱七", "赵六;钱七",
+                                   "赵六/钱七", "Zhao Liu, Qian Qi", "赵六、钱七、赵六"])
+def test_it_links_each_official_of_a_list(client, categories, unit_a, township_unit, typed):
+    org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+    org_actions.create_person(None, name="钱七", unit=township_unit, post="科员")
+
+    response = client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name=typed))
+
+    petition = only_petition()
+    assert response.status_code == 201
+    assert persons_concerned(petition) == ["赵六", "钱七"]
+    assert petition.target_person.name == "赵六"
+    assert "反映的人员" not in petition.text
+
+
+def test_it_keeps_the_list_in_the_text_when_a_name_is_unknown(client, categories, unit_a):
+    org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="赵六、孙九"))
+
+    petition = only_petition()
+    assert persons_concerned(petition) == ["赵六"]
+    assert "赵六、孙九" in petition.text
+
+
+def test_a_shared_name_in_a_list_still_needs_the_unit(client, categories, unit_a,
+                                                     township_unit):
+    org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+    org_actions.create_person(None, name="赵六", unit=township_unit, post="科员")
+    org_actions.create_person(None, name="钱七", unit=township_unit, post="科员")
+
+    response = client.post(URL, report_form("graft", kind=Kind.ACCUSATION,
+                                            person_name="钱七、赵六"))
+
     assert response.status_code == 400
-    assert "涉及不止一位工作人员" in page(response)
+    assert "不止一位" in page(response)
     assert not Petition.all_objects.exists()
 
 

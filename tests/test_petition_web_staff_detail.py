@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sunshine.audit.models import AuditEntry
+from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import Role
 from sunshine.petitions import actions
 from tests.conftest import make_staff
-from tests.petition_web_data import JPEG, NOW, make_categories, make_world
+from tests.petition_web_data import JPEG, NOW, make_categories, make_world, register
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,22 @@ def test_it_shows_the_petition_with_log_and_deadlines(client, world, operator_a)
     assert "实名（已隐藏）" in text
     assert "李四" not in text
     assert "13812345678" not in text
+
+
+def test_it_names_every_person_concerned(client, township_unit, unit_a, inspector_a):
+    categories = make_categories()
+    secretary = org_actions.create_person(None, name="孙八", unit=township_unit, post="书记")
+    director = org_actions.create_person(None, name="周九", unit=unit_a, post="主任")
+    report, _secret = register(categories["graft"], target_person=secretary,
+                               further_persons=[director], text="收受好处费。")
+    report = actions.assign(None, report)
+    client.force_login(inspector_a)
+
+    response = client.get(detail(report.pk))
+
+    assert response.status_code == 200
+    assert "反映的人员" in response.content.decode()
+    assert "孙八、周九" in response.content.decode()
 
 
 def test_deadlines_speak_of_the_reporter(client, world, operator_a, inspector_a):

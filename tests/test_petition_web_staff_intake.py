@@ -108,6 +108,21 @@ def test_report_on_own_person_is_referred(client, categories, township_operator,
     assert not Petition.all_objects.exists()
 
 
+def test_report_naming_the_clerk_second_is_referred(client, categories, township_operator,
+                                                   unit_a, township_unit):
+    org_actions.create_person(None, name="孙八", unit=township_unit, post="书记")
+    clerk = org_actions.create_person(None, name="应慧", unit=unit_a, post="科员",
+                                      user=township_operator)
+
+    response = post(client, township_operator, entry(
+        kind=Kind.ACCUSATION, category="graft", person_name=f"孙八、{clerk.name}",
+        identity="anonymous", reporter_name="", reporter_phone=""))
+
+    assert response.status_code == 400
+    assert "反映的是您本人或您所在单位" in response.content.decode()
+    assert not Petition.all_objects.exists()
+
+
 def test_report_on_superior_unit_is_referred(client, categories, township_operator, unit_a):
     response = post(client, township_operator, entry(
         kind=Kind.ACCUSATION, category="graft", target_unit=unit_a.pk,

@@ -616,6 +616,20 @@ def test_report_on_commission_goes_up(clock, operator_a):
     assert actions.assign(None, report).assigned_unit == city
 
 
+def test_report_naming_a_commission_official_goes_up(clock, operator_a, township_unit):
+    county = org_actions.create_unit(None, name="椒江区纪委监委", kind=UnitKind.COMMISSION,
+                                     region=region("331002"))
+    city = org_actions.create_unit(None, name="台州市纪委监委", kind=UnitKind.COMMISSION,
+                                   region=region("331000"))
+    secretary = org_actions.create_person(None, name="孙八", unit=township_unit, post="书记")
+    inspector = org_actions.create_person(None, name="周九", unit=county, post="科员")
+    category = make_category("conduct", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY)
+    report = register(operator_a, category, kind=Kind.ACCUSATION, target_person=secretary,
+                      further_persons=[inspector])
+
+    assert actions.assign(None, report).assigned_unit == city
+
+
 def test_report_on_every_commission_stays_unrouted(clock, operator_a):
     city = org_actions.create_unit(None, name="台州市纪委监委", kind=UnitKind.COMMISSION,
                                    region=region("331000"))

@@ -92,7 +92,8 @@ class CitizenReportIn(Schema):
     # Strict: true, 12.0 or "12" would otherwise be taken as a unit id, and the unit decides
     # whom a report is hidden from.
     target_unit: StrictInt | None = Field(None, description="Id of the unit concerned, if any.")
-    person_name: str = Field("", description="Name of the official concerned, if any.")
+    person_name: str = Field("", description="Names of the officials concerned, if any, "
+                                             "separated by “、” or commas.")
     project_code: str = Field("", description="Code of the public project concerned, if any.")
     location_text: str = ""
     latitude: str = Field("", description="WGS84 degrees.")

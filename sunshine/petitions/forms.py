@@ -34,6 +34,7 @@ from sunshine.petitions.models import (
 from sunshine.rules.values import get_setting
 
 MAX_TEXT_LENGTH = 5000
+PERSON_NAMES_LENGTH = 100
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Area code of 3 or 4 digits with its leading 0, then a 7 or 8 digit number.
 LANDLINE = re.compile(r"^0[0-9]{2,3}[0-9]{7,8}$")
@@ -155,9 +156,10 @@ class TargetsForm(forms.Form):
         empty_label=gettext_lazy("— none —"), error_messages=UNKNOWN_UNIT,
     )
     person_name = TextField(
-        label=gettext_lazy("Person concerned (optional)"), required=False, max_length=50,
-        help_text=gettext_lazy("The name of the official you report, if any; choose their unit "
-                               "above as well."),
+        label=gettext_lazy("Persons concerned (optional)"), required=False,
+        max_length=PERSON_NAMES_LENGTH,
+        help_text=gettext_lazy("The names of the officials you report, if any, separated by "
+                               "“、” or commas; choose their unit above as well."),
     )
     project_code = TextField(
         label=gettext_lazy("Project code (optional)"), required=False, max_length=64,
@@ -166,7 +168,8 @@ class TargetsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.target_person: Person | None = None
+        self.target_persons: list[Person] = []
+        self.unmatched_names = False
         self.target_project: Project | None = None
 
     def _clean_targets(self, data: dict[str, Any]) -> None:
@@ -176,7 +179,12 @@ class TargetsForm(forms.Form):
             self.add_error("target_unit", _(
                 "“%(unit)s” does not work in %(region)s; choose a unit of that region or leave "
                 "the unit empty.") % {"unit": unit.name, "region": region.name})
-        self.target_person = self._find_person(data.get("person_name", "").strip(), unit, region)
+        self.target_persons = []
+        self.unmatched_names = False
+        for name in person_names.split(data.get("person_name", "")):
+            found = self._find_persons(name, unit, region)
+            self.unmatched_names |= not found
+            self.target_persons.extend(p for p in found if p not in self.target_persons)
         self.target_project = self._find_project(data.get("project_code", "").strip())
 
     def _clean_kind(self, data: dict[str, Any]) -> None:
@@ -194,8 +202,8 @@ class TargetsForm(forms.Form):
                 "The category “%(category)s” takes only reports (%(kind)s); choose that kind, "
                 "or another category.") % {"category": category.display_name, "kind": Kind.ACCUSATION.label})
 
-    def _find_person(self, name: str, unit: Unit | None, region: Region | None) -> Person | None:
-        """Return the one official the typed name means, in the unit's subtree or the region.
+    def _find_persons(self, name: str, unit: Unit | None, region: Region | None) -> list[Person]:
+        """Return the officials one typed name means, in the unit's subtree or the region.
 
         The officials of the chosen unit's subtree are searched first. Then
         come those of the region, of the regions above it and of those inside
@@ -204,13 +212,13 @@ class TargetsForm(forms.Form):
         separators, traditional characters and pinyin aside) wins over a name
         it contains, as in 王海书记 or 王海（纪委）. The name stays in the
         report's text either way; a match also hides a report from the
-        person it accuses. A report whose name fits several officials gets an
-        error asking for the unit, or for one official per report, because it
-        could not be hidden from all of them.
+        person it accuses. A name that is exactly the name of several officials
+        gets an error asking for the unit, because the report is about one of
+        them. Text containing several names (王海李四) means all of them.
         """
         typed = person_names.Typed.of(name)
         if not typed.folded:
-            return None
+            return []
         places = []
         if unit is not None:
             places.append((Person.objects.filter(unit__path__startswith=unit.path), unit.name))
@@ -222,21 +230,16 @@ class TargetsForm(forms.Form):
         for people, place in places:
             exact, inside = person_names.matches(typed, people.values_list("pk", "name"))
             if len(set(exact)) == 1:
-                return Person.objects.get(pk=exact[0])
+                return [Person.objects.select_related("unit").get(pk=exact[0])]
             if exact:
                 self._person_error(_(
                     "More than one official named “%(name)s” works in %(place)s; choose the "
                     "unit of the one you report.") % {"name": name, "place": place})
-                return None
+                return []
             for pk in inside:
                 contained.setdefault(pk, place)
-        if len(contained) == 1:
-            return Person.objects.get(pk=next(iter(contained)))
-        if contained:
-            self._person_error(_(
-                "“%(name)s” names more than one official; report one official per report, or "
-                "choose the unit of the one you report.") % {"name": name})
-        return None
+        found = Person.objects.select_related("unit").in_bulk(list(contained))
+        return [found[pk] for pk in contained]
 
     def _person_error(self, message: str) -> None:
         """Reject the person field of a report (检举控告); other kinds leave the target empty."""
@@ -254,12 +257,14 @@ class TargetsForm(forms.Form):
         return project
 
     def target_arguments(self, text: str) -> dict[str, Any]:
-        """Return the text and the targets for ``actions.register``; an unmatched name goes into the text."""
+        """Return the text and the targets for ``actions.register``; unmatched names go into the text."""
         person_name = self.cleaned_data.get("person_name", "").strip()
-        if person_name and self.target_person is None:
+        if person_name and self.unmatched_names:
             text = _("Person concerned: %(name)s") % {"name": person_name} + "\n\n" + text
+        first = self.target_persons[0] if self.target_persons else None
         return {"text": text, "target_unit": self.cleaned_data.get("target_unit"),
-                "target_person": self.target_person, "target_project": self.target_project}
+                "target_person": first, "further_persons": self.target_persons[1:],
+                "target_project": self.target_project}
 
 
 class ReportForm(TargetsForm):
@@ -428,7 +433,7 @@ class StaffIntakeForm(ReportForm):
         try:
             visibility.check_clerk_not_accused(
                 self.user, data.get("kind", ""), target_unit=data.get("target_unit"),
-                target_person=self.target_person, target_project=self.target_project)
+                further_persons=self.target_persons, target_project=self.target_project)
         except ValidationError as error:
             self.add_error(None, error)
         unit = data.get("assign_to")

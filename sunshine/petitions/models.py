@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.audit.models import AuditedModel
@@ -353,6 +354,18 @@ class Petition(AuditedModel):
             "phone": crypto.decrypt(phone, context=self._context("phone")) if phone else "",
         }
 
+    @cached_property
+    def persons_concerned(self) -> list:
+        """The officials the petition concerns: ``target_person`` first, then the further ones.
+
+        Intake sets this list on a petition before it is saved, so that
+        routing sees every person a report accuses.
+        """
+        if self.pk is None:
+            return [self.target_person] if self.target_person is not None else []
+        further = [row.person for row in self.further_targets.select_related("person__unit")]
+        return [p for p in [self.target_person, *further] if p is not None]
+
 
 class EventAction(models.TextChoices):
     REGISTER = "register", _("registered")
@@ -517,6 +530,33 @@ class Evidence(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.stored_name}"
+
+
+class FurtherTargetPerson(AuditedModel):
+    """A further official a petition concerns, after ``Petition.target_person``.
+
+    A report may name several officials, such as a village's secretary and
+    its director. Each one is kept here so that the report is hidden from
+    all of them (``visibility``) and routed past all of their units.
+    """
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="further_targets",
+                                 verbose_name=_("petition"))
+    person = models.ForeignKey("organisation.Person", models.PROTECT, related_name="+",
+                               verbose_name=_("person concerned"))
+
+    scope_region = "petition__region"
+    scope_unit = "petition__assigned_unit"
+
+    class Meta:
+        ordering = ["petition_id", "id"]
+        verbose_name = _("further person concerned")
+        verbose_name_plural = _("further persons concerned")
+        constraints = [models.UniqueConstraint(fields=["petition", "person"],
+                                               name="further_target_person_once")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.person_id}"
 
 
 class ExtensionStatus(models.TextChoices):

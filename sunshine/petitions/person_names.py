@@ -12,9 +12,13 @@ simplified characters (OpenCC ``t2s``), lower case, and only letters and
 digits kept. A typed name with Latin letters is also compared with the
 pinyin of each official's name (pypinyin, most common reading, so a
 surname read otherwise, such as 单 as shan, is missed).
+
+A report may name several officials, separated by 、, commas, semicolons
+or slashes (``split``); each name is matched on its own.
 """
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +31,9 @@ from pypinyin import lazy_pinyin
 MIN_NAME_LENGTH = 2
 # A pinyin name shorter than this (such as "li") would likewise match too much.
 MIN_PINYIN_LENGTH = 4
+# What separates the names of several officials. The dot of minority names (王·海) and the
+# space inside pinyin (Wang Hai) belong to one name.
+SEPARATORS = re.compile(r"[、,，;；/／\n]+")
 
 
 @functools.cache
@@ -84,3 +91,21 @@ def matches(typed: Typed, people: Iterable[tuple[int, str]]) -> tuple[list[int],
         elif typed.contains(name, folded):
             contained.append(pk)
     return exact, contained
+
+
+def split(text: str) -> list[str]:
+    """Return the names in a field that may name several officials (王海、李四).
+
+    When a part is too short to be a name, the separator was written
+    inside one name (赵、六), and the whole text is that name.
+    """
+    parts = [part.strip() for part in SEPARATORS.split(text) if part.strip()]
+    if len(parts) > 1 and all(_long_enough(part) for part in parts):
+        return parts
+    return [text.strip()] if text.strip() else []
+
+
+def _long_enough(part: str) -> bool:
+    typed = Typed.of(part)
+    return len(typed.folded) >= MIN_NAME_LENGTH and (
+        not typed.latin or len(typed.latin) >= MIN_PINYIN_LENGTH)

@@ -9,13 +9,12 @@ LEVEL_ORDER: list[str] = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAG
 
 
 def accused_units(petition) -> list[Unit]:
-    """Return the units a report accuses: its target unit, the target person's unit
-    and the target project's owner unit. Other kinds accuse no one."""
+    """Return the units a report accuses: its target unit, the units of the persons it
+    concerns and the target project's owner unit. Other kinds accuse no one."""
     if not petition.is_accusation:
         return []
     units = [petition.target_unit]
-    if petition.target_person is not None:
-        units.append(petition.target_person.unit)
+    units.extend(person.unit for person in petition.persons_concerned)
     if petition.target_project is not None:
         units.append(petition.target_project.owner_unit)
     return [unit for unit in units if unit is not None]

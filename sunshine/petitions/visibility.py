@@ -13,26 +13,28 @@ Rules:
 - The firewall: a report is never visible to the person it accuses, nor to
   anyone assigned to the accused unit or a unit inside it, leaders
   included (Petition Work Regulation art. 30 para. 3, commission rules
-  art. 47). A report accuses its target unit, the unit of its target
-  person, and the owner unit and responsible person of its target project.
+  art. 47). A report accuses its target unit, each person it names and
+  their units, and the owner unit and responsible person of its target
+  project.
   The firewall also applies to superusers.
 - The reporter's name and phone are revealed only to an inspector whose
   region covers the petition and who handles it (the designated handler,
   or an inspector of the handling unit). Every reveal is audited.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sunshine.audit import chain
 from sunshine.organisation.models import Assignment, Person, Role
 from sunshine.organisation.scoping import Scope, scope_for
-from sunshine.petitions.models import Kind, Petition
+from sunshine.petitions.models import FurtherTargetPerson, Kind, Petition
 
 LEADER_ROLES = (Role.LEADER, Role.ADMINISTRATOR)
 HANDLING_ROLES = (Role.OPERATOR, Role.LEADER, Role.ADMINISTRATOR, Role.INSPECTOR)
@@ -67,27 +69,31 @@ def _containing_unit_ids(user: Any) -> set[int]:
 def firewall_condition(user: Any) -> Q:
     """Return the condition matching reports that accuse ``user`` or a unit they belong to."""
     unit_ids = _containing_unit_ids(user)
+    further = FurtherTargetPerson.objects.filter(
+        Q(person__unit_id__in=unit_ids) | Q(person__user=user), petition=OuterRef("pk"))
     accused = (
         Q(target_unit_id__in=unit_ids)
         | Q(target_person__unit_id__in=unit_ids)
         | Q(target_project__owner_unit_id__in=unit_ids)
         | Q(target_person__user=user)
         | Q(target_project__responsible_person__user=user)
+        | Q(Exists(further))
     )
     return Q(kind=Kind.ACCUSATION) & accused
 
 
-def would_accuse(user: Any, *, target_unit=None, target_person=None, target_project=None) -> bool:
+def would_accuse(user: Any, *, target_unit=None, target_person=None, target_project=None,
+                 further_persons: Sequence[Person] = ()) -> bool:
     """Return whether a report with these targets would accuse ``user``.
 
     It applies the rules of ``firewall_condition`` to targets that are not
     saved yet, when staff enter a report.
     """
     unit_ids = _containing_unit_ids(user)
+    persons = [p for p in [target_person, *further_persons] if p is not None]
     return any((
         target_unit is not None and target_unit.pk in unit_ids,
-        target_person is not None and (target_person.unit_id in unit_ids
-                                       or target_person.user_id == user.pk),
+        any(p.unit_id in unit_ids or p.user_id == user.pk for p in persons),
         target_project is not None and (
             target_project.owner_unit_id in unit_ids
             or (target_project.responsible_person is not None

@@ -3,6 +3,7 @@
 import datetime
 import logging
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,12 +16,14 @@ from django.utils.translation import gettext as _
 from sunshine.audit.actions import create_rows
 from sunshine.lib import crypto
 from sunshine.lib.phones import phone_digits
+from sunshine.organisation.models import Person
 from sunshine.petitions import deadlines, routing, tracking, visibility
 from sunshine.petitions.actions._common import new_event, required_text, today
 from sunshine.petitions.actions.assignment import no_route_error, receipt_changes
 from sunshine.petitions.models import (
     FINISHED_STATES,
     EventAction,
+    FurtherTargetPerson,
     Kind,
     Petition,
     PetitionEvent,
@@ -82,6 +85,35 @@ def _matter_history(matter: Q, since: datetime.date) -> list[dict[str, Any]]:
         .values("pk", "tracking_code", "repeat_of_id", "is_final", "closed_at", "received_on",
                 "state")
     )
+
+
+def _further_persons(target_person: Person | None, further: Sequence[Person]) -> list[Person]:
+    """Return the further persons concerned once each, in order, without ``target_person``."""
+    seen = {target_person.pk} if target_person is not None else set()
+    persons = []
+    for person in further:
+        if person.pk not in seen:
+            seen.add(person.pk)
+            persons.append(person)
+    return persons
+
+
+def _same_further_persons(history: list[dict[str, Any]],
+                          further: list[Person]) -> list[dict[str, Any]]:
+    """Keep the earlier petitions that name the same further persons, read in one query.
+
+    ``_same_matter`` compares the first person concerned; a report naming
+    a secretary and a director is another matter than one naming the
+    secretary alone.
+    """
+    if not history:
+        return history
+    named: dict[int, set[int]] = {row["pk"]: set() for row in history}
+    for petition_id, person_id in FurtherTargetPerson.objects.filter(
+            petition_id__in=named).values_list("petition_id", "person_id"):
+        named[petition_id].add(person_id)
+    wanted = {person.pk for person in further}
+    return [row for row in history if named[row["pk"]] == wanted]
 
 
 def _reject_final_matter(history: list[dict[str, Any]]) -> None:
@@ -195,6 +227,7 @@ class Intake:
         title: str = "",
         target_unit=None,
         target_person=None,
+        further_persons: Sequence[Person] = (),
         target_project=None,
         location_text: str = "",
         latitude: Decimal | None = None,
@@ -213,9 +246,11 @@ class Intake:
         _check_received_on(self.received_on)
         self.targets = {"target_unit": target_unit, "target_person": target_person,
                         "target_project": target_project}
+        self.further_persons = _further_persons(target_person, further_persons)
         # Staff who enter a report on themselves or their unit would see its receipt and
         # progress, whatever page or API they enter it through.
-        visibility.check_clerk_not_accused(actor, kind, **self.targets)
+        visibility.check_clerk_not_accused(actor, kind, further_persons=self.further_persons,
+                                           **self.targets)
         self.fields = {
             "kind": kind, "category": category, "channel": channel, "region": region,
             "title": title.strip(), "location_text": location_text, "latitude": latitude,
@@ -233,7 +268,7 @@ class Intake:
                                   region, self.targets)
             window = get_setting(REPEAT_WINDOW_DAYS, region=region, on=self.received_on)
             since = self.received_on - datetime.timedelta(days=window)
-            history = _matter_history(matter, since)
+            history = _same_further_persons(_matter_history(matter, since), self.further_persons)
             _reject_final_matter(history)
             self.earlier = _earlier_petition(history, since)
 
@@ -244,6 +279,8 @@ class Intake:
             repeat_of=self.earlier, **self.fields, **self.targets,
         )
         petition.set_reporter(self.name, self.phone)
+        petition.persons_concerned = [p for p in [self.targets["target_person"],
+                                                  *self.further_persons] if p is not None]
         found = _intake_deadlines(petition)
         for field, deadline in found.items():
             setattr(petition, field, deadline.due)
@@ -278,7 +315,9 @@ class Intake:
 
     def write(self) -> None:
         """Insert the petition and its events under one audit entry."""
-        create_rows(self.actor, [self.petition, *self.events], action="register")
+        further = [FurtherTargetPerson(petition=self.petition, person=person)
+                   for person in self.further_persons]
+        create_rows(self.actor, [self.petition, *further, *self.events], action="register")
         logger.info("petition %s registered, kind %s, repeat of %s, assigned to unit %s",
                     self.petition.pk, self.petition.kind,
                     self.earlier.pk if self.earlier else None, self.petition.assigned_unit_id)
