@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from sunshine.audit.actions import create_row
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.funds import actions
@@ -541,3 +543,16 @@ def test_action_rejects_other_currency(operator_a, peso_project):
     assert "ocds-test-mxn" in str(caught.value)
     assert "MXN" in str(caught.value)
     assert not Allocation.objects.exists()
+
+
+def test_totals_leave_out_other_currency(operator_a, peso_project):
+    actions.add_allocation(operator_a, peso_project, source="county",
+                           approved_amount=Decimal("70"), arrived_amount=Decimal("70"))
+    with transaction.atomic():
+        # As the staff form stored allocations before they took the project's currency.
+        create_row(operator_a, Allocation(project=peso_project, source="county", currency="CNY",
+                                          approved_amount=Decimal("1000")))
+        actions.refresh_totals([peso_project.pk])
+
+    assert totals(peso_project) == (Decimal("70.00"), Decimal("70.00"), Decimal("0.00"))
+    assert Project.derived_mismatches() == []

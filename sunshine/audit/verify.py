@@ -106,6 +106,19 @@ def verify_derived() -> Iterator[Problem]:
             ) % {"model": model._meta.label_lower, "pk": pk})
 
 
+def review_notes() -> list[str]:
+    """Collect the rows that models ask a person to review (method ``review_notes``).
+
+    Such rows are consistent with the chain, so they are not problems of it.
+    """
+    notes: list[str] = []
+    for model in audited_models():
+        collect = getattr(model, "review_notes", None)
+        if collect is not None:
+            notes.extend(collect())
+    return notes
+
+
 def verify() -> list[Problem]:
     problems = list(verify_links())
     problems.extend(verify_rows())

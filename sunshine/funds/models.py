@@ -159,6 +159,29 @@ class Project(AuditedModel):
         return list(mismatched.values_list("pk", flat=True))
 
 
+def rows_in_other_currency(model: type[models.Model]) -> QuerySet:
+    """Return the allocations or disbursements whose currency differs from their project's.
+
+    The project's totals leave such rows out, because amounts of two
+    currencies cannot be added, so a person must review each of them.
+    """
+    return model._default_manager.exclude(currency=F("project__currency"))
+
+
+def currency_review_notes(model: type[models.Model]) -> list[str]:
+    """Describe each row of ``model`` in another currency than its project, for ``verify_audit``."""
+    rows = (rows_in_other_currency(model).order_by("project__code", "pk")
+            .values_list("pk", "currency", "project__code", "project__currency"))
+    return [
+        _("%(model)s row %(pk)s of project “%(code)s” is in %(currency)s, but the project keeps "
+          "its amounts in %(project_currency)s, so its totals leave the row out; enter the "
+          "amount again in %(project_currency)s and delete the row") % {
+            "model": model._meta.label_lower, "pk": pk, "currency": currency, "code": code,
+            "project_currency": project_currency}
+        for pk, currency, code, project_currency in rows
+    ]
+
+
 class Allocation(AuditedModel):
     """Funds approved (下达) for a project from one source, and what has arrived (到位)."""
 
@@ -188,6 +211,10 @@ class Allocation(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.get_source_display()} {self.approved_amount}"
+
+    @classmethod
+    def review_notes(cls) -> list[str]:
+        return currency_review_notes(cls)
 
 
 class Supplier(AuditedModel):
@@ -274,6 +301,10 @@ class Disbursement(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.paid_on} {self.amount}"
+
+    @classmethod
+    def review_notes(cls) -> list[str]:
+        return currency_review_notes(cls)
 
 
 class ProcurementMethod(models.TextChoices):
