@@ -52,7 +52,8 @@ def test_export_starts_with_bom_and_chinese_headers(operator_a, projects):
     assert body.startswith(b"\xef\xbb\xbf")
     header = rows(body)[0]
     assert header[:2] == ["项目编号", "项目名称"]
-    assert "已支付（元）" in header
+    assert "已支付" in header
+    assert "币种" in header
 
 
 def test_export_contains_own_county_only(operator_a, projects):
@@ -79,10 +80,11 @@ def test_export_writes_exact_amounts_and_flags(operator_a, projects):
 
     assert record["县（市、区）"] == "椒江区"
     assert record["乡镇（街道）"] == "海门街道"
-    assert record["预算（元）"] == "1000000.00"
-    assert record["到位（元）"] == "300000.00"
-    assert record["已支付（元）"] == "120000.55"
-    assert record["结余（元）"] == "179999.45"
+    assert record["币种"] == "CNY"
+    assert record["预算"] == "1000000.00"
+    assert record["到位"] == "300000.00"
+    assert record["已支付"] == "120000.55"
+    assert record["结余"] == "179999.45"
     assert record["逾期"] == "是"
 
 
@@ -120,3 +122,19 @@ def test_export_rejects_post(operator_a):
 
 def test_export_redirects_anonymous(client):
     assert client.get(reverse("funds:project_export")).status_code == 302
+
+
+def test_export_names_foreign_currency(operator_a, projects, unit_a):
+    project = actions.create_project(operator_a, code="ocds-mx-1", name="Obra",
+                                     region=region("331002001"), owner_unit=unit_a,
+                                     budget=Decimal("2500.00"), currency="MXN")
+    actions.add_disbursement(operator_a, project, paid_on=datetime.date(2024, 5, 1),
+                             amount=Decimal("100"), payee_name="Acme")
+
+    table = rows(export(operator_a, q="ocds-mx-1")[1])
+    record = dict(zip(table[0], table[1], strict=True))
+
+    assert record["币种"] == "MXN"
+    assert record["预算"] == "2500.00"
+    assert record["已支付"] == "100.00"
+    assert not any("元" in header for header in table[0][9:15])

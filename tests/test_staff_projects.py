@@ -487,3 +487,60 @@ def test_staff_edits_keep_audit_chain_valid(operator_a, project_a):
     assert project_a.allocated_total == Decimal("200000.00")
     assert project_a.paid_total == Decimal("1234.56")
     assert verify() == []
+
+
+# projects in a foreign currency
+
+
+@pytest.fixture
+def peso_project(operator_a, unit_a):
+    return actions.create_project(operator_a, code="ocds-test-mxn", name="Obra pública",
+                                  region=region("331002001"), owner_unit=unit_a,
+                                  budget=Decimal("2500.00"), currency="MXN")
+
+
+def test_edit_reads_budget_in_project_currency(operator_a, peso_project):
+    response = logged_in(operator_a).post(reverse("funds:project_edit", args=[peso_project.pk]),
+                                          edit_data(peso_project, budget="3,000.50"))
+
+    peso_project.refresh_from_db()
+    assert response.status_code == 302
+    assert peso_project.budget == Decimal("3000.50")
+    assert peso_project.currency == "MXN"
+
+
+def test_edit_rejects_yuan_budget_on_foreign_project(operator_a, peso_project):
+    response = logged_in(operator_a).post(reverse("funds:project_edit", args=[peso_project.pk]),
+                                          edit_data(peso_project, budget="12万元"),
+                                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "“12万元”是人民币金额，但本项目的金额以 MXN 计" in page
+    peso_project.refresh_from_db()
+    assert peso_project.budget == Decimal("2500.00")
+
+
+def test_edit_form_names_budget_currency(operator_a, peso_project):
+    response = logged_in(operator_a).get(reverse("funds:project_edit", args=[peso_project.pk]))
+
+    assert "以本项目的币种 MXN 填写" in response.content.decode()
+
+
+def test_new_project_budget_stays_in_yuan(operator_a):
+    response = logged_in(operator_a).get(reverse("funds:project_create"))
+
+    page = response.content.decode()
+    assert "以本项目的币种" not in page
+    assert "万元" in page
+
+
+def test_list_shows_amounts_with_currency(operator_a, project_a, peso_project):
+    project_a.refresh_from_db()
+    actions.update_project(operator_a, project_a, {"budget": Decimal("1000")},
+                           expected_version=None)
+
+    page = logged_in(operator_a).get(reverse("funds:project_list")).content.decode()
+
+    assert "2,500.00 MXN" in page
+    assert "¥1,000.00" in page

@@ -81,7 +81,8 @@ class DisbursementInline(ReadOnlyInline):
 class ProjectAdmin(ScopedReadOnlyAdmin):
     """Projects are changed on the staff pages, where the version check and totals live."""
 
-    list_display = ["code", "name", "region", "status", "budget", "arrived_total", "paid_total"]
+    list_display = ["code", "name", "region", "status", "currency", "budget", "arrived_total",
+                    "paid_total"]
     list_filter = ["status", "is_public", "source"]
     search_fields = ["code", "name", "region__name"]
     list_select_related = ["region"]

@@ -257,6 +257,8 @@ class ProjectForm(EditForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, versioned=project is not None, **kwargs)
         self.project = project
+        # A new project is kept in yuan; the budget of an imported one is in its currency.
+        use_currency(self, project.currency if project is not None else CNY)
         limit_choices(self, "region", regions_in_scope(user))
         limit_choices(self, "owner_unit", units_in_scope(user))
         limit_choices(self, "responsible_person", scoped(
@@ -311,6 +313,17 @@ class ProjectForm(EditForm):
         return data
 
 
+def use_currency(form: forms.Form, currency: str) -> None:
+    """Read the form's amounts in ``currency``, a project's currency, and say so in their help."""
+    if currency == CNY:
+        return
+    for field in form.fields.values():
+        if isinstance(field, AmountField):
+            field.currency = currency
+            field.help_text = _("In %(currency)s, the currency of this project; 元 and 万元 "
+                                "are not accepted.") % {"currency": currency}
+
+
 class MoneyForm(EditForm):
     """An edit form of money rows, whose amounts are in ``currency``: the project's currency.
 
@@ -321,13 +334,7 @@ class MoneyForm(EditForm):
     def __init__(self, *args: Any, currency: str = CNY, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        if currency == CNY:
-            return
-        for field in self.fields.values():
-            if isinstance(field, AmountField):
-                field.currency = currency
-                field.help_text = _("In %(currency)s, the currency of this project; 元 and 万元 "
-                                    "are not accepted.") % {"currency": currency}
+        use_currency(self, currency)
 
 
 class AllocationForm(MoneyForm):

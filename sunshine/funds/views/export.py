@@ -1,4 +1,8 @@
-"""CSV export of the project list, with the list's scope and filters."""
+"""CSV export of the project list, with the list's scope and filters.
+
+Each row's amounts are in the currency that its Currency column names, the project's
+currency, so a spreadsheet must not add up the amounts of two currencies.
+"""
 
 import csv
 import logging
@@ -41,8 +45,8 @@ def headers() -> list[str]:
     return [
         _("Project code"), _("Project name"), _("Category"), _("County"), _("Township"),
         _("Region"), _("Region code"), _("Owner unit"), _("Responsible person"),
-        _("Budget (yuan)"), _("Allocated (yuan)"), _("Arrived (yuan)"), _("Paid (yuan)"),
-        _("Remaining (yuan)"), _("Physical progress (%)"), _("Status"), _("Planned start"),
+        _("Currency"), _("Budget"), _("Allocated"), _("Arrived"), _("Paid"),
+        _("Remaining"), _("Physical progress (%)"), _("Status"), _("Planned start"),
         _("Planned completion"), _("Public"), _("Overdue"), _("Paid more than arrived"),
     ]
 
@@ -68,7 +72,7 @@ def row(project: Any, names: dict[str, str]) -> list[Any]:
         ancestor_name(project, names, 1), ancestor_name(project, names, 2),
         text_cell(project.region.name), project.region_id,
         text_cell(project.owner_unit.name if project.owner_unit else ""), text_cell(person),
-        project.budget if project.budget is not None else "", project.allocated_total,
+        project.currency, project.budget if project.budget is not None else "", project.allocated_total,
         project.arrived_total, project.paid_total, project.remaining, project.progress,
         project.get_status_display(), project.planned_start or "", project.planned_end or "",
         yes if project.is_public else no, yes if project.is_overdue else no,
