@@ -399,7 +399,9 @@ def test_linked_person_name_stays_blank(tmp_path, unit_a):
 
 REJECTIONS = [
     pytest.param({"projects": [project(项目名称=None)]},
-                 ("项目", 2, "项目名称", "", "此单元格为必填项，请填写。"), id="empty-required-cell"),
+                 ("项目", 2, "项目名称", "",
+                  "“项目名称”列为必填项，此单元格为空；请填写，如果此行不需要，请删除整行。"),
+                 id="empty-required-cell"),
     pytest.param({"projects": [project(), project(项目名称="重复")]},
                  ("项目", 3, "项目编号", "JJ-2024-001",
                   "项目编号“JJ-2024-001”已在第 2 行出现；每个项目只能占一行。"), id="duplicate-code"),

@@ -68,8 +68,10 @@ DISBURSEMENTS = ChildTable(
         lambda m: (m[1], m[3]),
     ),
     # Staff may mark a payee without a credit code as a company, or link a
-    # supplier by hand. An unchanged sheet row leaves both as they are.
+    # supplier by hand. A row whose payee and credit code are unchanged
+    # leaves both as they are, whatever its other cells contain.
     sticky=("payee_is_person", "supplier_id"),
+    sticky_key=("payee_name", "payee_credit_code"),
 )
 
 

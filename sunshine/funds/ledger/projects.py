@@ -32,7 +32,7 @@ def sync_projects(actor: Any, rows: Sequence[ProjectRow], owner_units: dict[str,
         if project is None:
             created.append(Project(code=row.code, source=Source.LEDGER, **wanted))
             continue
-        changed = [name for name, value in _keep_linked_name(project, wanted).items()
+        changed = [name for name, value in _responsible(project, wanted).items()
                    if getattr(project, name) != value]
         if changed:
             superseded.append([project.audit_entry_id, chain.row_digest(project)])
@@ -64,15 +64,24 @@ def _wanted_fields(row: ProjectRow, owner_unit_id: int | None) -> dict[str, Any]
     }
 
 
-def _keep_linked_name(project: Project, wanted: dict[str, Any]) -> dict[str, Any]:
-    """Leave ``responsible_name`` blank when the sheet repeats the linked person's name.
+def _responsible(project: Project, wanted: dict[str, Any]) -> dict[str, Any]:
+    """Apply the 责任人 cell to a stored project that may link a person record.
 
-    An export writes the linked person's name in the 责任人 column when no
-    name was imported, and importing that export must not change the row.
+    The cell keeps the link while it repeats what an export writes there (the
+    imported name, else the linked person's name) or the linked person's
+    name. A blank cell clears the responsible person, as a blank optional
+    cell clears every field, and another name replaces the linked person.
     """
     person = project.responsible_person
-    if person is not None and not project.responsible_name and wanted["responsible_name"] == person.name:
+    if person is None:
+        return wanted
+    cell = wanted["responsible_name"]
+    if cell == (project.responsible_name or person.name):
+        wanted["responsible_name"] = project.responsible_name
+    elif cell == person.name:
         wanted["responsible_name"] = ""
+    else:
+        wanted["responsible_person_id"] = None
     return wanted
 
 

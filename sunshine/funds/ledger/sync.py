@@ -57,8 +57,9 @@ class ChildTable:
     ``managed`` names the attributes the ledger sets. The first ``identity``
     of them are the sheet's columns; the rest are derived from them. A
     derived attribute named in ``sticky`` keeps its stored value on a row
-    whose sheet columns are unchanged, because a person may have set it
-    differently when entering the row.
+    whose ``sticky_key`` columns (all sheet columns by default) are
+    unchanged, because a person may have set it differently when entering
+    the row.
 
     Row values are kept in ``chain.digest_fields`` order and in the form
     the database takes: fen rather than yuan, and dates as ISO text, which
@@ -67,7 +68,8 @@ class ChildTable:
     """
 
     def __init__(self, model: type[models.Model], managed: Sequence[str], *, identity: int,
-                 rounds: Sequence[KeyFunction], sticky: Sequence[str] = ()):
+                 rounds: Sequence[KeyFunction], sticky: Sequence[str] = (),
+                 sticky_key: Sequence[str] = ()):
         self.model = model
         self.fields = chain.digest_fields(model)
         attnames = [f.attname for f in self.fields]
@@ -75,6 +77,8 @@ class ChildTable:
         self.managed_positions = [attnames.index(name) for name in managed]
         self.identity = identity
         self.sticky_positions = [self.managed.index(name) for name in sticky]
+        key_positions = [self.managed.index(name) for name in sticky_key] or range(identity)
+        self.sticky_key = itemgetter(*key_positions)
         self.version_position = attnames.index("version")
         self.rounds = rounds
         defaults = [f.get_prep_value(f.get_default()) for f in self.fields]
@@ -135,7 +139,7 @@ class ChildTable:
 
     def changed_row(self, stored: StoredRow, managed: tuple) -> list | None:
         """Return the stored row with the ledger's values, or None when nothing differs."""
-        if self.sticky_positions and stored.managed[:self.identity] == managed[:self.identity]:
+        if self.sticky_positions and self.sticky_key(stored.managed) == self.sticky_key(managed):
             kept = list(managed)
             for position in self.sticky_positions:
                 kept[position] = stored.managed[position]

@@ -190,8 +190,10 @@ def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ti
             if raw == "" or raw is None:
                 if column.required:
                     failed = True
-                    issues.add(name, row_number, column.template_header, raw,
-                               _("This cell is required; fill it in."))
+                    issues.add(name, row_number, _header(column, sheet), raw, _(
+                        "The column “%(column)s” is required and this cell is blank; fill it "
+                        "in, or delete the row if it is not needed."
+                    ) % {"column": _header(column, sheet)})
                 append(_default(column))
                 continue
             try:

@@ -246,6 +246,10 @@ def _general_notes() -> list[str]:
           "are, so importing the same file twice changes nothing."),
         _("A project that only the 资金到位 or 资金支付 sheet names must already be in the "
           "system."),
+        _("A blank optional cell means the field has no value, also when the row updates a "
+          "stored project or row: importing clears the stored text, date, budget, owner unit "
+          "or responsible person, and sets the physical progress and the arrived amount to 0. "
+          "A blank required cell rejects the file."),
         _("One invalid cell rejects the whole file and nothing is imported; the error list "
           "names the sheet, the row number, the column and the reason."),
         _("A payment that takes a project's payments past the funds that have arrived is "
