@@ -6,10 +6,14 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from sunshine.notify import dingtalk
 from sunshine.notify.models import Channel, DeliveryStatus, Notification
 from sunshine.notify.outbox import Message, deliver_due, queue
 from sunshine.organisation import actions as org_actions
+from sunshine.organisation.models import Assignment, Role
 from tests.duties_data import NOW, make_directive, make_task
 from tests.test_notify_dingtalk import add_robot, frozen, stand_in  # noqa: F401
 
@@ -109,3 +113,63 @@ def test_reminder_command_reaches_robot(reachable, unit_a, stand_in, time_machin
     [request] = stand_in.requests
     assert f"{SITE}/staff/duties/tasks/{task.pk}/" in request["body"]["markdown"]["text"]
     assert len(mail.outbox) == 1
+
+
+def staff_with_accounts(django_user_model, unit, prefix: str, count: int) -> list:
+    """Create ``count`` operators of ``unit``, each with an e-mail address and a 浙政钉 account."""
+    for number in range(count):
+        # No password: hashing one per user would make up most of the test's time.
+        user = django_user_model.objects.create(username=f"{prefix}{number}",
+                                                email=f"{prefix}{number}@example.gov.cn")
+        Assignment.objects.create(user=user, role=Role.OPERATOR, unit=unit)
+        org_actions.create_person(None, name=f"干部{number}", unit=unit, user=user,
+                                  zzd_account_id=f"{number + 1}")
+    # Read again, so that no person or unit is cached on the instances.
+    return list(django_user_model.objects.filter(username__startswith=prefix))
+
+
+def reads_to_queue(users: list) -> int:
+    """Queue a message to each user; return the number of queries other than the inserts.
+
+    The inserts are left out because the database sets how many rows one
+    INSERT may carry (SQLite allows 999 parameters).
+    """
+    with CaptureQueriesContext(connection) as queries:
+        queue([Message(user, "k1", "任务即将到期") for user in users])
+    return sum(1 for query in queries if not query["sql"].lstrip().upper().startswith("INSERT"))
+
+
+@pytest.mark.django_db
+def test_queue_queries_independent_of_recipients(django_user_model, unit_a, stand_in,  # noqa: F811
+                                                 settings):
+    settings.SUNSHINE_ZZD_APP_KEY = "key"
+    settings.SUNSHINE_ZZD_APP_SECRET = "secret"
+    settings.SUNSHINE_ZZD_TENANT_ID = "196729"
+    add_robot(stand_in.webhook, unit=unit_a)
+    few = staff_with_accounts(django_user_model, unit_a, "few", 2)
+    many = staff_with_accounts(django_user_model, unit_a, "many", 30)
+
+    few_reads = reads_to_queue(few)
+    many_reads = reads_to_queue(many)
+
+    assert Notification.objects.filter(channel=Channel.DINGTALK).count() == 32
+    assert Notification.objects.filter(channel=Channel.ZZD).count() == 32
+    assert Notification.objects.filter(channel=Channel.EMAIL).count() == 32
+    assert many_reads == few_reads
+
+
+@pytest.mark.django_db
+def test_robot_lookup_reads_units_once(django_user_model, unit_a, township_unit,
+                                       stand_in):  # noqa: F811
+    county_robot = add_robot(stand_in.webhook, unit=unit_a, name="区政府")
+    township_robot = add_robot(stand_in.webhook, unit=township_unit, name="街道")
+    county_users = staff_with_accounts(django_user_model, unit_a, "county", 3)
+    township_users = staff_with_accounts(django_user_model, township_unit, "township", 3)
+    robots = dingtalk.active_robots()
+
+    with CaptureQueriesContext(connection) as queries:
+        found = dingtalk.robots_for(county_users + township_users, robots)
+
+    assert len(queries) == 1
+    assert {found[user.pk] for user in county_users} == {county_robot}
+    assert {found[user.pk] for user in township_users} == {township_robot}

@@ -31,6 +31,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -38,7 +40,7 @@ from django.utils import timezone
 
 from sunshine.notify.errors import DeliveryDeferred, DeliveryError
 from sunshine.notify.models import DingTalkRobot, Notification
-from sunshine.organisation.models import Unit
+from sunshine.organisation.models import Assignment
 from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ RATE_LIMITED = 130101
 MAX_PER_MINUTE = "notify.dingtalk_max_per_minute"
 THROTTLE_MINUTES = "notify.dingtalk_throttle_minutes"
 TIMEOUT_SECONDS = "notify.http_timeout_seconds"
+BATCH = 500
 
 
 def sign(timestamp_ms: int, secret: str) -> str:
@@ -91,17 +94,41 @@ def robot_for(user: Any, robots: list[DingTalkRobot] | None = None) -> DingTalkR
 
     ``robots`` are the active robots, read here when not given.
     """
+    return robots_for([user], robots)[user.pk]
+
+
+def robots_for(users: Iterable[Any],
+               robots: list[DingTalkRobot] | None = None) -> dict[int, DingTalkRobot | None]:
+    """Return each user's robot (``robot_for``) by user id.
+
+    The units of all users are read together, one query for every ``BATCH``
+    users, so the cost does not grow with each recipient of a message.
+    """
+    users = list(users)
     if robots is None:
         robots = active_robots()
     if not robots:
-        return None
-    units = list(Unit.objects.filter(assignments__user=user).select_related("region"))
+        return {user.pk: None for user in users}
+
+    places: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    ids = sorted({user.pk for user in users})
+    for start in range(0, len(ids), BATCH):
+        rows = Assignment.objects.filter(user_id__in=ids[start:start + BATCH]).values_list(
+            "user_id", "unit__path", "unit__region__path")
+        for user_id, unit_path, region_path in rows:
+            places[user_id].append((unit_path, region_path))
+    return {user.pk: _nearest_robot(places[user.pk], robots) for user in users}
+
+
+def _nearest_robot(places: list[tuple[str, str]],
+                   robots: list[DingTalkRobot]) -> DingTalkRobot | None:
+    """Pick the robot of the deepest unit above one of ``places``, else of the deepest region."""
     by_unit = [(len(r.unit.path), r) for r in robots if r.unit is not None
-               and any(u.path.startswith(r.unit.path) for u in units)]
+               and any(unit_path.startswith(r.unit.path) for unit_path, _region in places)]
     if by_unit:
         return max(by_unit, key=lambda pair: pair[0])[1]
     by_region = [(len(r.region.path), r) for r in robots if r.region is not None
-                 and any(u.region.path.startswith(r.region.path) for u in units)]
+                 and any(region_path.startswith(r.region.path) for _unit, region_path in places)]
     return max(by_region, key=lambda pair: pair[0])[1] if by_region else None
 
 

@@ -16,12 +16,12 @@ of the unit a report accuses or a spot check targets, and e-mail leaves the
 government network.
 """
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 
 from sunshine.notify import dingtalk, zzd
 from sunshine.notify.models import Channel, DingTalkRobot
@@ -35,11 +35,10 @@ def _zzd_configured() -> bool:
 
 
 def external_channels(user: Any, *, confidential: bool,
-                      robots: Callable[[], list[DingTalkRobot]]) -> list[str]:
+                      robot: DingTalkRobot | None) -> list[str]:
     """Return the channels other than the inbox on which ``user`` gets a message.
 
-    ``robots`` returns the active DingTalk robots; it is called only when a
-    robot may carry the message.
+    ``robot`` is the user's DingTalk robot (``dingtalk.robot_for``), or None.
     """
     channels: list[str] = []
     if _zzd_configured():
@@ -48,7 +47,7 @@ def external_channels(user: Any, *, confidential: bool,
             channels.append(Channel.ZZD)
     if confidential:
         return channels
-    if dingtalk.robot_for(user, robots()) is not None:
+    if robot is not None:
         channels.append(Channel.DINGTALK)
     if user.email:
         channels.append(Channel.EMAIL)
@@ -63,22 +62,30 @@ def absolute_url(path: str) -> str:
 
 
 def with_copies(messages: Iterable["Message"]) -> list["Message"]:
-    """Return the messages with a copy for each other channel of each inbox message's recipient."""
+    """Return the messages with a copy for each other channel of each inbox message's recipient.
+
+    The recipients' people and robots are read for all messages together, in
+    a few queries rather than a few per recipient.
+    """
     result = list(messages)
-    if not any(message.channel == Channel.IN_APP for message in result):
+    inbox = [message for message in result if message.channel == Channel.IN_APP]
+    if not inbox:
         return result
-    # Read once per call, and not at all when every message is confidential.
-    robots = functools.cache(dingtalk.active_robots)
+    if _zzd_configured():
+        prefetch_related_objects([message.recipient for message in inbox], "person")
+    public = [message.recipient for message in inbox if not message.confidential]
+    # The robots are not read at all when every message is confidential.
+    robots = dingtalk.robots_for(public) if public else {}
+
     channels_of: dict[tuple[int, bool], list[str]] = {}
     copies: list[Message] = []
-    for message in result:
-        if message.channel != Channel.IN_APP:
-            continue
+    for message in inbox:
         key = (message.recipient.pk, message.confidential)
         if key not in channels_of:
-            channels_of[key] = external_channels(message.recipient,
-                                                 confidential=message.confidential,
-                                                 robots=robots)
+            channels_of[key] = external_channels(
+                message.recipient, confidential=message.confidential,
+                robot=robots.get(message.recipient.pk))
         copies.extend(replace(message, channel=channel, url=absolute_url(message.url))
                       for channel in channels_of[key])
     return result + copies
+
