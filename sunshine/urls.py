@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sunshine.organisation.language_views import set_language
 from sunshine.organisation.login_views import StaffLoginView
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("sunshine.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", StaffLoginView.as_view(), name="login"),

@@ -20,10 +20,9 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,7 +30,7 @@ from sunshine.audit import chain
 from sunshine.duties.actions.common import leaders_of
 from sunshine.duties.models import Task
 from sunshine.notify.models import Notification
-from sunshine.notify.outbox import Message, queue
+from sunshine.notify.outbox import Message, compose, queue
 from sunshine.rules.models import Setting
 from sunshine.rules.values import get_setting
 
@@ -54,14 +53,18 @@ def due_messages(task: Task, today: datetime.date) -> list[Message]:
     person = task.responsible_person
     if threshold is None or person is None or person.user is None or not person.user.is_active:
         return []
-    subject = ngettext(
-        "Task “%(task)s” is due in %(days)s day, on %(deadline)s",
-        "Task “%(task)s” is due in %(days)s days, on %(deadline)s", days_left,
-    ) % {"task": task, "days": days_left, "deadline": task.deadline}
-    if days_left == 0:
-        subject = _("Task “%(task)s” is due today") % {"task": task}
     key = f"task:{task.pk}:{task.deadline.isoformat()}:due:{threshold}"
-    return [Message(person.user, key, subject, _progress_line(task), _url(task))]
+
+    def build(user: Any) -> Message:
+        subject = ngettext(
+            "Task “%(task)s” is due in %(days)s day, on %(deadline)s",
+            "Task “%(task)s” is due in %(days)s days, on %(deadline)s", days_left,
+        ) % {"task": task, "days": days_left, "deadline": task.deadline}
+        if days_left == 0:
+            subject = _("Task “%(task)s” is due today") % {"task": task}
+        return Message(user, key, subject, _progress_line(task), _url(task))
+
+    return compose([person.user], build)
 
 
 def overdue_messages(task: Task, today: datetime.date) -> list[Message]:
@@ -71,11 +74,14 @@ def overdue_messages(task: Task, today: datetime.date) -> list[Message]:
         recipients[person.user.pk] = person.user
     for leader in leaders_of(task.lead_unit):
         recipients.setdefault(leader.pk, leader)
-    subject = _("Task “%(task)s” is overdue: its deadline was %(deadline)s") % {
-        "task": task, "deadline": task.deadline}
     key = overdue_key(task)
-    return [Message(user, key, subject, _progress_line(task), _url(task))
-            for user in recipients.values()]
+
+    def build(user: Any) -> Message:
+        subject = _("Task “%(task)s” is overdue: its deadline was %(deadline)s") % {
+            "task": task, "deadline": task.deadline}
+        return Message(user, key, subject, _progress_line(task), _url(task))
+
+    return compose(recipients.values(), build)
 
 
 def overdue_key(task: Task) -> str:
@@ -115,21 +121,20 @@ def send_task_reminders(today: datetime.date | None = None) -> dict[str, int]:
     today = today or current
     horizon = _horizon(today)
     tasks = (Task.objects.open().filter(deadline__lte=today + datetime.timedelta(days=horizon))
-             .select_related("lead_unit__region", "responsible_person__user")
+             .select_related("lead_unit__region", "responsible_person__user__preference")
              .order_by("deadline", "pk"))
     messages: list[Message] = []
     skipped = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for chunk in _chunks(tasks.iterator(chunk_size=CHUNK)):
-            # Only a catch-up run can meet a reminder that is out of date by now.
-            sent = overdue_keys_sent(chunk) if today < current else set()
-            for task in chunk:
-                if task.deadline < today:
-                    messages.extend(overdue_messages(task, today))
-                elif task.deadline < current or overdue_key(task) in sent:
-                    skipped += 1
-                else:
-                    messages.extend(due_messages(task, today))
+    for chunk in _chunks(tasks.iterator(chunk_size=CHUNK)):
+        # Only a catch-up run can meet a reminder that is out of date by now.
+        sent = overdue_keys_sent(chunk) if today < current else set()
+        for task in chunk:
+            if task.deadline < today:
+                messages.extend(overdue_messages(task, today))
+            elif task.deadline < current or overdue_key(task) in sent:
+                skipped += 1
+            else:
+                messages.extend(due_messages(task, today))
     created = queue(messages)
     if created:
         with transaction.atomic():

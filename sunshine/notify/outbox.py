@@ -1,5 +1,6 @@
 """Queuing notifications and delivering the ones that are due.
 
+``compose`` builds each message in its recipient's language, and
 ``queue`` is idempotent per recipient, channel and key, so callers may
 run it again after a crash or on the next day without sending twice.
 ``deliver_due`` hands each pending row to its channel's sender; a failure
@@ -11,12 +12,14 @@ attempt.
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import prefetch_related_objects
+from django.utils import timezone, translation
 
 from sunshine.notify import reach
 from sunshine.notify.channels import SENDERS
@@ -41,6 +44,29 @@ class Message:
     url: str = ""
     channel: str = Channel.IN_APP
     confidential: bool = False
+
+
+def compose(recipients: Iterable[Any], build: Callable[[Any], Message]) -> list[Message]:
+    """Build one message per recipient with ``build``, each in the recipient's language.
+
+    Every place that writes notifications builds them through this, so that
+    a user who works in English gets them in English on every channel. The
+    recipients' preferences are read in one query, or in none when the
+    caller loaded them with ``select_related("preference")``.
+    """
+    users = list(recipients)
+    prefetch_related_objects(users, "preference")
+    messages = []
+    for user in users:
+        with translation.override(language_of(user)):
+            messages.append(build(user))
+    return messages
+
+
+def language_of(user: Any) -> str:
+    """Return the language the user chose (``UserPreference``), else the site language."""
+    preference = getattr(user, "preference", None)
+    return preference.language if preference is not None else settings.LANGUAGE_CODE
 
 
 def queue(messages: Iterable[Message]) -> int:

@@ -4,11 +4,12 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from sunshine.audit import chain
 from sunshine.lib.identifiers import normalize_id_number
-from sunshine.organisation.models import Level, Person, Region, Unit
+from sunshine.organisation.models import Level, Person, Region, Unit, UserPreference
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "taizhou"
 CITY_CODE = "331000"
@@ -93,3 +94,18 @@ def reveal_id_number(actor: Any, person: Person) -> str:
         chain.append(actor, "view_personal", object_type="organisation.person",
                      object_id=str(person.pk), changes={"field": "id_number"})
     return person.reveal_id_number()
+
+
+def set_language(user: Any, language: str) -> UserPreference:
+    """Store ``language`` as the user's language for notifications.
+
+    Raises ValueError unless ``language`` is one of ``settings.LANGUAGES``.
+    The preference is the user's own display choice, like the language
+    cookie, so no audit entry is written.
+    """
+    codes = dict(settings.LANGUAGES)
+    if language not in codes:
+        raise ValueError(f"unknown language {language!r}; choose one of {', '.join(codes)}")
+    preference, _created = UserPreference.objects.update_or_create(
+        user=user, defaults={"language": language})
+    return preference

@@ -163,6 +163,37 @@ class Person(models.Model):
         return crypto.decrypt(self.id_number_encrypted, context="person.id_number")
 
 
+def language_choices() -> list[tuple[str, str]]:
+    return list(settings.LANGUAGES)
+
+
+def site_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+class UserPreference(models.Model):
+    """A user's own choices; a user without a row has the defaults.
+
+    ``language`` is the one the user last chose in the language switch while
+    logged in. Every notification to the user is written in it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True,
+                                related_name="preference", verbose_name=_("user"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=language_choices, default=site_language,
+        help_text=_("The language of the user's notifications: inbox, DingTalk, Zhejiang "
+                    "government DingTalk and e-mail."),
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"
+
+
 class Role(models.TextChoices):
     OPERATOR = "operator", _("operator")
     LEADER = "leader", _("unit leader")

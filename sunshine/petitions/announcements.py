@@ -8,14 +8,14 @@ step. The message is confidential (``sunshine.notify.reach``): it stays off
 group chats and e-mail.
 """
 
-from django.conf import settings
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sunshine.notify.outbox import Message, queue
+from sunshine.notify.outbox import Message, compose, queue
 from sunshine.petitions import tracking, visibility
 from sunshine.petitions.models import Petition
 
@@ -28,16 +28,18 @@ def announcements(petition: Petition) -> list[Message]:
         is_active=True, assignments__unit_id=petition.assigned_unit_id,
         assignments__role__in=visibility.HANDLING_ROLES,
     ).distinct()
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New petition %(code)s to handle: %(category)s") % {
-            "code": tracking.format_code(petition.tracking_code),
-            "category": petition.category.display_name}
     url = reverse("petitions:staff_detail", args=[petition.pk])
     # The row version distinguishes each arrival, so a petition transferred back to a unit
     # is announced there again.
     key = f"petition:{petition.pk}:assigned:{petition.assigned_unit_id}:v{petition.version}"
-    return [Message(user, key, subject, url=url, confidential=True)
-            for user in handlers if visibility.can_handle(user, petition)]
+
+    def build(user: Any) -> Message:
+        subject = _("New petition %(code)s to handle: %(category)s") % {
+            "code": tracking.format_code(petition.tracking_code),
+            "category": petition.category.display_name}
+        return Message(user, key, subject, url=url, confidential=True)
+
+    return compose([user for user in handlers if visibility.can_handle(user, petition)], build)
 
 
 def announce_on_commit(petition: Petition) -> None:

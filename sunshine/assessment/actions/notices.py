@@ -3,14 +3,12 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sunshine.assessment import visibility
 from sunshine.assessment.models import SpotCheck
-from sunshine.notify.outbox import Message
+from sunshine.notify.outbox import Message, compose
 from sunshine.organisation.models import Assignment, Role
 
 
@@ -23,12 +21,14 @@ def allowed(check: SpotCheck, users: Iterable[Any]) -> list[Any]:
 def planned_messages(check: SpotCheck, users: Iterable[Any]) -> list[Message]:
     """Tell the check's team; the secrecy filter runs again on every recipient."""
     url = reverse("assessment:spot_check_detail", args=[check.pk])
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def build(user: Any) -> Message:
         subject = _("Spot check planned for %(date)s: %(title)s") % {
             "date": check.planned_on, "title": check.title}
-    return [Message(recipient=user, key=f"assessment.spot_check.{check.pk}.planned",
-                    subject=subject, url=url, confidential=True)
-            for user in allowed(check, users)]
+        return Message(recipient=user, key=f"assessment.spot_check.{check.pk}.planned",
+                       subject=subject, url=url, confidential=True)
+
+    return compose(allowed(check, users), build)
 
 
 def performed_messages(check: SpotCheck) -> list[Message]:
@@ -36,8 +36,11 @@ def performed_messages(check: SpotCheck) -> list[Message]:
     leaders = [row.user for row in Assignment.objects.filter(
         unit=check.target_unit, role=Role.LEADER).select_related("user")]
     url = reverse("assessment:spot_check_detail", args=[check.pk])
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def build(user: Any) -> Message:
         subject = _("Spot check result for %(unit)s: %(rating)s") % {
             "unit": check.target_unit, "rating": check.get_rating_display()}
-    return [Message(recipient=user, key=f"assessment.spot_check.{check.pk}.performed",
-                    subject=subject, url=url) for user in allowed(check, leaders)]
+        return Message(recipient=user, key=f"assessment.spot_check.{check.pk}.performed",
+                       subject=subject, url=url)
+
+    return compose(allowed(check, leaders), build)

@@ -142,8 +142,9 @@ def unit_prefixes(unit: Unit) -> list[str]:
 
 
 def leaders_of(unit: Unit) -> list[Any]:
-    """Return the users with the leader role in ``unit`` itself."""
-    rows = Assignment.objects.filter(unit=unit, role=Role.LEADER).select_related("user")
+    """Return the users with the leader role in ``unit`` itself, with their preferences loaded."""
+    rows = Assignment.objects.filter(unit=unit, role=Role.LEADER).select_related(
+        "user__preference")
     return [row.user for row in rows if row.user.is_active]
 
 

@@ -12,12 +12,11 @@ import datetime
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.audit import chain
@@ -27,7 +26,7 @@ from sunshine.duties.actions.common import is_leader_for, leaders_of, require_wr
 from sunshine.duties.models import Evidence, ProgressReport, ReportStatus, Task
 from sunshine.duties.rollup import refresh_progress
 from sunshine.merit.posting import post_task_tree_points
-from sunshine.notify.outbox import Message, queue_on_commit
+from sunshine.notify.outbox import Message, compose, queue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -199,19 +198,27 @@ def _lock_submitted(report: ProgressReport) -> None:
 
 def submitted_messages(report: ProgressReport) -> list[Message]:
     url = reverse("duties:report_detail", args=[report.pk])
-    with translation.override(settings.LANGUAGE_CODE):
+    leaders = [user for user in leaders_of(report.task.lead_unit)
+               if user.pk != report.submitted_by_id]
+
+    def build(user: Any) -> Message:
         subject = _("Progress report to approve: %(task)s, %(percent)s%%") % {
             "task": report.task, "percent": report.percent}
-    return [Message(user, f"report:{report.pk}:submitted", subject, report.text[:500], url)
-            for user in leaders_of(report.task.lead_unit) if user.pk != report.submitted_by_id]
+        return Message(user, f"report:{report.pk}:submitted", subject, report.text[:500], url)
+
+    return compose(leaders, build)
 
 
 def decision_message(report: ProgressReport) -> Message:
     url = reverse("duties:report_detail", args=[report.pk])
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def build(user: Any) -> Message:
         if report.status == ReportStatus.APPROVED:
             subject = _("Your progress report on %(task)s was approved") % {"task": report.task}
         else:
             subject = _("Your progress report on %(task)s was returned") % {"task": report.task}
-    return Message(report.submitted_by, f"report:{report.pk}:{report.status}", subject,
-                   report.return_reason, url)
+        return Message(user, f"report:{report.pk}:{report.status}", subject,
+                       report.return_reason, url)
+
+    [message] = compose([report.submitted_by], build)
+    return message
