@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from sunshine.duties.actions.progress import submit_report
 from sunshine.duties.reminders import send_task_reminders
@@ -13,6 +14,7 @@ from sunshine.notify.models import Channel, Notification
 from sunshine.notify.outbox import Message, compose, deliver_due, language_of
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import UserPreference
+from tests.assessment_data import perform, plan
 from tests.duties_data import NOW, make_directive, make_leader, make_person, make_task
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +133,28 @@ def test_report_notice_in_leader_language(operator_a, leader_a, task,
 
     notification = Notification.objects.get(recipient=leader_a)
     assert notification.subject == "Progress report to approve: 1 任务1, 40%"
+
+
+def test_spot_check_result_in_each_language(inspector_a, leader_a, unit_a, django_user_model,
+                                            time_machine, django_capture_on_commit_callbacks):
+    chinese_leader = make_leader(django_user_model, unit_a, username="leader_zh")
+    org_actions.set_language(leader_a, "en")
+    with django_capture_on_commit_callbacks(execute=True):
+        check = plan(inspector_a, unit_a)
+    time_machine.move_to(NOW + datetime.timedelta(days=3), tick=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        performed = perform(inspector_a, check)
+
+    with translation.override("en"):
+        english_rating = performed.get_rating_display()
+    with translation.override("zh-hans"):
+        chinese_rating = performed.get_rating_display()
+    assert english_rating != chinese_rating
+    english = Notification.objects.get(recipient=leader_a)
+    chinese = Notification.objects.get(recipient=chinese_leader)
+    assert english.subject == f"Spot check result for 椒江区人民政府: {english_rating}"
+    assert chinese.subject == f"椒江区人民政府 暗访结果：{chinese_rating}"
 
 
 def test_compose_reads_preferences_once(django_user_model, operator_a, operator_b):
