@@ -263,6 +263,16 @@ def persons_concerned(petition: Petition) -> list[str]:
     return [person.name for person in Petition.all_objects.get(pk=petition.pk).persons_concerned]
 
 
+@pytest.mark.parametrize(("name", "typed"), [("单海", "Shan Hai"), ("曾海", "Zeng Hai"),
+                                            ("解强", "xieqiang"), ("单海", "单海主任 Shan")])
+def test_it_links_a_surname_by_its_name_reading(client, categories, unit_a, name, typed):
+    person = org_actions.create_person(None, name=name, unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name=typed))
+
+    assert only_petition().target_person == person
+
+
 def test_it_links_every_official_a_name_contains(client, categories, unit_a, township_unit):
     org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
     org_actions.create_person(None, name="钱七", unit=township_unit, post="科员")

@@ -10,27 +10,31 @@ unit around it (王海书记, 王海（纪委）).
 Both sides are folded the same way (``fold``): NFKC, traditional to
 simplified characters (OpenCC ``t2s``), lower case, and only letters and
 digits kept. A typed name with Latin letters is also compared with the
-pinyin of each official's name (pypinyin, most common reading, so a
-surname read otherwise, such as 单 as shan, is missed).
+pinyin of each official's name in every reading of its characters
+(pypinyin with ``heteronym``), because a surname is often read otherwise
+than the same character in words: 单 as shan, 曾 as zeng, 解 as xie.
 
 A report may name several officials, separated by 、, commas, semicolons
 or slashes (``split``); each name is matched on its own.
 """
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import opencc
-from pypinyin import lazy_pinyin
+from pypinyin import Style, pinyin
 
 # Chinese names have two to four characters. A shorter folded name would be found inside
 # nearly every text.
 MIN_NAME_LENGTH = 2
 # A pinyin name shorter than this (such as "li") would likewise match too much.
 MIN_PINYIN_LENGTH = 4
+# The most readings of one name that are compared; 4 characters of 3 readings each give 81.
+MAX_SPELLINGS = 81
 # What separates the names of several officials. The dot of minority names (王·海) and the
 # space inside pinyin (Wang Hai) belong to one name.
 SEPARATORS = re.compile(r"[、,，;；/／\n]+")
@@ -48,9 +52,17 @@ def fold(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=20_000)
-def pinyin(name: str) -> str:
-    """Return the folded pinyin of a name, such as "wanghai" for 王海."""
-    return fold("".join(lazy_pinyin(fold(name))))
+def spellings(name: str) -> frozenset[str]:
+    """Return the folded pinyin of a name in each reading, such as {"shanhai", "danhai", …} for 单海.
+
+    Each character is read on its own, without the context of a word, so
+    every reading of a surname counts. A name with more combinations than
+    ``MAX_SPELLINGS`` keeps the first ones, which use the commoner readings.
+    """
+    readings = [[fold(reading) for reading in found] or [""]
+                for found in pinyin(list(fold(name)), style=Style.NORMAL, heteronym=True)]
+    combinations = itertools.islice(itertools.product(*readings), MAX_SPELLINGS)
+    return frozenset("".join(parts) for parts in combinations)
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ class Typed:
     def is_exactly(self, name: str, folded: str) -> bool:
         """Return whether the typed text is the name ``folded`` is the folded form of."""
         return bool(folded) and (folded == self.folded or (
-            len(self.latin) >= MIN_PINYIN_LENGTH and pinyin(name) == self.latin))
+            len(self.latin) >= MIN_PINYIN_LENGTH and self.latin in spellings(name)))
 
     def contains(self, name: str, folded: str) -> bool:
         """Return whether the typed text contains the name, in characters or in pinyin."""
@@ -77,8 +89,8 @@ class Typed:
             return True
         if len(self.latin) < MIN_PINYIN_LENGTH:
             return False
-        spelled = pinyin(name)
-        return len(spelled) >= MIN_PINYIN_LENGTH and spelled in self.latin
+        return any(len(spelled) >= MIN_PINYIN_LENGTH and spelled in self.latin
+                   for spelled in spellings(name))
 
 
 def matches(typed: Typed, people: Iterable[tuple[int, str]]) -> tuple[list[int], list[int]]:
