@@ -32,6 +32,7 @@ from sunshine.petitions.models import (
     Rating,
     State,
 )
+from sunshine.petitions.views import presenting
 from tests.conftest import make_staff, region
 
 pytestmark = pytest.mark.django_db
@@ -628,6 +629,46 @@ def test_report_naming_a_commission_official_goes_up(clock, operator_a, township
                       further_persons=[inspector])
 
     assert actions.assign(None, report).assigned_unit == city
+
+
+def test_late_entry_keeps_the_registering_unit_clock(clock, inspector_a):
+    clock(2026, 10, 30)
+    received = datetime.date(2026, 9, 30)
+    category = make_category("conduct", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY)
+    report = register(inspector_a, category, kind=Kind.ACCUSATION, received_on=received)
+
+    report = actions.assign(None, report)
+
+    region = report.region
+    assert report.assigned_unit == Assignment.objects.get(user=inspector_a).unit
+    assert report.due_on == deadlines.compute(deadlines.ACCUSATION_ACCEPT, received,
+                                              region=region).due
+    assert report.due_on < datetime.date(2026, 10, 30)
+    assert report.objection_until is None
+
+
+def test_late_referral_is_recorded_as_late(clock, operator_a, township_unit):
+    clock(2026, 10, 30)
+    today = datetime.date(2026, 10, 30)
+    petition = register(operator_a, make_category("roads"), received_on=datetime.date(2026, 9, 30))
+    transfer_due = petition.assign_due
+
+    petition = actions.assign(None, petition)
+
+    region = petition.region
+    step = petition.events.get(action=EventAction.ASSIGN)
+    late = [d for d in step.deadlines if d.get("met_on")]
+    assert petition.assigned_unit == township_unit
+    assert petition.due_on == deadlines.compute(deadlines.ACCEPT_NOTICE, today,
+                                                region=region).due
+    assert petition.warning_on == deadlines.compute(deadlines.ACCEPT_WARNING, today,
+                                                    region=region).due
+    assert petition.assign_due is None
+    assert late == [{"due": transfer_due.isoformat(), "rule": deadlines.TRANSFER,
+                     "legal": True, "met_on": today.isoformat()}]
+    with translation.override("zh-hans"):
+        assert f"已超过转送期限（{transfer_due.isoformat()}）" in presenting.step_text(step)
+    assert verify() == []
 
 
 def test_report_on_every_commission_stays_unrouted(clock, operator_a):

@@ -71,16 +71,22 @@ class Period:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A deadline a step starts, or with ``met_on`` one that the step met after it passed."""
+
     rule: str
     due: datetime.date
     legal: bool
+    met_on: datetime.date | None = None
 
     def as_json(self) -> dict:
         # PostgreSQL's jsonb returns object keys shortest first, then in byte
         # order. The audit row digest hashes keys in the order they are read
         # back, so writing them in jsonb's order gives the same digest on
         # SQLite, which keeps the written order.
-        return {"due": self.due.isoformat(), "rule": self.rule, "legal": self.legal}
+        found: dict = {"due": self.due.isoformat(), "rule": self.rule, "legal": self.legal}
+        if self.met_on is not None:
+            found["met_on"] = self.met_on.isoformat()
+        return found
 
 
 def period(rule: str, *, region, on: datetime.date) -> Period:

@@ -72,27 +72,53 @@ def no_route_error(petition: Petition) -> ValidationError:
     )
 
 
-def receipt_changes(petition: Petition, unit: Unit, handler) -> tuple[dict, list]:
-    """Return the changes and deadlines when ``unit`` receives the petition today.
+def receipt_changes(petition: Petition, unit: Unit, handler, *,
+                    registrar: Any = None) -> tuple[dict, list]:
+    """Return the changes and deadlines when ``unit`` receives the petition.
 
-    The unit may object within 5 working days (Petition Work Regulation
-    art. 23 para. 3). Before acceptance its own clock starts on receipt:
-    15 days to notify acceptance (art. 23 para. 3), or for a report 5
-    working days to accept or transfer (commission rules, art. 16). After
-    acceptance the handling period runs on.
+    A unit that registered the petition itself (``registrar`` works in it)
+    received it on the day received, so its clock starts then, however late
+    the clerk enters it. Another unit receives it today, as a referral,
+    and may object within 5 working days (Petition Work Regulation art. 23
+    para. 3). Before acceptance the unit's clock starts on receipt: 15 days
+    to notify acceptance (art. 23 para. 3) with Zhejiang's internal target
+    counted from the same day, or for a report 5 working days to accept or
+    transfer (commission rules, art. 16). After acceptance the handling
+    period runs on. A transfer made after its deadline (``assign_due``)
+    is kept in the step as a deadline met late.
     """
-    day, region = today(), petition.region
-    objection = deadlines.compute(deadlines.REFERRAL_OBJECTION, day, region=region)
-    changes = {"assigned_unit_id": unit.pk, "handler_id": handler.pk if handler else None,
-               "assigned_at": timezone.now(), "assign_due": None,
-               "objection_until": objection.due}
-    found = [objection]
+    region, received_now = petition.region, today()
+    own = registrar is not None and Assignment.objects.filter(
+        user=registrar, unit__path__startswith=unit.path).exists()
+    day = petition.received_on if own else received_now
+    changes: dict[str, Any] = {"assigned_unit_id": unit.pk,
+                               "handler_id": handler.pk if handler else None,
+                               "assigned_at": timezone.now(), "assign_due": None,
+                               "objection_until": None}
+    found = []
+    if not own:
+        objection = deadlines.compute(deadlines.REFERRAL_OBJECTION, day, region=region)
+        changes["objection_until"] = objection.due
+        found.append(objection)
+    if petition.assign_due is not None and petition.assign_due < received_now:
+        found.append(deadlines.Deadline(deadlines.TRANSFER, petition.assign_due, True,
+                                        met_on=received_now))
     if petition.state == State.RECEIVED:
         rule = deadlines.ACCUSATION_ACCEPT if petition.is_accusation else deadlines.ACCEPT_NOTICE
         accept = deadlines.compute(rule, day, region=region)
         changes.update(due_on=accept.due, due_rule=rule)
         found.append(accept)
+        if not petition.is_accusation:
+            warning = deadlines.compute(deadlines.ACCEPT_WARNING, day, region=region)
+            changes["warning_on"] = warning.due
+            found.append(warning)
     return changes, found
+
+
+def registrar_of(petition: Petition) -> Any:
+    """Return the id of the user who registered the petition, or None for a citizen."""
+    return (petition.events.filter(action=EventAction.REGISTER)
+            .values_list("actor_id", flat=True).first())
 
 
 def assign(actor: Any, petition: Petition, unit: Unit | None = None, *, handler=None,
@@ -117,7 +143,8 @@ def assign(actor: Any, petition: Petition, unit: Unit | None = None, *, handler=
             raise no_route_error(petition)
         _check_unit(petition, unit)
         _check_handler(petition, unit, handler)
-        changes, found = receipt_changes(petition, unit, handler)
+        changes, found = receipt_changes(petition, unit, handler,
+                                         registrar=registrar_of(petition))
         petition, _event = record(actor, petition, EventAction.ASSIGN, changes, reason=reason,
                                   unit_id=unit.pk, deadlines=found, public=True)
         announce_on_commit(petition)

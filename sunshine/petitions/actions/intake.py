@@ -306,7 +306,7 @@ class Intake:
             logger.info("petition left unassigned: %s", error.code)
             return " ".join(error.messages)
         from_state = petition.state
-        changes, found = receipt_changes(petition, unit, None)
+        changes, found = receipt_changes(petition, unit, None, registrar=self.actor)
         for name, value in changes.items():
             setattr(petition, name, value)
         self.events.append(new_event(self.actor, petition, EventAction.ASSIGN, unit_id=unit.pk,

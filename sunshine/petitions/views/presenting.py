@@ -133,10 +133,19 @@ class StepRow:
 
 
 def step_text(event: Any) -> str:
-    """Return the text shown with a step; a rating step shows the rating's label."""
+    """Return the text shown with a step: a rating's label, or the reason and any deadline met late."""
     if event.action == EventAction.RATE and event.reason in Rating.values:
         return str(Rating(event.reason).label)
-    return event.reason
+    parts = [event.reason] if event.reason else []
+    for found in event.deadlines or []:
+        if found.get("met_on") and found.get("rule") == deadlines.TRANSFER:
+            due = datetime.date.fromisoformat(found["due"])
+            met_on = datetime.date.fromisoformat(found["met_on"])
+            parts.append(ngettext(
+                "Transferred %(days)s day after the transfer deadline of %(due)s.",
+                "Transferred %(days)s days after the transfer deadline of %(due)s.",
+                (met_on - due).days) % {"days": (met_on - due).days, "due": due.isoformat()})
+    return " ".join(parts)
 
 
 def public_steps(petition: Petition) -> list[StepRow]:
