@@ -1,7 +1,8 @@
 """Staff pages of directives and duty lists: success, bad input, other scope, unknown rows, methods.
 
 Personas: ``operator_a`` edits 椒江区; ``operator_b`` edits 黄岩区 and gets
-403 on 椒江区 rows; ``inspector_a`` reads 椒江区 and edits nothing.
+404, as for an unknown id, on 椒江区 rows; ``inspector_a`` reads 椒江区 and
+edits nothing.
 """
 
 
@@ -110,10 +111,10 @@ def test_directive_detail_shows_the_tree(operator_a, directive):
     assert "合计为 50%" not in html
 
 
-def test_directive_detail_of_another_county_is_403(operator_b, directive):
+def test_directive_detail_of_another_county_is_404(operator_b, directive):
     url = reverse("duties:directive_detail", args=[directive.pk])
 
-    assert logged_in(operator_b).get(url).status_code == 403
+    assert logged_in(operator_b).get(url).status_code == 404
 
 
 def test_unknown_directive_is_404(operator_a):
@@ -149,10 +150,10 @@ def test_directive_edit_saves(operator_a, unit_a, directive):
     assert Directive.objects.get(pk=directive.pk).title == "新标题"
 
 
-def test_directive_edit_of_another_county_is_403(operator_b, directive):
+def test_directive_edit_of_another_county_is_404(operator_b, directive):
     url = reverse("duties:directive_edit", args=[directive.pk])
 
-    assert logged_in(operator_b).get(url).status_code == 403
+    assert logged_in(operator_b).get(url).status_code == 404
 
 
 def test_directive_weights_page(operator_a, directive):
@@ -222,11 +223,11 @@ def test_duty_list_detail_and_edit(operator_a, unit_a, duty):
     assert verify() == []
 
 
-def test_duty_pages_of_another_county_are_403(operator_b, duty):
+def test_duty_pages_of_another_county_are_404(operator_b, duty):
     client = logged_in(operator_b)
 
-    assert client.get(reverse("duties:duty_detail", args=[duty.pk])).status_code == 403
-    assert client.get(reverse("duties:duty_edit", args=[duty.pk])).status_code == 403
+    assert client.get(reverse("duties:duty_detail", args=[duty.pk])).status_code == 404
+    assert client.get(reverse("duties:duty_edit", args=[duty.pk])).status_code == 404
 
 
 def test_unknown_duty_is_404(operator_a):

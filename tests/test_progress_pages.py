@@ -107,10 +107,10 @@ def test_submit_in_english(operator_a, task):
     assert "enter a percentage from 0 to 100" in response.content.decode()
 
 
-def test_submit_by_another_county_is_403(operator_b, task):
+def test_submit_by_another_county_is_404(operator_b, task):
     url = reverse("duties:report_create", args=[task.pk])
 
-    assert logged_in(operator_b).post(url, form()).status_code == 403
+    assert logged_in(operator_b).post(url, form()).status_code == 404
 
 
 def test_submit_needs_write_roles(inspector_a, task):
@@ -180,11 +180,11 @@ def test_decision_pages_only_take_post(leader_a, report):
     assert client.get(reverse("duties:report_return", args=[report.pk])).status_code == 405
 
 
-def test_report_of_another_county_is_403(operator_b, report):
+def test_report_of_another_county_is_404(operator_b, report):
     client = logged_in(operator_b)
 
-    assert client.get(reverse("duties:report_detail", args=[report.pk])).status_code == 403
-    assert client.post(reverse("duties:report_approve", args=[report.pk])).status_code == 403
+    assert client.get(reverse("duties:report_detail", args=[report.pk])).status_code == 404
+    assert client.post(reverse("duties:report_approve", args=[report.pk])).status_code == 404
 
 
 def test_unknown_report_is_404(leader_a):
@@ -200,7 +200,7 @@ def test_evidence_download(operator_a, operator_b, report):
     assert download(response) == JPEG
     assert response["Content-Type"] == "image/jpeg"
     assert "attachment" in response["Content-Disposition"]
-    assert logged_in(operator_b).get(url).status_code == 403
+    assert logged_in(operator_b).get(url).status_code == 404
     assert logged_in(operator_a).get(reverse("duties:evidence_download",
                                              args=[999])).status_code == 404
     assert logged_in(operator_a).post(url).status_code == 405

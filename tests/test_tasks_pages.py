@@ -1,7 +1,7 @@
 """Staff task pages: list with filters, detail, create, edit, weights, cancel and milestones.
 
 ``operator_a`` edits 椒江区, ``township_operator`` only 海门街道, ``operator_b``
-only 黄岩区; a task of 椒江区 is 403 for the other two where it is out of scope.
+only 黄岩区; a task of 椒江区 is 404 for the other two, as an unknown id is.
 """
 
 import datetime
@@ -112,10 +112,10 @@ def test_task_create_needs_a_place(operator_a):
     assert logged_in(operator_a).get(reverse("duties:task_create")).status_code == 404
 
 
-def test_task_create_under_another_countys_directive_is_403(operator_b, directive):
+def test_task_create_under_another_countys_directive_is_404(operator_b, directive):
     url = reverse("duties:task_create") + f"?directive={directive.pk}"
 
-    assert logged_in(operator_b).get(url).status_code == 403
+    assert logged_in(operator_b).get(url).status_code == 404
 
 
 def test_task_detail(operator_a, task):
@@ -128,8 +128,8 @@ def test_task_detail(operator_a, task):
 def test_task_detail_for_other_scopes(operator_b, township_operator, task):
     url = reverse("duties:task_detail", args=[task.pk])
 
-    assert logged_in(operator_b).get(url).status_code == 403
-    assert logged_in(township_operator).get(url).status_code == 403
+    assert logged_in(operator_b).get(url).status_code == 404
+    assert logged_in(township_operator).get(url).status_code == 404
 
 
 def test_township_operator_sees_its_own_task(operator_a, township_operator, directive,
@@ -187,10 +187,10 @@ def test_task_cancel(operator_a, task):
     assert again.status_code == 400
 
 
-def test_task_cancel_by_another_county_is_403(operator_b, task):
+def test_task_cancel_by_another_county_is_404(operator_b, task):
     url = reverse("duties:task_cancel", args=[task.pk])
 
-    assert logged_in(operator_b).post(url, {"reason": "x"}).status_code == 403
+    assert logged_in(operator_b).post(url, {"reason": "x"}).status_code == 404
 
 
 def test_milestones(operator_a, task):
@@ -210,12 +210,12 @@ def test_milestones(operator_a, task):
     assert verify() == []
 
 
-def test_milestone_of_another_county_is_403(operator_b, task):
+def test_milestone_of_another_county_is_404(operator_b, task):
     url = reverse("duties:milestone_create", args=[task.pk])
 
     response = logged_in(operator_b).post(url, {"name": "x", "due_on": "2026-04-30"})
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_task_form_hides_out_of_scope_person(operator_a, operator_b, unit_a, unit_b, directive,

@@ -144,13 +144,16 @@ class ScopedChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except ValidationError:
-            existing = self.find_anywhere(value)
-        if existing is not None and not isinstance(existing, NAMED_MODELS):
-            # A person's name is not shown to a user outside their scope.
+            pass
+        if self.queryset is None or not issubclass(self.queryset.model, NAMED_MODELS):
+            # Unknown and out-of-scope ids get the same message, so a user can
+            # neither read the name of a person, directive or duty outside the
+            # scope nor tell which ids exist there.
             raise ValidationError(
                 _("“%(value)s” is not among the choices you may use; choose one from the list"),
                 code="invalid_choice", params={"value": value},
             )
+        existing = self.find_anywhere(value)
         if existing is not None:
             raise ValidationError(
                 _("“%(name)s” (%(value)s) is outside the regions and units you may edit; "

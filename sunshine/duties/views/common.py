@@ -11,11 +11,11 @@ from django.shortcuts import render
 
 from sunshine.audit.actions import ConflictError
 from sunshine.duties.models import TaskQuerySet
-from sunshine.funds.views.access import can_write, paginate, posted, staff_only
+from sunshine.funds.views.access import can_write, get_readable, paginate, posted, staff_only
 from sunshine.organisation.scoping import scoped
 
-__all__ = ["can_write", "paginate", "posted", "render_form", "render_page", "run_action",
-           "scoped_tasks", "staff_only"]
+__all__ = ["can_write", "get_readable", "paginate", "posted", "render_form", "render_page",
+           "run_action", "scoped_tasks", "staff_only"]
 
 # The form field that shows an action's error, by the error's code.
 FIELD_OF_CODE = {

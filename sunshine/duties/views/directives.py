@@ -19,6 +19,7 @@ from sunshine.duties.rollup import directive_progress
 from sunshine.duties.rules import HUNDRED
 from sunshine.duties.views.common import (
     can_write,
+    get_readable,
     paginate,
     posted,
     render_form,
@@ -27,7 +28,7 @@ from sunshine.duties.views.common import (
     scoped_tasks,
     staff_only,
 )
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 
 
 @require_safe
@@ -62,7 +63,7 @@ def directive_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def directive_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    directive: Any = get_scoped(Directive.objects.all(), request.user, write=True, pk=pk)
+    directive: Any = get_readable(Directive.objects.all(), request.user, write=True, pk=pk)
     initial = {name: getattr(directive, name) for name in DirectiveForm.base_fields}
     initial["version"] = directive.version
     form = DirectiveForm(request.user, posted(request), directive=directive, initial=initial)
@@ -81,7 +82,7 @@ def directive_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @staff_only()
 def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    directive: Any = get_scoped(Directive.objects.select_related("region", "unit"),
+    directive: Any = get_readable(Directive.objects.select_related("region", "unit"),
                                 request.user, pk=pk)
     today = timezone.localdate()
     tasks = tree(scoped_tasks(Task.objects.filter(directive=directive), request.user), today)
@@ -116,7 +117,7 @@ def weight_gaps(directive: Directive) -> dict[int | None, Decimal]:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def directive_weights(request: HttpRequest, pk: int) -> HttpResponse:
-    directive: Any = get_scoped(Directive.objects.all(), request.user, write=True, pk=pk)
+    directive: Any = get_readable(Directive.objects.all(), request.user, write=True, pk=pk)
     return edit_weights(request, directive, None,
                         reverse("duties:directive_detail", args=[pk]))
 

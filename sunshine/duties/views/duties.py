@@ -14,6 +14,7 @@ from sunshine.duties.forms import DutyForm, format_steps
 from sunshine.duties.models import Duty, DutyFunding, Task
 from sunshine.duties.views.common import (
     can_write,
+    get_readable,
     paginate,
     posted,
     render_form,
@@ -21,7 +22,7 @@ from sunshine.duties.views.common import (
     scoped_tasks,
     staff_only,
 )
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 
 
 @require_safe
@@ -42,7 +43,7 @@ def duty_list(request: HttpRequest) -> HttpResponse:
 def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = Duty.all_objects.select_related("unit__region", "directive").prefetch_related(
         Prefetch("funding", DutyFunding.objects.all()), "steps")
-    duty: Any = get_scoped(queryset, request.user, pk=pk)
+    duty: Any = get_readable(queryset, request.user, pk=pk)
     tasks = scoped_tasks(Task.objects.filter(duty=duty), request.user).with_status().select_related(
         "lead_unit")
     context = {
@@ -72,7 +73,7 @@ def duty_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    duty: Any = get_scoped(Duty.all_objects.all(), request.user, write=True, pk=pk)
+    duty: Any = get_readable(Duty.all_objects.all(), request.user, write=True, pk=pk)
     form = DutyForm(request.user, posted(request), duty=duty, initial=duty_initial(duty))
     context = {"form": form, "title": _("Edit duty %(code)s") % {"code": duty.code},
                "cancel_url": reverse("duties:duty_detail", args=[pk])}

@@ -15,16 +15,23 @@ from sunshine.duties.actions.common import is_leader_for, unit_prefixes
 from sunshine.duties.evidence import allowed_labels
 from sunshine.duties.forms import ReasonForm, ReportForm
 from sunshine.duties.models import Evidence, ProgressReport, ReportStatus, Task
-from sunshine.duties.views.common import paginate, posted, render_page, run_action, staff_only
+from sunshine.duties.views.common import (
+    get_readable,
+    paginate,
+    posted,
+    render_page,
+    run_action,
+    staff_only,
+)
 from sunshine.organisation.models import Assignment, Role
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 from sunshine.rules.values import get_setting
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
-    task: Any = get_scoped(Task.objects.select_related("lead_unit__region", "directive"),
+    task: Any = get_readable(Task.objects.select_related("lead_unit__region", "directive"),
                            request.user, write=True, pk=pk)
     form = ReportForm(posted(request), request.FILES if request.method == "POST" else None,
                       initial={"as_of": timezone.localdate(), "percent": int(task.progress)})
@@ -74,7 +81,7 @@ def show_report(request: HttpRequest, pk: int, *, return_form: ReasonForm | None
                 error: Any = None) -> HttpResponse:
     queryset = ProgressReport.objects.select_related("task__lead_unit__region", "submitted_by",
                                                      "decided_by")
-    report: Any = get_scoped(queryset, request.user, pk=pk)
+    report: Any = get_readable(queryset, request.user, pk=pk)
     may_decide = (report.status == ReportStatus.SUBMITTED
                   and report.submitted_by_id != request.user.pk
                   and is_leader_for(request.user, report.task))
@@ -93,7 +100,7 @@ def show_report(request: HttpRequest, pk: int, *, return_form: ReasonForm | None
 @require_POST
 @staff_only(write=True)
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    report: Any = get_scoped(ProgressReport.objects.all(), request.user, pk=pk)
+    report: Any = get_readable(ProgressReport.objects.all(), request.user, pk=pk)
     try:
         actions.approve_report(request.user, report)
     except ValidationError as error:
@@ -104,7 +111,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_only(write=True)
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report: Any = get_scoped(ProgressReport.objects.all(), request.user, pk=pk)
+    report: Any = get_readable(ProgressReport.objects.all(), request.user, pk=pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
         done = run_action(form, lambda: actions.return_report(
@@ -117,7 +124,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @staff_only()
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    item: Any = get_scoped(Evidence.objects.all(), request.user, pk=pk)
+    item: Any = get_readable(Evidence.objects.all(), request.user, pk=pk)
     if not default_storage.exists(item.stored_name):
         raise Http404
     response = FileResponse(default_storage.open(item.stored_name, "rb"), as_attachment=True,

@@ -24,6 +24,7 @@ from sunshine.duties.forms import (
 from sunshine.duties.models import Directive, Milestone, ReportStatus, Task, TaskQuerySet
 from sunshine.duties.views.common import (
     can_write,
+    get_readable,
     paginate,
     posted,
     render_form,
@@ -34,7 +35,7 @@ from sunshine.duties.views.common import (
 )
 from sunshine.duties.views.directives import edit_weights, weight_gaps
 from sunshine.lib.record_ids import parse_id
-from sunshine.organisation.scoping import get_scoped, scope_for, scoped
+from sunshine.organisation.scoping import scope_for, scoped
 
 
 @require_safe
@@ -94,7 +95,7 @@ def measure_context(form: TaskFilterForm, today) -> dict[str, Any]:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = Task.objects.select_related("directive", "parent", "lead_unit__region",
                                            "responsible_person", "duty")
-    task: Any = get_scoped(queryset, request.user, pk=pk)
+    task: Any = get_readable(queryset, request.user, pk=pk)
     today = timezone.localdate()
     writable = scoped(Task.objects.filter(pk=pk), request.user, write=True).exists()
     children = scoped_tasks(task.children.all(), request.user).with_status(today).select_related(
@@ -142,10 +143,10 @@ def creation_place(request: HttpRequest) -> tuple[Directive, Task | None]:
     """Return the directive and parent named by ?directive= or ?parent=, checked for scope."""
     parent_id = request.GET.get("parent", "")
     if parent_id:
-        parent: Any = get_scoped(Task.objects.select_related("directive"), request.user,
+        parent: Any = get_readable(Task.objects.select_related("directive"), request.user,
                                  pk=_number(parent_id))
         return parent.directive, parent
-    directive: Any = get_scoped(Directive.objects.all(), request.user, write=True,
+    directive: Any = get_readable(Directive.objects.all(), request.user, write=True,
                                 pk=_number(request.GET.get("directive", "")))
     return directive, None
 
@@ -167,7 +168,7 @@ def task_defaults(directive: Directive, parent: Task | None) -> dict[str, Any]:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    task: Any = get_scoped(Task.objects.select_related("directive"), request.user, write=True,
+    task: Any = get_readable(Task.objects.select_related("directive"), request.user, write=True,
                            pk=pk)
     form = TaskForm(request.user, posted(request), directive=task.directive, task=task,
                     initial=task_initial(task))
@@ -195,7 +196,7 @@ def task_initial(task: Task) -> dict[str, Any]:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def task_weights(request: HttpRequest, pk: int) -> HttpResponse:
-    task: Any = get_scoped(Task.objects.select_related("directive"), request.user, write=True,
+    task: Any = get_readable(Task.objects.select_related("directive"), request.user, write=True,
                            pk=pk)
     return edit_weights(request, task.directive, task,
                         reverse("duties:task_detail", args=[pk]))
@@ -204,7 +205,7 @@ def task_weights(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only(write=True)
 def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    task: Any = get_scoped(Task.objects.select_related("lead_unit__region"), request.user,
+    task: Any = get_readable(Task.objects.select_related("lead_unit__region"), request.user,
                            write=True, pk=pk)
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -219,7 +220,7 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_only(write=True)
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
-    task: Any = get_scoped(Task.objects.all(), request.user, write=True, pk=pk)
+    task: Any = get_readable(Task.objects.all(), request.user, write=True, pk=pk)
     form = MilestoneForm(request.POST)
     if form.is_valid():
         done = run_action(form, lambda: actions.add_milestone(request.user, task,
@@ -234,7 +235,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_only(write=True)
 def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone: Any = get_scoped(Milestone.objects.select_related("task"), request.user,
+    milestone: Any = get_readable(Milestone.objects.select_related("task"), request.user,
                                 write=True, pk=pk)
     form = MilestoneDoneForm(request.POST)
     if form.is_valid():
