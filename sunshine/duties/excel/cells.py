@@ -8,6 +8,7 @@ word their errors alike.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from sunshine.funds.ledger.schema import YES_NO_LABELS
 from sunshine.lib.cells import CellError, read_date, read_label, read_text
 
 MAX_NUMBER = 32767
+PERCENT_MAX = Decimal("100")
 # A sanity bound for the dates of a duty list, not a rule: the present governments
 # date from 1 October 1949, and 2100 is far beyond any plan. A date outside it is a
 # typing slip, such as 0001-01-01 or 9999-12-31.
@@ -40,6 +42,36 @@ class NoDay:
 
     def __str__(self) -> str:
         return self.display
+
+
+@dataclass(frozen=True)
+class PercentCell:
+    """A number cell in a percentage format, as the percentage Excel shows: 50 for a stored 0.5."""
+
+    percent: Decimal
+
+    @classmethod
+    def from_stored(cls, number: float) -> "PercentCell":
+        # Excel keeps 15 significant digits, so 0.07 * 100 reads as 7, not 7.000000000000001.
+        return cls(Decimal(format(number, ".15g")) * 100)
+
+    def __str__(self) -> str:
+        return f"{self.percent.normalize():f}%"
+
+
+def read_percent(value: object) -> Decimal:
+    """Read a percentage from 0 to 100: 50, 50%, 33.33, or a ``PercentCell``."""
+    text = str(value) if isinstance(value, PercentCell) else read_text(value)
+    number = formats.parse_percent(text)
+    if 0 <= number <= PERCENT_MAX:
+        return number
+    if isinstance(value, PercentCell):
+        raise CellError(_("“%(value)s” is outside 0%%–100%%. The cell has a percentage format, "
+                          "so Excel stores 50%% as 0.5 and shows a stored 50 as 5000%%; type "
+                          "50%% in the cell, or set its format to General and type 50")
+                        % {"value": text})
+    raise CellError(_("“%(value)s” is outside 0–100; enter a percentage from 0 to 100, such as "
+                      "50 or 50%%") % {"value": text})
 
 
 def read_number(value: object) -> int:
@@ -79,7 +111,7 @@ def read_yes_no(value: object) -> bool:
 READERS: dict[str, Callable[[object], Any]] = {
     Kind.TEXT: read_text,
     Kind.DATE: read_duty_date,
-    Kind.PERCENT: lambda value: formats.parse_percent(read_text(value)),
+    Kind.PERCENT: read_percent,
     Kind.NUMBER: read_number,
     Kind.YES_NO: read_yes_no,
     Kind.CYCLE: lambda value: read_label(value, formats.CYCLE_LABELS),

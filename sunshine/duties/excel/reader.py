@@ -12,16 +12,18 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from sunshine.duties.excel.cells import NoDay
+from sunshine.duties.excel.cells import NoDay, PercentCell
 from sunshine.duties.excel.schema import SHEETS, Kind, Sheet
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.reader import report_formulas_without_results
 from sunshine.funds.ledger.schema import normalize_header
+from sunshine.lib.number_formats import is_percent_format
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ def read_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
         data = _read_sheet(spec, rows, issues)
         if data is not None:
             _mark_cells_without_day(path, names[spec.name], data)
+            _mark_percent_cells(path, names[spec.name], data)
             found[spec.name] = data
     if not found and not issues:
         issues.add("", None, "", name, _(
@@ -121,6 +124,34 @@ def _mark_cells_without_day(path: str | os.PathLike, sheet_name: str, data: Shee
         values[key] = _stored_date(stored.get((number, data.positions[key]), values[key]))
 
 
+def _mark_percent_cells(path: str | os.PathLike, sheet_name: str, data: SheetRows) -> None:
+    """Replace the numbers of percentage-formatted cells in percent columns with ``PercentCell``.
+
+    Such a cell stores 0.5 for the 50% it shows. calamine returns only the
+    stored number, so openpyxl rereads the number formats of these cells.
+    """
+    keys = [column.key for column in data.sheet.columns
+            if column.kind == Kind.PERCENT and column.key in data.positions]
+    cells = [(number, key) for number, values in data.rows for key in keys
+             if _is_number(values.get(key))]
+    if not cells:
+        return
+    stored = _stored_cells(path, sheet_name, {(number, data.positions[key])
+                                              for number, key in cells})
+    values_by_row = dict(data.rows)
+    for number, key in cells:
+        cell = stored.get((number, data.positions[key]))
+        values = values_by_row[number]
+        value = values[key]
+        if (cell is not None and is_percent_format(cell.number_format)
+                and isinstance(value, int | float)):
+            values[key] = PercentCell.from_stored(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _stored_date(value: object) -> object:
     """Return the date openpyxl read, or a ``NoDay`` showing the cell as Excel does."""
     if isinstance(value, datetime.datetime):
@@ -135,20 +166,34 @@ def _stored_date(value: object) -> object:
 def _stored_values(path: str | os.PathLike, sheet_name: str,
                    cells: set[tuple[int, int]]) -> dict[tuple[int, int], object]:
     """Return the values openpyxl reads for the given (Excel row, column index) cells."""
+    return {place: cell.value for place, cell in _stored_cells(path, sheet_name, cells).items()}
+
+
+def _stored_cells(path: str | os.PathLike, sheet_name: str,
+                  cells: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+    """Return openpyxl's read-only cells for the given (Excel row, column index) cells.
+
+    Returns an empty dict, after logging why, when openpyxl cannot open the file.
+    """
     last_row = max(number for number, _index in cells)
+    first_column = min(index for _number, index in cells)
+    last_column = max(index for _number, index in cells)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        logger.warning("failed to reread %s for its date cells: %s", path, error)
+        logger.warning("failed to reread cells of sheet %s in %s: %s", sheet_name, path, error)
         return {}
     try:
         # openpyxl warns of each number below its first date; _stored_date reports it.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            rows = book[sheet_name].iter_rows(min_row=1, max_row=last_row, values_only=True)
-            return {(number, index): row[index]
+            rows = book[sheet_name].iter_rows(min_row=1, max_row=last_row,
+                                              min_col=first_column + 1,
+                                              max_col=last_column + 1)
+            return {(number, first_column + offset): cell
                     for number, row in enumerate(rows, start=1)
-                    for index in range(len(row)) if (number, index) in cells}
+                    for offset, cell in enumerate(row)
+                    if (number, first_column + offset) in cells}
     finally:
         book.close()
 
