@@ -46,18 +46,59 @@ def manages_from_above(actor: Any, unit: Unit) -> bool:
     return False
 
 
-def rectified_check(directive: Directive) -> Any:
-    """Return the failed spot check whose rectification ``directive`` contains, or None.
+class Rectifications:
+    """The failed spot checks behind rectification directives, loaded once per directive.
 
-    A failed check creates one directive with one task for the checked unit
-    (``sunshine.assessment.actions.rectification``) and points at the task.
+    Code that checks many rows calls ``load`` with all their directives
+    first, so finding the spot checks takes one query whatever the number of
+    rows. A directive not loaded takes one query the first time it is needed.
     """
-    if directive.pk is None or not apps.is_installed("sunshine.assessment"):
-        return None
-    from sunshine.assessment.models import SpotCheck
 
-    return (SpotCheck.objects.select_related("target_unit__region")
-            .filter(rectification_task__directive_id=directive.pk).first())
+    def __init__(self) -> None:
+        self.checks: dict[int, Any] = {}
+        self.loaded: set[int] = set()
+        self.managers: dict[tuple[Any, int], bool] = {}
+
+    def load(self, directives: Iterable[Directive]) -> None:
+        """Load the spot checks of ``directives`` not loaded yet, in one query."""
+        ids = {directive.pk for directive in directives if directive.pk is not None}
+        ids -= self.loaded
+        if not ids:
+            return
+        self.loaded |= ids
+        if not apps.is_installed("sunshine.assessment"):
+            return
+        from sunshine.assessment.models import SpotCheck
+
+        # In the model's order, so a directive gets the check that .first() would return.
+        checks = (SpotCheck.objects.select_related("target_unit__region", "rectification_task")
+                  .filter(rectification_task__directive_id__in=ids))
+        for check in checks:
+            if check.rectification_task is not None:
+                self.checks.setdefault(check.rectification_task.directive_id, check)
+
+    def check_of(self, directive: Directive) -> Any:
+        """Return the failed spot check whose rectification ``directive`` contains, or None.
+
+        A failed check creates one directive with one task for the checked
+        unit (``sunshine.assessment.actions.rectification``) and points at the task.
+        """
+        if directive.pk is None:
+            return None
+        self.load([directive])
+        return self.checks.get(directive.pk)
+
+    def may_manage(self, actor: Any, check: Any) -> bool:
+        """Return ``may_manage_rectification(actor, check)``, computed once per actor and check."""
+        key = (getattr(actor, "pk", None), check.pk)
+        if key not in self.managers:
+            self.managers[key] = may_manage_rectification(actor, check)
+        return self.managers[key]
+
+
+def rectified_check(directive: Directive) -> Any:
+    """Return the failed spot check whose rectification ``directive`` contains, or None."""
+    return Rectifications().check_of(directive)
 
 
 def may_manage_rectification(actor: Any, check: Any) -> bool:
@@ -74,18 +115,23 @@ def may_manage_rectification(actor: Any, check: Any) -> bool:
     return visibility.may_perform(actor, check) or manages_from_above(actor, check.target_unit)
 
 
-def require_change(actor: Any, instance: Model, directive: Directive) -> Any:
+def require_change(actor: Any, instance: Model, directive: Directive, *,
+                   rectifications: Rectifications | None = None) -> Any:
     """Raise PermissionDenied unless ``actor`` may change ``instance`` of ``directive``.
 
     The rectification of a failed spot check belongs to the inspectors'
     side: the checked unit reports its progress but cannot edit, re-date or
     cancel the directive or its tasks. Everything else follows the write
     scope. Returns the spot check of a rectification, else None.
+    Callers that check many rows pass one ``rectifications`` to all calls,
+    so the spot checks are not looked up again for each row.
     """
-    check = rectified_check(directive)
+    if rectifications is None:
+        rectifications = Rectifications()
+    check = rectifications.check_of(directive)
     if check is None:
         require_write(actor, instance)
-    elif not may_manage_rectification(actor, check):
+    elif not rectifications.may_manage(actor, check):
         raise PermissionDenied(
             _("“%(object)s” is the rectification of the spot check “%(check)s”; only its "
               "inspectors or the level above %(unit)s may change it. Report your progress on "

@@ -15,6 +15,7 @@ from sunshine.audit import chain
 from sunshine.duties import locks, rules
 from sunshine.duties.actions.batch import Batch
 from sunshine.duties.actions.common import (
+    Rectifications,
     readable_weights,
     require_change,
     require_owner,
@@ -171,8 +172,9 @@ def set_weights(actor: Any, directive: Directive, parent: Task | None,
     if {task.pk for task in children} != set(weights):
         raise ValidationError(_("The list of sub-tasks changed while you were editing; reload "
                                 "the page and enter the weights again"), code="children_changed")
+    rectifications = Rectifications()
     for task in children:
-        if require_change(actor, task, directive) is None:
+        if require_change(actor, task, directive, rectifications=rectifications) is None:
             require_owner(actor, task)
         rules.check_weight(weights[task.pk])
     rules.check_weights(owner_label(directive, parent),

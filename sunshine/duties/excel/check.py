@@ -16,7 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from sunshine.duties import formats, locks, occurrences, rules
-from sunshine.duties.actions.common import readable_weights, require_change, require_owner
+from sunshine.duties.actions.common import (
+    Rectifications,
+    readable_weights,
+    require_change,
+    require_owner,
+)
 from sunshine.duties.excel.cells import read_row
 from sunshine.duties.excel.lookups import Lookups
 from sunshine.duties.excel.reader import SheetRows
@@ -63,6 +68,8 @@ class Checker:
         self.today = today
         self.directives: dict[str, Directive | Row] = {}
         self.duty_keys: set[tuple[int, str]] = set()
+        # Shared by every row, so a rectification's spot check is looked up once.
+        self.rectifications = Rectifications()
 
     def problem(self, sheet: Sheet | str, row: int, header: str, value: object,
                 error: Exception) -> None:
@@ -105,15 +112,19 @@ class Checker:
 
     def check_directives(self, data: SheetRows) -> list[Row]:
         rows = []
-        for row in self.parsed(data):
+        parsed = self.parsed(data)
+        stored_by_number = Directive.objects.in_bulk(
+            [row["document_number"] for row in parsed], field_name="document_number")
+        self.rectifications.load(stored_by_number.values())
+        for row in parsed:
             number = row["document_number"]
             if number in self.directives:
                 self.problem(data.sheet, row.number, "文号", number, CellError(
                     _("The document number appears twice in the sheet; keep one row per "
                       "directive")))
                 continue
-            if (occurrences.is_generated_number(number)
-                    and not Directive.objects.filter(document_number=number).exists()):
+            stored = stored_by_number.get(number)
+            if occurrences.is_generated_number(number) and stored is None:
                 self.problem(data.sheet, row.number, "文号", number, CellError(
                     _("Document number “%(number)s” has the form kept for the directives that "
                       "hold recurring duties' tasks; enter the number of the real document.")
@@ -125,12 +136,12 @@ class Checker:
                 continue
             # A row equal to the stored directive changes nothing, so an export of
             # tasks under another unit's directive imports back unchanged.
-            stored = Directive.objects.filter(document_number=number).first()
             if stored is None or changes_directive(row, stored):
                 if not self.region_in_scope(data.sheet, row):
                     continue
                 if stored is not None and not self.may_change_directive(data.sheet, row, stored):
                     continue
+            row.values["stored"] = stored
             self.directives[number] = row
             rows.append(row)
         return rows
@@ -138,7 +149,7 @@ class Checker:
     def may_change_directive(self, sheet: Sheet, row: Row, stored: Directive) -> bool:
         """Return False, recording the problem, when the actor may not change ``stored``."""
         try:
-            require_change(self.actor, stored, stored)
+            require_change(self.actor, stored, stored, rectifications=self.rectifications)
         except PermissionDenied as error:
             self.problem(sheet, row.number, "文号", row["document_number"], error)
             return False
@@ -239,6 +250,8 @@ class TaskChecker:
         self.sheet = data.sheet
         rows = [row for row in self.checker.parsed(data) if self.resolve(row)]
         rows = [row for row in rows if self.link_parent(row)]
+        self.checker.rectifications.load(
+            directive for directive in map(stored_directive, rows) if directive is not None)
         rows = [row for row in rows if not self.in_cycle(row)]
         rows = [row for row in rows if self.check_row(row)]
         # A rejected row would make its siblings' weights look wrong, so the
@@ -349,15 +362,16 @@ class TaskChecker:
         directive = stored_directive(row)
         if directive is None:
             return
-        actor = self.checker.actor
+        actor, rectifications = self.checker.actor, self.checker.rectifications
         if stored is None:
             # A new parent row is checked on its own row. A stored one is checked here, because
             # its row passes unchecked when it is unchanged.
             owner = parent["stored"] if isinstance(parent, Row) else parent or directive
             if owner is not None:
-                require_change(actor, owner, directive)
+                require_change(actor, owner, directive, rectifications=rectifications)
         elif changed(row, stored):
-            rectification = require_change(actor, stored, directive)
+            rectification = require_change(actor, stored, directive,
+                                           rectifications=rectifications)
             moved = row["deadline"] != stored.deadline or row["weight"] != stored.weight
             if moved and rectification is None:
                 require_owner(actor, stored)
@@ -447,7 +461,7 @@ def stored_directive(row: Row) -> Directive | None:
     directive = row["directive"]
     if isinstance(directive, Directive):
         return directive
-    return Directive.objects.filter(document_number=directive["document_number"]).first()
+    return directive["stored"]
 
 
 def changed(row: Row, stored: Task) -> bool:
