@@ -1,6 +1,7 @@
 """Every assessment staff page renders for its users and rejects the others."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -11,7 +12,10 @@ from django.utils import timezone
 from sunshine.assessment import actions
 from sunshine.assessment.models import AssessmentWeights, Deduction, Evaluation, SurveyTemplate
 from sunshine.duties.periods import quarter_of
+from sunshine.organisation import actions as org_actions
+from sunshine.organisation.models import Role, UnitKind
 from tests.assessment_data import evaluator_fixture, perform, plan  # noqa: F401
+from tests.conftest import make_staff, region
 from tests.duties_data import NOW
 
 pytestmark = pytest.mark.django_db
@@ -79,13 +83,24 @@ def test_stale_evaluation_edit_shows_conflict(evaluator, unit_a):
     assert Evaluation.objects.get(pk=evaluation.pk).score_tenths == 710
 
 
-def test_other_unit_evaluation_is_403(evaluator, unit_a, operator_b):
+def page_text(response, url: str) -> str:
+    """Return the page without its address and its per-request CSRF token."""
+    text = response.content.decode().replace(url, "")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+def test_other_unit_evaluation_looks_unknown(evaluator, unit_a, operator_b):
     evaluation = actions.record_evaluation(evaluator, unit=unit_a, quarter="2026Q1", score="70")
+    client = client_for(operator_b)
+    hidden_url = reverse("assessment:evaluation_edit", args=[evaluation.pk])
+    missing_url = reverse("assessment:evaluation_edit", args=[evaluation.pk + 1000])
 
-    response = client_for(operator_b).get(reverse("assessment:evaluation_edit",
-                                                  args=[evaluation.pk]))
+    hidden = client.get(hidden_url)
+    missing = client.get(missing_url)
 
-    assert response.status_code == 403
+    assert hidden.status_code == 404
+    assert missing.status_code == 404
+    assert page_text(hidden, hidden_url) == page_text(missing, missing_url)
 
 
 def test_deductions_applied_on_page(evaluator, unit_a, city_admin, operator_a):
@@ -189,6 +204,24 @@ def test_follow_up_and_cancel_pages(inspector_a, unit_a):
     assert cancel.status_code == 200
     assert draw.status_code == 200
     assert follow_up.status_code == 302
+
+
+def test_other_county_follow_up_looks_unknown(inspector_a, unit_a, django_user_model):
+    check = perform(inspector_a, plan(inspector_a, unit_a), score="20")
+    task_pk = type(check).objects.get(pk=check.pk).rectification_task_id
+    commission = org_actions.create_unit(None, name="黄岩区纪委监委", kind=UnitKind.COMMISSION,
+                                         region=region("331003"))
+    inspector_b = make_staff(django_user_model, "inspector_b", Role.INSPECTOR, commission)
+    client = client_for(inspector_b)
+    hidden_url = reverse("assessment:follow_up_create", args=[task_pk])
+    missing_url = reverse("assessment:follow_up_create", args=[task_pk + 1000])
+
+    hidden = client.get(hidden_url)
+    missing = client.get(missing_url)
+
+    assert hidden.status_code == 404
+    assert missing.status_code == 404
+    assert page_text(hidden, hidden_url) == page_text(missing, missing_url)
 
 
 def test_operator_cannot_plan(operator_a):

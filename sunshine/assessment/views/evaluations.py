@@ -24,8 +24,9 @@ from sunshine.assessment.views.common import (
     run_action,
     staff_only,
 )
+from sunshine.duties.views.common import get_readable
 from sunshine.organisation.models import Role
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 
 
 def quarter_from(request: HttpRequest):
@@ -78,7 +79,8 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_only()
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation: Any = get_scoped(Evaluation.objects.select_related("unit"), request.user, pk=pk)
+    evaluation: Any = get_readable(Evaluation.objects.select_related("unit"), request.user,
+                                   pk=pk)
     if evaluation.evaluator_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied(_("Only the evaluator who wrote an evaluation may edit it."))
     initial = {"score": evaluation.score, "comments": evaluation.comments,

@@ -16,7 +16,7 @@ from sunshine.assessment.forms import DrawForm, PerformForm, ReasonForm, SpotChe
 from sunshine.assessment.models import CheckStatus, SpotCheck
 from sunshine.assessment.views.common import paginate, posted, render_page, run_action, staff_only
 from sunshine.duties.models import Task
-from sunshine.organisation.scoping import get_scoped
+from sunshine.duties.views.common import get_readable
 
 
 def require_inspector(user: Any) -> None:
@@ -130,7 +130,7 @@ def spot_check_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     """Plan a follow-up review (回头看) from a rectification task."""
     require_inspector(request.user)
-    task: Any = get_scoped(Task.objects.all(), request.user, pk=task_pk)
+    task: Any = get_readable(Task.objects.all(), request.user, pk=task_pk)
     original = SpotCheck.objects.filter(rectification_task=task).first()
     if original is None or not visibility.may_see(request.user, original):
         raise Http404(_("No spot check matches this address."))
