@@ -7,11 +7,21 @@ from sunshine.lib.client_address import trusted_networks
 
 DEV_FIELD_KEY = "dev1:000102030405060708090a0b0c0d0e0f"
 DEV_HASH_KEY = "dev-only-hash-key-7d1e5b3a9c2f4e6d"
+DEV_SECRET_KEY = "dev-only-insecure-key-0f6c1c7e9a2b4d8f-change-me-in-production"
 
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_production_keys(app_configs, **kwargs):
     errors: list[checks.CheckMessage] = []
+    if settings.SECRET_KEY == DEV_SECRET_KEY:
+        errors.append(checks.Error(
+            "SUNSHINE_SECRET_KEY is the public development key, so anyone who reads the "
+            "source can forge signed cookies and password reset links.",
+            hint="Set SUNSHINE_SECRET_KEY to a long random secret, such as the output of "
+                 "python -c 'import secrets; print(secrets.token_urlsafe(50))'; changing it "
+                 "later logs every user out.",
+            id="sunshine.E004",
+        ))
     if DEV_FIELD_KEY in settings.SUNSHINE_FIELD_KEYS:
         errors.append(checks.Error(
             "SUNSHINE_FIELD_KEYS still contains the public development key.",

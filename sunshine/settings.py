@@ -30,6 +30,7 @@ DATA_DIR = Path(os.environ.get("SUNSHINE_DATA_DIR", REPO_DIR / "var"))
 DEBUG = env_bool("SUNSHINE_DEBUG", default=True)
 
 # The development key is public, so a production profile must set its own.
+# The deploy check sunshine.E004 fails while the development key is in use.
 SECRET_KEY = os.environ.get(
     "SUNSHINE_SECRET_KEY", "dev-only-insecure-key-0f6c1c7e9a2b4d8f-change-me-in-production"
 )
