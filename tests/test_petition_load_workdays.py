@@ -100,3 +100,21 @@ def test_admin_delete_is_audited(admin_client, tmp_path):
     assert response.status_code == 302
     assert not WorkdayOverride.objects.exists()
     assert verify() == []
+
+
+@pytest.mark.parametrize("source", ["", "   "])
+def test_it_rejects_blank_source(tmp_path, source):
+    path = write_csv(tmp_path, "date,is_workday,name\n2027-01-01,0,元旦\n")
+
+    with pytest.raises(CommandError, match="--source"):
+        call_command("load_workdays", str(path), "--source", source)
+
+    assert not WorkdayOverride.objects.exists()
+
+
+def test_it_strips_the_source(tmp_path):
+    path = write_csv(tmp_path, "date,is_workday,name\n2027-01-01,0,元旦\n")
+
+    call_command("load_workdays", str(path), "--source", f"  {SOURCE}  ")
+
+    assert WorkdayOverride.objects.get().source == SOURCE

@@ -49,6 +49,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path: Path = options["csv_file"]
+        source = options["source"].strip()
+        if not source:
+            raise CommandError(_(
+                "--source is blank; give the title and document number of the State Council "
+                "notice the days come from, so each override can be traced to it"
+            ))
         if not path.is_file():
             raise CommandError(_("%(path)s not found; give the path of the CSV file")
                                % {"path": path})
@@ -60,7 +66,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for day, is_workday, name in rows:
                 _override, new = set_workday(actor, day, is_workday=is_workday, name=name,
-                                             source=options["source"])
+                                             source=source)
                 created += new
                 updated += not new
         self.stdout.write(_("%(created)s days added, %(updated)s days updated")
