@@ -255,12 +255,14 @@ def apply_setting_overrides() -> None:
     """Write the per-address limits of ``bench.settings`` as all-county setting versions."""
     from django.conf import settings
 
-    from sunshine.rules.models import Setting
+    from sunshine.rules.actions import add_setting
+    from sunshine.rules.values import get_setting
 
     for key, value in settings.PETITION_SETTING_OVERRIDES.items():
-        Setting.objects.update_or_create(
-            key=key, county=None, effective_from=datetime.date(2000, 1, 1),
-            defaults={"value": value, "source": "benchmark: all requests come from 127.0.0.1"})
+        # Versions are append-only, so a value already in force is not added again.
+        if get_setting(key) != value:
+            add_setting(None, key, value, effective_from=datetime.date(2000, 1, 1),
+                        source="benchmark: all requests come from 127.0.0.1")
 
 
 def load(reports: int) -> dict[str, Any]:

@@ -15,8 +15,9 @@ SECURE_SSL_REDIRECT = False
 # Versioned settings that the petition benchmark writes into its database
 # (bench.petitions.apply_setting_overrides). Every request comes from
 # 127.0.0.1, and the product accepts 10 reports per address an hour and
-# locks an address after 20 failed tracking look-ups.
+# locks an address after 20 failed tracking look-ups. The values are the
+# largest that the settings' ranges (sunshine.rules.defaults) allow.
 PETITION_SETTING_OVERRIDES = {
-    "petitions.intake_max_per_ip": 1_000_000_000,
-    "petitions.tracking_max_failures_per_ip": 1_000_000_000,
+    "petitions.intake_max_per_ip": 1_000_000,
+    "petitions.tracking_max_failures_per_ip": 1_000_000,
 }

@@ -377,7 +377,7 @@ def test_supplier_add_rejects_invalid_credit_code(staff_a):
 
 
 def setting_data(**changes) -> dict:
-    data = {"key": "assets.disclosure_days", "county": "331002", "value": "7",
+    data = {"key": "assets.disclosure_days", "county": "331002", "value": "4",
             "effective_from": "2025-01-01", "source": "椒江区文件"}
     data.update(changes)
     return data
@@ -388,7 +388,7 @@ def test_setting_added_for_own_county(staff_a):
 
     setting = Setting.objects.get()
     assert response.status_code == 302
-    assert setting.value == 7
+    assert setting.value == 4
     assert setting.created_by == staff_a
     assert AuditEntry.objects.filter(object_type="rules.setting", action="create").exists()
 

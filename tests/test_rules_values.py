@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from sunshine.rules.actions import add_setting
 from sunshine.rules.defaults import DEFAULTS
 from sunshine.rules.models import Setting
 from sunshine.rules.values import get_setting
@@ -49,14 +50,13 @@ def test_cached_values_follow_a_new_version():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cached_values_forget_a_deleted_version():
-    version = Setting.objects.create(key="portal.max_search_results", value=20,
-                                     effective_from=datetime.date(2020, 1, 1))
+def test_cached_values_follow_a_same_day_correction():
+    add_setting(None, "portal.max_search_results", 20, effective_from=datetime.date(2020, 1, 1))
     assert get_setting("portal.max_search_results") == 20
 
-    version.delete()
+    add_setting(None, "portal.max_search_results", 30, effective_from=datetime.date(2020, 1, 1))
 
-    assert get_setting("portal.max_search_results") == 50
+    assert get_setting("portal.max_search_results") == 30
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,8 +69,8 @@ def test_a_version_written_by_another_process_is_seen():
     with connection.cursor() as cursor:
         # No signal reaches this process, as with a write made by another one.
         cursor.execute(
-            "INSERT INTO rules_setting (key, value, effective_from, source, created_at)"
-            " VALUES ('portal.max_search_results', '30', '2020-01-01', '', %s)",
+            "INSERT INTO rules_setting (key, value, effective_from, source, created_at, version)"
+            " VALUES ('portal.max_search_results', '30', '2020-01-01', '', %s, 1)",
             [datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)],
         )
     values._copy.expire()

@@ -58,8 +58,8 @@ def test_copy_shows_outside_write_after_check():
     with connection.cursor() as cursor:
         # Raw SQL sends no signal, as with a write made by another process.
         cursor.execute(
-            "INSERT INTO rules_setting (key, value, effective_from, source, created_at)"
-            " VALUES (%s, '30', '2020-01-01', '', %s)",
+            "INSERT INTO rules_setting (key, value, effective_from, source, created_at, version)"
+            " VALUES (%s, '30', '2020-01-01', '', %s, 1)",
             [KEY, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)],
         )
     assert get_setting(KEY) == 50  # within the refresh interval

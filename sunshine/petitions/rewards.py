@@ -40,7 +40,7 @@ from sunshine.petitions.models_ops import (
 )
 from sunshine.petitions.tracking import format_code
 from sunshine.rules.defaults import DEFAULTS
-from sunshine.rules.models import Setting
+from sunshine.rules.models import NEWEST_FIRST, Setting
 from sunshine.rules.values import county_code_of
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def rule_in_force(key: str, *, region, on: datetime.date) -> tuple[dict, str]:
     all-county one, else the coded default.
     """
     county = county_code_of(region)
-    versions = Setting.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from")
+    versions = Setting.objects.filter(key=key, effective_from__lte=on).order_by(*NEWEST_FIRST)
     chosen = versions.filter(county_id=county).first() if county is not None else None
     chosen = chosen or versions.filter(county__isnull=True).first()
     if chosen is None:

@@ -2,7 +2,8 @@
 
 The admin never edits or deletes a setting in place. A new value is a new
 version from a date on, so the value that applied to a past decision stays
-on record.
+on record. A wrong value is corrected by a newer version, also of the same
+date, and the list shows which version is in force today.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -12,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +22,7 @@ from sunshine.organisation.models import Level
 from sunshine.organisation.scoping import scope_for
 from sunshine.rules.defaults import DEFAULTS
 from sunshine.rules.models import Setting
+from sunshine.rules.values import version_ids_in_force
 
 
 def key_choices() -> list[tuple[str, str]]:
@@ -72,6 +75,7 @@ class SettingForm(forms.ModelForm):
         if key in DEFAULTS and "value" in data:
             try:
                 data["value"] = coerce_value(key, data["value"])
+                DEFAULTS[key].check.validate(key, data["value"])
             except forms.ValidationError as error:
                 self.add_error("value", error)
         if data.get("county") is None and not scope_for(self.user, write=True).everything:
@@ -90,6 +94,21 @@ class SettingAdmin(ScopedModelAdmin):
     list_filter = ["key"]
     search_fields = ["key", "source"]
     date_hierarchy = "effective_from"
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        """Add the status of each version today, computed once for the page."""
+        today = timezone.localdate()
+        in_force = version_ids_in_force(today)
+
+        @admin.display(description=gettext_lazy("status today"))
+        def status(setting: Setting) -> str:
+            if setting.pk in in_force:
+                return _("in force")
+            if setting.effective_from > today:
+                return _("not yet in force")
+            return _("replaced by a newer version")
+
+        return [*self.list_display, status]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
                  **kwargs: Any) -> Any:

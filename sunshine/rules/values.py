@@ -2,9 +2,14 @@
 
 The setting table is small and read on hot public pages, so each process
 keeps all rows in memory (``sunshine.lib.table_copy``). Versions are only
-ever added or deleted, so the row count and the highest id change with
-every write. Writing a setting drops the kept copy at once in the writing
-process; other processes notice within a second.
+ever added (a database trigger rejects UPDATE and DELETE), so the row count
+and the highest id change with every write. Writing a setting drops the
+kept copy at once in the writing process; other processes notice within a
+second.
+
+Of two versions with the same date, the one entered last is in force
+(``sunshine.rules.models.NEWEST_FIRST``), here and wherever the table is
+read directly.
 """
 
 import datetime
@@ -17,9 +22,11 @@ from django.utils import timezone
 
 from sunshine.lib.table_copy import TableCopy
 from sunshine.rules.defaults import DEFAULTS
-from sunshine.rules.models import Setting
+from sunshine.rules.models import NEWEST_FIRST, Setting
 
-Versions = dict[tuple[str, str | None], list[tuple[datetime.date, Any]]]
+# Per key and county code (None for all counties), the versions in the
+# order of NEWEST_FIRST as (effective_from, id, value).
+Versions = dict[tuple[str, str | None], list[tuple[datetime.date, int, Any]]]
 
 
 def county_code_of(region) -> str | None:
@@ -55,20 +62,42 @@ def settings_changed() -> None:
     _copy.written()
 
 
-def _in_force(versions: list[tuple[datetime.date, Any]], on: datetime.date) -> Any:
-    for effective_from, value in versions:
+def version_ids_in_force(on: datetime.date | None = None) -> set[int]:
+    """Return the ids of the versions in force on a date, one per key and county at most.
+
+    An all-county version counts as in force for the counties without one of their own.
+    """
+    on = on or timezone.localdate()
+    found = set()
+    for versions in _copy.get().values():
+        version_id = _in_force_id(versions, on)
+        if version_id is not None:
+            found.add(version_id)
+    return found
+
+
+def _in_force(versions: list[tuple[datetime.date, int, Any]], on: datetime.date) -> Any:
+    for effective_from, _version_id, value in versions:
         if effective_from <= on:
             return value
     return None
 
 
+def _in_force_id(versions: list[tuple[datetime.date, int, Any]],
+                 on: datetime.date) -> int | None:
+    for effective_from, version_id, _value in versions:
+        if effective_from <= on:
+            return version_id
+    return None
+
+
 def _load() -> Versions:
     versions: Versions = defaultdict(list)
-    rows = Setting.objects.order_by("-effective_from").values_list(
-        "key", "county_id", "effective_from", "value"
+    rows = Setting.objects.order_by(*NEWEST_FIRST).values_list(
+        "key", "county_id", "effective_from", "id", "value"
     )
-    for key, county, effective_from, value in rows:
-        versions[(key, county)].append((effective_from, value))
+    for key, county, effective_from, version_id, value in rows:
+        versions[(key, county)].append((effective_from, version_id, value))
     return dict(versions)
 
 
