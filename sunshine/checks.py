@@ -7,7 +7,7 @@ from sunshine.lib.client_address import trusted_networks
 
 DEV_FIELD_KEY = "dev1:000102030405060708090a0b0c0d0e0f"
 DEV_HASH_KEY = "dev-only-hash-key-7d1e5b3a9c2f4e6d"
-DEV_SECRET_KEY = "dev-only-insecure-key-0f6c1c7e9a2b4d8f-change-me-in-production"
+DEV_SECRET_KEY = "dev-only-insecure-key-0f6c1c7e9a2b4d8f-change-me-in-production"  # noqa: S105 - public
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
 from sunshine.organisation import lockout
+from sunshine.rules.actions import add_setting
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +95,47 @@ def test_successful_login_clears_username_count(operator_a):
     assert login("operator_a", PASSWORD).status_code == 302
 
 
-def test_username_lock_applies_from_every_address(operator_a):
+def test_username_lock_spares_other_addresses(operator_a):
     fail(5)
 
-    response = login("operator_a", PASSWORD, address="198.51.100.9")
+    elsewhere = login("operator_a", PASSWORD, address="198.51.100.9")
+    here = login("operator_a", PASSWORD)
 
-    assert response.status_code == 429
+    assert elsewhere.status_code == 302
+    assert here.status_code == 429
+
+
+def test_failures_from_other_addresses_do_not_add_up(operator_a):
+    for number in range(5):
+        fail(4, address=f"198.51.100.{number + 1}")
+
+    assert login("operator_a", PASSWORD).status_code == 302
+
+
+def test_login_elsewhere_keeps_lock_of_address(operator_a):
+    fail(5)
+    assert login("operator_a", PASSWORD, address="198.51.100.9").status_code == 302
+
+    assert login("operator_a", PASSWORD).status_code == 429
+
+
+def test_username_limit_is_a_versioned_setting(operator_a):
+    add_setting(None, "auth.login_max_failures_per_username", 3,
+                effective_from=datetime.date(2026, 1, 1))
+    fail(3)
+
+    assert login("operator_a", PASSWORD).status_code == 429
+    assert login("operator_a", PASSWORD, address="198.51.100.9").status_code == 302
+
+
+def test_address_limit_is_a_versioned_setting(operator_a, operator_b):
+    add_setting(None, "auth.login_max_failures_per_address", 6,
+                effective_from=datetime.date(2026, 1, 1))
+    for number in range(6):
+        login(f"guess{number}", "wrong")
+
+    assert login("operator_b", PASSWORD).status_code == 429
+    assert login("operator_b", PASSWORD, address="198.51.100.9").status_code == 302
 
 
 def test_address_lock_after_twenty_failures(operator_a, operator_b):
@@ -168,15 +204,18 @@ def test_failure_during_lock_does_not_extend_it(operator_a, time_machine):
 
 def test_backend_rejects_locked_username_without_form(operator_a, rf):
     fail(5)
-    request = rf.post(LOGIN, REMOTE_ADDR="198.51.100.9")
+    request = rf.post(LOGIN, REMOTE_ADDR=ADDRESS)
+    elsewhere = rf.post(LOGIN, REMOTE_ADDR="198.51.100.9")
 
     with pytest.raises(lockout.LoginLocked):
         lockout.LockoutModelBackend().authenticate(request, username="operator_a",
                                                    password=PASSWORD)
+    assert lockout.LockoutModelBackend().authenticate(
+        elsewhere, username="operator_a", password=PASSWORD) == operator_a
 
 
 def username_key(username: str) -> str:
-    return lockout.Subject("username", username, lockout.MAX_PER_USERNAME).key
+    return lockout.username_subject(username, ADDRESS).key
 
 
 def test_ended_window_kept_by_cache_is_not_counted(operator_a):

@@ -1,18 +1,29 @@
 """Staff login failure handling: a username or client address is locked after repeated failures.
 
 GB/T 22239-2019 (等保 2.0) requires login failure handling that limits
-failed logins. Failures are counted in the cache, per username and per
-client address, within a window (versioned settings ``auth.*``) that opens
-at the first failure. When a count reaches its limit, a lock key stores the
-time the lock ends, and every login of that username or from that address
-is rejected until then, even with the right password.
+failed logins. Failures are counted in the cache within a window
+(versioned settings ``auth.*``) that opens at the first failure, for two
+subjects: a username from one client address, and a client address across
+all usernames. When a count reaches its limit, a lock key stores the time
+the lock ends, and every login of that username from that address, or
+every login from that address, is rejected until then, even with the right
+password.
+
+A username is locked per address, so an outsider who has read the published
+username pattern cannot lock a staff member out: the right password from
+another address still logs in. A login without a request (and so without
+an address) is counted for the username alone.
+NOTE: guesses at one username spread over many addresses are limited only
+by the per-address limit of each address, and each failure is in the
+audit chain.
 
 The window's start and the lock's end are stored as times and compared with
 ``timezone.now()``, so the cache's time-to-live is only a clean-up bound.
 Redis expires keys by its own clock, which may differ from the
-application's, and a count or lock must not outlive its window for that. A successful login clears the username's
-count. Every failure is in the audit chain already (``sunshine.audit.signals``);
-the start of a lock is appended there too.
+application's, and a count or lock must not outlive its window for that. A
+successful login clears the count of its username and address. Every
+failure is in the audit chain already (``sunshine.audit.signals``); the
+start of a lock is appended there too.
 
 django-axes was not used, because it applies one failure limit to the
 username and the address alike (axes 8.3), and a county office behind one
@@ -50,9 +61,9 @@ LOCKOUT_MINUTES = "auth.login_lockout_minutes"
 
 @dataclass(frozen=True)
 class Subject:
-    """One thing failures are counted for: a username or a client address."""
+    """One thing failures are counted for: a username from an address, or an address."""
 
-    kind: str  # "username" or "address"
+    kind: str  # "username" (from one address) or "address"
     value: str
     limit_setting: str
 
@@ -75,16 +86,22 @@ class LoginLocked(PermissionDenied):
 
 
 def subjects(request: HttpRequest | None, username: str) -> list[Subject]:
+    address = limit_subject(client_ip(request)) if request is not None else None
     found = []
     if username:
-        found.append(Subject("username", username.strip(), MAX_PER_USERNAME))
-    if request is not None:
-        found.append(Subject("address", limit_subject(client_ip(request)), MAX_PER_ADDRESS))
+        found.append(username_subject(username, address))
+    if address is not None:
+        found.append(Subject("address", address, MAX_PER_ADDRESS))
     return found
 
 
+def username_subject(username: str, address: str | None) -> Subject:
+    # A newline cannot occur in an address, so the pair is unambiguous.
+    return Subject("username", f"{username.strip()}\n{address or ''}", MAX_PER_USERNAME)
+
+
 def check(request: HttpRequest | None, username: str) -> None:
-    """Raise LoginLocked when the username or the client address is locked."""
+    """Raise LoginLocked when the username from this address, or the address, is locked."""
     ends = [cache.get(f"{subject.key}:lock") for subject in subjects(request, username)]
     locked = [end for end in ends if end is not None and end > timezone.now()]
     if locked:
@@ -95,7 +112,7 @@ def check(request: HttpRequest | None, username: str) -> None:
 
 
 def record_failure(request: HttpRequest | None, username: str) -> None:
-    """Count a failed login; lock the username or address that reaches its limit."""
+    """Count a failed login; lock the username-and-address pair or address at its limit."""
     window = datetime.timedelta(minutes=get_setting(WINDOW_MINUTES))
     for subject in subjects(request, username):
         count = _increment(subject.key, window)
@@ -103,8 +120,10 @@ def record_failure(request: HttpRequest | None, username: str) -> None:
             _lock(subject, username)
 
 
-def clear_username(username: str) -> None:
-    _clear_count(Subject("username", username.strip(), MAX_PER_USERNAME).key)
+def clear_username(request: HttpRequest | None, username: str) -> None:
+    """Clear the failures of ``username`` from the request's address after a successful login."""
+    address = limit_subject(client_ip(request)) if request is not None else None
+    _clear_count(username_subject(username, address).key)
 
 
 def _counter_key(key: str, start: datetime.datetime) -> str:
@@ -183,4 +202,4 @@ def count_failed_login(sender, credentials: dict, request: HttpRequest | None = 
 
 @receiver(user_logged_in)
 def clear_after_login(sender, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    clear_username(user.get_username())
+    clear_username(request, user.get_username())
