@@ -194,7 +194,6 @@ def test_requests_match_the_example_shape(client, filed):
     assert row["requested_datetime"] == "2026-03-02T10:00:00+08:00"
     assert row["expected_datetime"] == "2026-03-17T23:59:59+08:00"
     assert row["address_id"] == TOWNSHIP
-    assert (row["lat"], row["long"]) == (28.68, 121.442)
     assert rows[sid(filed["closed"])]["status"] == "closed"
 
 
@@ -206,6 +205,26 @@ def test_requests_never_publish_reports_internal_categories_or_text(client, file
     assert sid(filed["internal"]) not in found
     assert "东山路塌陷" not in response.content.decode()
     assert all(row["description"] is None for row in response.json())
+
+
+def test_requests_never_publish_the_reporters_location(client, filed):
+    listed = client.get(ROOT + "requests.json")
+    detail = client.get(ROOT + f"requests/{sid(filed['open'])}.json")
+
+    for response in (listed, detail):
+        row = next(row for row in response.json() if row["service_request_id"] == sid(filed["open"]))
+        assert row["lat"] is None
+        assert row["long"] is None
+        assert "28.68" not in response.content.decode()
+        assert "121.44" not in response.content.decode()
+
+
+def test_services_describe_what_is_published(client, categories):
+    response = client.get(ROOT + "services.json", HTTP_ACCEPT_LANGUAGE="en")
+
+    roads = next(row for row in response.json() if row["service_code"] == "roads")
+    assert "category, status, handling unit, dates and region" in roads["description"]
+    assert "never with the reporter's text, location, name or phone" in roads["description"]
 
 
 def test_requests_filter_by_status_service_and_jurisdiction(client, filed):

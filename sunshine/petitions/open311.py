@@ -9,11 +9,13 @@ Follows the GeoReport v2 specification (wiki.open311.org/GeoReport_v2):
   tell nothing of the reports filed in between. At most 1000 are listed,
   registered within 90 days (the specification's default limit,
   "whichever is smallest"). Published are
-  the category, status, handling unit, dates, the region and coordinates
-  rounded to ``petitions.open311_coordinate_decimals``. The reporter's
-  text, place description, name and phone are not published, because a
-  citizen's own words may identify them (Personal Information Protection
-  Law art. 6).
+  the category, status, handling unit, dates and the region, which is what
+  the report form's notice promises. The reporter's text, place
+  description, coordinates, name and phone are not published, because they
+  may identify the reporter (Personal Information Protection Law art. 6).
+  The coordinates are often the reporter's own position, such as their
+  home. ``lat``, ``long`` and ``description`` are therefore always null,
+  which GeoReport v2 allows.
 - ``requests.json`` POST: needs ``api_key``, an API token of a user with
   an intake role (``INTAKE_ROLES``: operator; the platform has no
   dedicated intake role). Service requests are realtime: the response
@@ -68,7 +70,6 @@ from sunshine.petitions.forms import MAX_TEXT_LENGTH, ReportForm, normalize_cn_p
 from sunshine.petitions.models import FINISHED_STATES, Category, Channel, Kind, Petition
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.submission import submit
-from sunshine.rules.values import get_setting
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,6 @@ FORMAT = "json"
 MAX_REQUESTS = 1000
 SPAN = datetime.timedelta(days=90)
 INTAKE_ROLES = (Role.OPERATOR,)
-DECIMALS = "petitions.open311_coordinate_decimals"
 PUBLIC_MAX_AGE = 60
 # The specification's names of the values that the URL patterns pass as ``code`` and
 # ``request_id``.
@@ -217,7 +217,9 @@ def service_of(category: Category) -> dict[str, Any]:
     return {
         "service_code": category.code,
         "service_name": category.display_name,
-        "description": _("%(name)s: a %(kind)s to the county or township government.")
+        "description": _("%(name)s: a %(kind)s to the county or township government. Each "
+                         "request is published with its category, status, handling unit, dates "
+                         "and region; never with the reporter's text, location, name or phone.")
         % {"name": category.display_name, "kind": kind},
         "metadata": False,
         "type": "realtime",
@@ -268,11 +270,7 @@ def _expected(petition: Petition) -> str | None:
     return w3c(timezone.make_aware(end))
 
 
-def _rounded(value: Decimal | None, places: int) -> float | None:
-    return float(round(value, places)) if value is not None else None
-
-
-def request_of(petition: Any, places: int) -> dict[str, Any]:
+def request_of(petition: Any) -> dict[str, Any]:
     closed = petition.state in FINISHED_STATES
     return {
         "service_request_id": public_number(petition.pk),
@@ -289,8 +287,9 @@ def request_of(petition: Any, places: int) -> dict[str, Any]:
         "address": petition.region.name,
         "address_id": petition.region_id,
         "zipcode": None,
-        "lat": _rounded(petition.latitude, places),
-        "long": _rounded(petition.longitude, places),
+        # Often the reporter's own position, taken by the form's location button.
+        "lat": None,
+        "long": None,
         "media_url": None,
     }
 
@@ -459,8 +458,7 @@ def search_requests(params: Any) -> Any:
 def requests(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return create_request(request)
-    places = get_setting(DECIMALS)
-    found = [request_of(p, places) for p in search_requests(request.GET)]
+    found = [request_of(p) for p in search_requests(request.GET)]
     return public_cache(json_response(found))
 
 
@@ -476,7 +474,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     if petition is None:
         raise Open311Error(404, _("service_request_id “%(value)s” was not found.")
                            % {"value": request_id})
-    return public_cache(json_response([request_of(petition, get_setting(DECIMALS))]))
+    return public_cache(json_response([request_of(petition)]))
 
 
 # Requests: creating

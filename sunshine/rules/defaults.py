@@ -282,12 +282,6 @@ PETITION_WEB_DEFAULTS: dict[str, Default] = {
         _("Platform default; a request's written reply states one of the three conclusions of Petition Work Regulation (2022) art. 32."),
         check=ReplyTemplates(),
     ),
-    "petitions.open311_coordinate_decimals": Default(
-        3,
-        _("Decimal places of latitude and longitude published through Open311; 3 places locate a point to about 100 m, so a reporter's home is not pinpointed."),
-        _("Platform default under Personal Information Protection Law art. 6 (minimum necessary)."),
-        check=Whole(0, 3),
-    ),
 }
 DEFAULTS.update(PETITION_WEB_DEFAULTS)
 
