@@ -41,6 +41,18 @@ def test_it_searches_by_township_and_county(client, projects):
     assert codes(client.get(f"{API}/projects/", {"q": "黄岩"})) == ["HY-2025-001"]
 
 
+def test_it_searches_every_word_in_traditional_characters(client, projects):
+    assert codes(client.get(f"{API}/projects/", {"q": "黃岩 水渠"})) == ["HY-2025-001"]
+    assert codes(client.get(f"{API}/projects/", {"q": "黃岩 改造"})) == []
+
+
+def test_too_many_words_are_a_bad_request(client, projects):
+    response = client.get(f"{API}/projects/", {"q": "a b c d e f", "lang": "en"})
+
+    assert response.status_code == 400
+    assert "The search has 6 words, but at most 5 words" in response.json()["detail"]
+
+
 def test_it_lists_public_projects_only(client, projects):
     response = client.get(f"{API}/projects/")
 

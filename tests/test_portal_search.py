@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sunshine.funds import actions
+from sunshine.portal import disclosure
 from sunshine.rules.models import Setting
 from tests.conftest import region
 from tests.portal_data import VILLAGE, build_projects
@@ -84,6 +85,63 @@ def test_it_finds_by_county_name(client, projects):
     response = search(client, "黄岩区")
 
     assert [row.project.code for row in response.context["rows"]] == ["HY-2025-001"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("黃岩區", ["HY-2025-001"]),
+    ("海門街道", ["JJ-2025-001"]),
+    ("城隍浦社區", ["JJ-2025-001"]),
+    ("老舊小區", ["JJ-2025-001"]),
+])
+def test_it_finds_traditional_characters(client, projects, text, expected):
+    response = search(client, text)
+
+    assert [row.project.code for row in response.context["rows"]] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("椒江 改造", ["JJ-2025-001"]),
+    ("海门街道　老旧小区", ["JJ-2025-001"]),
+    ("锦川 水渠", ["HY-2025-001"]),
+    ("椒江 水渠", []),
+    ("HY-2025 城隍浦", []),
+])
+def test_it_matches_every_word(client, projects, text, expected):
+    response = search(client, text)
+
+    assert response.status_code == 200
+    assert [row.project.code for row in response.context.get("rows", [])] == expected
+
+
+@pytest.mark.parametrize("text", ["JJ-2025", "jj-2025-00", "ＪＪ－２０２５"])
+def test_it_finds_by_code_prefix(client, projects, text):
+    response = search(client, text)
+
+    assert [row.project.code for row in response.context["rows"]] == ["JJ-2025-001"]
+
+
+def test_it_searches_words_in_one_project_query(projects, django_assert_num_queries):
+    # One query per word for the counties and townships it names, then one for the projects.
+    with django_assert_num_queries(3):
+        found = list(disclosure.search_projects(disclosure.public_project_queryset(), "椒江 改造"))
+
+    assert [project.code for project in found] == ["JJ-2025-001"]
+
+
+def test_it_rejects_too_many_words(client, projects):
+    response = search(client, "一 二 三 四 五 六")
+
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert "搜索内容有 6 个词，但一次最多按 5 个词同时查找" in response.content.decode()
+
+
+def test_placeholder_shows_a_code_of_the_stored_format(client, projects):
+    page = search(client, "").content.decode()
+
+    placeholder = re.search(r'placeholder="([^"]*)"', page).group(1)
+    example = re.search(r"[A-Z]{2}-[0-9]{4}-[0-9]+", placeholder).group(0)
+    assert re.fullmatch(r"[A-Z]{2}-[0-9]{4}-[0-9]{4}", example)
 
 
 def test_empty_search_offers_counties(client, projects):

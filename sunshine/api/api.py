@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -135,12 +136,16 @@ def list_projects(
     request: HttpRequest,
     q: str = Query(
         "", max_length=MAX_QUERY_LENGTH,
-        description="Project name (substring), project code, village name or code, or the "
-                    "name of a county or township.",
+        description="Words separated by spaces, each matching a project name (substring), "
+                    "the start of a project code, a village name or code, or the name of a "
+                    "county or township; a project must match every word.",
     ),
 ):
-    """List projects matching a search, ordered by code."""
-    return search_projects(visible_projects(request), q)
+    """List projects matching every word of a search, ordered by code."""
+    try:
+        return search_projects(visible_projects(request), q)
+    except DjangoValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
 
 
 @api.get("/projects/{path:code}/timeline/", response={200: TimelineOut, 404: ErrorOut},

@@ -65,12 +65,18 @@ class ProjectQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(code__iexact=text)
+        return self.filter(search_condition(text))
+
+
+def search_condition(text: str) -> Q:
+    """Match the start of a project code, a substring of its name, or its village's name or code.
+
+    A code prefix such as JJ-2024 finds the projects of that county and year.
+    """
+    return (Q(code__istartswith=text)
             | Q(name__icontains=text)
             | Q(region__name__icontains=text)
-            | Q(region_id=text)
-        )
+            | Q(region_id=text))
 
 
 class PublicProjectManager(models.Manager.from_queryset(ProjectQuerySet)):  # type: ignore[misc]

@@ -45,10 +45,14 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def simplify(text: str) -> str:
+    """Return text in NFKC with traditional characters turned simplified, such as 黃岩 to 黄岩."""
+    return _converter().convert(unicodedata.normalize("NFKC", text))
+
+
 def fold(name: str) -> str:
     """Return a name reduced to what identifies it: simplified, lower case, letters and digits."""
-    text = _converter().convert(unicodedata.normalize("NFKC", name)).lower()
-    return "".join(c for c in text if c.isalnum())
+    return "".join(c for c in simplify(name).lower() if c.isalnum())
 
 
 @functools.lru_cache(maxsize=20_000)

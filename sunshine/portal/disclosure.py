@@ -10,20 +10,30 @@ or name other people, and no mask finds every name.
 
 import datetime
 import enum
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sunshine.funds.models import Allocation, Disbursement, FundSource, Project, ProjectQuerySet
+from sunshine.funds.models import (
+    Allocation,
+    Disbursement,
+    FundSource,
+    Project,
+    ProjectQuerySet,
+    search_condition,
+)
 from sunshine.lib.identifiers import redact_personal_numbers, withheld_person_label
 from sunshine.organisation.models import Level, Region
+from sunshine.petitions.person_names import simplify
 
 TIMELINE_PAGE_SIZE = 20
 # Counties and townships a search text may match; Taizhou has 9 and 136.
 MAX_PLACES = 50
+MAX_SEARCH_WORDS = 5
 
 # A village's township, county and city, so that the location line and
 # get_setting's county lookup read no further rows.
@@ -86,23 +96,47 @@ def public_project_queryset() -> ProjectQuerySet:
     return Project.public_objects.select_related(REGION_CHAIN)
 
 
-def search_projects(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
-    """Match ``ProjectQuerySet.search`` (name, code, village) or a county or township by name.
+def search_words(text: str) -> list[str]:
+    """Split a search into distinct words, folded as person names are (``person_names.simplify``).
 
-    Citizens often type their township or county, which the plain search
-    does not look at, because it reads only the project's own region.
+    NFKC turns a code typed in full-width characters, such as
+    ＪＪ－２０２３－０００１, into ASCII, and OpenCC turns traditional
+    characters simplified (黃岩 to 黄岩), as the names are stored. Raises
+    ValidationError above ``MAX_SEARCH_WORDS`` words, because each word adds
+    substring matches on every project row.
     """
-    # NFKC folds a code typed in full-width characters, such as ＪＪ－２０２３－０００１.
-    text = unicodedata.normalize("NFKC", text).strip()
-    if not text:
-        return projects
+    words = list(dict.fromkeys(simplify(text).split()))
+    if len(words) > MAX_SEARCH_WORDS:
+        raise ValidationError(
+            _("The search has %(count)s words, but at most %(max)s words are searched for "
+              "together; leave out the least specific words.")
+            % {"count": len(words), "max": MAX_SEARCH_WORDS},
+            code="too_many_words")
+    return words
+
+
+def search_projects(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
+    """Keep the projects that match every word of ``text``, in one query over projects.
+
+    A word matches as ``funds.models.search_condition`` (code, name,
+    village) or as the name of the project's county or township. Citizens
+    often type their township or county, which the plain search does not
+    look at, because it reads only the project's own region.
+    """
+    for word in search_words(text):
+        projects = projects.filter(search_condition(word) | _within_places(word))
+    return projects
+
+
+def _within_places(word: str) -> Q:
+    """Match projects in a county or township whose name contains ``word``, one query each."""
     paths = Region.objects.filter(
-        level__in=[Level.COUNTY, Level.TOWNSHIP], name__icontains=text
+        level__in=[Level.COUNTY, Level.TOWNSHIP], name__icontains=word
     ).values_list("path", flat=True)[:MAX_PLACES]
     within = Q(pk__in=[])
     for path in paths:
         within |= Q(region__path__startswith=path)
-    return projects.search(text) | projects.filter(within)
+    return within
 
 
 def location_names(region: Region) -> list[str]:

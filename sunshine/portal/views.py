@@ -27,6 +27,7 @@ from sunshine.portal.disclosure import (
     location_names,
     public_project_queryset,
     search_projects,
+    search_words,
     timeline_page,
 )
 from sunshine.rules.values import get_setting
@@ -45,6 +46,11 @@ class SearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         required=False,
     )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        search_words(query)
+        return query
 
 
 @dataclass(frozen=True)
