@@ -369,7 +369,9 @@ class PublicReportForm(ReportForm):
 
     evidence = MultipleFileField(
         label=gettext_lazy("Photos or documents (optional)"), required=False,
-        help_text=gettext_lazy("JPEG, PNG or PDF."),
+        help_text=gettext_lazy("JPEG, PNG or PDF. The location, author and device details "
+                               "stored inside photos and PDFs are removed before the files are "
+                               "kept; what a picture or page shows stays as it is."),
     )
     consent = forms.BooleanField(
         label=gettext_lazy("I have read the notice on personal information above."),

@@ -7,6 +7,16 @@ rejects a disguised name such as ``a.jpg.exe``, and a photo or PDF that is
 cut off or damaged. Accepted are JPEG, PNG and PDF, up to the size and
 count in the versioned settings
 ``petitions.evidence_max_bytes`` and ``petitions.evidence_max_files``.
+
+Before a file is stored and its digest taken, its identifying metadata is
+removed (``sunshine.lib.file_metadata``): the GPS position, owner and
+camera serial number in a photo's Exif and XMP, and the author and
+creator program of a PDF. Reporters, anonymous ones included, send photos
+straight from their phones, and the handling unit is often the one they
+report. Files a clerk attaches at staff intake come from the reporter too
+and are stripped alike. Staff evidence elsewhere, such as progress-report
+files and spot-check photos, keeps its metadata, because there it shows
+where and when the inspector was.
 """
 
 import logging
@@ -26,6 +36,7 @@ from sunshine.audit.actions import create_row
 from sunshine.duties import evidence
 from sunshine.duties.evidence import FileType
 from sunshine.lib.crypto import sm3_hex
+from sunshine.lib.file_metadata import PasswordProtected, strip_metadata
 from sunshine.petitions.models import Evidence, Petition
 from sunshine.rules.values import get_setting
 
@@ -93,13 +104,31 @@ def _storage_name(file_type: FileType) -> str:
             f"{secrets.token_hex(16)}.{file_type.extension}")
 
 
+def _without_metadata(content: bytes, name: str | None, file_type: FileType) -> bytes:
+    """Return the file without identifying metadata; raise ValidationError naming the file."""
+    name = name or _("(no name)")
+    try:
+        return strip_metadata(content, file_type.code)
+    except PasswordProtected:
+        raise ValidationError(
+            _("PDF “%(name)s” is protected by a password, so the staff who handle your report "
+              "could not open it; save it without the password and attach the new file.")
+            % {"name": name}, code="file_password") from None
+    except ValueError as error:
+        logger.info("petition evidence rejected as damaged: %s: %s", file_type.code, error)
+        raise ValidationError(
+            _("File “%(name)s” is damaged or incomplete and cannot be opened as %(kind)s; "
+              "save or export it again and attach the new file")
+            % {"name": name, "kind": file_type.label}, code="file_damaged") from None
+
+
 def attach_evidence(actor: Any, petition: Petition, upload: Any) -> Evidence:
     """Store one checked file and record it, inside the caller's transaction or a new one.
 
     ``actor`` is None when the reporter attaches the file on submission.
     """
     file_type = check_file(upload, region=petition.region)
-    content = b"".join(upload.chunks())
+    content = _without_metadata(b"".join(upload.chunks()), upload.name, file_type)
     stored = default_storage.save(_storage_name(file_type), ContentFile(content))
     # NOTE: when an enclosing transaction rolls back after this point, the
     # stored file stays behind without a row; it is never served, because
