@@ -307,3 +307,23 @@ class RewardEntry(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.reporter_id} {self.points:+d}"
+
+
+class PublishedStatistics(models.Model):
+    """The public petition statistics as computed once for one cutoff.
+
+    Derived data, not audited: it can be deleted and is then computed again
+    from the petitions. Kept so that the published figures do not change
+    before the next cutoff when petitions are filed or handled meanwhile.
+    """
+
+    as_of = models.DateTimeField(_("figures as of"), unique=True)
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("published petition statistics")
+        verbose_name_plural = _("published petition statistics")
+
+    def __str__(self) -> str:
+        return timezone.localtime(self.as_of).isoformat()

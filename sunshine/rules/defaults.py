@@ -323,6 +323,11 @@ PETITION_OPS_DEFAULTS: dict[str, Default] = {
         _("Platform default."),
         check=Whole(1, 60),
     ),
+    "petitions.public_statistics_cutoff": Default(
+        "month",
+        _("How far behind the public petition statistics run: \"month\" counts up to the start of the current month, \"day\" up to the start of today. Figures that changed with every petition would let a unit compare them with its own and learn when a report (accusation) about it was filed."),
+        _("Platform default, like the reward list, which is also published once a month."),
+    ),
     "supervision.registrations_per_phone": Default(
         1,
         _("Registrations one phone number may make for one supervision day."),

@@ -16,8 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from sunshine.lib.client_address import client_ip
 from sunshine.organisation.models import Level, Region
-from sunshine.petitions import figures, rewards, supervision_days, tracking
-from sunshine.petitions.models import Petition
+from sunshine.petitions import figures, public_statistics, rewards, supervision_days, tracking
 from sunshine.petitions.models_ops import DayState, SupervisionDay
 from sunshine.petitions.views.access import AddressLimit, AddressLimited
 from sunshine.petitions.views_ops.forms import ConsentForm, RegistrationForm, add_errors
@@ -195,15 +194,10 @@ def _apply_consent(request: HttpRequest, data: dict[str, Any]) -> tuple[str, str
 def statistics_public(request: HttpRequest) -> HttpResponse:
     """Show anonymous petition figures for the city and each county: counts and rates only."""
     city = get_object_or_404(Region, level=Level.CITY)
-    period = figures.default_period()
-    conditions = figures.Conditions(period)
-    petitions = Petition.all_objects.in_region(city)
-    summary = figures.summary(petitions, conditions)
+    as_of = public_statistics.cutoff()
     context = {
-        "city": city, "period": period, "summary": summary,
-        "ages": list(zip(conditions.buckets, summary.ages, strict=True)),
-        "rows": figures.by_child_region(petitions, city, conditions),
-        "definitions": figures.DEFINITIONS,
+        "city": city, "as_of": as_of, "definitions": figures.DEFINITIONS,
+        **public_statistics.published(city, as_of),
     }
     return render(request, "petitions/ops/statistics_public.html", context)
 
