@@ -168,6 +168,7 @@ def test_range_message_in_english():
     ("petitions.rating_points", {"satisfied": 5, "partly": 3}),
     ("petitions.reply_templates", [{"title": "", "text": "x", "outcome": "support"}]),
     ("petitions.reply_templates", [{"title": "t", "text": "x", "outcome": "maybe"}]),
+    ("petitions.public_statistics_cutoff", "week"),
     ("ocds.default_region", "33100X"),
     ("ocds.ocid_prefix", "OCDS prefix"),
 ])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sunshine.rules.schema import (
     Check,
+    Choice,
     ChoiceList,
     Flag,
     Number,
@@ -327,6 +328,7 @@ PETITION_OPS_DEFAULTS: dict[str, Default] = {
         "month",
         _("How far behind the public petition statistics run: \"month\" counts up to the start of the current month, \"day\" up to the start of today. Figures that changed with every petition would let a unit compare them with its own and learn when a report (accusation) about it was filed."),
         _("Platform default, like the reward list, which is also published once a month."),
+        check=Choice(("month", "day")),
     ),
     "supervision.registrations_per_phone": Default(
         1,

@@ -218,6 +218,22 @@ class ChoiceList(Check):
 
 
 @dataclass(frozen=True)
+class Choice(Check):
+    """One entry of ``choices``."""
+
+    choices: tuple[str, ...]
+
+    def validate(self, key: str, value: Any) -> Any:
+        if not (isinstance(value, str) and value in self.choices):
+            raise ValidationError(
+                _("Value %(value)s of %(key)s is invalid; enter one of %(choices)s"),
+                code="invalid",
+                params={"key": key, "value": shown(value), "choices": ", ".join(self.choices)},
+            )
+        return value
+
+
+@dataclass(frozen=True)
 class Text(Check):
     """A string of ``min_length`` to ``max_length`` characters from ``allowed``, if given."""
 
