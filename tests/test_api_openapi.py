@@ -47,3 +47,23 @@ def test_docs_use_bundled_swagger(client):
     assert response.status_code == 200
     assert "/static/ninja/swagger-ui-bundle" in response.content.decode()
     assert "cdn." not in response.content.decode()
+
+
+def test_index_lists_operations_and_docs(client):
+    response = client.get("/api/v1/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["docs"] == "/api/v1/docs"
+    assert body["openapi"] == "/api/v1/openapi.json"
+    operations = {(o["method"], o["path"]): o["summary"] for o in body["operations"]}
+    assert operations[("GET", "/api/v1/projects/")].startswith("List projects")
+    assert ("POST", "/api/v1/reports/") in operations
+    assert ("GET", "/api/v1/points/rankings/") in operations
+
+
+def test_index_rejects_write_methods(client):
+    response = client.post("/api/v1/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"

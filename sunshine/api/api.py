@@ -39,7 +39,13 @@ from sunshine.api.request_errors import (
     problems_of,
     unreadable_body_detail,
 )
-from sunshine.api.schemas import ErrorOut, ProjectDetail, ProjectSummary, TimelineOut
+from sunshine.api.schemas import (
+    ApiIndex,
+    ErrorOut,
+    ProjectDetail,
+    ProjectSummary,
+    TimelineOut,
+)
 from sunshine.funds.models import Project, ProjectQuerySet
 from sunshine.lib.too_large import TOO_LARGE, too_large_message, too_many_parts_api_message
 from sunshine.organisation.scoping import scoped
@@ -130,6 +136,19 @@ def get_project(request: HttpRequest, code: str) -> Project:
     return project
 
 
+@api.get("/", response=ApiIndex, url_name="index", auth=None)
+def index(request: HttpRequest):
+    """List the operations of this API, with the addresses of its documentation."""
+    prefix = request.path.rstrip("/")
+    paths = api.get_openapi_schema(path_prefix=prefix)["paths"]
+    operations = [
+        {"method": method.upper(), "path": path, "summary": operation.get("description") or operation["summary"]}
+        for path, methods in paths.items() for method, operation in methods.items()
+    ]
+    return {"title": api.title, "version": api.version, "docs": f"{prefix}{api.docs_url}",
+            "openapi": f"{prefix}{api.openapi_url}", "operations": operations}
+
+
 @api.get("/projects/", response=list[ProjectSummary], url_name="projects")
 @paginate(BoundedPagination)
 def list_projects(
@@ -169,6 +188,11 @@ def project_detail(request: HttpRequest, code: str):
 
 
 # Write methods on the read-only paths get a JSON 405 instead of ninja's plain-text one.
+@api.api_operation(WRITE_METHODS, "/", include_in_schema=False, auth=None)
+def reject_write_index(request: HttpRequest):
+    raise MethodNotAllowed(READ_METHODS)
+
+
 @api.api_operation(WRITE_METHODS, "/projects/", include_in_schema=False, auth=None)
 def reject_write_projects(request: HttpRequest):
     raise MethodNotAllowed(READ_METHODS)

@@ -34,6 +34,23 @@ def cached_figures(project: Project) -> Figures:
     return project._public_figures  # type: ignore[attr-defined]
 
 
+class OperationOut(Schema):
+    method: str = Field(description="HTTP method, such as GET.")
+    path: str = Field(description="Path with its parameters in braces, such as "
+                                  "/api/v1/projects/{code}/.")
+    summary: str = Field(description="What the operation returns or does, in English.")
+
+
+class ApiIndex(Schema):
+    """The operations of the API and where its documentation is."""
+
+    title: str
+    version: str
+    docs: str = Field(description="Path of the interactive documentation.")
+    openapi: str = Field(description="Path of the OpenAPI document.")
+    operations: list[OperationOut]
+
+
 class ErrorOut(Schema):
     detail: str = Field(description="What went wrong and how to fix it, in the request language.")
 
