@@ -32,6 +32,7 @@ from sunshine.lib.identifiers import normalize_credit_code, normalize_id_number
 from sunshine.organisation.models import Assignment, Person, Region, Role, Unit
 from sunshine.organisation.scoping import scope_for
 from sunshine.rules.values import get_setting
+from tests.portal_data import build_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +227,9 @@ def test_if_empty_skips_and_a_plain_rerun_is_rejected(demo):
 
     assert "不再重复创建" in output
     assert Project.all_objects.count() == count
+    for text in ("admin", "jiaojiang", "haimen", "inspector", "leader", DEMO_PASSWORD,
+                 "op331002002", "/api/v1/docs"):
+        assert text in output, text
     with pytest.raises(CommandError, match="台州市人民政府"):
         run_demo("--seed", "9")
 
@@ -263,3 +267,22 @@ def test_demo_builds_on_later_day(time_machine):
     from sunshine.assessment.models import Evaluation, Survey
     assert Evaluation.objects.filter(quarter="2027Q3").exists()
     assert Survey.objects.filter(quarter="2027Q3").exists()
+
+
+def test_if_empty_prints_no_accounts_without_demo_users(operator_a, unit_a, unit_b):
+    build_projects(operator_a, unit_a, unit_b)
+
+    output = run_demo("--if-empty")
+
+    assert "不再重复创建" in output
+    assert DEMO_PASSWORD not in output
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "tomorrow"])
+def test_invalid_today_names_value_and_format(value):
+    with pytest.raises(CommandError) as raised:
+        run_demo("--today", value)
+
+    assert f"“{value}”" in str(raised.value)
+    assert "YYYY-MM-DD" in str(raised.value)
+    assert "无效" in str(raised.value)

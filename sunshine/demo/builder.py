@@ -18,7 +18,12 @@ from django.db import transaction
 
 from sunshine.demo.disposals import build_disposals
 from sunshine.demo.duties import build_duties
-from sunshine.demo.organisation import CITY_CODE, DemoAccount, build_organisation
+from sunshine.demo.organisation import (
+    CITY_CODE,
+    DOCUMENTED_USERNAMES,
+    DemoAccount,
+    build_organisation,
+)
 from sunshine.demo.petitions import build_petitions
 from sunshine.demo.projects import build_projects
 from sunshine.demo.suppliers import build_suppliers
@@ -88,7 +93,7 @@ def build_demo(*, seed: int, size: Size, actor: Any = None,
     """
     if not Region.objects.filter(code=CITY_CODE).exists():
         load_regions(actor)
-    check_empty(["admin", "jiaojiang", "haimen", "inspector", "leader"])
+    check_empty(list(DOCUMENTED_USERNAMES))
 
     with transaction.atomic():
         organisation = build_organisation(actor, stage_rng(seed, "organisation"),

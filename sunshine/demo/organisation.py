@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.db.models import Q
 
 from sunshine.demo import bulk, codes, names
 from sunshine.organisation.models import (
@@ -25,7 +26,10 @@ CITY_CODE = "331000"
 # Printed by `sunshine demo` with the accounts; meant for demo databases only.
 DEMO_PASSWORD = "sunshine-demo-2026"  # noqa: S105
 # The first accounts of the plan are the ones `sunshine demo` prints by name.
-DOCUMENTED_ACCOUNTS = 5
+DOCUMENTED_USERNAMES = ("admin", "jiaojiang", "haimen", "inspector", "leader")
+DOCUMENTED_ACCOUNTS = len(DOCUMENTED_USERNAMES)
+# Usernames of the other demo accounts: one per county post, one per township government.
+PATTERNED_USERNAME = r"^([a-z]{2}_(operator|finance|leader|inspector)|op[0-9]{9})$"
 
 # Latin abbreviations used in project codes and usernames.
 COUNTY_ABBREVIATIONS = {
@@ -258,6 +262,26 @@ def _plan_accounts(organisation: Organisation) -> list[DemoAccount]:
             seen.add((account.unit.pk, account.role))
             unique.append(account)
     return unique
+
+
+def existing_accounts() -> list[DemoAccount]:
+    """Load the demo accounts of an earlier run: the documented ones first, then the others.
+
+    Returns an empty list when the documented accounts are not all in the database.
+    """
+    users = get_user_model().objects.filter(
+        Q(username__in=DOCUMENTED_USERNAMES) | Q(username__regex=PATTERNED_USERNAME))
+    assignments = (Assignment.objects.filter(user__in=users)
+                   .select_related("user", "unit", "unit__region").order_by("user__username", "pk"))
+    accounts: dict[str, DemoAccount] = {}
+    for assignment in assignments:
+        user = assignment.user
+        accounts.setdefault(user.username, DemoAccount(user.username, assignment.role,
+                                                       assignment.unit, user.is_superuser))
+    if not all(name in accounts for name in DOCUMENTED_USERNAMES):
+        return []
+    documented = [accounts.pop(name) for name in DOCUMENTED_USERNAMES]
+    return documented + list(accounts.values())
 
 
 def _insert_users(actor: Any, accounts: list[DemoAccount]) -> dict[str, Any]:

@@ -1,4 +1,3 @@
-import datetime
 import os
 import time
 
@@ -15,9 +14,15 @@ from sunshine.demo.builder import (
     has_projects,
     size_for,
 )
-from sunshine.demo.organisation import DEMO_PASSWORD, DOCUMENTED_ACCOUNTS
+from sunshine.demo.organisation import (
+    DEMO_PASSWORD,
+    DOCUMENTED_ACCOUNTS,
+    DemoAccount,
+    existing_accounts,
+)
 from sunshine.demo.schedule import AS_OF
 from sunshine.funds.models import AssetDisposal, Project, ProjectStatus, Source
+from sunshine.lib.command_dates import parse_today
 from sunshine.organisation.models import Role
 
 DEFAULT_SEED = 2026
@@ -40,7 +45,7 @@ class Command(BaseCommand):
                             help="preset size: small (60 projects), default (900), large (5000)")
         amount.add_argument("--projects", type=int,
                             help="number of generated projects, instead of a preset size")
-        parser.add_argument("--today", type=datetime.date.fromisoformat,
+        parser.add_argument("--today",
                             help="date the directives, tasks and progress describe, YYYY-MM-DD "
                                  "(default: today)")
         parser.add_argument("--if-empty", action="store_true",
@@ -49,12 +54,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["if_empty"] and has_projects():
             self.stdout.write(_("Projects already exist; the demo data was not created again."))
+            self._write_existing_accounts()
             return
 
+        today = parse_today(options["today"])
         size = self._size(options["size"], options["projects"])
         started = time.monotonic()
         try:
-            result = build_demo(seed=options["seed"], size=size, today=options["today"])
+            result = build_demo(seed=options["seed"], size=size, today=today)
         except DemoDataExists as error:
             raise CommandError(_(
                 "The database already contains demo data (%(what)s). Run the demo on an empty "
@@ -64,7 +71,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo data created from seed %(seed)s in %(seconds).1f s.")
                           % {"seed": result.seed, "seconds": time.monotonic() - started})
         self._write_counts(result)
-        self._write_accounts(result)
+        self._write_accounts(result.accounts)
         self._write_urls()
 
     def _size(self, preset: str, projects: int | None) -> Size:
@@ -89,11 +96,18 @@ class Command(BaseCommand):
         for line in result.ocds.lines():
             self.stdout.write(f"  {line}")
 
-    def _write_accounts(self, result: DemoResult) -> None:
+    def _write_existing_accounts(self) -> None:
+        """Print the accounts of an earlier demo run again, if its accounts are there."""
+        accounts = existing_accounts()
+        if accounts:
+            self._write_accounts(accounts)
+            self._write_urls()
+
+    def _write_accounts(self, accounts: list[DemoAccount]) -> None:
         self.stdout.write("")
         self.stdout.write(_("Demo accounts, all with the password %(password)s:")
                           % {"password": DEMO_PASSWORD})
-        for account in result.accounts[:DOCUMENTED_ACCOUNTS]:
+        for account in accounts[:DOCUMENTED_ACCOUNTS]:
             role = str(Role(account.role).label)
             if account.superuser:
                 role = _("%(role)s and superuser") % {"role": role}
@@ -104,7 +118,7 @@ class Command(BaseCommand):
             "<county>_inspector for each county (jj, hy, lq, sm, tt, xj, wl, lh, yh; the "
             "accounts above take the place of jj_operator, jj_inspector and hy_leader), and "
             "op<township code> for each township's government except 海门街道, e.g. op331002002."
-        ) % {"count": len(result.accounts) - DOCUMENTED_ACCOUNTS})
+        ) % {"count": len(accounts) - DOCUMENTED_ACCOUNTS})
 
     def _write_urls(self) -> None:
         base = f"http://127.0.0.1:{os.environ.get('SUNSHINE_PORT', '8000')}"

@@ -1,12 +1,12 @@
 """``sunshine extend_duty_tasks``: give every recurring duty its tasks up to the planning horizon."""
 
-import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunshine.duties.actions import extend_occurrences
+from sunshine.lib.command_dates import parse_today
 
 
 class Command(BaseCommand):
@@ -15,12 +15,12 @@ class Command(BaseCommand):
             "creates nothing new; run it daily, from cron or a systemd timer.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=datetime.date.fromisoformat,
+        parser.add_argument("--today",
                             help="plan as on this day, YYYY-MM-DD (default: today)")
 
     def handle(self, *args, **options) -> None:
         real_today = timezone.localdate()
-        today = options["today"] or real_today
+        today = parse_today(options["today"]) or real_today
         if today < real_today:
             # Planning as on a past day would cancel tasks that are owed today.
             raise CommandError(_("--today %(day)s is before today, %(today)s; plan as on today "

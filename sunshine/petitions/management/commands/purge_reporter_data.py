@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sunshine.lib.command_dates import parse_today
 from sunshine.petitions.retention import purge, purge_registrations
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             "period."))
 
     def handle(self, *args, **options):
-        today = self._today(options["today"])
+        today = parse_today(options["today"])
         if today is not None and not options["dry_run"]:
             self._reject_future_day(today)
         report = purge(today, dry_run=options["dry_run"])
@@ -60,15 +61,6 @@ class Command(BaseCommand):
         if options["verbosity"] >= 2 and registrations.purged:
             self.stdout.write(_("Registration ids: %(ids)s") % {
                 "ids": ", ".join(map(str, registrations.purged))})
-
-    def _today(self, text: str | None) -> datetime.date | None:
-        if not text:
-            return None
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise CommandError(_("--today “%(value)s” is invalid; write it as YYYY-MM-DD")
-                               % {"value": text}) from None
 
     def _reject_future_day(self, day: datetime.date) -> None:
         """Raise CommandError, before anything is deleted, when ``day`` is after the local date.
