@@ -148,6 +148,8 @@ def test_rankings_need_a_target_in_scope(client, leader_a, entries):
 
     assert missing.status_code == 400
     assert outside.status_code == 400
+    assert "“331003”" in outside.json()["detail"]
+    assert "331002。" in outside.json()["detail"]
 
 
 def test_token_required(client, entries):

@@ -70,6 +70,16 @@ def test_bad_filters_are_400(client, operator_a, tasks):
     assert client.get(f"{API}/tasks/", {"region": "331003"}, **headers).status_code == 400
 
 
+def test_region_outside_scope_suggests_own_region(client, township_operator, tasks):
+    response = client.get(f"{API}/tasks/", {"region": "331002"}, **bearer(township_operator),
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "“331002”" in detail
+    assert "such as your own, 331002001" in detail
+
+
 def test_anonymous_gets_401(client, tasks):
     response = client.get(f"{API}/tasks/")
 

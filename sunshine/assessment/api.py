@@ -31,7 +31,7 @@ from sunshine.duties.api import private_answers, staff_user
 from sunshine.duties.periods import Period, quarter_of
 from sunshine.duties.views.rates import home_region
 from sunshine.organisation.models import Region, Unit, UnitKind
-from sunshine.organisation.scoping import scope_for, scoped
+from sunshine.organisation.scoping import region_in_scope, scoped
 
 router = Router(tags=["effectiveness assessment"])
 router.add_decorator(private_answers, mode="view")
@@ -121,11 +121,10 @@ def period_of(text_value: str) -> Period:
 def region_of(user: Any, code: str) -> Region:
     if not code:
         return home_region(user)
-    region = Region.objects.filter(code=code).first()
-    if region is None or not scope_for(user).contains_region(region):
-        raise HttpError(400, _("Region code “%(value)s” is unknown or outside your scope; use a "
-                               "code such as 331002") % {"value": code})
-    return region
+    try:
+        return region_in_scope(user, code)
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
 
 
 @router.get("/assessment/scores/", response={200: list[ScoreOut], 400: ErrorOut, 401: ErrorOut},

@@ -19,7 +19,7 @@ from sunshine.assessment.visibility import inspector_scope
 from sunshine.duties.periods import Period
 from sunshine.funds.forms import DayField
 from sunshine.organisation.models import Person, Region, Role, Unit, UnitKind
-from sunshine.organisation.scoping import scope_for, scoped
+from sunshine.organisation.scoping import region_in_scope, scoped
 from sunshine.petitions.forms import MultipleFileField
 
 OPTION_SEPARATOR = ";"
@@ -251,9 +251,4 @@ class ScoreFilterForm(forms.Form):
         code = self.cleaned_data["region"].strip()
         if not code:
             return None
-        region = Region.objects.filter(code=code).first()
-        if region is None or not scope_for(self.user).contains_region(region):
-            raise ValidationError(_("Region code “%(value)s” is unknown or outside your scope; "
-                                    "use a code such as 331002") % {"value": code},
-                                  code="unknown_region")
-        return region
+        return region_in_scope(self.user, code)

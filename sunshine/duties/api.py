@@ -28,8 +28,7 @@ from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.duties import actions
 from sunshine.duties.models import ProgressReport, Task, TaskQuerySet, TaskStatus
-from sunshine.organisation.models import Region
-from sunshine.organisation.scoping import scope_for, scoped
+from sunshine.organisation.scoping import region_in_scope, scope_for, scoped
 
 router = Router(tags=["tasks and progress reports"])
 
@@ -186,10 +185,10 @@ def list_tasks(request: HttpRequest, filters: TaskFilter = Query(...)):  # noqa:
     user = staff_user(request)
     tasks = visible_tasks(user)
     if filters.region:
-        region = Region.objects.filter(code=filters.region).first()
-        if region is None or not scope_for(user).contains_region(region):
-            raise HttpError(400, _("Region code “%(value)s” is unknown or outside your scope; "
-                                   "use a code such as 331002") % {"value": filters.region})
+        try:
+            region = region_in_scope(user, filters.region)
+        except ValidationError as error:
+            raise rejected(error) from None
         tasks = tasks.in_region(region)
     if filters.status:
         tasks = tasks.filter(status=filters.status)

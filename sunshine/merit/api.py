@@ -32,7 +32,7 @@ from sunshine.merit.models import PointEntry, PointEntryQuerySet
 from sunshine.merit.rankings import points_period, ranking_page
 from sunshine.merit.views.common import is_ledger_reader
 from sunshine.organisation.models import Region, Unit
-from sunshine.organisation.scoping import scope_for, scoped
+from sunshine.organisation.scoping import region_in_scope, scope_for, scoped
 
 router = Router(tags=["merit points"])
 router.add_decorator(private_answers, mode="view")
@@ -166,12 +166,11 @@ def unit_in_scope(user: Any, unit_id: int) -> Unit:
     return unit
 
 
-def region_in_scope(user: Any, code: str) -> Region:
-    region = Region.objects.filter(code=code).first()
-    if region is None or not scope_for(user).contains_region(region):
-        raise HttpError(400, _("Region code “%(value)s” is unknown or outside your scope; "
-                               "use a code such as 331002") % {"value": code})
-    return region
+def readable_region(user: Any, code: str) -> Region:
+    try:
+        return region_in_scope(user, code)
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
 
 
 @router.get("/points/rankings/", response={200: RankingOut, 400: ErrorOut, 401: ErrorOut},
@@ -187,7 +186,7 @@ def points_rankings(request: HttpRequest,
     if unit is not None:
         target: Region | Unit = unit_in_scope(user, unit)
     elif region:
-        target = region_in_scope(user, region)
+        target = readable_region(user, region)
     else:
         raise HttpError(400, _("Give a unit id (unit=12) or a region code (region=331002) to "
                                "rank"))

@@ -15,11 +15,11 @@ A model says how its rows reach a region and a unit with the attributes
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from sunshine.organisation.models import Assignment, Level, Role
+from sunshine.organisation.models import Assignment, Level, Region, Role
 
 EDIT_ROLES = frozenset({Role.OPERATOR, Role.LEADER, Role.ADMINISTRATOR})
 READ_ROLES = frozenset(Role.values)
@@ -104,6 +104,38 @@ def get_scoped(queryset: QuerySet, user: Any, *, write: bool = False, **lookup) 
     if not scope_for(user, write=write).contains(instance):
         raise PermissionDenied(_("This record belongs to a region or unit outside your scope."))
     return instance
+
+
+def region_in_scope(user: Any, code: str) -> Region:
+    """Return the region of ``code`` that ``user`` may read.
+
+    Raises ValidationError when the code is unknown or outside the scope,
+    naming a code the user may use: the widest region of their scope.
+    """
+    region = Region.objects.filter(code=code).first()
+    if region is not None and scope_for(user).contains_region(region):
+        return region
+    example = widest_region_code(user)
+    if example is None:
+        raise ValidationError(
+            _("Region code “%(value)s” is outside your scope, and your account has no region "
+              "yet; ask an administrator to assign you to a unit.") % {"value": code},
+            code="unknown_region")
+    raise ValidationError(
+        _("Region code “%(value)s” is unknown or outside your scope; use the code of a region "
+          "you may read, such as your own, %(example)s.") % {"value": code, "example": example},
+        code="unknown_region")
+
+
+def widest_region_code(user: Any) -> str | None:
+    """Return the code of the widest region ``user`` may read, or None with an empty scope."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Region.objects.filter(level=Level.CITY).order_by("code").values_list(
+            "code", flat=True).first()
+    if not scope.region_paths:
+        return None
+    return min(scope.region_paths, key=len).rstrip("/").rsplit("/", 1)[-1]
 
 
 def is_staff_user(user: Any) -> bool:
