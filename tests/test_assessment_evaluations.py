@@ -66,13 +66,21 @@ def test_other_quarter_and_evaluator_allowed(evaluator, second_evaluator, unit_a
 
 
 @pytest.mark.parametrize("score, code", [("100.1", "score_range"), ("-1", "score_range"),
-                                         ("abc", "score_range"), ("85.55", "score_places")])
+                                         ("abc", "score_format"), ("1e2", "score_format"),
+                                         ("8_5", "score_format"), ("NaN", "score_format"),
+                                         ("85.55", "score_places")])
 def test_invalid_scores_rejected(evaluator, unit_a, score, code):
     with pytest.raises(ValidationError) as raised:
         evaluate(evaluator, unit_a, score)
 
     assert raised.value.code == code
     assert score in raised.value.messages[0]
+
+
+def test_full_width_score_is_read(evaluator, unit_a):
+    evaluation = evaluate(evaluator, unit_a, "８５.５")
+
+    assert evaluation.score == Decimal("85.5")
 
 
 def test_month_is_not_a_quarter(evaluator, unit_a):

@@ -1,5 +1,7 @@
 """Checks shared by the assessment actions: scores, roles and scope."""
 
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,12 +13,25 @@ from sunshine.organisation.models import Assignment, Region, Role, Unit
 from sunshine.organisation.scoping import scope_for
 
 HUNDRED = Decimal("100")
+# Digits with an optional fraction and minus sign, without exponent, underscore or spaces.
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def parse_score(value: Any, *, label: str) -> Decimal:
-    """Return a score from 0 to 100 with at most one decimal place; raise ValidationError naming it."""
+    """Return a score from 0 to 100 with at most one decimal place; raise ValidationError naming it.
+
+    Only digits with an optional decimal point are taken (full-width digits
+    too). Python's Decimal also reads 1e2, +85 and 8_5, which no one means
+    as a score.
+    """
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text and not PLAIN_DECIMAL.fullmatch(text):
+        raise ValidationError(
+            _("%(label)s “%(value)s” is not a plain number; write the score with digits and at "
+              "most one decimal point, such as 85 or 85.5") % {"label": label, "value": value},
+            code="score_format")
     try:
-        score = Decimal(str(value).strip())
+        score = Decimal(text)
     except (InvalidOperation, ValueError):
         score = None
     if score is None or not score.is_finite() or not 0 <= score <= HUNDRED:
