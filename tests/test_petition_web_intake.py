@@ -395,6 +395,14 @@ def test_it_refuses_a_suggestion_in_a_report_category(client, categories):
     assert not Petition.all_objects.exists()
 
 
+def test_report_category_message_has_no_nested_brackets(client, categories):
+    response = client.post(URL, report_form("graft", kind=Kind.SUGGESTION),
+                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "takes only the kind “report (accusation)”; choose that kind" in page(response)
+
+
 def test_it_rejects_an_unknown_project_code(client, categories):
     response = client.post(URL, report_form(project_code="NO-SUCH-1"))
 

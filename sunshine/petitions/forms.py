@@ -199,7 +199,7 @@ class TargetsForm(forms.Form):
             return
         if category.default_kind == Kind.ACCUSATION and kind != Kind.ACCUSATION:
             self.add_error("kind", _(
-                "The category “%(category)s” takes only reports (%(kind)s); choose that kind, "
+                "The category “%(category)s” takes only the kind “%(kind)s”; choose that kind, "
                 "or another category.") % {"category": category.display_name, "kind": Kind.ACCUSATION.label})
 
     def _find_persons(self, name: str, unit: Unit | None, region: Region | None) -> list[Person]:
