@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from sunshine.organisation.language_views import set_language
@@ -9,7 +10,9 @@ urlpatterns = [
     path("api/v1/", include("sunshine.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", StaffLoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only login and logout: the product has no self-service password reset or change,
+    # and Django's pages for them wear the admin's look.
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("staff/", include("sunshine.funds.urls")),
     path("dashboard/", include("sunshine.dashboard.urls")),
     path("staff/duties/", include("sunshine.duties.urls")),

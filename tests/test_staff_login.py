@@ -80,3 +80,10 @@ def test_logout_rejects_get(operator_a):
 
     assert client.get(reverse("logout")).status_code == 405
     assert client.get(reverse("funds:home")).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/accounts/password_reset/", "/accounts/password_reset/done/",
+                                  "/accounts/reset/MQ/set-password/", "/accounts/reset/done/",
+                                  "/accounts/password_change/"])
+def test_django_password_pages_are_not_served(client, path):
+    assert client.get(path).status_code == 404
