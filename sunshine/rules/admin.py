@@ -90,7 +90,7 @@ class SettingForm(forms.ModelForm):
 @admin.register(Setting)
 class SettingAdmin(ScopedModelAdmin):
     form = SettingForm
-    list_display = ["key", "county", "value", "effective_from", "source", "created_by"]
+    list_display = ["key", "county", "value", "effective_from", "source", "author"]
     list_filter = ["key"]
     search_fields = ["key", "source"]
     date_hierarchy = "effective_from"
@@ -109,6 +109,12 @@ class SettingAdmin(ScopedModelAdmin):
             return _("replaced by a newer version")
 
         return [*self.list_display, status]
+
+    # The model field has no verbose name, so its column would be headed "Created by" in
+    # every language.
+    @admin.display(description=gettext_lazy("created by"), ordering="created_by__username")
+    def author(self, obj: Setting) -> Any:
+        return obj.created_by or "-"
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
                  **kwargs: Any) -> Any:
