@@ -1,11 +1,14 @@
 """Merit points in the JSON API: own ledger, scoped list with filters, rankings and errors."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sunshine.api.pagination import MAX_PAGE
+from sunshine.merit.models.ledger import PointEntry
 from sunshine.organisation.tokens import issue_token
 from tests.merit_data import NOW, make_directive, make_leader, make_person, make_task, post
 

@@ -9,6 +9,7 @@ Errors are JSON objects ``{"detail": "..."}`` in the request language,
 chosen by ``?lang=zh-hans|en`` or else by the Accept-Language header.
 """
 
+import datetime
 import functools
 import logging
 from collections.abc import Callable
@@ -18,13 +19,14 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from sunshine.api.auth import InvalidToken, OptionalBearer
 from sunshine.api.pagination import MAX_PAGE, BoundedPagination
@@ -73,6 +75,8 @@ integrations.
 * **Amounts** are decimal strings with two places (`"1200.50"`) in the project's
   `currency`. **Rates** are decimal strings with four places (`"0.6250"`), or null
   when the divisor is zero.
+* **Times** are local times of Asia/Shanghai with their offset, in whole seconds, as in
+  Open311: `"2026-03-02T10:00:00+08:00"`. **Dates** are `"2026-03-02"`.
 * **Language**: `?lang=zh-hans` or `?lang=en`, else the Accept-Language header.
 * **Errors** are `{"detail": "..."}` with status 400, 401, 404, 405, 413 (a body over
   5 MB) or 429 (too many requests from one client). A body that is not one JSON object,
@@ -84,9 +88,25 @@ integrations.
 """
 
 
-class Utf8JSONRenderer(JSONRenderer):
-    """Write Chinese text as UTF-8 instead of \\u escapes."""
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Write times as Open311 does: local time of TIME_ZONE with its offset, in whole seconds.
 
+    Django's encoder writes an aware time in its own zone with milliseconds,
+    so times from the database came out as UTC ("2026-12-05T20:53:47.988Z")
+    next to the local times of the report steps.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime) and timezone.is_aware(o):
+            local = timezone.localtime(o, timezone.get_default_timezone())
+            return local.isoformat(timespec="seconds")
+        return super().default(o)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Write Chinese text as UTF-8 instead of \\u escapes, and times as local times."""
+
+    encoder_class = LocalTimeEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 

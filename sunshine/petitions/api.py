@@ -154,6 +154,8 @@ class TimedOut(Schema):
     def local_seconds(cls, value: datetime.datetime) -> datetime.datetime:
         """Convert a step's time to TIME_ZONE and drop the fraction of a second."""
         # The default time zone, not the active one, because the body is kept for every reader.
+        # status_json dumps this schema itself, without the API's renderer, which writes every
+        # other time of the API in the same form.
         return timezone.localtime(value, timezone.get_default_timezone()).replace(microsecond=0)
 
 
