@@ -20,9 +20,9 @@ PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 def parse_score(value: Any, *, label: str) -> Decimal:
     """Return a score from 0 to 100 with at most one decimal place; raise ValidationError naming it.
 
-    Only digits with an optional decimal point are taken (full-width digits
-    too). Python's Decimal also reads 1e2, +85 and 8_5, which no one means
-    as a score.
+    Only digits with an optional decimal point and minus sign are read
+    (full-width digits too). Python's Decimal also reads 1e2, +85 and 8_5,
+    which no one means as a score.
     """
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if text and not PLAIN_DECIMAL.fullmatch(text):
