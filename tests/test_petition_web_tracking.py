@@ -290,16 +290,28 @@ def test_it_refuses_a_review_after_the_window_naming_the_deadline(client, replie
     assert not ReviewRequest.objects.exists()
 
 
-def test_it_needs_a_reason_for_a_review(client, replied):
+@pytest.mark.parametrize("reason", ["", "   ", "\u200b\u200b\u200b", "\u202e\u2066"])
+def test_it_needs_a_reason_for_a_review(client, replied, reason):
     petition, secret = replied
 
-    response = client.post(REVIEW, {**credentials(petition, secret), "reason": ""})
+    response = client.post(REVIEW, {**credentials(petition, secret), "reason": reason})
 
     assert response.status_code == 400
     assert not ReviewRequest.objects.exists()
     summary = error_summary(page(response))
     assert summary.startswith("申请未提交：")
     assert 'href="#id_reason"' in summary
+    assert "请写明您不同意答复意见的理由" in page(response)
+    assert "缺少申请理由" not in page(response)
+
+
+def test_review_reason_drops_bidirectional_controls(client, replied, frozen):
+    petition, secret = replied
+    frozen.move_to(datetime.datetime(2026, 3, 20, 10, tzinfo=SHANGHAI), tick=False)
+
+    client.post(REVIEW, {**credentials(petition, secret), "reason": "\u202e反转\u2067的\u2069理由"})
+
+    assert ReviewRequest.objects.get().reason == "反转的理由"
 
 
 def test_rating_empty_summarised(client, replied):

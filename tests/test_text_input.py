@@ -101,6 +101,20 @@ def test_api_strips_terminal_escapes(client):
     assert Petition.all_objects.get().text == "路面[31m塌陷\r\n\t三处"
 
 
+def test_api_strips_bidirectional_controls(client):
+    response = post(client, text="\u202a路面\u202e塌陷\u2066三处\u2069\u202c")
+
+    assert response.status_code == 201
+    assert Petition.all_objects.get().text == "路面塌陷三处"
+
+
+def test_api_rejects_bidirectional_only_text(client):
+    response = post(client, text="\u202e\u2067")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"text": [EMPTY_EN]}
+
+
 def test_api_drops_invisible_subject(client):
     response = post(client, title=INVISIBLE)
 

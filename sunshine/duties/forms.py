@@ -27,6 +27,7 @@ from sunshine.funds.forms import (
 )
 from sunshine.lib.cells import CellError
 from sunshine.lib.record_ids import RecordIdField
+from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Person, Region, Unit
 from sunshine.organisation.scoping import scoped
 
@@ -99,16 +100,16 @@ def format_steps(duty: Duty) -> str:
 
 
 class DirectiveForm(EditForm):
-    title = forms.CharField(label=label(Directive, "title"), max_length=300)
-    document_number = forms.CharField(
+    title = TextField(label=label(Directive, "title"), max_length=300)
+    document_number = TextField(
         label=label(Directive, "document_number"), max_length=100,
         help_text=gettext_lazy("The number the issuing office gave the document, for example 台政办发〔2024〕12号."))
-    issuer = forms.CharField(label=label(Directive, "issuer"), max_length=200)
+    issuer = TextField(label=label(Directive, "issuer"), max_length=200)
     issued_on = DayField(label=label(Directive, "issued_on"))
     region = ScopedChoiceField(label=label(Directive, "region"), queryset=Region.objects.none())
     unit = ScopedChoiceField(label=label(Directive, "unit"), queryset=Unit.objects.none(),
                              required=False)
-    description = forms.CharField(label=label(Directive, "description"), required=False,
+    description = TextField(label=label(Directive, "description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, user: Any, *args: Any, directive: Directive | None = None,
@@ -132,15 +133,15 @@ class DirectiveForm(EditForm):
 
 class DutyForm(EditForm):
     unit = ScopedChoiceField(label=label(Duty, "unit"), queryset=Unit.objects.none())
-    code = forms.CharField(label=label(Duty, "code"), max_length=50)
-    name = forms.CharField(label=label(Duty, "name"), max_length=300)
-    category = forms.CharField(label=label(Duty, "category"), max_length=100, required=False)
-    basis = forms.CharField(label=label(Duty, "basis"), widget=forms.Textarea(attrs={"rows": 3}))
+    code = TextField(label=label(Duty, "code"), max_length=50)
+    name = TextField(label=label(Duty, "name"), max_length=300)
+    category = TextField(label=label(Duty, "category"), max_length=100, required=False)
+    basis = TextField(label=label(Duty, "basis"), widget=forms.Textarea(attrs={"rows": 3}))
     cycle = forms.ChoiceField(label=label(Duty, "cycle"), choices=Cycle.choices,
                               initial=Cycle.ONCE)
     deadline = DayField(label=label(Duty, "deadline"), required=False,
                         help_text=gettext_lazy("Only for a duty done once."))
-    required_evidence = forms.CharField(label=label(Duty, "required_evidence"), required=False,
+    required_evidence = TextField(label=label(Duty, "required_evidence"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 2}))
     is_public = forms.BooleanField(label=label(Duty, "is_public"), required=False)
     directive = ScopedChoiceField(label=label(Duty, "directive"),
@@ -181,9 +182,9 @@ class DutyForm(EditForm):
 
 
 class TaskForm(EditForm):
-    code = forms.CharField(label=label(Task, "code"), max_length=50)
-    name = forms.CharField(label=label(Task, "name"), max_length=300)
-    description = forms.CharField(label=label(Task, "description"), required=False,
+    code = TextField(label=label(Task, "code"), max_length=50)
+    name = TextField(label=label(Task, "name"), max_length=300)
+    description = TextField(label=label(Task, "description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = ScopedChoiceField(label=label(Task, "lead_unit"), queryset=Unit.objects.none())
     cooperating_units = forms.ModelMultipleChoiceField(
@@ -257,14 +258,14 @@ class WeightsForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("reason"), max_length=2000,
+    reason = TextField(label=gettext_lazy("reason"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": gettext_lazy(
                                  "Write the reason; it is kept in the record.")})
 
 
 class MilestoneForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("milestone"), max_length=200)
+    name = TextField(label=gettext_lazy("milestone"), max_length=200)
     due_on = DayField(label=gettext_lazy("due on"))
 
 
@@ -292,9 +293,9 @@ class ReportForm(forms.Form):
     as_of = DayField(label=gettext_lazy("progress as of"),
                      help_text=gettext_lazy("The day this progress was reached; today unless "
                                             "you report late."))
-    text = forms.CharField(label=gettext_lazy("what was done"), max_length=5000,
+    text = TextField(label=gettext_lazy("what was done"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    reason = forms.CharField(label=gettext_lazy("reason for lower progress"), required=False,
+    reason = TextField(label=gettext_lazy("reason for lower progress"), required=False,
                              max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=gettext_lazy("Required when the progress is lower than "
                                                     "the approved progress."))
@@ -304,12 +305,12 @@ class ReportForm(forms.Form):
 class LockForm(forms.Form):
     county = forms.ModelChoiceField(label=gettext_lazy("county"), queryset=Region.objects.none(),
                                     required=False, empty_label=gettext_lazy("the city's own units"))
-    period = forms.CharField(label=gettext_lazy("quarter"), max_length=10,
+    period = TextField(label=gettext_lazy("quarter"), max_length=10,
                              help_text=gettext_lazy("For example 2024Q1."))
     locked = forms.TypedChoiceField(
         label=gettext_lazy("lock or unlock"), coerce=lambda value: value == "1",
         choices=[("1", gettext_lazy("lock")), ("0", gettext_lazy("unlock"))])
-    reason = forms.CharField(label=gettext_lazy("reason"), required=False, max_length=2000)
+    reason = TextField(label=gettext_lazy("reason"), required=False, max_length=2000)
 
     def __init__(self, counties: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -327,18 +328,18 @@ class LockForm(forms.Form):
 class TaskFilterForm(forms.Form):
     """Filters of the task list; the execution-rate page links here with period and measure."""
 
-    q = forms.CharField(label=gettext_lazy("task number or name"), max_length=100,
+    q = TextField(label=gettext_lazy("task number or name"), max_length=100,
                         required=False)
     status = forms.ChoiceField(label=gettext_lazy("status"), required=False,
                                choices=[("", "—"), *TaskStatus.choices])
-    region = forms.CharField(label=gettext_lazy("region code"), max_length=12, required=False)
+    region = TextField(label=gettext_lazy("region code"), max_length=12, required=False)
     unit = RecordIdField(label=gettext_lazy("lead unit"), message=gettext_lazy(
         "Unit id “%(value)s” is invalid; open the list from a unit's link or remove unit= "
         "from the address"))
     directive = RecordIdField(label=gettext_lazy("directive"), message=gettext_lazy(
         "Directive id “%(value)s” is invalid; open the list from a directive's page or remove "
         "directive= from the address"))
-    period = forms.CharField(label=gettext_lazy("period"), max_length=10, required=False,
+    period = TextField(label=gettext_lazy("period"), max_length=10, required=False,
                              help_text=gettext_lazy("2024, 2024Q1 or 2024-03"))
     measure = forms.ChoiceField(label=gettext_lazy("counted as"), required=False,
                                 choices=[("", "—"), ("due", pgettext_lazy("execution rate", "due")),

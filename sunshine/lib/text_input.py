@@ -4,8 +4,12 @@ Python's ``str.strip`` removes spaces, including the ideographic space
 U+3000, but not format characters (Unicode category Cf) such as the
 zero-width space U+200B, the word joiner U+2060 or the byte order mark
 U+FEFF. They are invisible, so text made only of them is as empty as text
-made of spaces. They are kept inside text that has anything else. Control
-characters (category Cc) other than tab and line breaks are removed.
+made of spaces. They are kept inside text that has anything else, except
+the bidirectional embeddings, overrides and isolates (U+202A to U+202E,
+U+2066 to U+2069), which are removed: they reorder the text around them
+on every page that shows it, so "\u202e反转" would read backwards to
+staff. Control characters (category Cc) other than tab and line breaks
+are removed too.
 """
 
 import unicodedata
@@ -38,13 +42,19 @@ def is_blank(value: str) -> bool:
                for c in value)
 
 
-def strip_controls(value: str) -> str:
-    """Remove control characters other than tab and line breaks, such as terminal escapes.
+# Bidirectional embeddings, overrides (U+202A to U+202E) and isolates (U+2066 to U+2069).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-    They show nothing on a page and break exports, and typed text never
-    needs them.
+
+def strip_controls(value: str) -> str:
+    """Remove control characters other than tab and line breaks, and bidirectional controls.
+
+    Control characters, such as terminal escapes, show nothing on a page and
+    break exports. Bidirectional controls reorder the text that follows
+    them. Typed text needs neither.
     """
-    return "".join(c for c in value if c in KEPT_CONTROLS or unicodedata.category(c) != "Cc")
+    return "".join(c for c in value if c in KEPT_CONTROLS
+                   or (unicodedata.category(c) != "Cc" and c not in BIDI_CONTROLS))
 
 
 class TextField(forms.CharField):

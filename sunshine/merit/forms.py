@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunshine.duties.periods import Period
+from sunshine.lib.text_input import TextField
 from sunshine.merit.rankings import points_period
 from sunshine.merit.text import MAX_TEXT_LENGTH, TEXT_ERRORS
 from sunshine.organisation.models import Region, Unit
@@ -19,7 +20,7 @@ PERSON_ID_RANGE = gettext_lazy("Person id %(value)s is out of range; use the id 
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+    reason = TextField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
                              required=False, max_length=MAX_TEXT_LENGTH,
                              error_messages=TEXT_ERRORS)
 
@@ -30,7 +31,7 @@ class DecisionForm(ReasonForm):
 
 
 class ExemptionForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+    reason = TextField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
                              required=False, max_length=MAX_TEXT_LENGTH,
                              error_messages=TEXT_ERRORS)
     followed_procedure = forms.BooleanField(
@@ -39,7 +40,7 @@ class ExemptionForm(forms.Form):
                                       required=False)
     prohibited_by_superior = forms.BooleanField(
         label=gettext_lazy("a superior had explicitly prohibited what was done"), required=False)
-    correction = forms.CharField(label=gettext_lazy("Correction required"), required=False,
+    correction = TextField(label=gettext_lazy("Correction required"), required=False,
                                  max_length=MAX_TEXT_LENGTH, error_messages=TEXT_ERRORS,
                                  widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -47,9 +48,9 @@ class ExemptionForm(forms.Form):
 class ScopeForm(forms.Form):
     """A period and an optional region code or unit id, checked against the database."""
 
-    period = forms.CharField(label=gettext_lazy("period"), max_length=10, required=False,
+    period = TextField(label=gettext_lazy("period"), max_length=10, required=False,
                              help_text=gettext_lazy("2024, 2024Q1 or 2024-03"))
-    region = forms.CharField(label=gettext_lazy("region code"), max_length=12, required=False)
+    region = TextField(label=gettext_lazy("region code"), max_length=12, required=False)
     unit = forms.IntegerField(label=gettext_lazy("unit"), required=False, min_value=1,
                               widget=forms.HiddenInput)
 
@@ -97,5 +98,5 @@ class PromotionForm(ScopeForm):
 
 
 class QuotaForm(forms.Form):
-    document_number = forms.CharField(label=gettext_lazy("approval document number"),
+    document_number = TextField(label=gettext_lazy("approval document number"),
                                       max_length=100, required=False)

@@ -16,6 +16,7 @@ from sunshine.assessment.models import QuestionKind, Survey, SurveyQuestion
 from sunshine.assessment.models.surveys import RATING_MAX, RATING_MIN
 from sunshine.lib.client_address import client_ip
 from sunshine.lib.local_time import clock_time
+from sunshine.lib.text_input import TextField
 from sunshine.petitions.views.access import AddressLimit, AddressLimited
 
 # Counted per client address like citizen reports, so one client cannot flood a survey.
@@ -26,7 +27,7 @@ SURVEY_LIMIT = AddressLimit("survey", "assessment.survey_max_per_ip",
 def question_field(question: SurveyQuestion) -> forms.Field:
     label = f"{question.number}. {question.text}"
     if question.kind == QuestionKind.TEXT:
-        return forms.CharField(label=label, required=question.required, max_length=2000,
+        return TextField(label=label, required=question.required, max_length=2000,
                                widget=forms.Textarea(attrs={"rows": 3}))
     if question.kind == QuestionKind.RATING:
         choices = [(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
@@ -38,7 +39,7 @@ def question_field(question: SurveyQuestion) -> forms.Field:
 
 
 class ResponseForm(forms.Form):
-    mobile = forms.CharField(
+    mobile = TextField(
         label=gettext_lazy("Your mobile number"), max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=gettext_lazy("Used only to make sure each person answers once. The number is "

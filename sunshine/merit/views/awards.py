@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sunshine.duties.views.common import paginate, posted, render_page, run_action, staff_only
+from sunshine.lib.text_input import TextField
 from sunshine.merit import actions
 from sunshine.merit.forms import DecisionForm
 from sunshine.merit.models import Award, AwardStatus
@@ -21,7 +22,7 @@ from sunshine.organisation.scoping import get_scoped, scoped
 
 class NominationForm(forms.Form):
     person = forms.ModelChoiceField(label=gettext_lazy("person"), queryset=Person.objects.none())
-    reason = forms.CharField(label=gettext_lazy("Reason"), required=False,
+    reason = TextField(label=gettext_lazy("Reason"), required=False,
                              max_length=MAX_TEXT_LENGTH, error_messages=TEXT_ERRORS,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
