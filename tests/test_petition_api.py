@@ -345,6 +345,18 @@ def test_staff_list_rejects_a_bad_filter(client, world, operator_a):
     assert "999999" in response.json()["detail"]
 
 
+def test_staff_list_bad_codes_list_accepted_values(client, world, operator_a):
+    chinese = client.get(PETITIONS, {"kind": "x", "state": "y"}, **bearer(operator_a),
+                         HTTP_ACCEPT_LANGUAGE="zh-hans").json()["detail"]
+    english = client.get(PETITIONS, {"due": "late"}, **bearer(operator_a),
+                         HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+
+    assert "“x”不是可接受的值，请使用以下之一：suggestion、accusation、request" in chinese
+    assert "“y”不是可接受的值" in chinese
+    assert "请从列表中选择" not in chinese
+    assert "“late” is not accepted here; use one of overdue, due_soon" in english
+
+
 @pytest.fixture
 def township_leader(django_user_model, township_unit):
     return make_staff(django_user_model, "township_leader", Role.LEADER, township_unit)

@@ -174,6 +174,14 @@ def test_it_rounds_coordinates_to_six_places(client, categories):
     assert str(only_petition().longitude) == "121.442078"
 
 
+def test_out_of_range_latitude_is_explained_in_chinese(client, categories):
+    response = client.post(URL, report_form(latitude="95", longitude="121.44"))
+
+    assert response.status_code == 400
+    assert "“95”超出了 -90 至 90 的范围" in page(response)
+    assert "Ensure this value" not in page(response)
+
+
 def test_it_needs_name_and_phone_for_a_named_report(client, categories):
     response = client.post(URL, report_form(identity="named"))
 

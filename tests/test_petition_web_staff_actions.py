@@ -455,14 +455,19 @@ def test_extension_is_requested_and_approved_by_the_leader(client, world, townsh
     assert fresh(petition).handle_due == extension.new_due
 
 
-def test_extension_beyond_the_limit_is_rejected(client, world, township_operator):
+@pytest.mark.parametrize("days", ["0", "31", "45", "400", "10000000000000000000000"])
+def test_extension_beyond_the_limit_is_rejected(client, world, township_operator, days):
     petition = handling(world, township_operator)
 
     response = act(client, township_operator, petition, "request_extension",
-                   {"days": "45", "reason": "情况复杂"})
+                   {"days": days, "reason": "情况复杂"})
 
+    text = response.content.decode()
     assert response.status_code == 400
-    assert "45" in response.content.decode()
+    assert days in text
+    assert "1 至 30 日" in text
+    assert "366" not in text
+    assert not fresh(petition).extensions.exists()
 
 
 def test_field_error_is_tied_to_its_input(client, world, township_operator):
@@ -475,6 +480,7 @@ def test_field_error_is_tied_to_its_input(client, world, township_operator):
     assert response.status_code == 400
     assert 'aria-describedby="id_request_extension_days_error"' in text
     assert 'id="id_request_extension_days_error"' in text
+    assert "“abc”不是整数" in text
 
 
 def test_rejecting_an_extension_needs_a_note(client, world, township_operator,

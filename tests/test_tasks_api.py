@@ -70,6 +70,18 @@ def test_bad_filters_are_400(client, operator_a, tasks):
     assert client.get(f"{API}/tasks/", {"region": "331003"}, **headers).status_code == 400
 
 
+def test_bad_status_lists_accepted_values_in_chinese(client, operator_a, tasks):
+    response = client.get(f"{API}/tasks/", {"status": "lost"}, **bearer(operator_a),
+                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    detail = response.json()["detail"]
+    assert response.status_code == 400
+    assert "应为以下之一：not_started、" in detail
+    assert "、cancelled" in detail
+    assert "'" not in detail
+    assert " or " not in detail
+
+
 def test_region_outside_scope_suggests_own_region(client, township_operator, tasks):
     response = client.get(f"{API}/tasks/", {"region": "331002"}, **bearer(township_operator),
                           HTTP_ACCEPT_LANGUAGE="en")

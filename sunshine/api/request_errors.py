@@ -16,6 +16,7 @@ Such a body gets the same 400 response as a value of the wrong type.
 """
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.parser import Parser
+
+from sunshine.lib.form_fields import join_codes
 
 # Values longer than this are cut in messages, so a large field does not fill the response.
 MAX_VALUE_CHARS = 60
@@ -317,11 +320,24 @@ def expected(problem: Problem) -> str:
     }
     if problem.type in bounds and bounds[problem.type][0] in context:
         key, text = bounds[problem.type]
-        return text % {"limit": context[key]}
+        limit = context[key]
+        if problem.type in {"literal_error", "enum"}:
+            limit = accepted_values(limit)
+        return text % {"limit": limit}
     if problem.type in {"value_error", "assertion_error"} and "error" in context:
         return str(context["error"])
     return _("the value has the wrong form (pydantic error type %(type)s)") % {
         "type": problem.type}
+
+
+# One quoted value in pydantic's list of accepted values: "'a', 'b' or 'c'".
+QUOTED_VALUE = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def accepted_values(expected: str) -> str:
+    """Return pydantic's English list of accepted values joined in the request language."""
+    values = QUOTED_VALUE.findall(expected)
+    return join_codes(values) if values else expected
 
 
 def problem_message(problem: Problem) -> str:

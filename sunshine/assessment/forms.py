@@ -17,7 +17,8 @@ from sunshine.assessment.models import COMPONENTS, QuestionKind
 from sunshine.assessment.quarters import parse_quarter
 from sunshine.assessment.visibility import inspector_scope
 from sunshine.duties.periods import Period
-from sunshine.funds.forms import DayField
+from sunshine.lib.form_fields import DayField
+from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Person, Region, Role, Unit, UnitKind
 from sunshine.organisation.scoping import region_in_scope, scoped
 from sunshine.petitions.forms import MultipleFileField
@@ -70,9 +71,9 @@ def team_candidates(user: Any) -> QuerySet:
 class EvaluationForm(forms.Form):
     unit = forms.ModelChoiceField(label=gettext_lazy("unit"), queryset=Unit.objects.none())
     quarter = QuarterField()
-    score = forms.CharField(label=gettext_lazy("score (0–100)"), max_length=10,
+    score = TextField(label=gettext_lazy("score (0–100)"), max_length=10,
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    comments = forms.CharField(label=gettext_lazy("comments"), required=False,
+    comments = TextField(label=gettext_lazy("comments"), required=False,
                                widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
@@ -81,8 +82,8 @@ class EvaluationForm(forms.Form):
 
 
 class EvaluationEditForm(forms.Form):
-    score = forms.CharField(label=gettext_lazy("score (0–100)"), max_length=10)
-    comments = forms.CharField(label=gettext_lazy("comments"), required=False,
+    score = TextField(label=gettext_lazy("score (0–100)"), max_length=10)
+    comments = TextField(label=gettext_lazy("comments"), required=False,
                                widget=forms.Textarea(attrs={"rows": 4}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -99,7 +100,7 @@ class TeamForm(forms.Form):
 
 
 class SpotCheckForm(TeamForm):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    title = TextField(label=gettext_lazy("title"), max_length=200)
     target_unit = forms.ModelChoiceField(label=gettext_lazy("target unit"),
                                          queryset=Unit.objects.none())
     field_order = ["title", "target_unit", "planned_on", "inspectors"]
@@ -110,7 +111,7 @@ class SpotCheckForm(TeamForm):
 
 
 class DrawForm(TeamForm):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    title = TextField(label=gettext_lazy("title"), max_length=200)
     candidates = forms.ModelMultipleChoiceField(
         label=gettext_lazy("candidate units"), queryset=Unit.objects.none(),
         help_text=gettext_lazy("The target is drawn from these units with a random seed that is "
@@ -126,14 +127,14 @@ class PerformForm(forms.Form):
     performed_at = forms.DateTimeField(
         label=gettext_lazy("performed at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    location = forms.CharField(label=gettext_lazy("location"), max_length=200, required=False)
+    location = TextField(label=gettext_lazy("location"), max_length=200, required=False)
     latitude = forms.DecimalField(label=gettext_lazy("latitude"), required=False,
                                   max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(label=gettext_lazy("longitude"), required=False,
                                    max_digits=9, decimal_places=6)
-    findings = forms.CharField(label=gettext_lazy("findings"),
+    findings = TextField(label=gettext_lazy("findings"),
                                widget=forms.Textarea(attrs={"rows": 6}))
-    score = forms.CharField(label=gettext_lazy("score (0–100)"), max_length=10)
+    score = TextField(label=gettext_lazy("score (0–100)"), max_length=10)
     responsible_person = forms.ModelChoiceField(
         label=gettext_lazy("responsible person at the target"), queryset=Person.objects.none(),
         required=False)
@@ -145,16 +146,16 @@ class PerformForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("reason"),
+    reason = TextField(label=gettext_lazy("reason"),
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("name"), max_length=200)
+    name = TextField(label=gettext_lazy("name"), max_length=200)
     region = forms.ModelChoiceField(label=gettext_lazy("region"), queryset=Region.objects.none())
-    introduction = forms.CharField(label=gettext_lazy("introduction"), required=False,
+    introduction = TextField(label=gettext_lazy("introduction"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 3}))
-    questions = forms.CharField(
+    questions = TextField(
         label=gettext_lazy("questions"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy(
             "One question a line: kind|question|options. Kinds: rating (1 to 5), choice "
@@ -227,7 +228,7 @@ class WeightsForm(forms.Form):
                                     max_digits=5, decimal_places=2)
     spot_check = forms.DecimalField(label=gettext_lazy("spot checks (%)"), max_digits=5,
                                     decimal_places=2)
-    reason = forms.CharField(label=gettext_lazy("reason"), required=False,
+    reason = TextField(label=gettext_lazy("reason"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
@@ -240,7 +241,7 @@ class WeightsForm(forms.Form):
 
 
 class ScoreFilterForm(forms.Form):
-    region = forms.CharField(label=gettext_lazy("region code"), max_length=12, required=False)
+    region = TextField(label=gettext_lazy("region code"), max_length=12, required=False)
     period = QuarterField(required=False)
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:

@@ -30,8 +30,10 @@ from sunshine.funds.models import (
     Supplier,
 )
 from sunshine.lib import crypto
+from sunshine.lib.form_fields import DayField
 from sunshine.lib.identifiers import normalize_credit_code, normalize_id_number
 from sunshine.lib.money import MoneyError, parse_amount
+from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Person, Region, Unit
 from sunshine.organisation.scoping import scoped
 
@@ -91,21 +93,6 @@ class AmountField(forms.Field):
                 code="zero", params={"value": text},
             )
         return amount
-
-
-class DayField(forms.DateField):
-    """A calendar date; the error repeats what was typed."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise ValidationError(
-                _("“%(value)s” is not a date; enter it as YYYY-MM-DD, for example 2024-03-31"),
-                code="invalid", params={"value": value},
-            ) from None
 
 
 class PercentField(forms.IntegerField):
@@ -237,9 +224,9 @@ class EditForm(forms.Form):
 
 
 class ProjectForm(EditForm):
-    code = forms.CharField(label=label(Project, "code"), max_length=100)
-    name = forms.CharField(label=label(Project, "name"), max_length=300)
-    category = forms.CharField(label=label(Project, "category"), max_length=50, required=False)
+    code = TextField(label=label(Project, "code"), max_length=100)
+    name = TextField(label=label(Project, "name"), max_length=300)
+    category = TextField(label=label(Project, "category"), max_length=50, required=False)
     region = ScopedChoiceField(label=label(Project, "region"), queryset=Region.objects.none())
     owner_unit = ScopedChoiceField(label=label(Project, "owner_unit"), queryset=Unit.objects.none(),
                                    required=False)
@@ -253,7 +240,7 @@ class ProjectForm(EditForm):
     status = forms.ChoiceField(label=label(Project, "status"), choices=ProjectStatus.choices,
                                initial=ProjectStatus.PLANNED)
     is_public = forms.BooleanField(label=label(Project, "is_public"), required=False)
-    description = forms.CharField(label=label(Project, "description"), required=False,
+    description = TextField(label=label(Project, "description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, user: Any, *args: Any, project: Project | None = None,
@@ -348,7 +335,7 @@ class AllocationForm(MoneyForm):
     arrived_amount = AmountField(label=gettext_lazy("arrived amount"), required=False,
                                  help_text=gettext_lazy("Amount received (到位) so far, in yuan."))
     arrived_on = DayField(label=gettext_lazy("arrived on"), required=False)
-    document_no = forms.CharField(label=gettext_lazy("document number"), max_length=100,
+    document_no = TextField(label=gettext_lazy("document number"), max_length=100,
                                   required=False)
 
     def clean_arrived_amount(self) -> Decimal:
@@ -384,14 +371,14 @@ class AllocationForm(MoneyForm):
 class DisbursementForm(MoneyForm):
     paid_on = DayField(label=gettext_lazy("payment date"))
     amount = AmountField(label=gettext_lazy("amount"), positive=True)
-    payee_name = forms.CharField(label=gettext_lazy("payee"), max_length=300)
-    payee_credit_code = forms.CharField(
+    payee_name = TextField(label=gettext_lazy("payee"), max_length=300)
+    payee_credit_code = TextField(
         label=gettext_lazy("payee credit code"), max_length=40, required=False,
         help_text=gettext_lazy("Leave empty when the payee is a private person."),
     )
-    voucher_no = forms.CharField(label=gettext_lazy("voucher number"), max_length=100,
+    voucher_no = TextField(label=gettext_lazy("voucher number"), max_length=100,
                                  required=False)
-    purpose = forms.CharField(label=gettext_lazy("purpose"), max_length=300, required=False)
+    purpose = TextField(label=gettext_lazy("purpose"), max_length=300, required=False)
 
     def clean_paid_on(self) -> datetime.date:
         paid_on = self.cleaned_data["paid_on"]
@@ -415,13 +402,13 @@ class DisbursementForm(MoneyForm):
 
 
 class SupplierForm(EditForm):
-    name = forms.CharField(label=label(Supplier, "name"), max_length=300)
-    credit_code = forms.CharField(label=label(Supplier, "credit_code"), max_length=40,
+    name = TextField(label=label(Supplier, "name"), max_length=300)
+    credit_code = TextField(label=label(Supplier, "credit_code"), max_length=40,
                                   required=False)
-    legal_representative = forms.CharField(label=label(Supplier, "legal_representative"),
+    legal_representative = TextField(label=label(Supplier, "legal_representative"),
                                            max_length=50, required=False)
-    address = forms.CharField(label=label(Supplier, "address"), max_length=300, required=False)
-    phone = forms.CharField(label=label(Supplier, "phone"), max_length=40, required=False)
+    address = TextField(label=label(Supplier, "address"), max_length=300, required=False)
+    phone = TextField(label=label(Supplier, "phone"), max_length=40, required=False)
 
     def __init__(self, *args: Any, supplier: Supplier | None = None, **kwargs: Any) -> None:
         super().__init__(*args, versioned=supplier is not None, **kwargs)
@@ -477,16 +464,16 @@ class DisposalForm(EditForm):
                                queryset=Region.objects.none())
     unit = ScopedChoiceField(label=label(AssetDisposal, "unit"), queryset=Unit.objects.none(),
                              required=False)
-    asset_name = forms.CharField(label=label(AssetDisposal, "asset_name"), max_length=300)
+    asset_name = TextField(label=label(AssetDisposal, "asset_name"), max_length=300)
     method = forms.ChoiceField(label=label(AssetDisposal, "method"),
                                choices=DisposalMethod.choices)
     appraised_amount = AmountField(label=label(AssetDisposal, "appraised_amount"),
                                    required=False)
     price = AmountField(label=label(AssetDisposal, "price"))
-    buyer_name = forms.CharField(label=label(AssetDisposal, "buyer_name"), max_length=300)
+    buyer_name = TextField(label=label(AssetDisposal, "buyer_name"), max_length=300)
     buyer_is_person = forms.BooleanField(label=label(AssetDisposal, "buyer_is_person"),
                                          required=False)
-    buyer_credit_code = forms.CharField(label=label(AssetDisposal, "buyer_credit_code"),
+    buyer_credit_code = TextField(label=label(AssetDisposal, "buyer_credit_code"),
                                         max_length=40, required=False)
     decided_on = DayField(label=label(AssetDisposal, "decided_on"))
     disclosed_on = DayField(label=label(AssetDisposal, "disclosed_on"), required=False)
@@ -529,11 +516,11 @@ class DisposalForm(EditForm):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=label(Person, "name"), max_length=50)
+    name = TextField(label=label(Person, "name"), max_length=50)
     unit = ScopedChoiceField(label=label(Person, "unit"), queryset=Unit.objects.none())
-    post = forms.CharField(label=label(Person, "post"), max_length=100, required=False)
-    phone = forms.CharField(label=label(Person, "phone"), max_length=20, required=False)
-    id_number = forms.CharField(
+    post = TextField(label=label(Person, "post"), max_length=100, required=False)
+    phone = TextField(label=label(Person, "phone"), max_length=20, required=False)
+    id_number = TextField(
         label=gettext_lazy("ID number"), max_length=30, required=False,
         help_text=gettext_lazy("18 characters; stored encrypted and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -566,7 +553,7 @@ class ProjectFilterForm(forms.Form):
     OVERDUE = "overdue"
     OVERPAID = "overpaid"
 
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100,
+    q = TextField(label=gettext_lazy("Search"), required=False, max_length=100,
                         help_text=gettext_lazy("Project code, part of the name, or village."))
     county = forms.ModelChoiceField(label=gettext_lazy("County"), queryset=Region.objects.none(),
                                     required=False, to_field_name="code")

@@ -9,7 +9,7 @@ sent, so one value is stored the same whichever way it came.
 from decimal import Decimal
 from typing import Any
 
-from django import forms
+from sunshine.lib.form_fields import NumberField
 
 PLACES = 6
 
@@ -19,8 +19,8 @@ def round_coordinate(value: Decimal) -> Decimal:
     return round(value, PLACES)
 
 
-class CoordinateField(forms.DecimalField):
-    """A DecimalField of degrees that checks the value sent, then rounds it to 6 places."""
+class CoordinateField(NumberField):
+    """A decimal field of degrees that checks the value sent, then rounds it to 6 places."""
 
     def clean(self, value: Any) -> Decimal | None:
         number = super().clean(value)

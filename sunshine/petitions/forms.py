@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from sunshine.funds.models import Project
 from sunshine.lib.coordinates import CoordinateField
+from sunshine.lib.form_fields import CodeChoiceField, DayField, WholeNumberField
 from sunshine.lib.phones import phone_digits
 from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Person, Region, Unit, UnitKind
@@ -120,10 +121,6 @@ UNKNOWN_REGION = {"invalid_choice": gettext_lazy(
     "Region “%(value)s” does not exist or is not offered here; choose one from the list.")}
 UNKNOWN_UNIT = {"invalid_choice": gettext_lazy(
     "Unit “%(value)s” does not exist or is not offered here; choose one from the list.")}
-
-
-# A browser's date input takes only ISO dates; the Chinese locale would write 2026/12/05.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -400,9 +397,7 @@ class StaffIntakeForm(ReportForm):
     """A petition entered by staff from a visit, a call, a letter or a supervision day."""
 
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=STAFF_CHANNELS)
-    received_on = forms.DateField(
-        label=gettext_lazy("Received on"), widget=DATE_INPUT,
-    )
+    received_on = DayField(label=gettext_lazy("Received on"))
     assign_to = UnitChoiceField(
         label=gettext_lazy("Assign to (optional)"), required=False,
         queryset=Unit.objects.none(), empty_label=gettext_lazy("— route by category —"),
@@ -476,10 +471,10 @@ class StaffIntakeForm(ReportForm):
 
 
 class TrackingForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Tracking code"), max_length=40,
+    code = TextField(label=gettext_lazy("Tracking code"), max_length=40,
                            widget=forms.TextInput(attrs={"autocomplete": "off",
                                                          "autocapitalize": "characters"}))
-    secret = forms.CharField(label=gettext_lazy("Secret"), max_length=40,
+    secret = TextField(label=gettext_lazy("Secret"), max_length=40,
                              widget=forms.TextInput(attrs={"autocomplete": "off",
                                                            "autocapitalize": "characters"}))
 
@@ -498,12 +493,12 @@ class RatingForm(TrackingForm):
                                            "1 to 5."),
         },
     )
-    comment = forms.CharField(label=gettext_lazy("Comment (optional)"), required=False,
+    comment = TextField(label=gettext_lazy("Comment (optional)"), required=False,
                               max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReviewRequestForm(TrackingForm):
-    reason = forms.CharField(
+    reason = TextField(
         label=gettext_lazy("Why do you ask for a review?"), max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": gettext_lazy("Write why you disagree with the answer.")},
@@ -513,12 +508,12 @@ class ReviewRequestForm(TrackingForm):
 # Staff workflow forms, one per action.
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Tracking code"), required=False, max_length=40)
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False,
-                              choices=[("", gettext_lazy("all"))] + State.choices)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False,
-                             choices=[("", gettext_lazy("all"))] + Kind.choices)
-    due = forms.ChoiceField(
+    q = TextField(label=gettext_lazy("Tracking code"), required=False, max_length=40)
+    state = CodeChoiceField(label=gettext_lazy("State"), required=False,
+                            choices=[("", gettext_lazy("all"))] + State.choices)
+    kind = CodeChoiceField(label=gettext_lazy("Kind"), required=False,
+                           choices=[("", gettext_lazy("all"))] + Kind.choices)
+    due = CodeChoiceField(
         label=gettext_lazy("Deadline"), required=False,
         choices=[("", gettext_lazy("all")), ("overdue", gettext_lazy("overdue")),
                  ("due_soon", gettext_lazy("due soon"))],
@@ -547,7 +542,7 @@ PUBLIC_NOTE_HELP = gettext_lazy("The reporter sees this note on the tracking pag
 
 def public_note_field() -> forms.CharField:
     """Return the optional note of a public step, labelled as shown to the reporter."""
-    return forms.CharField(label=gettext_lazy("Note (optional, shown to the reporter)"),
+    return TextField(label=gettext_lazy("Note (optional, shown to the reporter)"),
                            required=False, help_text=PUBLIC_NOTE_HELP,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -564,7 +559,7 @@ class AssignForm(forms.Form):
 
 
 class TransferForm(AssignForm):
-    reason = forms.CharField(label=gettext_lazy("Reason (shown to the reporter)"),
+    reason = TextField(label=gettext_lazy("Reason (shown to the reporter)"),
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, petition: Any, *args: Any, **kwargs: Any) -> None:
@@ -604,18 +599,18 @@ class HandlerForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PublicReasonForm(forms.Form):
     """The reason of a step that ends the petition, shown to the reporter."""
 
-    reason = forms.CharField(label=gettext_lazy("Reason (shown to the reporter)"),
+    reason = TextField(label=gettext_lazy("Reason (shown to the reporter)"),
                              help_text=PUBLIC_NOTE_HELP, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Note (optional)"), required=False,
+    reason = TextField(label=gettext_lazy("Note (optional)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -624,20 +619,22 @@ class CloseForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    notice = forms.CharField(label=gettext_lazy("Notice to the reporter"), required=False,
+    notice = TextField(label=gettext_lazy("Notice to the reporter"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
     notify = forms.BooleanField(label=gettext_lazy("The reporter is told now"), required=False,
                                 initial=True)
 
 
 class NoticeForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Notice to the reporter"),
+    text = TextField(label=gettext_lazy("Notice to the reporter"),
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(label=gettext_lazy("Days"), min_value=1, max_value=366)
-    reason = forms.CharField(label=gettext_lazy("Reason (shown to the reporter)"),
+    # No range here: the action checks the days against the county's legal limit
+    # (petitions.extension_max_days), so every value out of range gets that one message.
+    days = WholeNumberField(label=gettext_lazy("Days"), widget=forms.NumberInput(attrs={"min": 1}))
+    reason = TextField(label=gettext_lazy("Reason (shown to the reporter)"),
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -645,21 +642,20 @@ class ExtensionDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=gettext_lazy("Decision"), widget=forms.RadioSelect,
                                  choices=[("approve", gettext_lazy("approve")),
                                           ("reject", gettext_lazy("reject"))])
-    note = forms.CharField(label=gettext_lazy("Note (required when rejecting)"), required=False,
+    note = TextField(label=gettext_lazy("Note (required when rejecting)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReplyForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), required=False,
                                 choices=[("", gettext_lazy("— none —"))] + Outcome.choices)
-    text = forms.CharField(label=gettext_lazy("Reply text"), max_length=MAX_TEXT_LENGTH,
+    text = TextField(label=gettext_lazy("Reply text"), max_length=MAX_TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 8}))
-    delivered_on = forms.DateField(label=gettext_lazy("Delivered on"), required=False,
-                                   widget=DATE_INPUT)
+    delivered_on = DayField(label=gettext_lazy("Delivered on"), required=False)
 
 
 class ReviewDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Outcome.choices)
-    text = forms.CharField(label=gettext_lazy("Opinion text"), max_length=MAX_TEXT_LENGTH,
+    text = TextField(label=gettext_lazy("Opinion text"), max_length=MAX_TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 6}))
 

@@ -11,9 +11,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.lib.form_fields import ClockTimeField, DayField, WholeNumberField
+from sunshine.lib.text_input import TextField
 from sunshine.organisation.models import Level, Region, Unit
 from sunshine.organisation.scoping import scope_for
-from sunshine.petitions.forms import DATE_INPUT, TargetsForm, normalize_cn_phone
+from sunshine.petitions.forms import TargetsForm, normalize_cn_phone
 from sunshine.petitions.models import Category, Kind
 from sunshine.petitions.models_ops import (
     SupervisionDay,
@@ -37,16 +39,12 @@ def choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
 
-DATE = DATE_INPUT
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
 class RegistrationForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=NAME_LENGTH)
-    phone = forms.CharField(label=_("Your phone number"), max_length=PHONE_LENGTH,
+    name = TextField(label=_("Your name"), max_length=NAME_LENGTH)
+    phone = TextField(label=_("Your phone number"), max_length=PHONE_LENGTH,
                             widget=forms.TextInput(attrs={"inputmode": "tel",
                                                           "autocomplete": "tel"}))
-    topic = forms.CharField(label=_("The matter you want to raise"), max_length=TEXT_LENGTH,
+    topic = TextField(label=_("The matter you want to raise"), max_length=TEXT_LENGTH,
                             widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_phone(self) -> str:
@@ -58,8 +56,8 @@ class ConsentForm(forms.Form):
     GIVE = "give"
     WITHDRAW = "withdraw"
 
-    code = forms.CharField(label=_("Tracking code"), max_length=30)
-    secret = forms.CharField(label=_("Secret"), max_length=30,
+    code = TextField(label=_("Tracking code"), max_length=30)
+    secret = TextField(label=_("Secret"), max_length=30,
                              widget=forms.PasswordInput(render_value=True))
     choice = forms.ChoiceField(
         label=_("What do you want to do?"), widget=forms.RadioSelect, initial=GIVE,
@@ -92,19 +90,19 @@ class DayForm(forms.Form):
 
     region = forms.ModelChoiceField(label=_("Township"), queryset=Region.objects.none())
     unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none())
-    date = forms.DateField(label=_("Date"), widget=DATE)
-    months = forms.IntegerField(
+    date = DayField(label=_("Date"))
+    months = WholeNumberField(
         label=_("Repeat for months"), min_value=1, max_value=MAX_MONTHS, initial=1,
         help_text=_("The same day of each month; a day missing in a short month becomes its "
                     "last day."),
     )
-    starts_at = forms.TimeField(label=_("Starts at"), widget=TIME)
-    ends_at = forms.TimeField(label=_("Ends at"), widget=TIME)
-    place = forms.CharField(label=_("Place"), max_length=200)
-    officials = forms.CharField(label=_("Officials on duty"), widget=forms.Textarea(attrs={"rows": 3}),
+    starts_at = ClockTimeField(label=_("Starts at"))
+    ends_at = ClockTimeField(label=_("Ends at"))
+    place = TextField(label=_("Place"), max_length=200)
+    officials = TextField(label=_("Officials on duty"), widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text=_("One per line: name and post."))
-    topic = forms.CharField(label=_("Focus"), max_length=200, required=False)
-    capacity = forms.IntegerField(label=_("Registration places"), min_value=1, max_value=500)
+    topic = TextField(label=_("Focus"), max_length=200, required=False)
+    capacity = WholeNumberField(label=_("Registration places"), min_value=1, max_value=500)
     is_public = forms.BooleanField(label=_("Publish on the portal"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -137,13 +135,13 @@ class DayForm(forms.Form):
 
 
 class HeldForm(forms.Form):
-    visitors = forms.IntegerField(label=_("Citizens received"), min_value=0)
-    summary = forms.CharField(label=_("Record of the day"), max_length=TEXT_LENGTH,
+    visitors = WholeNumberField(label=_("Citizens received"), min_value=0)
+    summary = TextField(label=_("Record of the day"), max_length=TEXT_LENGTH,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=TEXT_LENGTH,
+    reason = TextField(label=_("Reason"), max_length=TEXT_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -161,13 +159,13 @@ class MatterForm(TargetsForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.active())
     region = forms.ModelChoiceField(label=_("Place concerned"), queryset=Region.objects.none())
-    title = forms.CharField(label=_("Subject"), max_length=200, required=False)
-    text = forms.CharField(label=_("What the citizen reported"), max_length=TEXT_LENGTH * 5,
+    title = TextField(label=_("Subject"), max_length=200, required=False)
+    text = TextField(label=_("What the citizen reported"), max_length=TEXT_LENGTH * 5,
                            widget=forms.Textarea(attrs={"rows": 6}))
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
-    reporter_name = forms.CharField(label=_("Citizen's name"), max_length=NAME_LENGTH,
+    reporter_name = TextField(label=_("Citizen's name"), max_length=NAME_LENGTH,
                                     required=False)
-    reporter_phone = forms.CharField(label=_("Citizen's phone number"), max_length=PHONE_LENGTH,
+    reporter_phone = TextField(label=_("Citizen's phone number"), max_length=PHONE_LENGTH,
                                      required=False)
 
     field_order = ["registration", "kind", "category", "region", "target_unit", "person_name",
@@ -198,9 +196,9 @@ class MatterForm(TargetsForm):
 class VerificationForm(forms.Form):
     result = forms.ChoiceField(label=_("Verification result"), choices=VerificationResult.choices,
                                widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Basis of the finding"), max_length=TEXT_LENGTH,
+    note = TextField(label=_("Basis of the finding"), max_length=TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    verified_on = forms.DateField(label=_("Verified on"), widget=DATE)
+    verified_on = DayField(label=_("Verified on"))
     # The id of the latest verification the page showed (0 for none), so a later one is not
     # replaced by a page that never showed it.
     seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
