@@ -75,6 +75,15 @@ def test_leader_list_is_scoped_and_filtered(client, leader_a, entries):
     assert [item["id"] for item in quarter["items"]] == [entries["penalty"].pk]
 
 
+def test_times_are_local_with_offset_in_seconds(client, leader_a, entries):
+    items = client.get(f"{API}/points/", **bearer(leader_a)).json()["items"]
+    entry = PointEntry.objects.get(pk=items[0]["id"])
+
+    local = timezone.localtime(entry.created_at, ZoneInfo("Asia/Shanghai"))
+    assert items[0]["created_at"] == local.replace(microsecond=0).isoformat()
+    assert items[0]["created_at"].endswith("+08:00")
+
+
 def test_leader_filters_by_person_and_unit(client, leader_a, entries, unit_a, unit_b):
     person = entries["penalty"].person_id
     by_person = client.get(f"{API}/points/", {"person": person}, **bearer(leader_a)).json()
