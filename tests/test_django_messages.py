@@ -77,4 +77,5 @@ def test_api_range_error_reads_in_chinese(client):
                            content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json()["errors"]["latitude"] == ["此项不能大于 90，请修改。"]
+    assert response.json()["errors"]["latitude"] == [
+        "“91”超出了 -90 至 90 的范围，请填写 -90 至 90 之间的数"]
