@@ -671,6 +671,26 @@ def test_late_referral_is_recorded_as_late(clock, operator_a, township_unit):
     assert verify() == []
 
 
+def test_report_on_a_city_unit_goes_to_the_city(clock, operator_a, township_unit):
+    org_actions.create_unit(None, name="椒江区纪委监委", kind=UnitKind.COMMISSION,
+                            region=region("331002"))
+    city = org_actions.create_unit(None, name="台州市纪委监委", kind=UnitKind.COMMISSION,
+                                   region=region("331000"))
+    city_government = org_actions.create_unit(None, name="台州市人民政府",
+                                              kind=UnitKind.GOVERNMENT, region=region("331000"))
+    mayor = org_actions.create_person(None, name="孙八", unit=city_government, post="副市长")
+    category = make_category("conduct", Kind.ACCUSATION, UnitKind.COMMISSION, Level.COUNTY)
+    on_unit = register(operator_a, category, kind=Kind.ACCUSATION, target_unit=city_government)
+    on_person = register(operator_a, category, kind=Kind.ACCUSATION, target_person=mayor,
+                         reporter_phone="13812345679")
+    on_township = register(operator_a, category, kind=Kind.ACCUSATION, target_unit=township_unit,
+                           reporter_phone="13812345670")
+
+    assert actions.assign(None, on_unit).assigned_unit == city
+    assert actions.assign(None, on_person).assigned_unit == city
+    assert actions.assign(None, on_township).assigned_unit.name == "椒江区纪委监委"
+
+
 def test_report_on_every_commission_stays_unrouted(clock, operator_a):
     city = org_actions.create_unit(None, name="台州市纪委监委", kind=UnitKind.COMMISSION,
                                    region=region("331000"))

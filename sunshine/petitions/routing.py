@@ -40,9 +40,13 @@ def route(petition) -> Unit | None:
 
     Discipline inspection bodies handle reports (检举控告), and only their
     users may see a reporter. So a report goes to the nearest commission
-    above its region that it does not accuse, whatever its category. When
-    it accuses every commission on the platform above its region, it is
-    left unassigned for the office to pass on.
+    that it does not accuse, whatever its category, in the nearest region
+    that contains both its own region and the regions of the units it
+    accuses: a county commission does not handle a report on a city
+    government or its officials, which the city manages (cadre management
+    authority, 干部管理权限). When it accuses every commission on the
+    platform above that region, it is left unassigned for the office to
+    pass on.
 
     Other petitions, and reports where no commission exists above their
     region, follow their category. Routing starts at the region's ancestor
@@ -50,7 +54,8 @@ def route(petition) -> Unit | None:
     kind exists. Units that the petition accuses are skipped.
     """
     if petition.is_accusation:
-        commissions = list(_units_up(petition.region, UnitKind.COMMISSION))
+        start = _containing(petition.region, [unit.region for unit in accused_units(petition)])
+        commissions = list(_units_up(start, UnitKind.COMMISSION))
         if commissions:
             return next((u for u in commissions if not is_accused_unit(petition, u)), None)
     category = petition.category
@@ -59,6 +64,15 @@ def route(petition) -> Unit | None:
     start = _start_region(petition.region, category.route_level)
     return next((u for u in _units_up(start, category.route_unit_kind)
                  if not is_accused_unit(petition, u)), None)
+
+
+def _containing(region: Region, others: list[Region]) -> Region:
+    """Return ``region``, or its nearest ancestor whose subtree contains every one of ``others``."""
+    node = region
+    while node.parent is not None and not all(other.path.startswith(node.path)
+                                              for other in others):
+        node = node.parent
+    return node
 
 
 def commission_above(region: Region) -> bool:
