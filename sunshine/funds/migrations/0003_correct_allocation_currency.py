@@ -30,9 +30,9 @@ import sys
 from django.db import migrations
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from sunshine.audit import chain
+from sunshine.audit.migration_entries import append_system_entry
 
 CNY = "CNY"
 MANUAL = "manual"
@@ -100,9 +100,10 @@ def relabel(apps, Allocation, rows: list) -> None:
         recorded[str(row.pk)] = {"currency": [row.currency, row.project.currency]}
         row.currency = row.project.currency
         row.version += 1
-    entry = append_entry(apps, {"reason": "currency of a foreign-currency project",
-                                "rows": recorded},
-                         [digest(fields, row) for row in rows], superseded)
+    entry = append_system_entry(
+        apps, action=ACTION, object_type="funds.allocation",
+        changes={"reason": "currency of a foreign-currency project", "rows": recorded},
+        digests=[digest(fields, row) for row in rows], superseded=superseded)
     for row in rows:
         Allocation._base_manager.filter(pk=row.pk).update(currency=row.currency, version=row.version,
                                                     audit_entry_id=entry.pk)
@@ -111,28 +112,6 @@ def relabel(apps, Allocation, rows: list) -> None:
 def digest(fields: list, row) -> str:
     return chain.digest_values(field.get_prep_value(getattr(row, field.attname))
                                for field in fields)
-
-
-def append_entry(apps, changes: dict, digests: list[str], superseded: list[list]):
-    """Append one system entry to the chain, as ``chain.append`` does, with historical models."""
-    AuditEntry = apps.get_model("audit", "AuditEntry")
-    ChainHead = apps.get_model("audit", "ChainHead")
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = ChainHead.objects.create(pk=1, last_id=0, last_hash=chain.GENESIS_HASH)
-    count, total = chain.sum_digests(digests)
-    entry = AuditEntry(
-        pk=head.last_id + 1, at=timezone.now(), actor_id=None, actor_label="system",
-        action=ACTION, object_type="funds.allocation", object_id="", changes=changes,
-        row_count=count, row_digest=total if count else "", superseded=superseded,
-        prev_hash=head.last_hash,
-    )
-    entry.chain_hash = chain.entry_hash(entry)
-    entry.save(force_insert=True)
-    head.last_id = entry.pk
-    head.last_hash = entry.chain_hash
-    head.save(update_fields=["last_id", "last_hash"])
-    return entry
 
 
 def refresh_totals(Project, Allocation, Disbursement, project_ids: set[int]) -> None:

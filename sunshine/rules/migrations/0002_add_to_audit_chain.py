@@ -11,9 +11,9 @@ and each row points at it, so they verify from here on. The triggers of
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
 
 from sunshine.audit import chain
+from sunshine.audit.migration_entries import append_system_entry
 from sunshine.lib.append_only import AppendOnlyGuard
 
 ACTION = "enter_chain"
@@ -39,30 +39,11 @@ def cover_existing_rows(apps, schema_editor) -> None:
     fields = [Setting._meta.get_field(name) for name in DIGEST_FIELDS]
     digests = [chain.digest_values(field.get_prep_value(getattr(row, field.attname))
                                    for field in fields) for row in rows]
-    entry = append_entry(apps, {"reason": "setting versions written before they were audited",
-                                "rows": len(rows)}, digests)
+    entry = append_system_entry(
+        apps, action=ACTION, object_type="rules.setting", digests=digests,
+        changes={"reason": "setting versions written before they were audited",
+                 "rows": len(rows)})
     Setting._base_manager.filter(pk__in=[row.pk for row in rows]).update(audit_entry_id=entry.pk)
-
-
-def append_entry(apps, changes: dict, digests: list[str]):
-    """Append one system entry to the chain, as ``chain.append`` does, with historical models."""
-    AuditEntry = apps.get_model("audit", "AuditEntry")
-    ChainHead = apps.get_model("audit", "ChainHead")
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = ChainHead.objects.create(pk=1, last_id=0, last_hash=chain.GENESIS_HASH)
-    count, total = chain.sum_digests(digests)
-    entry = AuditEntry(
-        pk=head.last_id + 1, at=timezone.now(), actor_id=None, actor_label="system",
-        action=ACTION, object_type="rules.setting", object_id="", changes=changes,
-        row_count=count, row_digest=total, superseded=[], prev_hash=head.last_hash,
-    )
-    entry.chain_hash = chain.entry_hash(entry)
-    entry.save(force_insert=True)
-    head.last_id = entry.pk
-    head.last_hash = entry.chain_hash
-    head.save(update_fields=["last_id", "last_hash"])
-    return entry
 
 
 class Migration(migrations.Migration):
