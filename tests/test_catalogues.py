@@ -5,6 +5,7 @@ Django searches them in order, so two areas translating one message
 differently would make the wording depend on folder names.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sunshine"
 CATALOGUES = sorted(PACKAGE.glob("locale/**/zh_Hans/LC_MESSAGES/django.po"))
+# Text shaped like a project code, and the form a project code takes. A code
+# is the county's letters, the year and a four-digit serial number.
+CODE_LIKE = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,}-\d{4}-\d+(?![0-9])")
+PROJECT_CODE = re.compile(r"[A-Z]{2,}-\d{4}-\d{4}")
 
 
 def translations() -> dict[tuple[str | None, str], dict[str, str]]:
@@ -70,3 +75,11 @@ def test_compiled_catalogue_matches_source(path):
                 for e in polib.mofile(str(path.with_suffix(".mo"))) if e.msgid}
 
     assert compiled == source
+
+
+def test_example_project_codes_have_four_digits():
+    examples = {code for path in CATALOGUES for entry in polib.pofile(str(path))
+                for code in CODE_LIKE.findall(f"{entry.msgid} {text_of(entry)}")}
+
+    assert examples, "no example project code found in the catalogues"
+    assert sorted(code for code in examples if not PROJECT_CODE.fullmatch(code)) == []

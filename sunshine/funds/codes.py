@@ -21,4 +21,4 @@ def project_code_problem(code: str) -> str | None:
         return None
     return _("Project code “%(value)s” contains characters that cannot be used in a web "
              "address; use only letters, digits, “-”, “_” and “.”, and start with a letter "
-             "or digit, for example JJ-2024-001") % {"value": code}
+             "or digit, for example JJ-2024-0009") % {"value": code}
