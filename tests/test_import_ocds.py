@@ -653,3 +653,54 @@ def test_it_updates_stored_project_with_slashed_ocid(tmp_path):
     import_files(None, [write(tmp_path, "old.json", payment_release(100, ocid="ocds-test/1"))])
 
     assert Disbursement.objects.get().project.code == "ocds-test/1"
+
+
+def currency_release(*payments: tuple[int, str]) -> dict:
+    """Return a process kept in CNY with one payment per (amount, currency), all on one day."""
+    transactions = [{"id": f"t{number}", "date": "2021-06-01",
+                     "value": {"amount": amount, "currency": currency},
+                     "payee": {"name": "台州某设备有限公司"}}
+                    for number, (amount, currency) in enumerate(payments, start=1)]
+    return release(tender={"value": {"amount": 1000, "currency": "CNY"}},
+                   contracts=[{"id": "c1", "implementation": {"transactions": transactions}}])
+
+
+@pytest.fixture
+def funded_project(tmp_path) -> Project:
+    """An OCDS project in CNY with 100 yuan arrived and a 50 yuan payment entered by staff."""
+    import_files(None, [write(tmp_path, "first.json", currency_release())])
+    project = Project.all_objects.get()
+    actions.add_allocation(None, project, source="county", approved_amount=Decimal(100),
+                           arrived_amount=Decimal(100))
+    actions.add_disbursement(None, project, paid_on=datetime.date(2021, 5, 1),
+                             amount=Decimal(50), payee_name="张三", payee_is_person=True)
+    return project
+
+
+def ocds_payment_flags() -> dict[str, bool]:
+    payments = Disbursement.objects.filter(origin=Source.OCDS)
+    return dict(payments.values_list("external_id", "exceeds_arrived"))
+
+
+def test_staff_payment_counts_toward_arrived(tmp_path, funded_project):
+    import_files(None, [write(tmp_path, "second.json", currency_release((80, "CNY")))])
+
+    assert ocds_payment_flags() == {"t1": True}
+
+
+def test_staff_payment_in_other_currency_left_out(tmp_path, funded_project):
+    # Rows stored before the funds actions checked currencies can be in another one.
+    Disbursement.objects.update(currency="USD")
+
+    import_files(None, [write(tmp_path, "second.json", currency_release((80, "CNY")))])
+
+    assert ocds_payment_flags() == {"t1": False}
+
+
+def test_ocds_payment_in_other_currency_left_out(tmp_path, funded_project):
+    data = currency_release((500, "USD"), (40, "CNY"))
+
+    import_files(None, [write(tmp_path, "second.json", data)])
+
+    assert Project.all_objects.get().currency == "CNY"
+    assert ocds_payment_flags() == {"t1": False, "t2": False}

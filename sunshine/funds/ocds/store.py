@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, cast
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from sunshine.audit import chain
@@ -282,7 +282,9 @@ class Store:
         """Flag payments that take the running total past the arrived funds.
 
         OCDS carries no record of funds arriving, so a project without any
-        allocation is not flagged: flagging would mark every payment.
+        allocation is not flagged: flagging would mark every payment. A
+        payment in another currency than the project's is neither added nor
+        flagged, because the arrived funds are a sum in the project's currency.
         """
         if project.pk not in self.allocated_projects:
             return [False] * len(process.payments)
@@ -291,7 +293,10 @@ class Store:
                        key=lambda i: (process.payments[i].values["paid_on"], i))
         flags = [False] * len(process.payments)
         for index in order:
-            running += process.payments[index].values["amount"]
+            payment = process.payments[index].values
+            if payment["currency"] != project.currency:
+                continue
+            running += payment["amount"]
             flags[index] = running > project.arrived_total
         return flags
 
@@ -303,8 +308,12 @@ class Store:
 
     @cached_property
     def other_paid(self) -> dict[int, Decimal]:
-        """Return the sum of each allocated project's payments that did not come from OCDS."""
-        others = (Disbursement.objects.exclude(origin=Source.OCDS).values("project_id")
+        """Return the sum of each allocated project's payments that did not come from OCDS.
+
+        Only payments in the project's currency count, as in the project's totals.
+        """
+        others = (Disbursement.objects.exclude(origin=Source.OCDS)
+                  .filter(currency=F("project__currency")).values("project_id")
                   .annotate(total=Sum("amount")))
         return dict(fetch_values(others, "project_id", self.allocated_projects,
                                  "project_id", "total"))
