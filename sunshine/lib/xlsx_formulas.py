@@ -35,14 +35,17 @@ def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def part_path(target: str) -> str:
+    """Return the archive path of a relationship target of the workbook part."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join("xl", target))
+
+
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Return the archive part of each worksheet, keyed by the sheet's name."""
     targets = {}
     for relation in ElementTree.fromstring(archive.read(WORKBOOK_RELS)):
-        target = relation.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join("xl", target))
-        targets[relation.get("Id")] = part
+        targets[relation.get("Id")] = part_path(relation.get("Target", ""))
     parts = {}
     for element in ElementTree.fromstring(archive.read(WORKBOOK_PART)).iter():
         if local_name(element.tag) == "sheet" and element.get(RELATIONSHIP_ID) in targets:

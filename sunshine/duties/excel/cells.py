@@ -18,6 +18,7 @@ from sunshine.duties.excel.schema import Column, Kind, Sheet
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.schema import YES_NO_LABELS
 from sunshine.lib.cells import CellError, read_date, read_label, read_text
+from sunshine.lib.number_formats import PercentCell
 
 MAX_NUMBER = 32767
 PERCENT_MAX = Decimal("100")
@@ -44,21 +45,6 @@ class NoDay:
         return self.display
 
 
-@dataclass(frozen=True)
-class PercentCell:
-    """A number cell in a percentage format, as the percentage Excel shows: 50 for a stored 0.5."""
-
-    percent: Decimal
-
-    @classmethod
-    def from_stored(cls, number: float) -> "PercentCell":
-        # Excel keeps 15 significant digits, so 0.07 * 100 reads as 7, not 7.000000000000001.
-        return cls(Decimal(format(number, ".15g")) * 100)
-
-    def __str__(self) -> str:
-        return f"{self.percent.normalize():f}%"
-
-
 def read_percent(value: object) -> Decimal:
     """Read a percentage from 0 to 100: 50, 50%, 33.33, or a ``PercentCell``."""
     text = str(value) if isinstance(value, PercentCell) else read_text(value)
@@ -66,10 +52,7 @@ def read_percent(value: object) -> Decimal:
     if 0 <= number <= PERCENT_MAX:
         return number
     if isinstance(value, PercentCell):
-        raise CellError(_("“%(value)s” is outside 0%%–100%%. The cell has a percentage format, "
-                          "so Excel stores 50%% as 0.5 and shows a stored 50 as 5000%%; type "
-                          "50%% in the cell, or set its format to General and type 50")
-                        % {"value": text})
+        raise value.outside_range_error()
     raise CellError(_("“%(value)s” is outside 0–100; enter a percentage from 0 to 100, such as "
                       "50 or 50%%") % {"value": text})
 

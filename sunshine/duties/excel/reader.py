@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from sunshine.duties.excel.cells import NoDay, PercentCell
+from sunshine.duties.excel.cells import NoDay
 from sunshine.duties.excel.schema import SHEETS, Kind, Sheet
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.reader import report_formulas_without_results
 from sunshine.funds.ledger.schema import normalize_header
-from sunshine.lib.number_formats import is_percent_format
+from sunshine.lib.number_formats import PercentCell, is_percent_format
 
 logger = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ from sunshine.lib.money import (
     parse_amount,
     to_fen,
 )
+from sunshine.lib.number_formats import PercentCell
 
 PROGRESS_MAX = 100
 # Floats from 0 up to MAX_TYPED_YUAN take read_amount's fast paths, in the
@@ -68,7 +69,13 @@ def read_amount(value: object, *, in_wan: bool) -> int:
 
 
 def read_progress(value: object) -> int:
-    """Return physical progress as a whole percent from 0 to 100."""
+    """Return physical progress as a whole percent from 0 to 100.
+
+    A ``PercentCell`` is read as the percentage Excel shows; plain numbers and
+    text such as 50 or 50% are read as written.
+    """
+    if isinstance(value, PercentCell):
+        return _read_percent_cell(value)
     text = read_text(value).rstrip("%％").strip()
     try:
         number = Decimal(text)
@@ -81,6 +88,16 @@ def read_progress(value: object) -> int:
         raise CellError(_("“%(value)s” is outside 0–100 or not whole; enter a whole number from "
                           "0 to 100") % {"value": read_text(value)})
     return int(number)
+
+
+def _read_percent_cell(cell: PercentCell) -> int:
+    if not 0 <= cell.percent <= PROGRESS_MAX:
+        raise cell.outside_range_error()
+    if cell.percent != cell.percent.to_integral_value():
+        raise CellError(_("“%(value)s” is not a whole percentage. The cell has a percentage "
+                          "format, which Excel may show rounded; type a whole percentage such "
+                          "as 35%% in the cell") % {"value": cell})
+    return int(cell.percent)
 
 
 def read_status(value: object) -> str:

@@ -6,16 +6,24 @@ plus one. Columns start at the first used column; headers are matched by
 name, so that offset does not matter.
 """
 
+import logging
 import os
+import zipfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from sunshine.funds.ledger.errors import IssueList
 from sunshine.funds.ledger.schema import SHEETS, WAN_YUAN, YUAN, Kind, SheetSpec, normalize_header
+from sunshine.lib.number_formats import is_percent_format
 from sunshine.lib.xlsx_formulas import formulas_without_results
+from sunshine.lib.xlsx_styles import has_percent_cell_format
+
+logger = logging.getLogger(__name__)
 
 # Unit names inside an amount header's brackets that the importer accepts.
 AMOUNT_UNITS = {YUAN: False, WAN_YUAN: True}
@@ -31,6 +39,8 @@ class SheetData:
     in_wan: set[str] = field(default_factory=set)
     total_rows: int = 0
     rows: Iterator[list] = field(default_factory=lambda: iter(()))
+    # Excel row number to the positions of its progress cells in a percentage format.
+    percent_cells: dict[int, list[int]] = field(default_factory=dict)
 
 
 def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, SheetData]:
@@ -78,8 +88,48 @@ def open_workbook(path: str | os.PathLike, issues: IssueList) -> dict[str, Sheet
             continue
         data = _map_headers(spec, sheet, issues)
         if data is not None:
+            first_column = sheet.start[1] if sheet.start else 0
+            data.percent_cells = find_percent_cells(path, names[spec.name], data, first_column)
             found[spec.name] = data
     return found
+
+
+def find_percent_cells(path: str | os.PathLike, sheet_name: str, data: SheetData,
+                       first_column: int) -> dict[int, list[int]]:
+    """Return, by Excel row, the positions of the sheet's progress cells in a percentage format.
+
+    Such a cell stores 0.5 for the 50% it shows. calamine returns only the
+    stored number, so openpyxl reads the number formats of the progress
+    columns. ``first_column`` is the 0-based sheet column of calamine's
+    position 0, the first used column. The sheet is read only when a cell
+    format of the workbook is a percentage. Returns an empty dict, after
+    logging why, when openpyxl cannot open the file.
+    """
+    positions = [data.positions[column.key] for column in data.spec.columns
+                 if column.kind == Kind.PROGRESS and column.key in data.positions]
+    if not positions or not data.total_rows or not has_percent_cell_format(path):
+        return {}
+    try:
+        book = load_workbook(path, read_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        logger.warning("failed to read number formats of sheet %s in %s: %s", sheet_name, path,
+                       error)
+        return {}
+
+    found: dict[int, list[int]] = defaultdict(list)
+    first_row = data.header_row + 1
+    try:
+        for position in positions:
+            column = first_column + position + 1
+            cells = book[sheet_name].iter_rows(min_row=first_row,
+                                               max_row=data.header_row + data.total_rows,
+                                               min_col=column, max_col=column)
+            for number, (cell,) in enumerate(cells, start=first_row):
+                if is_percent_format(cell.number_format):
+                    found[number].append(position)
+    finally:
+        book.close()
+    return dict(found)
 
 
 def report_formulas_without_results(path: str | os.PathLike, names: dict[str, str],

@@ -34,6 +34,7 @@ from sunshine.funds.ledger.schema import (
 )
 from sunshine.funds.models import CNY
 from sunshine.lib.money import FEN_PER_YUAN, MAX_YUAN, to_yuan
+from sunshine.lib.number_formats import PercentCell
 
 PROGRESS_EVERY = 5000
 TICK_ROWS = 1000
@@ -177,6 +178,9 @@ def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ti
             continue
         if len(row) < width:
             row = [*row, *[""] * (width - len(row))]
+        percent_positions = sheet.percent_cells.get(row_number) if sheet.percent_cells else None
+        if percent_positions:
+            row = _with_percent_cells(row, percent_positions)
         values: list[Any] = [row_number]
         append = values.append
         failed = False
@@ -208,6 +212,16 @@ def parse_sheet(sheet: SheetData | None, record_type: Any, issues: IssueList, ti
             records.append(make(values))
     ticker.advance(unreported)
     return records
+
+
+def _with_percent_cells(row: list, positions: list[int]) -> list:
+    """Return the row with the numbers at ``positions`` as the percentages Excel shows."""
+    row = list(row)
+    for position in positions:
+        value = row[position]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            row[position] = PercentCell.from_stored(value)
+    return row
 
 
 def _text_limit(column: Column) -> int:
