@@ -78,7 +78,8 @@ def test_it_exports_projects_allocations_and_payments(tmp_path, stored):
         ["JJ-2024-001", "县级", 500000, datetime.datetime(2024, 3, 5), 300000,  # noqa: DTZ001
          datetime.datetime(2024, 3, 20)]]  # noqa: DTZ001
     assert [row[2] for row in sheet_rows(path, "资金支付")] == [150000.05, 200000, 10]
-    assert out.getvalue().strip() == f"已将 2 个项目、1 条资金到位记录和 3 条资金支付记录写入 {path}。"
+    assert out.getvalue().splitlines()[0] == (
+        f"已将 2 个项目、1 条资金到位记录和 3 条资金支付记录写入 {path}。")
 
 
 def test_it_formats_amounts_and_dates(tmp_path, stored):
@@ -150,6 +151,43 @@ def test_it_leaves_out_projects_in_other_currencies(tmp_path, stored):
     export(path, region="331002")
 
     assert "ocds-test-1" not in [row[0] for row in sheet_rows(path, "项目")]
+
+
+def notes_lines(path) -> list[str]:
+    return [row[0].value for row in load_workbook(path)["说明"].iter_rows(max_col=1) if row[0].value]
+
+
+def test_notes_count_projects_in_other_currencies(tmp_path, stored):
+    actions.create_project(None, code="ocds-test-2", name="Street lights", region=region("331002"),
+                           currency="TWD")
+    path = tmp_path / "export.xlsx"
+
+    out = export(path, region="331002")
+
+    note = ("本次导出未包含 2 个以人民币以外币种记账的项目（TWD, UAH），因为台账只记录人民币金额。"
+            "工作人员端的项目清单（CSV）列有这些项目的金额及其币种。")
+    assert notes_lines(path)[1] == note
+    assert note in out.getvalue()
+
+
+def test_notes_count_left_out_in_english(tmp_path, stored):
+    path = tmp_path / "export.xlsx"
+
+    export(path, language="en")
+
+    assert notes_lines(path)[1] == (
+        "This export leaves out 1 project kept in another currency than yuan (UAH), because "
+        "the ledger holds amounts in yuan only. The project list (CSV) on the staff site gives "
+        "its amounts with their currency.")
+
+
+def test_notes_without_other_currencies(tmp_path, stored, operator_b):
+    path = tmp_path / "export.xlsx"
+
+    out = export(path, user="operator_b")
+
+    assert not any("人民币以外" in line for line in notes_lines(path))
+    assert "人民币以外" not in out.getvalue()
 
 
 def test_it_rejects_an_unknown_region(tmp_path, stored):

@@ -334,3 +334,34 @@ def test_export_of_an_unknown_region_gets_404(client, operator_a):
                                                  {"region": "999999"})
 
     assert response.status_code == 404
+
+
+@pytest.fixture
+def other_currency_projects(two_projects):
+    """Two projects in 椒江区 (331002) and one in 黄岩区 (331003) kept in other currencies."""
+    for code, currency, place in (("ocds-ua-1", "UAH", "331002"), ("ocds-tw-1", "TWD", "331002"),
+                                  ("ocds-us-1", "USD", "331003")):
+        actions.create_project(None, code=code, name=code, region=region(place),
+                               currency=currency)
+
+
+def test_home_counts_projects_left_out_of_export(client, operator_a, other_currency_projects):
+    page = logged_in(client, operator_a).get(reverse("funds:ledger")).content.decode()
+
+    assert "您可查看的项目中有 2 个以人民币以外的币种记账（TWD, UAH）" in page
+    assert "导出时不包含这些项目" in page
+    assert f'href="{reverse("funds:project_export")}"' in page
+
+
+def test_home_counts_left_out_in_english(client, operator_b, other_currency_projects):
+    page = logged_in(client, operator_b).get(reverse("funds:ledger"),
+                                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert ("1 of the projects you may read is kept in another currency than yuan (USD). "
+            "The ledger holds amounts in yuan only, so an export leaves it out") in page
+
+
+def test_home_without_other_currencies_has_no_note(client, operator_a, two_projects):
+    page = logged_in(client, operator_a).get(reverse("funds:ledger")).content.decode()
+
+    assert 'id="ledger-other-currencies"' not in page

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,7 +21,7 @@ from sunshine.funds.ledger.upload import (
     too_large_message,
     upload_limit,
 )
-from sunshine.funds.ledger.writer import export_projects, write_template
+from sunshine.funds.ledger.writer import export_projects, other_currencies, write_template
 from sunshine.funds.models import Project
 from sunshine.funds.models_ledger import ImportJob
 from sunshine.funds.views.access import can_write, staff_only
@@ -49,6 +50,7 @@ def _render_home(request: HttpRequest, form: LedgerUploadForm, *, status: int = 
         "can_write": can_write(request.user),
         "jobs": _recent_jobs(request.user),
         "regions": _export_regions(request.user),
+        "other_currency_note": _other_currency_note(request.user),
         "upload_limit": upload_limit(),
     }
     return render(request, "funds/ledger/home.html", context, status=status)
@@ -56,6 +58,23 @@ def _render_home(request: HttpRequest, form: LedgerUploadForm, *, status: int = 
 
 def _recent_jobs(user: Any) -> list[ImportJob]:
     return list(ImportJob.objects.filter(user=user)[:RECENT_JOBS])
+
+
+def _other_currency_note(user: Any) -> str:
+    """Return the note that an export leaves out the user's projects kept in other currencies."""
+    currencies = other_currencies(scoped(Project.all_objects.all(), user))
+    count = sum(currencies.values())
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s of the projects you may read is kept in another currency than yuan "
+        "(%(currencies)s). The ledger holds amounts in yuan only, so an export leaves it out; "
+        "the project list (CSV) gives its amounts with their currency.",
+        "%(count)s of the projects you may read are kept in other currencies than yuan "
+        "(%(currencies)s). The ledger holds amounts in yuan only, so an export leaves them out; "
+        "the project list (CSV) gives their amounts with their currency.",
+        count,
+    ) % {"count": count, "currencies": ", ".join(currencies)}
 
 
 def _export_regions(user: Any) -> list[Region]:

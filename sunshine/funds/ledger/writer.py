@@ -8,12 +8,13 @@ as exact decimals, dates as date cells, codes as text.
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -57,6 +58,8 @@ class ExportCounts:
     projects: int = 0
     allocations: int = 0
     disbursements: int = 0
+    # Currency code to the number of projects left out for keeping their amounts in it.
+    other_currencies: dict[str, int] = field(default_factory=dict)
 
 
 def write_template(target: Target) -> None:
@@ -71,20 +74,22 @@ def write_template(target: Target) -> None:
 def export_projects(actor: Any, target: Target, projects: QuerySet) -> ExportCounts:
     """Write the given projects with their allocations and disbursements as a ledger.
 
-    Only projects kept in yuan are written; the caller scopes ``projects``.
-    The export is recorded in the audit log, because the file carries the
-    names of responsible persons and of payees who are private persons.
+    Only projects kept in yuan are written, and the notes sheet states how
+    many others were left out. The caller scopes ``projects``. The export is
+    recorded in the audit log, because the file carries the names of
+    responsible persons and of payees who are private persons.
     """
+    currencies = other_currencies(projects)
     projects = projects.filter(currency=CNY).order_by("code")
     workbook = Workbook(write_only=True)
     sheets = {spec.name: _start_sheet(workbook, spec) for spec in SHEETS}
-    counts = ExportCounts()
+    counts = ExportCounts(other_currencies=currencies)
     counts.projects = _append(sheets[PROJECT_SHEET.name], PROJECT_SHEET, _project_rows(projects))
     counts.allocations = _append(sheets[ALLOCATION_SHEET.name], ALLOCATION_SHEET,
                                  _allocation_rows(projects))
     counts.disbursements = _append(sheets[DISBURSEMENT_SHEET.name], DISBURSEMENT_SHEET,
                                    _disbursement_rows(projects))
-    _write_notes(workbook)
+    _write_notes(workbook, left_out_note(currencies))
     workbook.save(target)
 
     with transaction.atomic():
@@ -92,6 +97,29 @@ def export_projects(actor: Any, target: Target, projects: QuerySet) -> ExportCou
                      changes={"projects": counts.projects, "allocations": counts.allocations,
                               "disbursements": counts.disbursements})
     return counts
+
+
+def other_currencies(projects: QuerySet) -> dict[str, int]:
+    """Return the number of ``projects`` kept in each currency other than yuan."""
+    rows = (projects.exclude(currency=CNY).order_by("currency").values_list("currency")
+            .annotate(count=Count("pk")))
+    return dict(rows)
+
+
+def left_out_note(currencies: dict[str, int]) -> str:
+    """Return the notes-sheet line on projects left out for their currency, "" when none are."""
+    count = sum(currencies.values())
+    if not count:
+        return ""
+    return ngettext(
+        "This export leaves out %(count)s project kept in another currency than yuan "
+        "(%(currencies)s), because the ledger holds amounts in yuan only. The project list "
+        "(CSV) on the staff site gives its amounts with their currency.",
+        "This export leaves out %(count)s projects kept in other currencies than yuan "
+        "(%(currencies)s), because the ledger holds amounts in yuan only. The project list "
+        "(CSV) on the staff site gives their amounts with their currency.",
+        count,
+    ) % {"count": count, "currencies": ", ".join(currencies)}
 
 
 def _start_sheet(workbook: Workbook, spec: SheetSpec):
@@ -206,13 +234,17 @@ def _disbursement_rows(projects: QuerySet) -> Iterator[list]:
         yield list(values)
 
 
-def _write_notes(workbook: Workbook) -> None:
+def _write_notes(workbook: Workbook, export_note: str = "") -> None:
     sheet = workbook.create_sheet(NOTES)
     for letter, width in zip("ABCD", (12, 22, 10, 90), strict=True):
         sheet.column_dimensions[letter].width = width
     title = WriteOnlyCell(sheet, value=_("How to fill in the project ledger"))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
+    if export_note:
+        note = WriteOnlyCell(sheet, value=export_note)
+        note.font = Font(bold=True)
+        sheet.append([note])
     for line in _general_notes():
         sheet.append([line])
     sheet.append([])

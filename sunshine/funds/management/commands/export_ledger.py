@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sunshine.funds.ledger.writer import export_projects
+from sunshine.funds.ledger.writer import export_projects, left_out_note
 from sunshine.funds.management.commands.import_ledger import find_user
 from sunshine.funds.models import Project
 from sunshine.organisation.models import Region
@@ -46,3 +46,5 @@ class Command(BaseCommand):
                 "%(projects)s projects, %(allocations)s fund allocations and %(disbursements)s "
                 "disbursements written to %(file)s."
             ) % {**vars(counts), "file": options["file"]})
+            if counts.other_currencies:
+                self.stdout.write(left_out_note(counts.other_currencies))
