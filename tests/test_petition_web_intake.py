@@ -274,7 +274,10 @@ def persons_concerned(petition: Petition) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "typed"), [("单海", "Shan Hai"), ("曾海", "Zeng Hai"),
-                                            ("解强", "xieqiang"), ("单海", "单海主任 Shan")])
+                                            ("解强", "xieqiang"), ("单海", "单海主任 Shan"),
+                                            ("王海", "Wáng Hǎi"), ("王海", "Hai Wang"),
+                                            ("吕强", "Lü Qiang"), ("吕强", "Lu Qiang"),
+                                            ("欧阳娜娜", "Nana Ouyang")])
 def test_it_links_a_surname_by_its_name_reading(client, categories, unit_a, name, typed):
     person = org_actions.create_person(None, name=name, unit=unit_a, post="科员")
 
@@ -319,6 +322,16 @@ def test_it_keeps_the_list_in_the_text_when_a_name_is_unknown(client, categories
     petition = only_petition()
     assert persons_concerned(petition) == ["赵六"]
     assert "赵六、孙九" in petition.text
+
+
+def test_it_keeps_run_together_names_in_the_text(client, categories, unit_a):
+    org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
+
+    client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="赵六孙九"))
+
+    petition = only_petition()
+    assert persons_concerned(petition) == ["赵六"]
+    assert "赵六孙九" in petition.text
 
 
 def test_a_shared_name_in_a_list_still_needs_the_unit(client, categories, unit_a,

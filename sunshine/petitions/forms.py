@@ -166,7 +166,9 @@ class TargetsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.target_persons: list[Person] = []
-        self.unmatched_names = False
+        # Whether a typed name is not exactly the name of the official found for it, so that
+        # the text keeps what the reporter typed (王磊德王海 may name a second official elsewhere).
+        self.names_in_text = False
         self.target_project: Project | None = None
 
     def _clean_targets(self, data: dict[str, Any]) -> None:
@@ -177,10 +179,12 @@ class TargetsForm(forms.Form):
                 "“%(unit)s” does not work in %(region)s; choose a unit of that region or leave "
                 "the unit empty.") % {"unit": unit.name, "region": region.name})
         self.target_persons = []
-        self.unmatched_names = False
+        self.names_in_text = False
         for name in person_names.split(data.get("person_name", "")):
             found = self._find_persons(name, unit, region)
-            self.unmatched_names |= not found
+            typed = person_names.Typed.of(name)
+            self.names_in_text |= len(found) != 1 or not typed.is_exactly(
+                found[0].name, person_names.fold(found[0].name))
             self.target_persons.extend(p for p in found if p not in self.target_persons)
         self.target_project = self._find_project(data.get("project_code", "").strip())
 
@@ -254,9 +258,13 @@ class TargetsForm(forms.Form):
         return project
 
     def target_arguments(self, text: str) -> dict[str, Any]:
-        """Return the text and the targets for ``actions.register``; unmatched names go into the text."""
+        """Return the text and the targets for ``actions.register``.
+
+        The typed names go into the text unless each one is exactly the name
+        of the official found for it.
+        """
         person_name = self.cleaned_data.get("person_name", "").strip()
-        if person_name and self.unmatched_names:
+        if person_name and self.names_in_text:
             text = _("Person concerned: %(name)s") % {"name": person_name} + "\n\n" + text
         first = self.target_persons[0] if self.target_persons else None
         return {"text": text, "target_unit": self.cleaned_data.get("target_unit"),

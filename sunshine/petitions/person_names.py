@@ -51,8 +51,13 @@ def simplify(text: str) -> str:
 
 
 def fold(name: str) -> str:
-    """Return a name reduced to what identifies it: simplified, lower case, letters and digits."""
-    return "".join(c for c in simplify(name).lower() if c.isalnum())
+    """Return a name reduced to what identifies it: simplified, lower case, letters and digits.
+
+    Accents are dropped (NFKD without its combining marks), so pinyin typed
+    with tone marks, Wáng Hǎi, folds like Wang Hai, and Lü like Lu.
+    """
+    text = unicodedata.normalize("NFKD", simplify(name).lower())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -62,11 +67,18 @@ def spellings(name: str) -> frozenset[str]:
     Each character is read on its own, without the context of a word, so
     every reading of a surname counts. A name with more combinations than
     ``MAX_SPELLINGS`` keeps the first ones, which use the commoner readings.
+    Each spelling also comes with the given name first (Hai Wang, as in
+    English), taking a surname of one or two characters, and with ü
+    written u as well as v (lü, lu, lv).
     """
     readings = [[fold(reading) for reading in found] or [""]
                 for found in pinyin(list(fold(name)), style=Style.NORMAL, heteronym=True)]
-    combinations = itertools.islice(itertools.product(*readings), MAX_SPELLINGS)
-    return frozenset("".join(parts) for parts in combinations)
+    found = set()
+    for parts in itertools.islice(itertools.product(*readings), MAX_SPELLINGS):
+        for surname in (1, 2)[:max(len(parts) - 1, 0)]:
+            found.add("".join(parts[surname:] + parts[:surname]))
+        found.add("".join(parts))
+    return frozenset(found | {spelled.replace("v", "u") for spelled in found})
 
 
 @dataclass(frozen=True)
