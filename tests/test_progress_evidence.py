@@ -1,6 +1,8 @@
 """Evidence files: type from the content, disguised and forbidden files, size and count limits."""
 
 import datetime
+import io
+import warnings
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -87,6 +89,20 @@ def test_damaged_file_is_rejected(name, content):
 ])
 def test_complete_file_with_extra_bytes_passes(name, content, code):
     assert evidence.check_file(upload(name, content)).code == code
+
+
+def test_photo_up_to_twice_the_pixel_limit_is_rejected(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    photo = io.BytesIO()
+    Image.new("L", (40, 40), 128).save(photo, "JPEG")
+
+    # Pillow only warns between the limit and twice it; a server does not turn that into an error.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with pytest.raises(ValidationError) as error:
+            evidence.check_file(upload("现场.jpg", photo.getvalue()))
+
+    assert error.value.code == "image_too_large"
 
 
 def test_photo_above_pixel_limit_is_rejected(monkeypatch):

@@ -214,7 +214,7 @@ def _open_image(upload: Any) -> Image.Image:
     image = Image.open(upload)  # raises DecompressionBombError only above twice the limit
     limit = Image.MAX_IMAGE_PIXELS
     if limit is not None and image.width * image.height > limit:
-        image.close()
+        # Not image.close(): that would close the upload, which the caller rewinds afterwards.
         raise Image.DecompressionBombError(f"{image.width}x{image.height} pixels")
     return image
 
