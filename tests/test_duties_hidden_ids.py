@@ -5,17 +5,14 @@ Every row here belongs to the 椒江区 government (``unit_a``). ``township_oper
 page must not let them tell these ids from ids that do not exist.
 """
 
-import re
-
 import pytest
-from django.db.models import Max
-from django.test import Client
 from django.urls import reverse
 
 from sunshine.duties import actions
 from sunshine.duties.models import Directive, Duty, Evidence, Milestone, ProgressReport, Task
 from sunshine.organisation.models import Person
 from tests.duties_data import JPEG, NOW, TODAY, make_directive, make_person, make_task, upload
+from tests.hidden_ids import assert_looks_unknown, logged_in, page_text, unknown_id
 from tests.test_duties_actions import make_duty
 from tests.test_duties_pages import duty_data
 from tests.test_tasks_pages import task_data
@@ -74,42 +71,13 @@ def outsider(request):
     return request.getfixturevalue(request.param)
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def unknown_id(model) -> int:
-    """Return an id above every row of ``model``, so no row has it."""
-    highest = model._base_manager.aggregate(highest=Max("pk"))["highest"] or 0
-    return highest + 1000
-
-
-def page_text(response, url: str) -> str:
-    """Return the page without its address and its per-request CSRF token."""
-    text = response.content.decode().replace(url, "")
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
-
-
-def fetch(client: Client, method: str, url: str, data: dict | None):
-    send = getattr(client, method)
-    return send(url, data) if data is not None else send(url)
-
-
 @pytest.mark.parametrize("outsider", OUTSIDERS, indirect=True)
 @pytest.mark.parametrize(("name", "method", "model", "data"), OBJECT_PAGES)
 def test_hidden_id_looks_unknown(outsider, rows, name, method, model, data):
-    client = logged_in(outsider)
     hidden_url = reverse(name, args=[rows[model].pk])
     missing_url = reverse(name, args=[unknown_id(model)])
 
-    hidden = fetch(client, method, hidden_url, data)
-    missing = fetch(client, method, missing_url, data)
-
-    assert hidden.status_code == 404
-    assert missing.status_code == 404
-    assert page_text(hidden, hidden_url) == page_text(missing, missing_url)
+    assert_looks_unknown(logged_in(outsider), method, hidden_url, missing_url, data)
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS, indirect=True)

@@ -1,11 +1,9 @@
 """Staff project pages: list, detail, create and edit, with scope and version checks."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,6 +13,7 @@ from sunshine.funds import actions
 from sunshine.funds.models import Project, ProjectStatus
 from sunshine.portal.templatetags.portal_format import ocds_status
 from tests.conftest import region
+from tests.hidden_ids import assert_looks_unknown, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +43,6 @@ def county_project_a(operator_a, unit_a):
     """A project of 椒江区 itself, outside the township operator's scope."""
     return actions.create_project(operator_a, code="JJ-2024-900", name="椒江区防洪堤加固",
                                   region=region("331002"), owner_unit=unit_a)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit_data(project: Project, **changes) -> dict:
@@ -220,25 +213,13 @@ def test_detail_of_missing_project_is_404(operator_a):
     assert logged_in(operator_a).get(reverse("funds:project_detail", args=[999999])).status_code == 404
 
 
-def page_text(response, url: str) -> str:
-    """Return the page without its address and its per-request CSRF token."""
-    text = response.content.decode().replace(url, "")
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
-
-
 @pytest.mark.parametrize("name", ["funds:project_detail", "funds:project_edit",
                                   "funds:allocation_create", "funds:disbursement_create"])
 def test_out_of_scope_looks_unknown(operator_b, project_a, name):
-    client = logged_in(operator_b)
     hidden_url = reverse(name, args=[project_a.pk])
     missing_url = reverse(name, args=[project_a.pk + 1000])
 
-    hidden = client.get(hidden_url, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    missing = client.get(missing_url, HTTP_ACCEPT_LANGUAGE="zh-hans")
-
-    assert hidden.status_code == 404
-    assert missing.status_code == 404
-    assert page_text(hidden, hidden_url) == page_text(missing, missing_url)
+    assert_looks_unknown(logged_in(operator_b), "get", hidden_url, missing_url)
 
 
 def test_detail_rejects_post(operator_a, project_a):
