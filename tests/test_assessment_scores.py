@@ -13,10 +13,12 @@ from sunshine.assessment import actions
 from sunshine.assessment.models import AssessmentWeights
 from sunshine.assessment.scores import composite_score, weights_for
 from sunshine.duties.periods import quarter
+from sunshine.organisation.models import Unit
 from sunshine.organisation.tokens import issue_token
 from tests.assessment_data import evaluator_fixture, perform, plan  # noqa: F401
 from tests.conftest import region
 from tests.duties_data import NOW, make_directive, make_leader, make_task
+from tests.hidden_ids import assert_looks_unknown, logged_in, unknown_id
 
 pytestmark = pytest.mark.django_db
 Q1 = quarter(2026, 1)
@@ -204,11 +206,11 @@ def test_score_list_drills_down(inputs, city_admin):
                       {"period": "2026-13"}).status_code == 400
 
 
-def test_operator_b_cannot_open_other_unit(inputs, unit_a, operator_b):
-    client = Client()
-    client.force_login(operator_b)
+def test_other_county_unit_looks_unknown(inputs, unit_a, operator_b):
+    hidden_url = reverse("assessment:unit_score", args=[unit_a.pk])
+    missing_url = reverse("assessment:unit_score", args=[unknown_id(Unit)])
 
-    assert client.get(reverse("assessment:unit_score", args=[unit_a.pk])).status_code == 403
+    assert_looks_unknown(logged_in(operator_b), "get", hidden_url, missing_url)
 
 
 def test_api_scores(inputs, unit_a, operator_a, operator_b):

@@ -9,9 +9,10 @@ from django.http import Http404
 
 from sunshine.funds import actions
 from sunshine.funds.models import AssetDisposal, Disbursement, Project
+from sunshine.funds.views.access import get_readable
 from sunshine.organisation import actions as org_actions
 from sunshine.organisation.models import ApiToken, Person, Region, Unit
-from sunshine.organisation.scoping import get_scoped, is_staff_user, scope_for, scoped
+from sunshine.organisation.scoping import is_staff_user, scope_for, scoped
 from sunshine.organisation.tokens import issue_token
 from sunshine.rules.models import Setting
 from tests.conftest import region
@@ -75,13 +76,22 @@ def test_child_rows_follow_their_project(operator_b, township_operator, projects
     assert scoped(Disbursement.objects.all(), township_operator).count() == 1
 
 
-def test_get_scoped_answers_404_and_403(operator_b, projects):
+def test_get_readable_hides_out_of_scope(operator_b, projects):
     project = Project.all_objects.get(code="JJ-T")
 
+    with pytest.raises(Http404) as hidden:
+        get_readable(Project.all_objects.all(), operator_b, pk=project.pk)
+    with pytest.raises(Http404) as missing:
+        get_readable(Project.all_objects.all(), operator_b, pk=999999)
+    assert str(hidden.value) == str(missing.value)
+
+
+def test_get_readable_write_refuses_reader(inspector_a, projects):
+    project = Project.all_objects.get(code="JJ-T")
+
+    assert get_readable(Project.all_objects.all(), inspector_a, pk=project.pk) == project
     with pytest.raises(PermissionDenied):
-        get_scoped(Project.all_objects.all(), operator_b, pk=project.pk)
-    with pytest.raises(Http404):
-        get_scoped(Project.all_objects.all(), operator_b, pk=999999)
+        get_readable(Project.all_objects.all(), inspector_a, write=True, pk=project.pk)
 
 
 def test_regions_units_and_people_are_scoped(township_operator, unit_a, unit_b, township_unit):

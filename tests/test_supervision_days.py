@@ -22,6 +22,7 @@ from sunshine.petitions.models_ops import DayState, SupervisionDay, SupervisionR
 from sunshine.petitions.views_ops import public as public_views
 from sunshine.rules.models import Setting
 from tests.conftest import make_staff, region
+from tests.hidden_ids import assert_looks_unknown, logged_in, unknown_id
 from tests.petition_ops_data import TOWNSHIP, VILLAGE, at, make_category, plan_haimen_day
 
 pytestmark = pytest.mark.django_db
@@ -566,10 +567,32 @@ def test_staff_edit_saves_current_version(client, day, township_operator):
     assert day.place == "社会治理中心"
 
 
-def test_staff_other_county_gets_403(client, day, operator_b):
-    client.force_login(operator_b)
+# Page name, HTTP method and the form data posted, for every staff page of one day.
+DAY_PAGES = [
+    ("supervision:staff_day", "get", None),
+    ("supervision:staff_day_edit", "get", None),
+    ("supervision:staff_day_edit", "post", {"place": "社会治理中心"}),
+    ("supervision:staff_day_cancel", "post", {"reason": "台风预警"}),
+    ("supervision:staff_day_held", "post", {}),
+    ("supervision:staff_day_registrants", "post", {}),
+    ("supervision:staff_matter_new", "get", None),
+    ("supervision:staff_matter_new", "post", {"text": "村道塌陷，请求修复。"}),
+]
 
-    assert client.get(reverse("supervision:staff_day", args=[day.pk])).status_code == 403
+
+@pytest.mark.parametrize(("name", "method", "data"), DAY_PAGES)
+def test_staff_other_county_day_looks_unknown(day, operator_b, name, method, data):
+    hidden_url = reverse(name, args=[day.pk])
+    missing_url = reverse(name, args=[unknown_id(SupervisionDay)])
+
+    assert_looks_unknown(logged_in(operator_b), method, hidden_url, missing_url, data)
+
+
+def test_staff_reader_cannot_edit_day(day, inspector_a):
+    client = logged_in(inspector_a)
+
+    assert client.get(reverse("supervision:staff_day", args=[day.pk])).status_code == 200
+    assert client.get(reverse("supervision:staff_day_edit", args=[day.pk])).status_code == 403
 
 
 def test_staff_unknown_day_404(client, township_operator):

@@ -15,7 +15,7 @@ A model says how its rows reach a region and a unit with the attributes
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -94,16 +94,6 @@ def scope_for(user: Any, *, write: bool = False) -> Scope:
 
 def scoped(queryset: QuerySet, user: Any, *, write: bool = False) -> QuerySet:
     return scope_for(user, write=write).filter(queryset)
-
-
-def get_scoped(queryset: QuerySet, user: Any, *, write: bool = False, **lookup) -> Model:
-    """Load one row for a staff user: 404 when it does not exist, 403 when out of scope."""
-    from django.shortcuts import get_object_or_404
-
-    instance = get_object_or_404(queryset, **lookup)
-    if not scope_for(user, write=write).contains(instance):
-        raise PermissionDenied(_("This record belongs to a region or unit outside your scope."))
-    return instance
 
 
 def region_in_scope(user: Any, code: str) -> Region:

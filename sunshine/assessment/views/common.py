@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from sunshine.duties.periods import Period, quarter_of, recent_quarters
-from sunshine.duties.views.common import paginate, posted, run_action, staff_only
+from sunshine.duties.views.common import get_readable, paginate, posted, run_action, staff_only
 
-__all__ = ["current_quarter", "paginate", "posted", "render_page", "run_action", "staff_only"]
+__all__ = ["current_quarter", "get_readable", "paginate", "posted", "render_page", "run_action",
+           "staff_only"]
 
 
 def current_quarter() -> Period:

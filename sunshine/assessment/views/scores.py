@@ -17,6 +17,7 @@ from sunshine.assessment.models.tenths import round_score
 from sunshine.assessment.scores import composite_score, scores_for_units
 from sunshine.assessment.views.common import (
     current_quarter,
+    get_readable,
     posted,
     quarter_choices,
     render_page,
@@ -26,7 +27,7 @@ from sunshine.assessment.views.common import (
 from sunshine.duties.periods import Period
 from sunshine.duties.views.rates import home_region, trail
 from sunshine.organisation.models import Region, Unit, UnitKind
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 
 
 @require_safe
@@ -62,7 +63,7 @@ def region_rows(region: Region, units: list[Unit], composites: dict) -> list[dic
 @require_safe
 @staff_only()
 def unit_score(request: HttpRequest, pk: int) -> HttpResponse:
-    unit: Any = get_scoped(Unit.objects.select_related("region"), request.user, pk=pk)
+    unit: Any = get_readable(Unit.objects.select_related("region"), request.user, pk=pk)
     form = ScoreFilterForm(request.user, request.GET)
     period: Period = (form.cleaned_data["period"] if form.is_valid() else None) \
         or current_quarter()

@@ -14,8 +14,15 @@ from sunshine.assessment import actions
 from sunshine.assessment.forms import SurveyForm, TemplateForm
 from sunshine.assessment.models import QuestionKind, Survey, SurveyAnswer, SurveyTemplate
 from sunshine.assessment.models.tenths import TENTH, round_score
-from sunshine.assessment.views.common import paginate, posted, render_page, run_action, staff_only
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.assessment.views.common import (
+    get_readable,
+    paginate,
+    posted,
+    render_page,
+    run_action,
+    staff_only,
+)
+from sunshine.organisation.scoping import scoped
 
 
 def visible_templates(user: Any):
@@ -69,8 +76,8 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 @staff_only()
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    survey: Any = get_scoped(Survey.objects.select_related("template", "unit"), request.user,
-                             pk=pk)
+    survey: Any = get_readable(Survey.objects.select_related("template", "unit"), request.user,
+                               pk=pk)
     totals = survey.responses.aggregate(count=Count("pk"), mean=Avg("score_tenths"))
     mean = totals["mean"]
     context = {

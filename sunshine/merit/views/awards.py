@@ -8,7 +8,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sunshine.duties.views.common import paginate, posted, render_page, run_action, staff_only
+from sunshine.duties.views.common import (
+    get_readable,
+    paginate,
+    posted,
+    render_page,
+    run_action,
+    staff_only,
+)
 from sunshine.lib.text_input import TextField
 from sunshine.merit import actions
 from sunshine.merit.forms import DecisionForm
@@ -17,7 +24,7 @@ from sunshine.merit.permissions import is_person_of, leads
 from sunshine.merit.text import MAX_TEXT_LENGTH, TEXT_ERRORS
 from sunshine.merit.views.common import require_ledger_reader
 from sunshine.organisation.models import Person
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 
 
 class NominationForm(forms.Form):
@@ -57,9 +64,10 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def show_award(request: HttpRequest, pk: int, form: DecisionForm | None = None) -> HttpResponse:
     require_ledger_reader(request.user)
-    award: Any = get_scoped(Award.objects.select_related("person__unit", "nominating_unit",
-                                                    "nominated_by", "decided_by", "entry"),
-                       request.user, pk=pk)
+    award: Any = get_readable(Award.objects.select_related("person__unit", "nominating_unit",
+                                                           "nominated_by", "decided_by",
+                                                           "entry"),
+                              request.user, pk=pk)
     may_decide = (award.status == AwardStatus.NOMINATED
                   and award.nominated_by_id != request.user.pk
                   and not is_person_of(request.user, award.person)
@@ -72,7 +80,7 @@ def show_award(request: HttpRequest, pk: int, form: DecisionForm | None = None) 
 @staff_only()
 def award_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require_ledger_reader(request.user)
-    award: Any = get_scoped(Award.objects.all(), request.user, pk=pk)
+    award: Any = get_readable(Award.objects.all(), request.user, pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid() and run_action(form, lambda: actions.decide_award(
             request.user, award, approve=form.cleaned_data["decision"] == "approve",

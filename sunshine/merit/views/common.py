@@ -10,10 +10,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from sunshine.duties.views.common import get_readable
 from sunshine.merit.models import PointEntry
 from sunshine.merit.permissions import is_person_of
 from sunshine.organisation.models import Assignment, Role
-from sunshine.organisation.scoping import get_scoped
 
 READER_ROLES = [Role.LEADER, Role.INSPECTOR, Role.ADMINISTRATOR]
 
@@ -37,4 +37,4 @@ def readable_entry(user: Any, pk: int) -> PointEntry:
     if entry is not None and is_person_of(user, entry.person):
         return entry
     require_ledger_reader(user)
-    return get_scoped(queryset, user, pk=pk)  # type: ignore[return-value]
+    return get_readable(queryset, user, pk=pk)

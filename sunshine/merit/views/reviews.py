@@ -7,13 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from sunshine.duties.views.common import paginate, render_page, run_action, staff_only
+from sunshine.duties.views.common import get_readable, paginate, render_page, run_action, staff_only
 from sunshine.merit import actions
 from sunshine.merit.forms import DecisionForm
 from sunshine.merit.models import Appeal, AppealStatus, Exemption, ExemptionStatus
 from sunshine.merit.permissions import is_person_of, is_reviewer_for
 from sunshine.merit.views.common import is_ledger_reader
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.organisation.scoping import scoped
 
 RELATIONS = ("entry__person__unit", "entry__rule")
 
@@ -31,7 +31,7 @@ def load(queryset: QuerySet, user: Any, pk: int) -> Any:
     item = queryset.filter(pk=pk).first()
     if item is not None and is_person_of(user, item.entry.person):
         return item
-    return get_scoped(queryset, user, pk=pk)
+    return get_readable(queryset, user, pk=pk)
 
 
 @require_safe

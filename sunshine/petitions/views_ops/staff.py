@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sunshine.audit.actions import ConflictError
-from sunshine.funds.views.access import staff_only
-from sunshine.organisation.scoping import get_scoped, scoped
+from sunshine.funds.views.access import get_readable, staff_only
+from sunshine.organisation.scoping import scoped
 from sunshine.petitions import rewards, supervision_days, tracking, visibility
 from sunshine.petitions.models import Petition
 from sunshine.petitions.models_ops import RewardEntry, SupervisionDay
@@ -91,8 +91,8 @@ def _form_page(request: HttpRequest, form: Any, title: str, cancel_url: str,
 
 
 def _staff_day(request: HttpRequest, pk: int, *, write: bool = False) -> Any:
-    return get_scoped(SupervisionDay.all_objects.select_related("region", "unit"), request.user,
-                      write=write, pk=pk)
+    return get_readable(SupervisionDay.all_objects.select_related("region", "unit"),
+                        request.user, write=write, pk=pk)
 
 
 @require_safe
