@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from sunshine.merit import actions
 from sunshine.merit.models import Appeal, Award, Exemption, PointEntry
+from sunshine.organisation.models import Unit
 from tests.hidden_ids import assert_looks_unknown, logged_in, unknown_id
 from tests.merit_data import NOW, make_directive, make_leader, make_person, make_task, post
 
@@ -35,6 +36,9 @@ OBJECT_PAGES = [
     ("merit:award_detail", "get", Award, None),
     ("merit:award_decide", "post", Award, DECISION),
 ]
+
+# Pages that take a unit id in their query string.
+UNIT_PAGES = ["merit:rankings", "merit:promotion", "merit:ledger"]
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +88,30 @@ def test_hidden_id_looks_unknown(outsider, rows, name, method, model, data):
     missing_url = reverse(name, args=[unknown_id(model)])
 
     assert_looks_unknown(logged_in(outsider), method, hidden_url, missing_url, data)
+
+
+def unit_errors(response, value: int) -> list[str]:
+    """Return the form's errors on ``unit`` with the id that was sent written as ID."""
+    return [error.replace(str(value), "ID") for error in response.context["form"].errors["unit"]]
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS, indirect=True)
+@pytest.mark.parametrize("name", UNIT_PAGES)
+def test_hidden_unit_looks_unknown(outsider, unit_a, name):
+    client = logged_in(outsider)
+    hidden_id, missing_id = unit_a.pk, unknown_id(Unit)
+
+    hidden = client.get(reverse(name), {"unit": hidden_id, "period": "2026Q1"})
+    missing = client.get(reverse(name), {"unit": missing_id, "period": "2026Q1"})
+
+    assert hidden.status_code == 400
+    assert missing.status_code == 400
+    assert unit_errors(hidden, hidden_id) == unit_errors(missing, missing_id)
+    assert unit_a.name not in hidden.content.decode()
+
+
+def test_own_unit_ranking_opens(township_leader, township_unit):
+    response = logged_in(township_leader).get(reverse("merit:rankings"),
+                                              {"unit": township_unit.pk, "period": "2026Q1"})
+
+    assert response.status_code == 200

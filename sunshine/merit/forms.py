@@ -1,5 +1,7 @@
 """Forms of the merit pages, with Chinese errors that name the value and the fix."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,6 +13,7 @@ from sunshine.lib.text_input import TextField
 from sunshine.merit.rankings import points_period
 from sunshine.merit.text import MAX_TEXT_LENGTH, TEXT_ERRORS
 from sunshine.organisation.models import Region, Unit
+from sunshine.organisation.scoping import scoped
 
 # The largest BigAutoField id. A filter checks its id against this range before
 # querying, because SQLite raises OverflowError on a larger integer.
@@ -46,13 +49,21 @@ class ExemptionForm(forms.Form):
 
 
 class ScopeForm(forms.Form):
-    """A period and an optional region code or unit id, checked against the database."""
+    """A period and an optional region code or unit id, checked against the database.
+
+    A unit outside the user's read scope gets the same error as an unknown id,
+    so the form does not tell which unit ids exist in other regions.
+    """
 
     period = TextField(label=gettext_lazy("period"), max_length=10, required=False,
                              help_text=gettext_lazy("2024, 2024Q1 or 2024-03"))
     region = TextField(label=gettext_lazy("region code"), max_length=12, required=False)
     unit = forms.IntegerField(label=gettext_lazy("unit"), required=False, min_value=1,
                               widget=forms.HiddenInput)
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean_period(self) -> Period:
         return points_period(self.cleaned_data["period"])
@@ -71,10 +82,10 @@ class ScopeForm(forms.Form):
         pk = self.cleaned_data["unit"]
         if pk is None:
             return None
-        unit = Unit.objects.select_related("region").filter(pk=pk).first()
+        unit = scoped(Unit.objects.select_related("region"), self.user).filter(pk=pk).first()
         if unit is None:
-            raise ValidationError(_("Unit %(value)s does not exist; pick a unit from the list")
-                                  % {"value": pk}, code="unknown_unit")
+            raise ValidationError(_("Unit %(value)s is unknown or outside your scope; pick a "
+                                    "unit from the list") % {"value": pk}, code="unknown_unit")
         return unit
 
 

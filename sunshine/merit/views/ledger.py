@@ -110,7 +110,7 @@ def render_my_points(request: HttpRequest, person: Person) -> str:
 @staff_only()
 def ledger(request: HttpRequest) -> HttpResponse:
     require_ledger_reader(request.user)
-    form = LedgerFilterForm(request.GET)
+    form = LedgerFilterForm(request.user, request.GET)
     if not form.is_valid():
         return render(request, "merit/ledger.html", {"form": form}, status=400)
     entries = filtered(scoped(PointEntry.objects.all(), request.user), form.cleaned_data)

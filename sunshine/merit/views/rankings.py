@@ -22,15 +22,16 @@ from sunshine.organisation.scoping import scope_for
 
 
 def chosen_scope(user: Any, data: dict[str, Any]) -> Region | Unit:
-    """Return the unit or region asked for, or the user's widest region; 403 outside scope."""
-    scope = scope_for(user)
+    """Return the unit or region asked for, or the user's widest region.
+
+    ``ScopeForm`` has already rejected a unit outside the scope, like an unknown
+    unit. A region outside the scope raises PermissionDenied, because region
+    codes are the public GB/T 2260 division codes and a 403 reveals nothing.
+    """
     if data["unit"] is not None:
-        if not scope.contains(data["unit"]):
-            raise PermissionDenied(_("%(unit)s is outside the units you may read.")
-                                   % {"unit": data["unit"]})
         return data["unit"]
     region = data["region"] or home_region(user)
-    if not scope.contains_region(region):
+    if not scope_for(user).contains_region(region):
         raise PermissionDenied(_("%(region)s is outside the regions you may read.")
                                % {"region": region.name})
     return region
@@ -39,7 +40,7 @@ def chosen_scope(user: Any, data: dict[str, Any]) -> Region | Unit:
 @require_safe
 @staff_only()
 def ranking_page(request: HttpRequest) -> HttpResponse:
-    form = ScopeForm(request.GET)
+    form = ScopeForm(request.user, request.GET)
     if not form.is_valid():
         return render(request, "merit/rankings.html", {"form": form}, status=400)
     target = chosen_scope(request.user, form.cleaned_data)
@@ -61,7 +62,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 @staff_only()
 def promotion_page(request: HttpRequest) -> HttpResponse:
     require_ledger_reader(request.user)
-    form = PromotionForm(request.GET)
+    form = PromotionForm(request.user, request.GET)
     if not form.is_valid():
         return render(request, "merit/promotion.html", {"form": form}, status=400)
     target = chosen_scope(request.user, form.cleaned_data)
