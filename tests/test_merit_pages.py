@@ -148,6 +148,29 @@ def test_appeal_filed_and_upheld_through_pages(client, operator_a, leader_a, pen
     assert PointEntry.objects.get(reverses=penalty).kind == EntryKind.REVERSAL
 
 
+@pytest.fixture
+def colleague_requests(township_operator, township_unit, operator_a, unit_a) -> dict:
+    """Create an exemption and an appeal by 王五 of 海门街道, inside ``operator_a``'s scope."""
+    colleague = make_person(township_operator, township_unit, name="王五")
+    task = make_task(operator_a, make_directive(operator_a, unit_a), "1",
+                     responsible_person=colleague)
+    penalty = post("task_overdue", colleague, task, datetime.date(2026, 2, 27))
+    exemption = actions.request_exemption(
+        township_operator, penalty, reason="按程序集体决策", followed_procedure=True,
+        private_gain=False, prohibited_by_superior=False)
+    appeal = actions.file_appeal(township_operator, penalty, reason="时限已批准顺延")
+    return {"merit:exemption_detail": exemption, "merit:appeal_detail": appeal}
+
+
+@pytest.mark.parametrize("name", ["merit:exemption_detail", "merit:appeal_detail"])
+def test_colleague_request_needs_reader(client, operator_a, colleague_requests, name):
+    response = signed_in(client, operator_a).get(reverse(name, args=[colleague_requests[name].pk]))
+
+    assert response.status_code == 403
+    assert "按程序集体决策" not in response.content.decode()
+    assert "时限已批准顺延" not in response.content.decode()
+
+
 def test_appeal_help_names_the_choices(client, operator_a, leader_a, penalty):
     appeal = actions.file_appeal(operator_a, penalty, reason="时限已批准顺延")
 

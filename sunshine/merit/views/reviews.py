@@ -12,7 +12,7 @@ from sunshine.merit import actions
 from sunshine.merit.forms import DecisionForm
 from sunshine.merit.models import Appeal, AppealStatus, Exemption, ExemptionStatus
 from sunshine.merit.permissions import is_person_of, is_reviewer_for
-from sunshine.merit.views.common import is_ledger_reader
+from sunshine.merit.views.common import is_ledger_reader, require_ledger_reader
 from sunshine.organisation.scoping import scoped
 
 RELATIONS = ("entry__person__unit", "entry__rule")
@@ -28,9 +28,15 @@ def visible(queryset: QuerySet, user: Any) -> QuerySet:
 
 
 def load(queryset: QuerySet, user: Any, pk: int) -> Any:
+    """Load a request about the user's own entry, or one in scope for a ledger reader.
+
+    This matches ``visible``, so a user who is not a ledger reader gets 403 for
+    other people's requests, even in their own unit.
+    """
     item = queryset.filter(pk=pk).first()
     if item is not None and is_person_of(user, item.entry.person):
         return item
+    require_ledger_reader(user)
     return get_readable(queryset, user, pk=pk)
 
 
