@@ -338,6 +338,8 @@ def test_objection_within_five_workdays(clock, category, operator_a, township_op
 
     assert petition.assigned_unit is None
     assert petition.assign_due == D(2026, 2, 28)
+    assert petition.due_on is None
+    assert petition.warning_on is None
     assert petition.events.filter(action=EventAction.OBJECT).exists()
 
 
@@ -350,6 +352,19 @@ def test_objection_after_window_rejected(clock, category, operator_a, township_o
 
     assert error.value.code == "window_closed"
     assert "2026-02-27" in messages(error.value)
+
+
+def test_registering_unit_has_no_referral_to_object_to(clock, operator_a, unit_a):
+    category = make_category("county_matters", level=Level.COUNTY)
+    petition = actions.assign(None, register(operator_a, category, received_on=D(2026, 2, 10)))
+
+    with pytest.raises(ValidationError) as error:
+        actions.object_to_referral(operator_a, petition, reason="不属本单位职权")
+
+    step = petition.events.get(action=EventAction.ASSIGN)
+    assert petition.assigned_unit == unit_a
+    assert error.value.code == "not_referred"
+    assert not [d for d in step.deadlines if d.get("met_on")]
 
 
 def test_only_assigned_unit_objects(clock, category, operator_a, township_unit):

@@ -84,8 +84,8 @@ def receipt_changes(petition: Petition, unit: Unit, handler, *,
     to notify acceptance (art. 23 para. 3) with Zhejiang's internal target
     counted from the same day, or for a report 5 working days to accept or
     transfer (commission rules, art. 16). After acceptance the handling
-    period runs on. A transfer made after its deadline (``assign_due``)
-    is kept in the step as a deadline met late.
+    period runs on. A transfer to another unit made after its deadline
+    (``assign_due``) is kept in the step as a deadline met late.
     """
     region, received_now = petition.region, today()
     own = registrar is not None and Assignment.objects.filter(
@@ -100,7 +100,7 @@ def receipt_changes(petition: Petition, unit: Unit, handler, *,
         objection = deadlines.compute(deadlines.REFERRAL_OBJECTION, day, region=region)
         changes["objection_until"] = objection.due
         found.append(objection)
-    if petition.assign_due is not None and petition.assign_due < received_now:
+    if not own and petition.assign_due is not None and petition.assign_due < received_now:
         found.append(deadlines.Deadline(deadlines.TRANSFER, petition.assign_due, True,
                                         met_on=received_now))
     if petition.state == State.RECEIVED:
@@ -190,18 +190,27 @@ def object_to_referral(actor: Any, petition: Petition, *, reason: str) -> Petiti
         visibility.require(visibility.can_handle(actor, petition)
                            and petition.assigned_unit_id in own_units)
         expect_state(petition, _("object to the referral"), State.RECEIVED)
-        if petition.objection_until is None or today() > petition.objection_until:
+        if petition.objection_until is None:
+            raise ValidationError(
+                _("Petition %(code)s was not referred to your unit by another, so there is no "
+                  "referral to object to; accept it, or transfer it with a reason.")
+                % {"code": petition.printed_code},
+                code="not_referred",
+            )
+        if today() > petition.objection_until:
             raise ValidationError(
                 _("The period for objecting to this referral ended on %(date)s (Petition Work "
                   "Regulation art. 23 para. 3); accept the petition or ask the registering "
                   "office to transfer it.")
-                % {"date": petition.objection_until.isoformat() if petition.objection_until else "-"},
+                % {"date": petition.objection_until.isoformat()},
                 code="window_closed",
             )
         changes: dict[str, Any] = {"assigned_unit_id": None, "handler_id": None,
                                    "objection_until": None}
         found = []
         if not petition.is_accusation:
+            # The unit's own acceptance clock stops; the registering office owes the transfer.
+            changes.update(due_on=None, due_rule="", warning_on=None)
             transfer_due = deadlines.compute(deadlines.TRANSFER, petition.received_on,
                                              region=petition.region)
             changes["assign_due"] = transfer_due.due
