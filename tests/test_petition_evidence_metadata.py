@@ -99,6 +99,24 @@ def office_pdf(**save_options) -> bytes:
     return buffer.getvalue()
 
 
+def photo_pdf(photo: bytes, filters: pikepdf.Object = pikepdf.Name.DCTDecode) -> bytes:
+    """Return a one-page PDF that shows ``photo`` as a DCT image with an XMP stream of its own."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(48, 32))
+    image = pikepdf.Stream(pdf, photo, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                           Width=48, Height=32, ColorSpace=pikepdf.Name.DeviceRGB,
+                           BitsPerComponent=8, Filter=filters,
+                           DecodeParms=pikepdf.Dictionary(ColorTransform=1))
+    image.Metadata = pikepdf.Stream(pdf, XMP, Type=pikepdf.Name.Metadata,
+                                    Subtype=pikepdf.Name.XML)
+    page = pdf.pages[0]
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.Contents = pdf.make_stream(b"q 48 0 0 32 0 0 cm /Im0 Do Q")
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
 def pixels(content: bytes) -> bytes:
     with Image.open(io.BytesIO(content)) as image:
         return image.convert("RGBA").tobytes()
@@ -215,6 +233,54 @@ def test_pdf_loses_document_information_and_xmp():
         assert "/Info" not in pdf.trailer
         assert "/Metadata" not in pdf.Root
         assert pdf.pages[0].mediabox == [0, 0, 200, 300]
+
+
+@pytest.mark.parametrize("filters", [
+    pikepdf.Name.DCTDecode,
+    pikepdf.Array([pikepdf.Name.DCTDecode]),
+], ids=["name", "array"])
+def test_pdf_photo_loses_exif_gps_and_xmp(filters):
+    photo = phone_jpeg()
+    original = photo_pdf(photo, filters)
+    assert SERIAL.encode() in original
+    assert b"Exif\x00\x00" in original
+
+    kept = stored(attach("现场照片.pdf", original))
+
+    assert_nothing_identifying(kept)
+    assert b"Exif\x00\x00" not in kept
+    with pikepdf.open(io.BytesIO(kept)) as pdf:
+        image = pdf.pages[0].Resources.XObject.Im0
+        assert "/Metadata" not in image
+        assert image.Filter == filters
+        assert image.DecodeParms.ColorTransform == 1
+        data = image.read_raw_bytes()
+        assert data.startswith(b"\xff\xd8")
+        assert data[data.index(b"\xff\xda"):] == photo[photo.index(b"\xff\xda"):]
+        rendered = pikepdf.PdfImage(image).as_pil_image()
+        assert rendered.size == (48, 32)
+        assert rendered.convert("RGBA").tobytes() == pixels(photo)
+
+
+def test_pdf_photo_without_metadata_is_kept_as_is():
+    buffer = io.BytesIO()
+    picture().save(buffer, "JPEG")
+    original = photo_pdf(buffer.getvalue())
+
+    kept = strip_metadata(original, "pdf")
+
+    with pikepdf.open(io.BytesIO(kept)) as pdf:
+        assert pdf.pages[0].Resources.XObject.Im0.read_raw_bytes() == buffer.getvalue()
+
+
+def test_pdf_with_damaged_photo_is_rejected():
+    original = photo_pdf(phone_jpeg()[:600])
+
+    with pytest.raises(ValidationError) as raised:
+        attach("现场照片.pdf", original)
+
+    assert raised.value.code == "file_damaged"
+    assert not Evidence.objects.exists()
 
 
 def test_pdf_owner_password_is_removed():

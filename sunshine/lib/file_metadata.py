@@ -18,8 +18,11 @@ program, dates). ``strip_metadata`` removes them.
   is still shown upright. The pixels are not rotated, because that would
   need a lossy re-encode.
 - PDF files are rewritten by qpdf (pikepdf) without the document
-  information dictionary, without any XMP ``/Metadata`` stream and
-  without ``/PieceInfo`` (private data of the program that made the file).
+  information dictionary, without any XMP ``/Metadata`` stream (of the
+  document, a page or an image) and without ``/PieceInfo`` (private data
+  of the program that made the file). Embedded JPEG images (DCTDecode
+  streams) lose their Exif, XMP and comment segments like photo files, and
+  their compressed picture is copied byte for byte.
   Only objects still referenced are written, so the metadata of earlier
   revisions goes too, and encryption without a user password is removed.
 
@@ -96,10 +99,22 @@ def _orientation_exif(orientation: int) -> bytes:
 
 
 def _strip_jpeg(content: bytes) -> bytes:
+    orientation = _orientation(content)
+    segments = _kept_jpeg_segments(content)
+    if orientation != UPRIGHT:
+        exif = _orientation_exif(orientation)
+        segment = bytes([0xFF, 0xE1]) + (len(exif) + 2).to_bytes(2, "big") + exif
+        # After the JFIF header, where readers look for Exif, or else after the start marker.
+        at = 2 if len(segments) > 1 and segments[1][1] == JPEG_APP0 else 1
+        segments.insert(at, segment)
+    return b"".join(segments)
+
+
+def _kept_jpeg_segments(content: bytes) -> list[bytes]:
+    """Return the markers and segments of a JPEG file that show its picture, up to its end marker."""
     if not content.startswith(JPEG_SOI):
         raise ValueError("no JPEG start-of-image marker")
     segments = [JPEG_SOI]
-    orientation = _orientation(content)
     position = len(JPEG_SOI)
     while True:
         if position + 2 > len(content) or content[position] != 0xFF:
@@ -124,13 +139,7 @@ def _strip_jpeg(content: bytes) -> bytes:
         elif _keeps_jpeg_segment(marker, content[position + 4:end]):
             segments.append(content[position:end])
         position = end
-    if orientation != UPRIGHT:
-        exif = _orientation_exif(orientation)
-        segment = bytes([0xFF, 0xE1]) + (len(exif) + 2).to_bytes(2, "big") + exif
-        # After the JFIF header, where readers look for Exif, or else after the start marker.
-        at = 2 if len(segments) > 1 and segments[1][1] == JPEG_APP0 else 1
-        segments.insert(at, segment)
-    return b"".join(segments)
+    return segments
 
 
 def _keeps_jpeg_segment(marker: int, data: bytes) -> bool:
@@ -202,7 +211,43 @@ def _strip_pdf(content: bytes) -> bytes:
                 for key in PDF_METADATA_KEYS:
                     if key in item:
                         del item[key]
+            if isinstance(item, pikepdf.Stream) and _is_jpeg_stream(item):
+                _strip_jpeg_stream(item)
         written = io.BytesIO()
         # No XMP is left for qpdf to update, and the saved file is not encrypted.
         pdf.save(written, fix_metadata_version=False, encryption=False)
     return written.getvalue()
+
+
+def _is_jpeg_stream(stream: pikepdf.Stream) -> bool:
+    """Return whether the stream's data is a JPEG file as stored, its only filter being DCTDecode.
+
+    NOTE: a JPEG under a further filter, such as [/FlateDecode /DCTDecode],
+    keeps its metadata segments, because qpdf cannot decode such a chain
+    without also decoding the JPEG.
+    """
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array):
+        return len(filters) == 1 and filters[0] == pikepdf.Name.DCTDecode
+    return filters == pikepdf.Name.DCTDecode
+
+
+def _strip_jpeg_stream(stream: pikepdf.Stream) -> None:
+    """Rewrite a JPEG image stream without Exif, XMP and comments, keeping its filter and parameters.
+
+    Unlike a photo file, the stream keeps no Exif orientation, because PDF
+    readers place the picture by the page's transformation and ignore it.
+    """
+    content = stream.read_raw_bytes()
+    try:
+        stripped = b"".join(_kept_jpeg_segments(content))
+    except ValueError as error:
+        raise ValueError(f"JPEG image in PDF object {stream.objgen}: {error}") from None
+    if stripped == content:
+        return
+    filters, parameters = stream.Filter, stream.get("/DecodeParms")
+    stream.write(stripped, filter=pikepdf.Name.DCTDecode)
+    # write() replaces /Filter and removes /DecodeParms, so the original entries are put back.
+    stream.Filter = filters
+    if parameters is not None:
+        stream.DecodeParms = parameters
