@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sunshine.audit.models import AuditEntry
 from sunshine.audit.verify import verify
@@ -378,7 +379,7 @@ def test_supplier_add_rejects_invalid_credit_code(staff_a):
 
 def setting_data(**changes) -> dict:
     data = {"key": "assets.disclosure_days", "county": "331002", "value": "4",
-            "effective_from": "2025-01-01", "source": "椒江区文件"}
+            "effective_from": timezone.localdate().isoformat(), "source": "椒江区文件"}
     data.update(changes)
     return data
 

@@ -133,6 +133,68 @@ def test_admin_rejects_value_out_of_range(rules_admin, value):
     assert not Setting.objects.exists()
 
 
+# 01:00 on 6 December in Shanghai, still 5 December in UTC.
+SHANGHAI_MORNING = datetime.datetime(2026, 12, 5, 17, tzinfo=datetime.UTC)
+
+
+def setting_form(effective_from: str) -> dict:
+    return {"key": "petitions.intake_max_per_ip", "county": "", "value": "500",
+            "effective_from": effective_from, "source": "测试"}
+
+
+@pytest.mark.parametrize(("effective_from", "reason"), [
+    ("2020-01-01", "早于今天"),
+    ("0001-01-01", "早于今天"),
+    ("2026-12-05", "早于今天"),
+    ("2030-01-01", "太远"),
+    ("9999-12-31", "太远"),
+])
+def test_admin_rejects_effective_date_out_of_range(rules_admin, time_machine, effective_from,
+                                                   reason):
+    time_machine.move_to(SHANGHAI_MORNING, tick=False)
+
+    response = logged_in(rules_admin).post(reverse("admin:rules_setting_add"),
+                                           setting_form(effective_from))
+
+    assert response.status_code == 200
+    message = " ".join(response.context["adminform"].form.errors["effective_from"])
+    assert f"生效日期 {effective_from} {reason}" in message
+    assert "2026-12-06（今天）至 2029-12-31" in message
+    assert not Setting.objects.exists()
+
+
+@pytest.mark.parametrize("effective_from", ["2026-12-06", "2029-12-31"])
+def test_admin_accepts_effective_date_in_range(rules_admin, time_machine, effective_from):
+    time_machine.move_to(SHANGHAI_MORNING, tick=False)
+
+    response = logged_in(rules_admin).post(reverse("admin:rules_setting_add"),
+                                           setting_form(effective_from))
+
+    assert response.status_code == 302
+    setting = Setting.objects.get()
+    assert setting.effective_from == datetime.date.fromisoformat(effective_from)
+    assert setting.value == 500
+
+
+def test_admin_effective_date_message_in_english(rules_admin, time_machine):
+    time_machine.move_to(SHANGHAI_MORNING, tick=False)
+
+    response = logged_in(rules_admin).post(reverse("admin:rules_setting_add"),
+                                           setting_form("2020-01-01"),
+                                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.context["adminform"].form.errors["effective_from"] == [
+        "Effective date 2020-01-01 is in the past; enter a date from 2026-12-06 (today) to "
+        "2029-12-31, because a new version must not change decisions already taken"]
+
+
+def test_past_effective_date_allowed_through_action():
+    setting = add_setting(None, "petitions.intake_max_per_ip", 500,
+                          effective_from=datetime.date(2020, 1, 1))
+
+    assert setting.effective_from == datetime.date(2020, 1, 1)
+
+
 def test_range_message_in_english():
     with translation.override("en"), pytest.raises(ValidationError) as error:
         add_setting(None, "petitions.intake_max_per_ip", -5, effective_from=DAY)

@@ -3,9 +3,12 @@
 The admin never edits or deletes a setting in place. A new value is a new
 version from a date on, so the value that applied to a past decision stays
 on record. A wrong value is corrected by a newer version, also of the same
-date, and the list shows which version is in force today.
+date, and the list shows which version is in force today. A version entered
+here takes effect no earlier than today, so decisions already taken keep the
+values they were based on.
 """
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -23,6 +26,11 @@ from sunshine.organisation.scoping import scope_for
 from sunshine.rules.defaults import DEFAULTS
 from sunshine.rules.models import Setting
 from sunshine.rules.values import version_ids_in_force
+
+# A version entered in the admin may take effect until 31 December of the year this many
+# years after the current one. Rules that change a deadline or threshold are published
+# months ahead, so a date further off is most likely a typing error such as 9999 for 2026.
+SETTING_MAX_YEARS_AHEAD = 3
 
 
 def key_choices() -> list[tuple[str, str]]:
@@ -67,6 +75,24 @@ class SettingForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.user = kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
+
+    def clean_effective_from(self) -> datetime.date:
+        """Reject a date before today, which would change past decisions, or years ahead."""
+        day = self.cleaned_data["effective_from"]
+        first = timezone.localdate()
+        last = datetime.date(first.year + SETTING_MAX_YEARS_AHEAD, 12, 31)
+        params = {"date": day, "first": first, "last": last}
+        if day < first:
+            raise forms.ValidationError(
+                _("Effective date %(date)s is in the past; enter a date from %(first)s (today) to "
+                  "%(last)s, because a new version must not change decisions already taken"),
+                code="effective_from_past", params=params)
+        if day > last:
+            raise forms.ValidationError(
+                _("Effective date %(date)s is too far ahead; enter a date from %(first)s (today) "
+                  "to %(last)s, and add a version for a later date once it is closer"),
+                code="effective_from_far", params=params)
+        return day
 
     def clean(self) -> dict[str, Any]:
         super().clean()
