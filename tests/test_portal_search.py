@@ -105,6 +105,9 @@ def test_it_finds_traditional_characters(client, projects, text, expected):
     ("锦川 水渠", ["HY-2025-001"]),
     ("椒江 水渠", []),
     ("HY-2025 城隍浦", []),
+    ("椒江，改造", ["JJ-2025-001"]),
+    ("椒江、改造", ["JJ-2025-001"]),
+    ("锦川,水渠", ["HY-2025-001"]),
 ])
 def test_it_matches_every_word(client, projects, text, expected):
     response = search(client, text)

@@ -10,6 +10,7 @@ or name other people, and no mask finds every name.
 
 import datetime
 import enum
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,6 +35,9 @@ TIMELINE_PAGE_SIZE = 20
 # Counties and townships a search text may match; Taizhou has 9 and 136.
 MAX_PLACES = 50
 MAX_SEARCH_WORDS = 5
+# Words of a search are separated by spaces or by the commas and enumeration marks of
+# Chinese text (椒江，道路 or 椒江、道路).
+SEARCH_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 # A village's township, county and city, so that the location line and
 # get_setting's county lookup read no further rows.
@@ -105,7 +109,7 @@ def search_words(text: str) -> list[str]:
     ValidationError above ``MAX_SEARCH_WORDS`` words, because each word adds
     substring matches on every project row.
     """
-    words = list(dict.fromkeys(simplify(text).split()))
+    words = list(dict.fromkeys(word for word in SEARCH_SEPARATORS.split(simplify(text)) if word))
     if len(words) > MAX_SEARCH_WORDS:
         raise ValidationError(
             _("The search has %(count)s words, but at most %(max)s words are searched for "
