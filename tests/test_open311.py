@@ -347,6 +347,22 @@ def test_requests_accept_plain_dates(client, filed):
     assert found(start_date="2026-03-02", end_date="2026-03-02") == registered
 
 
+def test_a_late_entry_is_requested_on_the_day_received(client, categories):
+    late, _ = register(categories["roads"], received_on=datetime.date(2026, 2, 20))
+
+    def found(**query):
+        response = client.get(ROOT + "requests.json", query)
+        assert response.status_code == 200, response.content.decode()
+        return ids(response)
+
+    row = client.get(ROOT + f"requests/{sid(late)}.json").json()[0]
+    assert row["requested_datetime"] == "2026-02-20T00:00:00+08:00"
+    assert found(start_date="2026-02-20", end_date="2026-02-20") == {sid(late)}
+    assert found(start_date="2026-02-20T00:00:00+08:00") == {sid(late)}
+    assert found(start_date="2026-02-20T00:00:01+08:00") == set()
+    assert found(start_date="2026-02-21", end_date="2026-03-02") == set()
+
+
 @pytest.mark.parametrize("start", ["0001-01-01T00:00:00Z", "9999-10-01T00:00:00+08:00"])
 def test_requests_accept_dates_near_the_limits(client, filed, start):
     response = client.get(ROOT + "requests.json", {"start_date": start})

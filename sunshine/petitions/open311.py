@@ -44,7 +44,8 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Max
+from django.db.models import F, Max, Q
+from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -258,6 +259,30 @@ def public_requests() -> Any:
             .order_by("-registered_at", "-pk"))
 
 
+def requested_at(petition: Petition) -> datetime.datetime:
+    """Return when the request was made: its registration, or the start of the day received.
+
+    Staff may register a letter days after it arrived; the request was made
+    on the day received, which the deadlines count from too.
+    """
+    if timezone.localdate(petition.registered_at) == petition.received_on:
+        return petition.registered_at
+    return timezone.make_aware(datetime.datetime.combine(petition.received_on, datetime.time()))
+
+
+def _requested_between(found: Any, start: datetime.datetime, end: datetime.datetime) -> Any:
+    """Keep the requests whose ``requested_at`` lies from ``start`` to ``end``."""
+    first_day = timezone.localtime(start).date()
+    if timezone.localtime(start).time() != datetime.time():
+        first_day += datetime.timedelta(days=1)
+    last_day = timezone.localtime(end).date()
+    found = found.annotate(registered_on=TruncDate("registered_at"))
+    same_day = Q(received_on=F("registered_on"), registered_at__gte=start, registered_at__lte=end)
+    entered_later = Q(received_on__lt=F("registered_on"), received_on__gte=first_day,
+                      received_on__lte=last_day)
+    return found.filter(same_day | entered_later)
+
+
 def w3c(moment: datetime.datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
@@ -281,7 +306,7 @@ def request_of(petition: Any) -> dict[str, Any]:
         "description": None,
         "agency_responsible": petition.assigned_unit.name if petition.assigned_unit else None,
         "service_notice": None,
-        "requested_datetime": w3c(petition.registered_at),
+        "requested_datetime": w3c(requested_at(petition)),
         "updated_datetime": w3c(petition.updated_at or petition.registered_at),
         "expected_datetime": _expected(petition),
         "address": petition.region.name,
@@ -450,7 +475,7 @@ def search_requests(params: Any) -> Any:
     if services_:
         found = found.filter(category__code__in=services_)
     start, end = date_range(params)
-    found = found.filter(registered_at__gte=start, registered_at__lte=end)
+    found = _requested_between(found, start, end)
     return _status_filter(found, params)[:MAX_REQUESTS]
 
 
