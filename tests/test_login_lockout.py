@@ -167,8 +167,18 @@ def test_admin_login_is_locked_too(city_admin):
 
     response = login("city_admin", PASSWORD, url=admin_login)
 
+    assert response.status_code == 429
     assert "登录失败次数过多" in response.content.decode()
     assert "_auth_user_id" not in response.client.session
+
+
+def test_full_width_username_meets_the_lock(operator_a):
+    fail(5)
+
+    response = login("ｏｐｅｒａｔｏｒ＿ａ", PASSWORD)
+
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
 
 
 def test_lock_message_in_english(operator_a):

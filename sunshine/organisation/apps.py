@@ -11,6 +11,7 @@ class OrganisationConfig(AppConfig):
 
         from sunshine import checks  # noqa: F401
         from sunshine.organisation import lockout, signals  # noqa: F401
-        from sunshine.organisation.login_views import AdminLockoutAuthenticationForm
+        from sunshine.organisation.login_views import AdminLockoutAuthenticationForm, admin_login
 
         admin.site.login_form = AdminLockoutAuthenticationForm
+        admin.site.login = admin_login(admin.site.login)  # type: ignore[method-assign]

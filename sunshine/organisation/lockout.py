@@ -32,6 +32,7 @@ NAT address needs a higher limit per address than per username.
 
 import datetime
 import logging
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,9 @@ def subjects(request: HttpRequest | None, username: str) -> list[Subject]:
 
 def username_subject(username: str, address: str | None) -> Subject:
     # A newline cannot occur in an address, so the pair is unambiguous.
-    return Subject("username", f"{username.strip()}\n{address or ''}", MAX_PER_USERNAME)
+    # NFKC, as Django's login form reads the username, so ｏｐ１ and op1 are one username.
+    name = unicodedata.normalize("NFKC", username).strip()
+    return Subject("username", f"{name}\n{address or ''}", MAX_PER_USERNAME)
 
 
 def check(request: HttpRequest | None, username: str) -> None:

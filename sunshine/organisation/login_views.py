@@ -39,13 +39,25 @@ class AdminLockoutAuthenticationForm(LockoutCheckMixin, AdminAuthenticationForm)
     pass
 
 
+def with_lock_status(response: Any) -> Any:
+    """Set status 429 on a login page whose form was rejected during a lock."""
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if form is not None and form.has_error("__all__", code="locked"):
+        response.status_code = 429
+    return response
+
+
+def admin_login(login: Any) -> Any:
+    """Wrap the admin site's login view so that a locked login gets status 429 there too."""
+    def view(request: HttpRequest, extra_context: Any = None) -> Any:
+        return with_lock_status(login(request, extra_context))
+    return view
+
+
 class StaffLoginView(LoginView):
     """The staff login page; a login rejected during a lock gets status 429."""
 
     authentication_form = StaffAuthenticationForm
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.has_error("__all__", code="locked"):
-            response.status_code = 429
-        return response
+        return with_lock_status(super().form_invalid(form))
