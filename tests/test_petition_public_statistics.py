@@ -103,6 +103,7 @@ def test_page_names_the_cutoff_date(client, clock, april):
 
     assert "以下为截至 2026-05-01 零时的数字" in text
     assert "不实时更新" in text
+    assert "积压件数为 2026-05-06 计算这些数字时仍在等待办理的件数" in text
 
 
 def test_daily_cutoff_counts_before_today(client, clock, categories, operator_a):

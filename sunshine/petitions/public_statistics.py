@@ -59,7 +59,7 @@ def published(city: Region, as_of: datetime.datetime) -> dict[str, Any]:
                     as_of=as_of, figures=_compute(city, as_of), computed_at=timezone.now())
         except IntegrityError:  # another request stored them first
             found = PublishedStatistics.objects.get(as_of=as_of)
-    return _context(city, found.figures)
+    return {**_context(city, found.figures), "computed_on": timezone.localdate(found.computed_at)}
 
 
 def _compute(city: Region, as_of: datetime.datetime) -> dict[str, Any]:
