@@ -193,3 +193,9 @@ def skip_without_concurrent_writers() -> None:
     """
     if connection.vendor == "sqlite":
         pytest.skip("two writing threads need PostgreSQL or an SQLite file")
+
+
+@pytest.fixture
+def outsider(request):
+    """Return the fixture named by the test's indirect parameter, such as a user of another county."""
+    return request.getfixturevalue(request.param)

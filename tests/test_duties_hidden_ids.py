@@ -66,11 +66,6 @@ def rows(operator_a, unit_a) -> dict:
             Person: make_person(None, unit_a, name="王五")}
 
 
-@pytest.fixture
-def outsider(request):
-    return request.getfixturevalue(request.param)
-
-
 @pytest.mark.parametrize("outsider", OUTSIDERS, indirect=True)
 @pytest.mark.parametrize(("name", "method", "model", "data"), OBJECT_PAGES)
 def test_hidden_id_looks_unknown(outsider, rows, name, method, model, data):

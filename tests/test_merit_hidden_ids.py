@@ -76,11 +76,6 @@ def rows(operator_a, leader_a, unit_a) -> dict:
     return {PointEntry: penalty, Appeal: appeal, Exemption: exemption, Award: award}
 
 
-@pytest.fixture
-def outsider(request):
-    return request.getfixturevalue(request.param)
-
-
 @pytest.mark.parametrize("outsider", OUTSIDERS, indirect=True)
 @pytest.mark.parametrize(("name", "method", "model", "data"), OBJECT_PAGES)
 def test_hidden_id_looks_unknown(outsider, rows, name, method, model, data):
