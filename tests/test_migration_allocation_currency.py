@@ -1,9 +1,8 @@
 """The data migration that gives old staff allocations their project's currency.
 
-Each test migrates the funds app back to before the migration, writes rows
-as the staff form wrote them before money rows took the project's currency
-(CNY on any project), then runs the migration with Django's executor on the
-test database.
+Each test migrates the funds app back to before the migration. It then
+writes rows as the old staff form wrote them, in CNY on any project, and
+runs the migration with Django's executor on the test database.
 """
 
 import datetime

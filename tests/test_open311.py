@@ -347,7 +347,7 @@ def test_requests_accept_plain_dates(client, filed):
     assert found(start_date="2026-03-02", end_date="2026-03-02") == registered
 
 
-def test_a_late_entry_is_requested_on_the_day_received(client, categories):
+def test_late_entry_requested_on_day_received(client, categories):
     late, _ = register(categories["roads"], received_on=datetime.date(2026, 2, 20))
 
     def found(**query):

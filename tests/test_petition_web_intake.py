@@ -314,7 +314,7 @@ def test_it_links_each_official_of_a_list(client, categories, unit_a, township_u
     assert "反映的人员" not in petition.text
 
 
-def test_it_keeps_the_list_in_the_text_when_a_name_is_unknown(client, categories, unit_a):
+def test_unknown_name_keeps_list_in_text(client, categories, unit_a):
     org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
 
     client.post(URL, report_form("graft", kind=Kind.ACCUSATION, person_name="赵六、孙九"))
@@ -334,7 +334,7 @@ def test_it_keeps_run_together_names_in_the_text(client, categories, unit_a):
     assert "赵六孙九" in petition.text
 
 
-def test_a_shared_name_in_a_list_still_needs_the_unit(client, categories, unit_a,
+def test_shared_name_in_list_needs_unit(client, categories, unit_a,
                                                      township_unit):
     org_actions.create_person(None, name="赵六", unit=unit_a, post="科员")
     org_actions.create_person(None, name="赵六", unit=township_unit, post="科员")

@@ -686,7 +686,7 @@ def test_late_referral_is_recorded_as_late(clock, operator_a, township_unit):
     assert verify() == []
 
 
-def test_report_on_a_city_unit_goes_to_the_city(clock, operator_a, township_unit):
+def test_report_on_city_unit_goes_to_city(clock, operator_a, township_unit):
     org_actions.create_unit(None, name="椒江区纪委监委", kind=UnitKind.COMMISSION,
                             region=region("331002"))
     city = org_actions.create_unit(None, name="台州市纪委监委", kind=UnitKind.COMMISSION,

@@ -91,7 +91,7 @@ def test_complete_file_with_extra_bytes_passes(name, content, code):
     assert evidence.check_file(upload(name, content)).code == code
 
 
-def test_photo_up_to_twice_the_pixel_limit_is_rejected(monkeypatch):
+def test_photo_below_twice_pixel_limit_rejected(monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
     photo = io.BytesIO()
     Image.new("L", (40, 40), 128).save(photo, "JPEG")

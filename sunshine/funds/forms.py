@@ -304,7 +304,7 @@ class ProjectForm(EditForm):
 
 
 def use_currency(form: forms.Form, currency: str) -> None:
-    """Read the form's amounts in ``currency``, a project's currency, and say so in their help."""
+    """Read the form's amounts in ``currency``, a project's currency, and name it in their help text."""
     if currency == CNY:
         return
     for field in form.fields.values():

@@ -14,7 +14,7 @@ program, dates). ``strip_metadata`` removes them.
   transparency, pixel size and animation. Everything after the end of the
   picture is dropped, such as the video of a motion photo.
 - The Exif orientation is the one value carried over, in a new Exif
-  segment that holds nothing else, so a photo taken with the phone turned
+  segment that contains nothing else, so a photo taken with the phone turned
   is still shown upright. The pixels are not rotated, because that would
   need a lossy re-encode.
 - PDF files are rewritten by qpdf (pikepdf) without the document
@@ -92,7 +92,7 @@ def _orientation(content: bytes) -> int:
 
 
 def _orientation_exif(orientation: int) -> bytes:
-    """Return Exif data, starting with ``Exif\\0\\0``, that holds only the orientation."""
+    """Return Exif data, starting with ``Exif\\0\\0``, that contains only the orientation."""
     exif = Image.Exif()
     exif[ORIENTATION_TAG] = orientation
     return exif.tobytes()

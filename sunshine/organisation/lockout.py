@@ -97,9 +97,9 @@ def subjects(request: HttpRequest | None, username: str) -> list[Subject]:
 
 
 def username_subject(username: str, address: str | None) -> Subject:
-    # A newline cannot occur in an address, so the pair is unambiguous.
-    # NFKC, as Django's login form reads the username, so ｏｐ１ and op1 are one username.
+    # The username is read in NFKC, as Django's login form reads it, so ｏｐ１ and op1 are one.
     name = unicodedata.normalize("NFKC", username).strip()
+    # A newline cannot occur in an address, so the pair is unambiguous.
     return Subject("username", f"{name}\n{address or ''}", MAX_PER_USERNAME)
 
 

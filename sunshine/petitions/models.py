@@ -359,7 +359,7 @@ class Petition(AuditedModel):
         """The officials the petition concerns: ``target_person`` first, then the further ones.
 
         Intake sets this list on a petition before it is saved, so that
-        routing sees every person a report accuses.
+        routing takes every person a report accuses into account.
         """
         if self.pk is None:
             return [self.target_person] if self.target_person is not None else []

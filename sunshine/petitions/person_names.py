@@ -33,10 +33,11 @@ from pypinyin import Style, pinyin
 MIN_NAME_LENGTH = 2
 # A pinyin name shorter than this (such as "li") would likewise match too much.
 MIN_PINYIN_LENGTH = 4
-# The most readings of one name that are compared; 4 characters of 3 readings each give 81.
+# The maximum number of readings of one name that are compared: 4 characters of 3 readings
+# each give 81.
 MAX_SPELLINGS = 81
-# What separates the names of several officials. The dot of minority names (王·海) and the
-# space inside pinyin (Wang Hai) belong to one name.
+# Separators between the names of several officials. The dot of minority names (王·海) and
+# the space inside pinyin (Wang Hai) are part of one name.
 SEPARATORS = re.compile(r"[、,，;；/／\n]+")
 
 

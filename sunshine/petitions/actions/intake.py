@@ -112,8 +112,8 @@ def _same_further_persons(history: list[dict[str, Any]],
     for petition_id, person_id in FurtherTargetPerson.objects.filter(
             petition_id__in=named).values_list("petition_id", "person_id"):
         named[petition_id].add(person_id)
-    wanted = {person.pk for person in further}
-    return [row for row in history if named[row["pk"]] == wanted]
+    expected = {person.pk for person in further}
+    return [row for row in history if named[row["pk"]] == expected]
 
 
 def _reject_final_matter(history: list[dict[str, Any]]) -> None:
