@@ -180,6 +180,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Answer plainly valid reports of the report API with their receipt and register them
+# right after, in the registrar process (`sunshine register_reports --follow`), which
+# must run wherever this is on (sunshine.petitions.deferred_intake).
+PETITIONS_DEFERRED_REGISTRATION = env_bool("SUNSHINE_DEFERRED_REGISTRATION")
+
 # Upload limits for the staff Excel import: a 100,000-row workbook is ~8 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

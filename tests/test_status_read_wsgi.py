@@ -5,18 +5,15 @@ builds a request. Each test counts Django's ``request_started`` signal to
 tell whether a read went down the full stack.
 """
 
-import io
 import json
-import sys
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.core.signals import request_started
 
-from sunshine.wsgi import application
 from tests.petition_web_data import NOW, file_by_api
+from tests.wsgi_calls import call
 
 pytestmark = pytest.mark.django_db
 
@@ -46,40 +43,6 @@ def full_stack_calls():
 @pytest.fixture
 def filed(client, township_unit):
     return file_by_api(client)
-
-
-def call(path: str, *, query: str = "", seen: dict | None = None,
-         **headers: str) -> tuple[str, dict[str, str], bytes]:
-    """Call the WSGI application and return its status line, headers and body.
-
-    ``seen``, if given, receives the environ as the application left it.
-    """
-    environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
-        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "198.51.100.20", "HTTP_HOST": "testserver",
-        "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
-        **{f"HTTP_{name.upper()}": value for name, value in headers.items()},
-    }
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-    # After a request the WSGI handler closes connections that are not in
-    # autocommit mode, and the test runs in a transaction. Django's test
-    # client keeps the connection the same way.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        chunks = application(environ, lambda status, found, *rest: started.append((status, found)))
-        try:
-            body = b"".join(chunks)
-        finally:
-            getattr(chunks, "close", lambda: None)()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    if seen is not None:
-        seen.update(environ)
-    status, found = started[0]
-    return status, dict(found), body
 
 
 def read(filed, secret: str | None = None, **extra: Any):

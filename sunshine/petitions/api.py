@@ -39,10 +39,10 @@ from sunshine.api.responses import method_not_allowed
 from sunshine.api.schemas import ErrorOut
 from sunshine.lib.client_address import client_ip
 from sunshine.lib.text_input import is_blank
-from sunshine.petitions import deadlines, tracking, visibility
+from sunshine.petitions import deadlines, receipts, tracking, visibility
 from sunshine.petitions.actions.intake import RESUBMISSION_REFUSED
 from sunshine.petitions.forms import FilterForm, ReportForm
-from sunshine.petitions.models import Category, Channel, Kind, Petition
+from sunshine.petitions.models import Category, Channel, Kind, Petition, ReceivedReport, State
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import (
     IntakeLimited,
@@ -424,10 +424,29 @@ def report_status(request: HttpRequest, tracking_code: str,
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-def status_json(petition: Petition) -> bytes:
+def status_json(found: Petition | ReceivedReport) -> bytes:
     """Return the reporter's view of a petition as the JSON body that ``StatusOut`` documents."""
-    data = StatusOut.model_validate(status_of(petition)).model_dump(mode="json")
+    status = status_of(found) if isinstance(found, Petition) else received_status(found)
+    data = StatusOut.model_validate(status).model_dump(mode="json")
     return json.dumps(data, ensure_ascii=False).encode()
+
+
+def received_status(received: ReceivedReport) -> dict[str, Any]:
+    """Return the reporter's view of a report not registered yet, or refused at registration."""
+    waiting = received.outcome == ReceivedReport.Outcome.WAITING
+    state = State.RECEIVED if waiting else State.NOT_ACCEPTED
+    received_on = timezone.localdate(received.received_at)
+    steps = [] if waiting else [{
+        "at": received.received_at, "label": str(State.NOT_ACCEPTED.label),
+        "text": received.refusal, "unit": "",
+    }]
+    return {
+        "tracking_code": received.tracking_code, "kind": received.kind,
+        "kind_label": received.get_kind_display(), "category": received.category.display_name,
+        "state": state, "state_label": str(state.label), "received_on": received_on,
+        "deadlines": deadline_items(receipts.received_deadlines(received)) if waiting else [],
+        "review_until": None, "steps": steps, "replies": [], "extensions": [],
+    }
 
 
 def status_of(petition: Petition) -> dict[str, Any]:

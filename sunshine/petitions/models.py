@@ -654,5 +654,46 @@ class WorkdayOverride(AuditedModel):
         return f"{self.date} {self.name}"
 
 
+class ReceivedReport(models.Model):
+    """A citizen's report that has its receipt and waits to be registered.
+
+    With deferred registration (``settings.PETITIONS_DEFERRED_REGISTRATION``)
+    the report API answers a plainly valid report at once and stores it
+    here; ``sunshine.petitions.deferred_intake.register_waiting`` then
+    registers it as a ``Petition`` with the same tracking code and secret.
+    The report itself (``payload``, encrypted) is kept only while it waits:
+    registration or refusal empties it. Not an audited model: the petition's
+    registration is the audited step, and this row is never shown to staff.
+    """
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", _("waiting to be registered")
+        REGISTERED = "registered", _("registered")
+        REFUSED = "refused", _("not accepted")
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField(_("received at"))
+    language = models.CharField(max_length=10)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("organisation.Region", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices,
+                               default=Outcome.WAITING)
+    payload = models.TextField(blank=True)
+    refusal = models.TextField(_("reason not accepted"), blank=True)
+    petition = models.OneToOneField(Petition, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], condition=Q(outcome="waiting"),
+                                name="received_report_waiting")]
+        verbose_name = _("received report")
+        verbose_name_plural = _("received reports")
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
 # Supervision days and reward points live in their own module.
 from sunshine.petitions import models_ops  # noqa: E402, F401

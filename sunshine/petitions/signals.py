@@ -6,8 +6,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from sunshine.petitions import tracking
+from sunshine.petitions import intake_tables, tracking
 from sunshine.petitions.models import (
+    Category,
     ExtensionRequest,
     Petition,
     PetitionEvent,
@@ -20,6 +21,11 @@ from sunshine.petitions.workdays import overrides_changed
 @receiver([post_save, post_delete], sender=WorkdayOverride)
 def announce_override_change(sender, **kwargs):
     overrides_changed()
+
+
+@receiver([post_save, post_delete], sender=Category)
+def announce_category_change(sender, **kwargs):
+    intake_tables.categories.written()
 
 
 @receiver([post_save, post_delete], sender=Petition)

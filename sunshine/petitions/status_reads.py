@@ -41,9 +41,13 @@ TRIED_KEY = "sunshine.status_read_tried"
 
 # The headers of the last full status response of this process, shared by both shortcuts.
 _learned: list[tuple[str, str]] | None = None
+# The headers of the last full receipt (201) of the report API in this process, for
+# ``deferred_intake``, which answers later reports before Django.
+RECEIPT_PATH = "/api/v1/reports/"
+receipt_headers: list[tuple[str, str]] | None = None
 
 
-class _Environ:
+class EnvironRequest:
     """The parts of a request that choosing the language and the client address read."""
 
     def __init__(self, environ: Mapping[str, Any]) -> None:
@@ -54,10 +58,10 @@ class _Environ:
 def _is_plain_read(meta: Mapping[str, Any]) -> bool:
     return (meta.get("REQUEST_METHOD") == "GET" and SECRET_KEY in meta
             and "HTTP_AUTHORIZATION" not in meta and not meta.get("QUERY_STRING")
-            and _allowed_host(meta) and _needs_no_redirect(meta))
+            and allowed_host(meta) and needs_no_redirect(meta))
 
 
-def _needs_no_redirect(meta: Mapping[str, Any]) -> bool:
+def needs_no_redirect(meta: Mapping[str, Any]) -> bool:
     """Return False where SecurityMiddleware would redirect the request to HTTPS.
 
     The scheme is read as ``HttpRequest.is_secure`` reads it.
@@ -71,7 +75,7 @@ def _needs_no_redirect(meta: Mapping[str, Any]) -> bool:
     return meta.get("wsgi.url_scheme") == "https"
 
 
-def _allowed_host(meta: Mapping[str, Any]) -> bool:
+def allowed_host(meta: Mapping[str, Any]) -> bool:
     """Return whether the Host header names this site, as ``HttpRequest.get_host`` checks it.
 
     A request without a Host header, or with one that is not allowed, goes
@@ -114,7 +118,7 @@ class StatusReadApplication:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         match = STATUS_PATH.fullmatch(environ.get("PATH_INFO", ""))
-        kept = None if match is None else _kept_answer(match, environ, lambda: _Environ(environ))
+        kept = None if match is None else _kept_answer(match, environ, lambda: EnvironRequest(environ))
         if kept is None:
             return self.application(environ, start_response)
         body, language = kept
@@ -131,19 +135,21 @@ class StatusReadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        global _learned
+        global _learned, receipt_headers
         match = STATUS_PATH.fullmatch(request.path_info)
         if match is None:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if (request.path_info == RECEIPT_PATH and request.method == "POST"
+                    and response.status_code == 201 and _is_json(response)):
+                receipt_headers = _own_headers(response)
+            return response
         if TRIED_KEY not in request.META:
             kept = _kept_answer(match, request.META, lambda: request)
             if kept is not None:
                 return self.answer(*kept)
         response = self.get_response(request)
-        if (_is_plain_read(request.META) and response.status_code == 200
-                and response.get("Content-Type", "").startswith("application/json")):
-            _learned = [(name, value) for name, value in response.headers.items()
-                        if name.lower() not in OWN_HEADERS]
+        if _is_plain_read(request.META) and response.status_code == 200 and _is_json(response):
+            _learned = _own_headers(response)
         return response
 
     @staticmethod
@@ -153,3 +159,13 @@ class StatusReadMiddleware:
             response[name] = value
         response["Content-Language"] = language
         return response
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+def _own_headers(response: HttpResponse) -> list[tuple[str, str]]:
+    """Return the headers a shortcut repeats: all but those set per response."""
+    return [(name, value) for name, value in response.headers.items()
+            if name.lower() not in OWN_HEADERS]

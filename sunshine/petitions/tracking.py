@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from sunshine.lib import crypto
 from sunshine.lib.client_address import limit_subject
 from sunshine.lib.local_time import clock_time, seconds_until
-from sunshine.petitions.models import Petition
+from sunshine.petitions.models import Petition, ReceivedReport
 from sunshine.petitions.models import format_code as format_code  # printed form, used by views
 from sunshine.rules.values import get_setting
 
@@ -83,7 +83,8 @@ def new_code() -> str:
     """Return a tracking code that no petition uses yet."""
     while True:
         code = random_text(CODE_LENGTH)
-        if not Petition.all_objects.filter(tracking_code=code).exists():
+        if not (Petition.all_objects.filter(tracking_code=code).exists()
+                or ReceivedReport.objects.filter(tracking_code=code).exists()):
             return code
 
 
@@ -197,19 +198,33 @@ def _matches(stored: str, code: str, secret: str) -> bool:
     return crypto.constant_time_equal(stored, secret_hash(code, secret))
 
 
-def _find(code: str, secret: str, keys: tuple[str, str, str]) -> Petition | None:
-    """Return the petition when code and secret match; otherwise count a failure."""
+def _find(code: str, secret: str,
+          keys: tuple[str, str, str]) -> Petition | ReceivedReport | None:
+    """Return the petition when code and secret match; otherwise count a failure.
+
+    A report that has its receipt but is not registered yet, or was not
+    accepted at registration, is returned as its ``ReceivedReport``.
+    """
     petition = (Petition.all_objects.select_related("category", "region", "assigned_unit")
                 .filter(tracking_code=code).first())
-    stored = petition.secret_hash if petition is not None else _UNKNOWN_CODE_HASH
-    if _matches(stored, code, secret) and petition is not None:
-        return petition
-    _failed(keys, petition is not None)
+    # Both tables are read for every code, so an unknown code takes as long as a known one.
+    received = (ReceivedReport.objects.select_related("category", "region")
+                .filter(tracking_code=code).exclude(outcome=ReceivedReport.Outcome.REGISTERED)
+                .first())
+    found: Petition | ReceivedReport | None = petition or received
+    stored = found.secret_hash if found is not None else _UNKNOWN_CODE_HASH
+    if _matches(stored, code, secret) and found is not None:
+        return found
+    _failed(keys, found is not None)
     return None
 
 
-def lookup(code: str, secret: str, *, client_ip: str) -> Petition | None:
+def lookup(code: str, secret: str, *,
+           client_ip: str) -> Petition | ReceivedReport | None:
     """Return the petition for a tracking code and secret, or None when either is wrong.
+
+    A report still waiting for registration, or refused at it, is returned as
+    its ``ReceivedReport``.
 
     Raises TrackingLocked when the client address or the code has too many
     recent failures.
@@ -225,7 +240,7 @@ def _status_key(digest: str, language: str, day: datetime.date) -> str:
 
 
 def read_status(code: str, secret: str, *, client_ip: str,
-                build: Callable[[Petition], T]) -> T | None:
+                build: Callable[[Petition | ReceivedReport], T]) -> T | None:
     """Return ``build(petition)`` for a tracking code and secret, or None when either is wrong.
 
     The reporter's view changes only when someone acts on the petition. So
@@ -251,11 +266,13 @@ def read_status(code: str, secret: str, *, client_ip: str,
         _failed(keys, True)
         return None
 
-    petition = _find(code, secret, keys)
-    if petition is None:
+    matched = _find(code, secret, keys)
+    if matched is None:
         return None
-    value = build(petition)
-    cache.set(status_key, (petition.secret_hash, value), STATUS_SECONDS)
+    value = build(matched)
+    # A received report changes when it is registered, which is not a write to a petition.
+    if isinstance(matched, Petition):
+        cache.set(status_key, (matched.secret_hash, value), STATUS_SECONDS)
     return value
 
 

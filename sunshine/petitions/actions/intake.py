@@ -140,7 +140,7 @@ def _earlier_petition(history: list[dict[str, Any]], since: datetime.date) -> Pe
     return None
 
 
-def _intake_deadlines(petition: Petition) -> dict[str, deadlines.Deadline]:
+def intake_deadlines(petition: Petition) -> dict[str, deadlines.Deadline]:
     """Compute the deadlines that receipt starts, keyed by the petition field they fill."""
     start, region = petition.received_on, petition.region
     if petition.is_accusation:
@@ -236,8 +236,11 @@ class Intake:
         reporter_name: str = "",
         reporter_phone: str = "",
         received_on: datetime.date | None = None,
+        receipt: tuple[str, str] | None = None,
     ) -> None:
         self.actor = actor
+        # The tracking code and secret hash of a receipt already given (deferred_intake).
+        self.receipt = receipt
         self.text = required_text(text, _("The petition text"))
         self.name = (reporter_name or "").strip()
         self.phone = normalize_phone(reporter_phone)
@@ -272,16 +275,20 @@ class Intake:
             _reject_final_matter(history)
             self.earlier = _earlier_petition(history, since)
 
-        code, self.secret = tracking.new_code(), tracking.new_secret()
+        if self.receipt is None:
+            code, self.secret = tracking.new_code(), tracking.new_secret()
+            hashed = tracking.secret_hash(code, self.secret)
+        else:
+            code, hashed = self.receipt
         petition = Petition(
-            tracking_code=code, secret_hash=tracking.secret_hash(code, self.secret),
+            tracking_code=code, secret_hash=hashed,
             text=self.text, received_on=self.received_on, registered_at=timezone.now(),
             repeat_of=self.earlier, **self.fields, **self.targets,
         )
         petition.set_reporter(self.name, self.phone)
         petition.persons_concerned = [p for p in [self.targets["target_person"],
                                                   *self.further_persons] if p is not None]
-        found = _intake_deadlines(petition)
+        found = intake_deadlines(petition)
         for field, deadline in found.items():
             setattr(petition, field, deadline.due)
         petition.due_rule = found["due_on"].rule

@@ -64,7 +64,11 @@ def _period(petition: Petition, rules: tuple[str, ...], due: datetime.date) -> d
 
     The period is read for the day of that step, as the deadline was. An
     approved extension sets a due date that no period gives, so it has none.
+    An unsaved petition, standing for a report waiting for registration
+    (``receipts``), has no steps: its deadlines start on the day received.
     """
+    if petition.pk is None:
+        return deadlines.period(rules[0], region=petition.region, on=petition.received_on)
     for event in petition.events.order_by("-on", "-pk"):
         for found in event.deadlines or []:
             if found.get("rule") in rules and found.get("due") == due.isoformat():

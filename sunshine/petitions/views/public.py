@@ -21,10 +21,10 @@ from django.views.decorators.http import require_http_methods
 
 from sunshine.lib.client_address import client_ip
 from sunshine.lib.too_large import takes_files
-from sunshine.petitions import actions, tracking
+from sunshine.petitions import actions, receipts, tracking
 from sunshine.petitions.actions.intake import RESUBMISSION_REFUSED
 from sunshine.petitions.forms import PublicReportForm, RatingForm, ReviewRequestForm, TrackingForm
-from sunshine.petitions.models import Channel, Kind, Petition, ReviewLevel, State
+from sunshine.petitions.models import Channel, Kind, Petition, ReceivedReport, ReviewLevel, State
 from sunshine.petitions.views import presenting
 from sunshine.petitions.views.access import (
     IntakeLimited,
@@ -131,7 +131,10 @@ def _neutral_message() -> str:
 
 
 def _find(request: HttpRequest, form: TrackingForm) -> tuple[Petition | None, HttpResponse | None]:
-    """Look the petition up; return it, or the response that explains why not."""
+    """Look the petition up; return it, or the response that explains why not.
+
+    A report not registered yet gets its own page, whatever the form was for.
+    """
     code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
     try:
         petition = tracking.lookup(code, secret, client_ip=client_ip(request))
@@ -142,7 +145,21 @@ def _find(request: HttpRequest, form: TrackingForm) -> tuple[Petition | None, Ht
         return None, response
     if petition is None:
         return None, _track_page(request, form, error=_neutral_message(), status=404)
+    if isinstance(petition, ReceivedReport):
+        return None, _received_page(request, petition)
     return petition, None
+
+
+def _received_page(request: HttpRequest, received: ReceivedReport) -> HttpResponse:
+    """Show a report that has its receipt but is not registered, or was refused at registration."""
+    waiting = received.outcome == ReceivedReport.Outcome.WAITING
+    context = {
+        "received": received, "code": tracking.format_code(received.tracking_code),
+        "state": State.RECEIVED.label if waiting else State.NOT_ACCEPTED.label,
+        "received_on": timezone.localdate(received.received_at),
+        "deadlines": receipts.received_deadlines(received) if waiting else [],
+    }
+    return render(request, "petitions/track_received.html", context)
 
 
 def _track_page(request: HttpRequest, form: TrackingForm, *, error: str = "",

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from sunshine.lib.client_address import client_ip
 from sunshine.organisation.models import Level, Region
 from sunshine.petitions import figures, public_statistics, rewards, supervision_days, tracking
+from sunshine.petitions.models import ReceivedReport
 from sunshine.petitions.models_ops import DayState, SupervisionDay
 from sunshine.petitions.views.access import AddressLimit, AddressLimited
 from sunshine.petitions.views_ops.forms import ConsentForm, RegistrationForm, add_errors
@@ -181,6 +182,9 @@ def _apply_consent(request: HttpRequest, data: dict[str, Any]) -> tuple[str, str
     if petition is None:
         raise ValidationError(_("The tracking code or the secret is wrong. Check both on your "
                                 "receipt and enter them again."))
+    if isinstance(petition, ReceivedReport):
+        raise ValidationError(_("This report is not registered yet, or was not accepted; open "
+                                "it on the tracking page to see which."))
     if data["choice"] == ConsentForm.WITHDRAW:
         rewards.withdraw_consent(petition)
         return "withdrawn", None

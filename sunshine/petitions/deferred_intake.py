@@ -1,0 +1,289 @@
+"""Deferred registration of citizen reports: the receipt at once, registration right after.
+
+Registering a report checks it against earlier ones, routes it, writes its
+events under an audit entry and announces it: about 10 ms of CPU. Under a
+burst of reports that work decides how many reporters get an answer. With
+``settings.PETITIONS_DEFERRED_REGISTRATION`` on, ``ReceiptApplication``
+answers ``POST /api/v1/reports/`` before Django builds a request when the
+body is plainly valid: it takes a share of the address's allowance, stores
+the report encrypted as a ``ReceivedReport`` in one statement and returns
+the receipt (tracking code, secret, the deadlines that receipt starts).
+The registrar (``sunshine register_reports --follow``, a process of its
+own) then registers each waiting report with the same code and secret,
+oldest first, running the report form and the registration exactly as
+the synchronous path does. A report that fails there, such as a matter
+closed after re-review, is marked not accepted, and the tracking page shows
+the reason.
+
+Everything else goes down the full stack, which registers at once and
+answers errors with their messages: a body that names a unit, an official
+or a project (finding officials by name needs the database), coordinates,
+anything the checks here do not plainly accept, an API token, an address
+over its allowance, and the first report of each process (whose response
+headers this module learns, as ``status_reads`` does for status reads).
+"""
+
+import datetime
+import io
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone, translation
+from pydantic import ValidationError as SchemaError
+
+from sunshine.lib import crypto
+from sunshine.lib.client_address import client_ip
+from sunshine.lib.text_input import is_blank
+from sunshine.petitions import api, intake_tables, receipts, status_reads, tracking
+from sunshine.petitions.forms import ReportForm, normalize_cn_phone
+from sunshine.petitions.models import Channel, Kind, Petition, ReceivedReport, State
+from sunshine.petitions.views.access import IntakeLimited, intake_allowance
+from sunshine.petitions.views.submission import submit
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_PATH = "/api/v1/reports/"
+# Form fields that must be empty for the receipt to come first: finding the unit, the
+# officials or the project needs the database, and their errors need the full form.
+TARGET_FIELDS = ("target_unit", "person_name", "project_code", "latitude", "longitude")
+# Form fields checked here with the report form's own field objects.
+PLAIN_FIELDS = ("kind", "title", "text", "location_text", "identity", "reporter_name",
+                "reporter_phone")
+Outcome = ReceivedReport.Outcome
+
+
+@dataclass(frozen=True)
+class PlainReport:
+    """A report the checks here accept: its form data and what the receipt needs."""
+
+    data: dict[str, str]
+    kind: str
+    category_id: int
+    region_id: str
+    real_name: bool
+
+
+def check(body: Any) -> PlainReport | None:
+    """Return the report when the body is plainly valid without targets, else None.
+
+    None sends the request down the full stack, which files the report or
+    answers its errors. What this accepts, the report form accepts too; the
+    registrar runs the form again all the same.
+    """
+    try:
+        report = api.CitizenReportIn.model_validate(body)
+    except SchemaError:
+        return None
+    if api.identity_conflict(report) is not None:
+        return None
+    data = {name: str(value) for name, value in api.form_data(report).items()}
+    if not all(is_blank(data[name]) for name in TARGET_FIELDS):
+        return None
+    fields = ReportForm.base_fields
+    try:
+        cleaned = {name: fields[name].clean(data[name]) for name in PLAIN_FIELDS}
+        phone = cleaned["reporter_phone"].strip()
+        cleaned["reporter_phone"] = normalize_cn_phone(phone) if phone else ""
+    except ValidationError:
+        return None
+    category = intake_tables.categories.get().get(data["category"])
+    region_id = data["region"]
+    if category is None or region_id not in intake_tables.regions.get():
+        return None
+    kind = cleaned["kind"]
+    if category[1] == Kind.ACCUSATION and kind != Kind.ACCUSATION:
+        return None
+    named = cleaned["identity"] == "named"
+    if named and not (cleaned["reporter_name"].strip() and cleaned["reporter_phone"]):
+        return None
+    return PlainReport(data=data, kind=kind, category_id=category[0], region_id=region_id,
+                       real_name=named)
+
+
+_INSERT = """
+INSERT INTO {received} (tracking_code, secret_hash, received_at, language, outcome, payload,
+                        refusal, kind, category_id, region_id)
+SELECT %s, %s, %s, %s, %s, %s, '', %s, %s, %s
+WHERE NOT EXISTS (SELECT 1 FROM {petition} WHERE tracking_code = %s)
+ON CONFLICT (tracking_code) DO NOTHING
+RETURNING id
+"""
+
+
+def store(report: PlainReport, *, language: str,
+          received_at: datetime.datetime) -> tuple[str, str]:
+    """Store a checked report as waiting; return its tracking code and secret.
+
+    One statement, committed on its own. A code that a petition or another
+    received report already has is drawn again.
+    """
+    sql = _INSERT.format(received=ReceivedReport._meta.db_table,
+                         petition=Petition._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(received_at)
+    while True:
+        code, secret = tracking.random_text(tracking.CODE_LENGTH), tracking.new_secret()
+        payload = crypto.encrypt(json.dumps(report.data, ensure_ascii=False),
+                                 context=receipts.payload_context(code))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [code, tracking.secret_hash(code, secret), at, language,
+                                 Outcome.WAITING, payload, report.kind, report.category_id,
+                                 report.region_id, code])
+            if cursor.fetchone() is not None:
+                return code, secret
+
+
+def receipt_body(code: str, secret: str, report: PlainReport, *, received_on: datetime.date,
+                 tracking_url: str) -> bytes:
+    """Return the JSON receipt, in the form ``api.ReceiptOut`` documents."""
+    data = api.ReceiptOut.model_validate({
+        "tracking_code": code, "secret": secret, "state": State.RECEIVED,
+        "state_label": str(State.RECEIVED.label), "received_on": received_on,
+        "deadlines": api.deadline_items(receipts.receipt_deadlines(
+            report.kind, report.region_id, real_name=report.real_name, received_on=received_on)),
+        "tracking_url": tracking_url,
+    }).model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def _is_plain_submission(environ: dict[str, Any]) -> bool:
+    return (environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("CONTENT_TYPE", "").split(";")[0].strip() == "application/json"
+            and "HTTP_AUTHORIZATION" not in environ and not environ.get("QUERY_STRING")
+            and status_reads.allowed_host(environ) and status_reads.needs_no_redirect(environ))
+
+
+def _read_body(environ: dict[str, Any]) -> bytes | None:
+    """Read the request body and put it back for the full stack; None if it is too large."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return None
+    raw = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return raw
+
+
+def _tracking_url(environ: dict[str, Any]) -> str:
+    scheme = "https" if environ.get("wsgi.url_scheme") == "https" else "http"
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        if environ.get(header, "").split(",", 1)[0].strip() == secure_value:
+            scheme = "https"
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = environ["HTTP_HOST"]
+    return f"{scheme}://{host}{reverse('petitions:track')}"
+
+
+class ReceiptApplication:
+    """WSGI wrapper that answers a plainly valid report with its receipt before Django."""
+
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
+        self.application = application
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        answer = None
+        if (environ.get("PATH_INFO") == RECEIPT_PATH
+                and settings.PETITIONS_DEFERRED_REGISTRATION
+                and status_reads.receipt_headers is not None and _is_plain_submission(environ)):
+            answer = self.receive(environ)
+        if answer is None:
+            return self.application(environ, start_response)
+        body, language = answer
+        start_response("201 Created", [*(status_reads.receipt_headers or ()),
+                                        ("Content-Length", str(len(body))),
+                                        ("Content-Language", language)])
+        return [body]
+
+    def receive(self, environ: dict[str, Any]) -> tuple[bytes, str] | None:
+        raw = _read_body(environ)
+        if raw is None:
+            return None
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return None
+        # Read by language choice and the client address as the request would be.
+        reader: Any = status_reads.EnvironRequest(environ)
+        language = translation.get_language_from_request(reader)
+        with translation.override(language):
+            report = check(body)
+            if report is None:
+                return None
+            received_at = timezone.now()
+            try:
+                with intake_allowance(client_ip(reader)) as keep:
+                    code, secret = store(report, language=language, received_at=received_at)
+                    keep()
+            except IntakeLimited:
+                return None  # the full stack answers 429 with the time to retry
+            body_bytes = receipt_body(code, secret, report,
+                                      received_on=timezone.localdate(received_at),
+                                      tracking_url=_tracking_url(environ))
+        logger.info("report received for deferred registration: kind %s", report.kind)
+        return body_bytes, language
+
+
+# The registrar
+
+
+def register_waiting(*, limit: int = 100) -> int:
+    """Register up to ``limit`` waiting reports, oldest first; return how many were decided."""
+    waiting = list(ReceivedReport.objects.filter(outcome=Outcome.WAITING).order_by("id")
+                   .values_list("id", flat=True)[:limit])
+    decided = 0
+    for pk in waiting:
+        try:
+            decided += register_one(pk)
+        except Exception:
+            # A report that cannot be read (a removed key) must not hold up the others.
+            logger.exception("received report %s could not be registered; it still waits", pk)
+    return decided
+
+
+def register_one(pk: int) -> bool:
+    """Register or refuse one waiting report; return False if another registrar took it."""
+    with transaction.atomic():
+        # The update takes the row (PostgreSQL) or the database (SQLite) for this
+        # transaction first, so a second registrar waits and then finds it decided.
+        if not ReceivedReport.objects.filter(pk=pk, outcome=Outcome.WAITING).update(
+                outcome=Outcome.WAITING):
+            return False
+        received = ReceivedReport.objects.get(pk=pk)
+        data = receipts.read_payload(received)
+        with translation.override(received.language):
+            refusal, petition = _register(received, data)
+        received.outcome = Outcome.REFUSED if refusal else Outcome.REGISTERED
+        received.refusal, received.petition, received.payload = refusal, petition, ""
+        received.save(update_fields=["outcome", "refusal", "petition", "payload"])
+    tracking.forget_status(received.tracking_code)
+    logger.info("received report %s %s", received.pk, received.outcome)
+    return True
+
+
+def _register(received: ReceivedReport, data: dict[str, str]) -> tuple[str, Petition | None]:
+    """Register the report as the full path would; return the refusal or the petition."""
+    form_data = QueryDict(mutable=True)
+    form_data.update(data)
+    form = ReportForm(form_data)
+    if not form.is_valid():
+        return api.invalid_report(form)["detail"], None
+    arguments = form.register_arguments()
+    arguments["received_on"] = timezone.localdate(received.received_at)
+    arguments["receipt"] = (received.tracking_code, received.secret_hash)
+    try:
+        sent = submit(None, arguments=arguments, channel=Channel.WEB)
+    except ValidationError as error:
+        return " ".join(error.messages), None
+    return "", sent.petition
