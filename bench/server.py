@@ -1,6 +1,7 @@
 """The benchmark web server: gunicorn on 127.0.0.1 with the production-like overlay."""
 
 import http.client
+import os
 import secrets
 import signal
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 from bench.databases import OUT_DIR, REPO_DIR, child_env
 
 HOST = "127.0.0.1"
+REGISTRAR_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -23,11 +25,16 @@ class ServerConfig:
     worker_class: str = "sync"
     threads: int = 1
     redis_url: str = ""
+    # Deferred registration of reports, with the registrar beside gunicorn at the
+    # niceness that docs/deployment.md gives its service.
+    deferred_registration: bool = False
 
     def describe(self) -> str:
         text = f"gunicorn {self.worker_class}, {self.workers} workers"
         if self.worker_class == "gthread":
             text += f" × {self.threads} threads"
+        if self.deferred_registration:
+            text += f", deferred registration (registrar at nice {REGISTRAR_NICE})"
         return text + (", Redis cache" if self.redis_url else ", local-memory cache")
 
 
@@ -47,6 +54,7 @@ def server_env(database_url: str, config: ServerConfig) -> dict[str, str]:
     env.pop("REDIS_URL", None)
     if config.redis_url:
         env["REDIS_URL"] = config.redis_url
+    env["SUNSHINE_DEFERRED_REGISTRATION"] = "1" if config.deferred_registration else "0"
     return env
 
 
@@ -62,19 +70,32 @@ def running(database_url: str, config: ServerConfig, *, start_timeout: float = 6
         "--worker-class", config.worker_class, "--threads", str(config.threads),
         "--timeout", "60", "--error-logfile", str(log_path), "--log-level", "warning",
     ]
+    env = server_env(database_url, config)
     with log_path.open("a") as log:
-        process = subprocess.Popen(command, cwd=REPO_DIR, env=server_env(database_url, config),
-                                   stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=log)
+        registrar = None
+        if config.deferred_registration:
+            registrar = subprocess.Popen(
+                [sys.executable, "-c", "from sunshine.manage import main; main()",
+                 "register_reports", "--follow"],
+                cwd=REPO_DIR, env=env, stdout=log, stderr=log,
+                preexec_fn=lambda: os.nice(REGISTRAR_NICE))  # noqa: PLW1509 - no threads yet
     try:
         wait_until_ready(port, process, start_timeout, log_path)
         yield port
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for child in (process, registrar):
+            if child is not None:
+                stop(child)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_ready(port: int, process: subprocess.Popen, timeout: float, log: Path) -> None:
