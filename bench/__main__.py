@@ -130,7 +130,6 @@ def petition_options(args: argparse.Namespace) -> petitions.PetitionOptions:
         rounds=args.rounds, connections=args.connections, threads=args.threads,
         max_requests=args.max_requests, server_config=server_config(args),
         database=args.petitions_database, verify=not args.no_verify,
-        registrar_seconds=6 * args.duration,
     )
 
 

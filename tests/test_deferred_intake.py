@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from sunshine.audit.actions import update_row
 from sunshine.petitions import status_reads
-from sunshine.petitions.deferred_intake import register_one, register_waiting
+from sunshine.petitions.api import ReceiptOut
+from sunshine.petitions.deferred_intake import intake_is_busy, register_one, register_waiting
 from sunshine.petitions.models import Petition, ReceivedReport, State
 from sunshine.rules.models import Setting
 from tests.petition_web_data import NOW, PHONE, TOWNSHIP, make_categories
@@ -90,6 +91,7 @@ def test_receipt_before_registration(full_stack_calls):
     assert receipt["state"] == State.RECEIVED
     assert receipt["received_on"] == first["received_on"] == "2026-03-02"
     assert receipt["deadlines"]
+    assert ReceiptOut.model_validate(receipt).model_dump(mode="json") == receipt
     assert {k: v for k, v in headers.items() if k != "Content-Length"} == {
         k: v for k, v in first_headers.items() if k != "Content-Length"}
 
@@ -256,3 +258,25 @@ def test_command_registers_every_waiting_report(capsys):
     assert not ReceivedReport.objects.filter(outcome=Outcome.WAITING).exists()
     assert Petition.all_objects.count() == 4
     assert "3" in capsys.readouterr().out
+
+
+def test_registrar_waits_during_a_burst(time_machine):
+    post(report())
+    post(report(text="路灯不亮。"))
+
+    busy = intake_is_busy(quiet=1, max_wait=300)
+    time_machine.move_to(NOW + datetime.timedelta(seconds=2), tick=False)
+    quiet_again = intake_is_busy(quiet=1, max_wait=300)
+    waited_enough = intake_is_busy(quiet=10, max_wait=1)
+
+    assert busy is True
+    assert quiet_again is False
+    assert waited_enough is False
+
+
+def test_command_rejects_a_zero_batch(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        call_command("register_reports", "--batch", "0")
+
+    assert stopped.value.code == 2
+    assert "--batch" in capsys.readouterr().err

@@ -220,3 +220,10 @@ def test_locked_message_in_chinese(filed):
         tracking.lookup(petition.tracking_code, "WRONGWRONG", client_ip=IP)
 
     assert "查询失败次数过多" in str(error.value)
+
+
+def test_random_text_uses_whole_alphabet():
+    drawn = [tracking.random_text(12) for _ in range(2000)]
+
+    assert all(len(text) == 12 for text in drawn)
+    assert set("".join(drawn)) == set(tracking.ALPHABET)

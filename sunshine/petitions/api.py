@@ -296,7 +296,13 @@ def reply_items(petition: Petition) -> list[dict[str, Any]]:
 
 def form_data(body: CitizenReportIn) -> QueryDict:
     data = QueryDict(mutable=True)
-    data.update({
+    data.update(form_fields(body))
+    return data
+
+
+def form_fields(body: CitizenReportIn) -> dict[str, str]:
+    """Return the report form's data for a request body, field by field."""
+    return {
         "kind": body.kind, "category": body.category, "region": body.region,
         "text": body.text, "title": body.title,
         "target_unit": "" if body.target_unit is None else str(body.target_unit),
@@ -304,8 +310,7 @@ def form_data(body: CitizenReportIn) -> QueryDict:
         "location_text": body.location_text, "latitude": body.latitude,
         "longitude": body.longitude, "identity": "anonymous" if is_anonymous(body) else "named",
         "reporter_name": body.name, "reporter_phone": body.phone,
-    })
-    return data
+    }
 
 
 def gives_identity(body: CitizenReportIn) -> bool:
@@ -366,7 +371,13 @@ def accepted_categories() -> str:
 @router.post("/reports/", response={201: ReceiptOut, 400: ReportErrorOut, 429: ErrorOut},
              url_name="report_create")
 def create_report(request: HttpRequest, body: CitizenReportIn):
-    """File a report or petition. Without a token the reporter is anonymous to the API."""
+    """File a report or petition. Without a token the reporter is anonymous to the API.
+
+    Where the deployment defers registration, a report without a unit,
+    official, project or coordinates may get its receipt before it is
+    registered; following it then shows it as received until it is, or
+    as not accepted with the reason.
+    """
     user = request.auth  # type: ignore[attr-defined]
     actor = user if user.is_authenticated else None
     conflict = identity_conflict(body)

@@ -37,7 +37,6 @@ from django.db import connection, transaction
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
-from pydantic import ValidationError as SchemaError
 
 from sunshine.lib import crypto
 from sunshine.lib.client_address import client_ip
@@ -71,6 +70,29 @@ class PlainReport:
     real_name: bool
 
 
+# The body fields that are text; the others are "anonymous" (true, false or null) and
+# "target_unit", which must be absent for a receipt first (TARGET_FIELDS).
+_TEXT_FIELDS = frozenset(api.CitizenReportIn.model_fields) - {"anonymous", "target_unit"}
+
+
+def _plain_types(body: Any) -> bool:
+    """Return whether the body is an object with only text fields and "anonymous".
+
+    Types are checked here instead of by ``api.CitizenReportIn``'s
+    validation, which costs more than all the other checks together. A body
+    this rejects goes down the full stack, whose schema names the error.
+    """
+    if not isinstance(body, dict):
+        return False
+    for name, value in body.items():
+        if name == "anonymous":
+            if value is not None and not isinstance(value, bool):
+                return False
+        elif name not in _TEXT_FIELDS or not isinstance(value, str):
+            return False
+    return True
+
+
 def check(body: Any) -> PlainReport | None:
     """Return the report when the body is plainly valid without targets, else None.
 
@@ -78,13 +100,12 @@ def check(body: Any) -> PlainReport | None:
     answers its errors. What this accepts, the report form accepts too; the
     registrar runs the form again all the same.
     """
-    try:
-        report = api.CitizenReportIn.model_validate(body)
-    except SchemaError:
+    if not _plain_types(body):
         return None
+    report = api.CitizenReportIn.model_construct(**body)
     if api.identity_conflict(report) is not None:
         return None
-    data = {name: str(value) for name, value in api.form_data(report).items()}
+    data = api.form_fields(report)
     if not all(is_blank(data[name]) for name in TARGET_FIELDS):
         return None
     fields = ReportForm.base_fields
@@ -143,13 +164,15 @@ def store(report: PlainReport, *, language: str,
 def receipt_body(code: str, secret: str, report: PlainReport, *, received_on: datetime.date,
                  tracking_url: str) -> bytes:
     """Return the JSON receipt, in the form ``api.ReceiptOut`` documents."""
-    data = api.ReceiptOut.model_validate({
+    rows = receipts.receipt_deadlines(report.kind, report.region_id, real_name=report.real_name,
+                                      received_on=received_on)
+    data = {
         "tracking_code": code, "secret": secret, "state": State.RECEIVED,
-        "state_label": str(State.RECEIVED.label), "received_on": received_on,
-        "deadlines": api.deadline_items(receipts.receipt_deadlines(
-            report.kind, report.region_id, real_name=report.real_name, received_on=received_on)),
+        "state_label": str(State.RECEIVED.label), "received_on": received_on.isoformat(),
+        "deadlines": [{"label": str(row.label), "due": row.due.isoformat(), "status": row.status}
+                      for row in rows],
         "tracking_url": tracking_url,
-    }).model_dump(mode="json")
+    }
     return json.dumps(data, ensure_ascii=False).encode()
 
 
@@ -236,6 +259,23 @@ class ReceiptApplication:
 
 
 # The registrar
+
+
+def intake_is_busy(*, quiet: float, max_wait: float) -> bool:
+    """Return whether the registrar should wait because reports are arriving now.
+
+    Reports are arriving when the newest one came less than ``quiet``
+    seconds ago. The registrar waits then, so that a burst of reports is
+    answered first, but never once the oldest waiting report has waited
+    ``max_wait`` seconds.
+    """
+    now = timezone.now()
+    newest = ReceivedReport.objects.order_by("-id").values_list("received_at", flat=True).first()
+    if newest is None or (now - newest).total_seconds() >= quiet:
+        return False
+    oldest = (ReceivedReport.objects.filter(outcome=Outcome.WAITING).order_by("id")
+              .values_list("received_at", flat=True).first())
+    return oldest is not None and (now - oldest).total_seconds() < max_wait
 
 
 def register_waiting(*, limit: int = 100) -> int:

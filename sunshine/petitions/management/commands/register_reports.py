@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils.translation import gettext as _
 
-from sunshine.petitions.deferred_intake import register_waiting
+from sunshine.petitions.deferred_intake import intake_is_busy, register_waiting
 
 
 class Command(BaseCommand):
@@ -21,24 +21,35 @@ class Command(BaseCommand):
                             help="keep running until stopped (SIGTERM or Ctrl-C)")
         parser.add_argument("--interval", type=float, default=1.0,
                             help="seconds to wait when no report waits (default 1)")
-        parser.add_argument("--batch", type=int, default=100,
+        parser.add_argument("--batch", type=int, default=20,
                             help="reports registered between two looks for new ones "
-                                 "(default 100)")
+                                 "(default 20)")
+        parser.add_argument("--quiet", type=float, default=1.0,
+                            help="with --follow, wait while reports arrive less than this many "
+                                 "seconds apart, so that a burst is answered first "
+                                 "(default 1; 0 never waits)")
+        parser.add_argument("--max-wait", type=float, default=300.0,
+                            help="with --follow, register anyway once the oldest report has "
+                                 "waited this many seconds (default 300)")
 
     def handle(self, *args, **options) -> None:
-        if options["interval"] <= 0 or options["batch"] <= 0:
-            self.stderr.write(_("--interval and --batch must be greater than 0, such as "
-                                "--interval 1 --batch 100."))
+        if min(options["interval"], options["batch"], options["max_wait"]) <= 0 or (
+                options["quiet"] < 0):
+            self.stderr.write(_("--interval, --batch and --max-wait must be greater than 0 and "
+                                "--quiet at least 0, such as --interval 1 --batch 20 --quiet 1 "
+                                "--max-wait 300."))
             raise SystemExit(2)
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_args: stopping.append(True))
         total = 0
-        while True:
+        while not stopping:
+            if options["follow"] and options["quiet"] > 0 and intake_is_busy(
+                    quiet=options["quiet"], max_wait=options["max_wait"]):
+                time.sleep(min(options["quiet"], options["interval"]))
+                continue
             done = register_waiting(limit=options["batch"])
             total += done
             if not options["follow"] and done < options["batch"]:
-                break
-            if stopping:
                 break
             if done == 0:
                 close_old_connections()
