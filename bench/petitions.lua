@@ -7,6 +7,7 @@
 --   BENCH_CATEGORY      for "submit": code of the public category to file under
 --   BENCH_REGION        for "submit": statistical code of the township
 --   BENCH_MAX_REQUESTS  maximum responses per wrk thread (0 = no cap)
+--   BENCH_SEED          seed of the phone numbers, new for each run of wrk
 -- done() prints one JSON line starting with "BENCH " for bench.loadgen to parse.
 
 local counter = 0
@@ -35,7 +36,9 @@ function init(args)
          end
       end
    end
-   math.randomseed(3000 + id)
+   -- A seed per wrk run: the same seed in every round would send the same phone numbers
+   -- again, and each report would then be linked as a repeat of the earlier ones.
+   math.randomseed(tonumber(os.getenv("BENCH_SEED") or "3000") + id)
 end
 
 function request()

@@ -32,6 +32,7 @@ import datetime
 import hashlib
 import http.client
 import os
+import secrets
 import statistics
 import subprocess
 import time
@@ -374,6 +375,7 @@ def run_wrk(port: int, options: PetitionOptions, target: Target, seconds: float)
         "BENCH_CODES": str(CODES_FILE), "BENCH_CATEGORY": CATEGORY_CODE,
         "BENCH_REGION": SUBMIT_REGION,
         "BENCH_MAX_REQUESTS": str(max(1, options.max_requests // options.threads)),
+        "BENCH_SEED": str(secrets.randbelow(2**31)),
     }
     command = ["wrk", f"-t{options.threads}", f"-c{options.connections}", f"-d{seconds:.0f}s",
                "--timeout", "10s", "-s", str(LUA_SCRIPT), f"http://{server.HOST}:{port}"]

@@ -24,6 +24,7 @@ headers this module learns, as ``status_reads`` does for status reads).
 """
 
 import datetime
+import functools
 import io
 import json
 import logging
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 
 from sunshine.lib import crypto
@@ -206,7 +207,13 @@ def _tracking_url(environ: dict[str, Any]) -> str:
         host = environ["HTTP_X_FORWARDED_HOST"]
     else:
         host = environ["HTTP_HOST"]
-    return f"{scheme}://{host}{reverse('petitions:track')}"
+    return f"{scheme}://{host}{_track_path(get_script_prefix())}"
+
+
+@functools.lru_cache(maxsize=8)
+def _track_path(prefix: str) -> str:
+    """Return the tracking page's path under the script prefix, which ``reverse`` reads."""
+    return reverse("petitions:track")
 
 
 class ReceiptApplication:
@@ -237,20 +244,20 @@ class ReceiptApplication:
             body = json.loads(raw)
         except ValueError:
             return None
-        # Read by language choice and the client address as the request would be.
+        report = check(body)
+        if report is None:
+            return None
+        # Read for the language and the client address as the request would be.
         reader: Any = status_reads.EnvironRequest(environ)
         language = translation.get_language_from_request(reader)
+        received_at = timezone.now()
+        try:
+            with intake_allowance(client_ip(reader)) as keep:
+                code, secret = store(report, language=language, received_at=received_at)
+                keep()
+        except IntakeLimited:
+            return None  # the full stack answers 429 with the time to retry
         with translation.override(language):
-            report = check(body)
-            if report is None:
-                return None
-            received_at = timezone.now()
-            try:
-                with intake_allowance(client_ip(reader)) as keep:
-                    code, secret = store(report, language=language, received_at=received_at)
-                    keep()
-            except IntakeLimited:
-                return None  # the full stack answers 429 with the time to retry
             body_bytes = receipt_body(code, secret, report,
                                       received_on=timezone.localdate(received_at),
                                       tracking_url=_tracking_url(environ))

@@ -676,14 +676,19 @@ class ReceivedReport(models.Model):
     received_at = models.DateTimeField(_("received at"))
     language = models.CharField(max_length=10)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey("organisation.Region", on_delete=models.PROTECT, related_name="+")
+    # No constraint or index on these: they come from the checked form, the registrar
+    # checks them again, and nothing looks received reports up by them. Each one would
+    # cost every receipt's insert a trigger or an index update.
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, related_name="+",
+                                 db_constraint=False, db_index=False)
+    region = models.ForeignKey("organisation.Region", on_delete=models.DO_NOTHING,
+                               related_name="+", db_constraint=False, db_index=False)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices,
                                default=Outcome.WAITING)
     payload = models.TextField(blank=True)
     refusal = models.TextField(_("reason not accepted"), blank=True)
-    petition = models.OneToOneField(Petition, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    petition = models.ForeignKey(Petition, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", db_index=False)
 
     class Meta:
         indexes = [models.Index(fields=["id"], condition=Q(outcome="waiting"),
