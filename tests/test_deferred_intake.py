@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sunshine.audit.actions import update_row
-from sunshine.petitions import status_reads
+from sunshine.petitions import deferred_intake, status_reads
 from sunshine.petitions.api import ReceiptOut
 from sunshine.petitions.deferred_intake import intake_is_busy, register_one, register_waiting
 from sunshine.petitions.models import Petition, ReceivedReport, State
@@ -280,3 +280,20 @@ def test_command_rejects_a_zero_batch(capsys):
 
     assert stopped.value.code == 2
     assert "--batch" in capsys.readouterr().err
+
+
+def test_unreadable_report_lets_later_ones_pass(caplog):
+    post(report())
+    post(report(text="路灯不亮。"))
+    post(report(text="井盖缺失。"))
+    broken, later = ReceivedReport.objects.order_by("id")
+    ReceivedReport.objects.filter(pk=broken.pk).update(payload="not encrypted")
+
+    first = register_waiting(limit=1)
+    second = register_waiting(limit=1)
+
+    assert (first, second) == (0, 1)
+    assert ReceivedReport.objects.get(pk=broken.pk).outcome == Outcome.WAITING
+    assert ReceivedReport.objects.get(pk=later.pk).outcome == Outcome.REGISTERED
+    assert f"received report {broken.pk} could not be registered" in caplog.text
+    deferred_intake._failed_until.clear()

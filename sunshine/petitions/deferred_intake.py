@@ -28,6 +28,7 @@ import functools
 import io
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -285,17 +286,34 @@ def intake_is_busy(*, quiet: float, max_wait: float) -> bool:
     return oldest is not None and (now - oldest).total_seconds() < max_wait
 
 
+# Seconds before this process tries again a report that failed to register.
+RETRY_SECONDS = 300
+# Reports that failed in this process, with the monotonic time of their next try.
+_failed_until: dict[int, float] = {}
+
+
 def register_waiting(*, limit: int = 100) -> int:
-    """Register up to ``limit`` waiting reports, oldest first; return how many were decided."""
-    waiting = list(ReceivedReport.objects.filter(outcome=Outcome.WAITING).order_by("id")
+    """Register up to ``limit`` waiting reports, oldest first; return how many were decided.
+
+    A report that fails to register, such as one whose key was removed,
+    stays waiting and is tried again after ``RETRY_SECONDS``; meanwhile
+    later reports pass it.
+    """
+    now = time.monotonic()
+    for pk, retry_at in list(_failed_until.items()):
+        if retry_at <= now:
+            del _failed_until[pk]
+    waiting = list(ReceivedReport.objects.filter(outcome=Outcome.WAITING)
+                   .exclude(pk__in=list(_failed_until)).order_by("id")
                    .values_list("id", flat=True)[:limit])
     decided = 0
     for pk in waiting:
         try:
             decided += register_one(pk)
         except Exception:
-            # A report that cannot be read (a removed key) must not hold up the others.
-            logger.exception("received report %s could not be registered; it still waits", pk)
+            _failed_until[pk] = now + RETRY_SECONDS
+            logger.exception("received report %s could not be registered; it still waits and "
+                             "is tried again in %s s", pk, RETRY_SECONDS)
     return decided
 
 
