@@ -15,6 +15,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.signals import request_started
 from django.db import connection, connections
 from django.utils import translation
 
@@ -199,3 +200,16 @@ def skip_without_concurrent_writers() -> None:
 def outsider(request):
     """Return the fixture named by the test's indirect parameter, such as a user of another county."""
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def full_stack_calls():
+    """Collect the requests that reach Django's request cycle, to tell which skipped it."""
+    calls: list[object] = []
+
+    def count(sender, **kwargs):
+        calls.append(sender)
+
+    request_started.connect(count)
+    yield calls
+    request_started.disconnect(count)

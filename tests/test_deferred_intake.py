@@ -13,7 +13,6 @@ import json
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.core.signals import request_started
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,18 +41,6 @@ def deferred(settings, time_machine, township_unit):
     yield
     status_reads.receipt_headers = None
     cache.clear()
-
-
-@pytest.fixture
-def full_stack_calls():
-    calls: list[object] = []
-
-    def count(sender, **kwargs):
-        calls.append(sender)
-
-    request_started.connect(count)
-    yield calls
-    request_started.disconnect(count)
 
 
 def report(**fields) -> dict:

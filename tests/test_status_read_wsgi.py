@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.signals import request_started
 
 from tests.petition_web_data import NOW, file_by_api
 from tests.wsgi_calls import call
@@ -26,18 +25,6 @@ def frozen(time_machine):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def full_stack_calls():
-    calls: list[object] = []
-
-    def count(sender, **kwargs):
-        calls.append(sender)
-
-    request_started.connect(count)
-    yield calls
-    request_started.disconnect(count)
 
 
 @pytest.fixture
