@@ -180,7 +180,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Answer plainly valid reports of the report API with their receipt and register them
+# Respond to plainly valid reports of the report API with their receipt and register them
 # right after, in the registrar process (`sunshine register_reports --follow`), which
 # must run wherever this is on (sunshine.petitions.deferred_intake).
 PETITIONS_DEFERRED_REGISTRATION = env_bool("SUNSHINE_DEFERRED_REGISTRATION")

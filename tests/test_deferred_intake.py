@@ -284,3 +284,14 @@ def test_unreadable_report_lets_later_ones_pass(caplog):
     assert ReceivedReport.objects.get(pk=later.pk).outcome == Outcome.REGISTERED
     assert f"received report {broken.pk} could not be registered" in caplog.text
     deferred_intake._failed_until.clear()
+
+
+@pytest.mark.parametrize(("scheme", "forwarded"), [
+    ("http", None), ("https", None), ("http", "https"), ("https", "http"),
+])
+def test_scheme_read_as_django_reads_it(settings, rf, scheme, forwarded):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    extra = {} if forwarded is None else {"HTTP_X_FORWARDED_PROTO": forwarded}
+    request = rf.post(REPORTS, secure=scheme == "https", **extra)
+
+    assert status_reads.is_secure(request.META) is request.is_secure()

@@ -375,8 +375,8 @@ def create_report(request: HttpRequest, body: CitizenReportIn):
 
     Where the deployment defers registration, a report without a unit,
     official, project or coordinates may get its receipt before it is
-    registered; following it then shows it as received until it is, or
-    as not accepted with the reason.
+    registered. Its status then shows it as received until it is, or as
+    not accepted with the reason.
     """
     user = request.auth  # type: ignore[attr-defined]
     actor = user if user.is_authenticated else None

@@ -2,9 +2,9 @@
 
 Registering a report checks it against earlier ones, routes it, writes its
 events under an audit entry and announces it: about 10 ms of CPU. Under a
-burst of reports that work decides how many reporters get an answer. With
+burst of reports that work limits how many reporters get a response. With
 ``settings.PETITIONS_DEFERRED_REGISTRATION`` on, ``ReceiptApplication``
-answers ``POST /api/v1/reports/`` before Django builds a request when the
+responds to ``POST /api/v1/reports/`` before Django builds a request when the
 body is plainly valid: it takes a share of the address's allowance, stores
 the report encrypted as a ``ReceivedReport`` in one statement and returns
 the receipt (tracking code, secret, the deadlines that receipt starts).
@@ -99,8 +99,8 @@ def check(body: Any) -> PlainReport | None:
     """Return the report when the body is plainly valid without targets, else None.
 
     None sends the request down the full stack, which files the report or
-    answers its errors. What this accepts, the report form accepts too; the
-    registrar runs the form again all the same.
+    returns its errors. What this accepts, the report form accepts too, and
+    the registrar runs the form again all the same.
     """
     if not _plain_types(body):
         return None
@@ -171,11 +171,10 @@ def receipt_body(code: str, secret: str, report: PlainReport, *, received_on: da
     data = {
         "tracking_code": code, "secret": secret, "state": State.RECEIVED,
         "state_label": str(State.RECEIVED.label), "received_on": received_on.isoformat(),
-        "deadlines": [{"label": str(row.label), "due": row.due.isoformat(), "status": row.status}
-                      for row in rows],
+        "deadlines": api.deadline_items(rows),
         "tracking_url": tracking_url,
     }
-    return json.dumps(data, ensure_ascii=False).encode()
+    return json.dumps(data, ensure_ascii=False, default=datetime.date.isoformat).encode()
 
 
 def _is_plain_submission(environ: dict[str, Any]) -> bool:
@@ -199,15 +198,8 @@ def _read_body(environ: dict[str, Any]) -> bytes | None:
 
 
 def _tracking_url(environ: dict[str, Any]) -> str:
-    scheme = "https" if environ.get("wsgi.url_scheme") == "https" else "http"
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
-        if environ.get(header, "").split(",", 1)[0].strip() == secure_value:
-            scheme = "https"
-    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
-        host = environ["HTTP_X_FORWARDED_HOST"]
-    else:
-        host = environ["HTTP_HOST"]
+    scheme = "https" if status_reads.is_secure(environ) else "http"
+    host = status_reads.request_host(environ)
     return f"{scheme}://{host}{_track_path(get_script_prefix())}"
 
 
@@ -218,7 +210,7 @@ def _track_path(prefix: str) -> str:
 
 
 class ReceiptApplication:
-    """WSGI wrapper that answers a plainly valid report with its receipt before Django."""
+    """WSGI wrapper that responds to a plainly valid report with its receipt before Django."""
 
     def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
         self.application = application
@@ -296,8 +288,8 @@ def register_waiting(*, limit: int = 100) -> int:
     """Register up to ``limit`` waiting reports, oldest first; return how many were decided.
 
     A report that fails to register, such as one whose key was removed,
-    stays waiting and is tried again after ``RETRY_SECONDS``; meanwhile
-    later reports pass it.
+    stays waiting and is tried again after ``RETRY_SECONDS``. Later reports
+    pass it meanwhile.
     """
     now = time.monotonic()
     for pk, retry_at in list(_failed_until.items()):

@@ -658,7 +658,7 @@ class ReceivedReport(models.Model):
     """A citizen's report that has its receipt and waits to be registered.
 
     With deferred registration (``settings.PETITIONS_DEFERRED_REGISTRATION``)
-    the report API answers a plainly valid report at once and stores it
+    the report API responds to a plainly valid report at once and stores it
     here; ``sunshine.petitions.deferred_intake.register_waiting`` then
     registers it as a ``Petition`` with the same tracking code and secret.
     The report itself (``payload``, encrypted) is kept only while it waits:

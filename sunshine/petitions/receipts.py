@@ -1,8 +1,8 @@
 """Reports that have their receipt but no petition yet: what the reporter is shown of them.
 
-See ``sunshine.petitions.deferred_intake``. The reporter of a waiting report
-sees the deadlines that registration will start; a report refused at
-registration shows the reason instead.
+See ``sunshine.petitions.deferred_intake``. A waiting report
+shows its reporter the deadlines that registration will start. A report
+refused at registration shows the reason instead.
 """
 
 import datetime
@@ -41,6 +41,9 @@ def receipt_deadlines(kind: str, region_id: str, *, real_name: bool,
 
     They depend on the kind, the region's settings and the day, so each
     process keeps them for ``DEADLINE_SECONDS`` per language.
+    NOTE: these are the deadlines before routing. Once the registrar
+    assigns the report, the unit's own acceptance deadline replaces the
+    transfer deadline, so the tracking page may then list other dates.
     """
     key = (kind, region_id, real_name, received_on, translation.get_language(),
            int(time.monotonic() // DEADLINE_SECONDS))

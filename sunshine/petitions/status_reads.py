@@ -42,7 +42,7 @@ TRIED_KEY = "sunshine.status_read_tried"
 # The headers of the last full status response of this process, shared by both shortcuts.
 _learned: list[tuple[str, str]] | None = None
 # The headers of the last full receipt (201) of the report API in this process, for
-# ``deferred_intake``, which answers later reports before Django.
+# ``deferred_intake``, which responds to later reports before Django.
 RECEIPT_PATH = "/api/v1/reports/"
 receipt_headers: list[tuple[str, str]] | None = None
 
@@ -62,17 +62,24 @@ def _is_plain_read(meta: Mapping[str, Any]) -> bool:
 
 
 def needs_no_redirect(meta: Mapping[str, Any]) -> bool:
-    """Return False where SecurityMiddleware would redirect the request to HTTPS.
+    """Return False where SecurityMiddleware would redirect the request to HTTPS."""
+    return not settings.SECURE_SSL_REDIRECT or is_secure(meta)
 
-    The scheme is read as ``HttpRequest.is_secure`` reads it.
-    """
-    if not settings.SECURE_SSL_REDIRECT:
-        return True
+
+def is_secure(meta: Mapping[str, Any]) -> bool:
+    """Return whether the request came over HTTPS, as ``HttpRequest.is_secure`` reads it."""
     if settings.SECURE_PROXY_SSL_HEADER:
         header, secure_value = settings.SECURE_PROXY_SSL_HEADER
         if header in meta:
             return meta[header].split(",", 1)[0].strip() == secure_value
     return meta.get("wsgi.url_scheme") == "https"
+
+
+def request_host(meta: Mapping[str, Any]) -> str:
+    """Return the host the request names, as ``HttpRequest.get_host`` reads it, unchecked."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        return meta["HTTP_X_FORWARDED_HOST"]
+    return meta.get("HTTP_HOST", "")
 
 
 def allowed_host(meta: Mapping[str, Any]) -> bool:
@@ -81,10 +88,7 @@ def allowed_host(meta: Mapping[str, Any]) -> bool:
     A request without a Host header, or with one that is not allowed, goes
     down the full stack, which responds as Django does.
     """
-    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
-        host = meta["HTTP_X_FORWARDED_HOST"]
-    else:
-        host = meta.get("HTTP_HOST", "")
+    host = request_host(meta)
     allowed = settings.ALLOWED_HOSTS
     if settings.DEBUG and not allowed:
         allowed = [".localhost", "127.0.0.1", "[::1]"]

@@ -11,7 +11,7 @@ from sunshine.petitions.deferred_intake import intake_is_busy, register_waiting
 
 
 class Command(BaseCommand):
-    help = ("Register the reports that the report API answered with a receipt before "
+    help = ("Register the reports that the report API gave a receipt before "
             "registering them (SUNSHINE_DEFERRED_REGISTRATION), oldest first. With --follow "
             "it keeps running and looks for new ones every --interval seconds; run it that way "
             "as a service wherever deferred registration is on.")
